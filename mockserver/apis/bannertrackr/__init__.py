@@ -1,0 +1,32 @@
+"""BannerTrackr Developer API (seed 000): Bearer `bt_live_` keys, per-plan limits, sites, placements and stats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...api import ApiDefinition
+from ...errors import ErrorShape
+from . import handlers, keys, seed
+
+
+def _error_body(status: int, message: str, hint: str | None, extra: Any) -> dict[str, Any]:
+    # The doc's {"error","hint"}; plan-limit errors add limit/current/upgradeUrl instead of a hint.
+    return {"error": message, **({"hint": hint} if hint else {}), **extra}
+
+
+DEFINITION = ApiDefinition(
+    name="bannertrackr",
+    title="BannerTrackr Developer API",
+    spec="bannertrackr.yaml",
+    base_path="/bannertrackr/api/public/v1",
+    real_base_url="https://bannertrackr.com/api/public/v1",
+    handlers=handlers,
+    errors=ErrorShape(
+        body=_error_body,
+        messages={400: "Validation error", 401: "Missing API key", 404: "Not found", 500: "Internal server error"},
+    ),
+    authenticate=keys.authenticate,
+    seed=seed.seed,
+    demo_keys=seed.demo_keys,
+    anonymous_limit=60,  # the smallest plan's read limit
+)

@@ -1,0 +1,162 @@
+"""BannerTrackr operations: one function per operationId, each parse -> store -> view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from ...clock import iso
+from ...errors import ApiError
+from ...gateway import RequestContext
+from ...pagination import cursor_page
+from ...store import Record
+from . import stats, views
+from .plans import PLANS, enforce
+
+MAX_STATS_DAYS = 366
+DATE_FIELDS = ("startDate", "endDate", "renewalDate")
+PLACEMENT_DEFAULTS: dict[str, Any] = {
+    "destinationUrl": None, "hostedImageUrl": None, "status": "active", "startDate": None, "endDate": None,
+    "renewalDate": None, "rate": None, "billingModel": None, "currency": "USD", "advertiserId": None,
+    "utm": dict.fromkeys(views.UTM_FIELDS),
+}  # fmt: skip
+
+
+async def get_me(ctx: RequestContext) -> Any:
+    return {"data": views.me(ctx, _account(ctx))}
+
+
+async def list_sites(ctx: RequestContext, limit: int = 50, cursor: str | None = None) -> Any:
+    rows, next_cursor = cursor_page(ctx.table("sites").rows(ctx.account_id), limit, cursor)
+    return views.listing([views.site(ctx, row) for row in rows], next_cursor)
+
+
+async def create_site(ctx: RequestContext, body: dict[str, Any]) -> Any:
+    enforce("Site", ctx.table("sites").count(ctx.account_id), PLANS[_account(ctx)["plan"]].sites)
+    now = iso(ctx.state.clock.now())
+    site_id = ctx.state.data.new_id("site_", ctx.table("sites"))
+    record = ctx.table("sites").add(ctx.account_id, {"id": site_id, "domain": None, **body, "createdAt": now, "updatedAt": now})
+    return {"data": views.site(ctx, record)}, 201
+
+
+async def get_site(ctx: RequestContext, site_id: str) -> Any:
+    return {"data": views.site(ctx, ctx.owned("sites", site_id, "Site not found"))}
+
+
+async def update_site(ctx: RequestContext, site_id: str, body: dict[str, Any] | None = None) -> Any:
+    record = ctx.owned("sites", site_id, "Site not found")
+    record.update(body or {}, updatedAt=iso(ctx.state.clock.now()))
+    return {"data": views.site(ctx, record)}
+
+
+async def delete_site(ctx: RequestContext, site_id: str) -> Any:
+    ctx.owned("sites", site_id, "Site not found")
+    placements = list(ctx.table("placements").rows(ctx.account_id, siteId=site_id))
+    for placement in placements:  # the doc: deleting a site deletes its placements and their tracking data
+        _delete_placement(ctx, placement)
+    ctx.table("sites").remove(ctx.account_id, site_id)
+    return {"success": True, "message": "Site deleted", "deletedPlacements": len(placements)}
+
+
+async def list_placements(
+    ctx: RequestContext, limit: int = 50, cursor: str | None = None, site_id: str | None = None, status: str | None = None
+) -> Any:
+    if site_id is not None:
+        ctx.owned("sites", site_id, "Site not found")
+    rows = ctx.table("placements").rows(ctx.account_id, **({"siteId": site_id} if site_id is not None else {}))
+    if status:
+        now = ctx.state.clock.now()
+        rows = (row for row in rows if views.status(row, now) == status)
+    page, next_cursor = cursor_page(rows, limit, cursor)
+    return views.listing([views.placement(ctx, row) for row in page], next_cursor)
+
+
+async def create_placement(ctx: RequestContext, body: dict[str, Any]) -> Any:
+    fields = dict(body)
+    site = ctx.owned("sites", fields.pop("siteId"), "Site not found")
+    record = _merge(ctx, PLACEMENT_DEFAULTS, fields)
+    enforce("Placement", ctx.table("placements").count(ctx.account_id), PLANS[_account(ctx)["plan"]].placements)
+    now = iso(ctx.state.clock.now())
+    pixel_id = ctx.state.data.new_id("", ctx.table("pixels"), length=12)
+    record |= {
+        "id": ctx.state.data.new_id("plc_", ctx.table("placements")),
+        "siteId": site["id"],
+        "pixelId": pixel_id,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    ctx.table("placements").add(ctx.account_id, record)
+    ctx.table("pixels").add(ctx.account_id, {"id": pixel_id, "placementId": record["id"]})
+    return {"data": views.placement(ctx, record)}, 201
+
+
+async def get_placement(ctx: RequestContext, placement_id: str) -> Any:
+    return {"data": views.placement(ctx, ctx.owned("placements", placement_id, "Placement not found"))}
+
+
+async def update_placement(ctx: RequestContext, placement_id: str, body: dict[str, Any] | None = None) -> Any:
+    record = ctx.owned("placements", placement_id, "Placement not found")
+    record.update(_merge(ctx, record, body or {}), updatedAt=iso(ctx.state.clock.now()))
+    return {"data": views.placement(ctx, record)}
+
+
+async def delete_placement(ctx: RequestContext, placement_id: str) -> Any:
+    _delete_placement(ctx, ctx.owned("placements", placement_id, "Placement not found"))
+    return {"success": True, "message": "Placement deleted"}
+
+
+async def get_placement_stats(
+    ctx: RequestContext, placement_id: str, from_: str | None = None, to: str | None = None, breakdowns: bool = False
+) -> Any:
+    record = ctx.owned("placements", placement_id, "Placement not found")
+    today = ctx.state.clock.today()
+    last = date.fromisoformat(to) if to else today
+    first = date.fromisoformat(from_) if from_ else last - timedelta(days=30)
+    if first > last:
+        raise ApiError(400, "Invalid date range", "'from' must not be after 'to'")
+    if (last - first).days >= MAX_STATS_DAYS:
+        raise ApiError(400, "Date range too large", f"Request at most {MAX_STATS_DAYS} days at a time")
+    days = [(day, stats.seeded_day(ctx.state.data, record, day, today)) for day in stats.days_between(first, last)]
+    period = {"from": first.isoformat(), "to": last.isoformat()}
+    body = {"placementId": record["id"], "placementName": record["name"], "period": period}
+    return {"data": body | stats.report(days, breakdowns)}
+
+
+def _account(ctx: RequestContext) -> Record:
+    account = ctx.table("accounts").lookup(ctx.account_id)
+    assert account is not None
+    return account
+
+
+def _delete_placement(ctx: RequestContext, placement: Record) -> None:
+    ctx.table("pixels").remove(ctx.account_id, placement["pixelId"])
+    ctx.table("placements").remove(ctx.account_id, placement["id"])
+
+
+def _merge(ctx: RequestContext, current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`current` with `changes` applied (null clears a field), validated as a whole before anything is stored."""
+    merged = dict(current)
+    for name, value in changes.items():
+        if name == "utm":
+            merged["utm"] = {**current["utm"], **value} if value is not None else dict.fromkeys(views.UTM_FIELDS)
+        elif name in DATE_FIELDS:
+            merged[name] = None if value is None else _timestamp(name, value)
+        else:
+            merged[name] = value
+    if merged["advertiserId"] is not None and ctx.table("advertisers").get(ctx.account_id, merged["advertiserId"]) is None:
+        raise ApiError(400, "Advertiser not found", "advertiserId must reference an advertiser in your account")
+    if merged["startDate"] and merged["endDate"] and merged["endDate"] < merged["startDate"]:
+        raise ApiError(400, "endDate is before startDate", "Set endDate on or after startDate")
+    return merged
+
+
+def _timestamp(name: str, value: str) -> str:
+    """ISO 8601 date or date-time -> UTC timestamp; a bare date is the start of that day (the end, for endDate)."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            end_of_day = (23, 59, 59) if name == "endDate" else (0, 0, 0)
+            return iso(datetime(day.year, day.month, day.day, *end_of_day, tzinfo=timezone.utc))
+        return iso(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
+        raise ApiError(400, f"Invalid {name}", f"{name} must be an ISO 8601 date (YYYY-MM-DD) or date-time") from None

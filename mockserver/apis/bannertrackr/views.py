@@ -1,0 +1,91 @@
+"""BannerTrackr's JSON representations of stored records (the shapes the spec's schemas describe)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from ...gateway import RequestContext
+from ...store import OWNER, Record
+from .plans import PLANS
+
+UTM_FIELDS = ("source", "medium", "campaign", "term", "content")
+PLACEMENT_FIELDS = (
+    "id", "name", "pixelId", "destinationUrl", "hostedImageUrl", "status", "startDate", "endDate", "renewalDate",
+    "rate", "billingModel", "currency",
+)  # fmt: skip
+
+
+def me(ctx: RequestContext, account: Record) -> dict[str, Any]:
+    plan = PLANS[account["plan"]]
+    owner = account["id"]
+    return {
+        "id": account["id"],
+        "email": account["email"],
+        "name": account["name"],
+        "plan": plan.name,
+        "createdAt": account["createdAt"],
+        "usage": {
+            "sites": ctx.table("sites").count(owner),
+            "sitesLimit": plan.sites,
+            "placements": ctx.table("placements").count(owner),
+            "placementsLimit": plan.placements,
+            "apiKeys": ctx.table("keys").count(owner, status="active"),
+            "apiKeysLimit": plan.api_keys,
+        },
+        "limits": {
+            "impressionsPerMonth": plan.impressions_per_month,
+            "clicksPerMonth": plan.clicks_per_month,
+            "apiRequestsPerMinute": plan.reads_per_minute or 0,
+        },
+    }
+
+
+def site(ctx: RequestContext, record: Record) -> dict[str, Any]:
+    return {
+        "id": record["id"],
+        "name": record["name"],
+        "type": record["type"],
+        "domain": record["domain"],
+        "placementCount": ctx.table("placements").count(record[OWNER], siteId=record["id"]),
+        "createdAt": record["createdAt"],
+        "updatedAt": record["updatedAt"],
+    }
+
+
+def status(record: Record, now: datetime) -> str:
+    """Stored status, except that a placement past its endDate reports `expired` (whatever it was)."""
+    end = record["endDate"]
+    if end and datetime.fromisoformat(end.replace("Z", "+00:00")) < now:
+        return "expired"
+    return str(record["status"])
+
+
+def placement(ctx: RequestContext, record: Record) -> dict[str, Any]:
+    owner = record[OWNER]
+    site_record = ctx.table("sites").get(owner, record["siteId"])
+    assert site_record is not None, "placements are deleted with their site"
+    advertiser = ctx.table("advertisers").get(owner, record["advertiserId"]) if record["advertiserId"] else None
+    track = f"{ctx.base_url}/{ctx.api.name if ctx.api else 'bannertrackr'}/api/track"
+    pixel = record["pixelId"]
+    body = {name: record[name] for name in PLACEMENT_FIELDS}
+    body["status"] = status(record, ctx.state.clock.now().astimezone(timezone.utc))
+    body |= {
+        "utm": {name: record["utm"].get(name) for name in UTM_FIELDS},
+        "site": {"id": site_record["id"], "name": site_record["name"]},
+        "advertiser": None
+        if advertiser is None
+        else {key: advertiser[key] for key in ("id", "name", "email", "companyName")},
+        "trackingUrls": {
+            "pixel": f"{track}/pixel.gif?p={pixel}",
+            "image": f"{track}/img/{pixel}",
+            "click": f"{track}/click/{pixel}",
+        },
+        "createdAt": record["createdAt"],
+        "updatedAt": record["updatedAt"],
+    }
+    return body
+
+
+def listing(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+    return {"data": items, "pagination": {"nextCursor": next_cursor, "hasMore": next_cursor is not None}}

@@ -1,0 +1,45 @@
+"""The app factory: mounts every selected API's spec on one connexion AsyncApp with the shared layers around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+
+from . import errors, schema_formats
+from .apis import ALL_APIS, select
+from .auth import SECURITY_MAP
+from .gateway import Gateway
+from .resolver import resolver_for
+from .settings import Settings
+from .state import MockState
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+
+
+def create_app(settings: Settings | None = None) -> AsyncApp:
+    """A fresh app with its own state; `app.state` is the MockState (tests and the CLI read it)."""
+    settings = settings or Settings()
+    schema_formats.install()
+    state = MockState(settings, select(ALL_APIS, settings.apis))
+    app = AsyncApp(
+        __name__,
+        specification_dir=SPEC_DIR,
+        security_map=SECURITY_MAP,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
+    )
+    for api in state.apis.values():
+        app.add_api(
+            api.spec,
+            base_path=api.base_path,
+            name=api.name,
+            resolver=resolver_for(api),
+            pythonic_params=True,
+            validate_responses=settings.validate_responses,
+        )
+    app.add_middleware(Gateway, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state)
+    errors.install(app)
+    app.state = state  # type: ignore[attr-defined]
+    return app

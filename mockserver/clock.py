@@ -1,0 +1,61 @@
+"""The mock's clock: real time by default, settable, freezable and advanceable so tests never sleep."""
+
+from __future__ import annotations
+
+import time as _time
+from datetime import date, datetime, timezone
+
+
+class Clock:
+    """Wall-clock time with an offset; frozen when `freeze` was called.
+
+    Everything time-dependent in the mock (rate-limit windows, token lifetimes, "today" in stats)
+    reads this object, so a test can cross a window with `advance(60)` instead of sleeping.
+    """
+
+    def __init__(self, frozen_at: float | None = None) -> None:
+        self._frozen_at = frozen_at
+        self._offset = 0.0
+
+    def time(self) -> float:
+        """Seconds since the epoch, like `time.time()`."""
+        if self._frozen_at is not None:
+            return self._frozen_at
+        return _time.time() + self._offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.time(), tz=timezone.utc)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def advance(self, seconds: float) -> None:
+        if self._frozen_at is not None:
+            self._frozen_at += seconds
+        else:
+            self._offset += seconds
+
+    def set(self, timestamp: float) -> None:
+        """Jump to `timestamp`; a frozen clock stays frozen there, a running one runs on from it."""
+        if self._frozen_at is not None:
+            self._frozen_at = timestamp
+        else:
+            self._offset = timestamp - _time.time()
+
+    def freeze(self) -> None:
+        self._frozen_at = self.time()
+
+    def unfreeze(self) -> None:
+        if self._frozen_at is not None:
+            self._offset = self._frozen_at - _time.time()
+            self._frozen_at = None
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+
+def iso(moment: datetime) -> str:
+    """RFC 3339 in UTC with a `Z`, the format every mocked API uses for timestamps."""
+    # isoformat, not strftime: %Y does not zero-pad years before 1000 on every platform.
+    return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0).isoformat() + "Z"

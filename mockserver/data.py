@@ -1,0 +1,39 @@
+"""Seeded data generation: one Faker and one random source per mock, and derived generators for stable numbers."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from faker import Faker
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+class DataFactory:
+    """Everything random in the mock comes from here, so one seed fixes all of it.
+
+    `faker` and `random` advance with use (the order of creation matters, as with any seeded run);
+    `derived(...)` gives an independent generator for a name, for numbers that must not depend on
+    what else was generated before (e.g. a placement's stats on one day).
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.faker = Faker("en_US")
+        self.faker.seed_instance(seed)
+        self.random = random.Random(seed)
+
+    def token(self, length: int, alphabet: str = _ID_ALPHABET) -> str:
+        return "".join(self.random.choice(alphabet) for _ in range(length))
+
+    def new_id(self, prefix: str, taken: object = (), length: int = 10) -> str:
+        """A fresh `prefix` + random id not in `taken` (anything supporting `in`)."""
+        while True:
+            candidate = prefix + self.token(length)
+            if candidate not in taken:  # type: ignore[operator]
+                return candidate
+
+    def derived(self, *parts: object) -> random.Random:
+        # str seeds hash with SHA-512 in CPython, so this is stable across processes and runs.
+        return random.Random(":".join(map(str, (self.seed, *parts))))

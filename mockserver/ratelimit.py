@@ -1,0 +1,56 @@
+"""Fixed-window rate limiting on the mock's clock: counts requests per bucket and says what the headers should say."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from .clock import Clock
+
+
+@dataclass(frozen=True)
+class Quota:
+    """The state of one bucket after a request: what X-RateLimit-* and Retry-After report."""
+
+    limit: int
+    remaining: int
+    reset: int  # unix seconds at which the current window ends
+    retry_after: int  # seconds until the window ends, at least 1
+    exceeded: bool
+
+
+class RateLimiter:
+    """Counts requests in fixed windows aligned to multiples of `window` seconds since the epoch.
+
+    With `enforce=False` requests are still counted and reported but never refused: contract
+    suites that send thousands of requests use that, while the 429 path has its own tests.
+    """
+
+    def __init__(self, clock: Clock, *, enforce: bool = True) -> None:
+        self.clock = clock
+        self.enforce = enforce
+        self._windows: dict[Hashable, tuple[float, int]] = {}
+
+    def charge(self, bucket: Hashable, limit: int, window: float = 60.0) -> Quota:
+        """Count one request against `bucket` unless it is over `limit` in the current window."""
+        now = self.clock.time()
+        start = math.floor(now / window) * window
+        seen_start, used = self._windows.get(bucket, (start, 0))
+        if seen_start != start:
+            used = 0
+        exceeded = self.enforce and used >= limit
+        if not exceeded:
+            used += 1
+        self._windows[bucket] = (start, used)
+        end = start + window
+        return Quota(
+            limit=limit,
+            remaining=max(limit - used, 0),
+            reset=math.ceil(end),
+            retry_after=max(math.ceil(end - now), 1),
+            exceeded=exceeded,
+        )
+
+    def reset(self) -> None:
+        self._windows.clear()

@@ -1,0 +1,14 @@
+"""Settings of one mock instance: the single place where defaults live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = 1
+    apis: tuple[str, ...] = ()  # empty = every mocked API
+    enforce_rate_limits: bool = True  # False: count and report, never 429 (for long contract runs)
+    validate_responses: bool = True  # the mock checks its own answers against the spec
+    clock_start: float | None = None  # freeze the clock at this unix time (tests); None = real time
