@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from . import routes
 from .errors import ErrorShape
 from .ratelimit import Quota
 
@@ -16,6 +18,9 @@ if TYPE_CHECKING:
     from .auth import Principal
     from .gateway import RequestContext
     from .state import MockState
+
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
 
 
 def ratelimit_headers(quota: Quota) -> dict[str, str]:
@@ -51,3 +56,10 @@ class ApiDefinition:
     # Requests that never reach `authenticate` (missing or malformed credentials) are counted per client with this limit.
     anonymous_limit: int | None = None
     rate_headers: Callable[[Quota], Mapping[str, str]] = field(default=ratelimit_headers)
+
+    @property
+    def spec_path(self) -> Path:
+        return SPEC_DIR / self.spec
+
+    def allowed_methods(self, path: str) -> list[str]:
+        return routes.allowed_methods(self.spec_path, self.base_path, path)

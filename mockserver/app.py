@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 
 from . import errors, schema_formats
+from .api import SPEC_DIR
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
 from .gateway import Gateway
 from .resolver import resolver_for
 from .settings import Settings
 from .state import MockState
-
-SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
-
 
 def create_app(settings: Settings | None = None) -> AsyncApp:
     """A fresh app with its own state; `app.state` is the MockState (tests and the CLI read it)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time as _time
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 
 class Clock:
@@ -59,3 +60,26 @@ def iso(moment: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, the format every mocked API uses for timestamps."""
     # isoformat, not strftime: %Y does not zero-pad years before 1000 on every platform.
     return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
+)
+
+
+def parse_datetime(text: str) -> datetime:
+    """Any RFC 3339 date-time (what `format: date-time` admits) as an aware datetime; ValueError otherwise.
+
+    Covers what `datetime.fromisoformat` does not: lowercase `t`/`z`, more than six fractional
+    digits, and the leap second `:60` (taken as `:59`).
+    """
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 date-time: {text!r}")
+    year, month, day, hour, minute, second = (int(part) for part in match.group(1, 2, 3, 4, 5, 6))
+    micro = int((match.group(7) or "0")[:6].ljust(6, "0"))
+    offset = timedelta(0)
+    if match.group(9):
+        offset = timedelta(hours=int(match.group(10)), minutes=int(match.group(11)))
+        offset = -offset if match.group(9) == "-" else offset
+    return datetime(year, month, day, hour, minute, min(second, 59), micro, tzinfo=timezone(offset))

@@ -81,10 +81,16 @@ def _shape_of(request: ConnexionRequest) -> ErrorShape:
 def _from_problem(request: ConnexionRequest, exc: Exception) -> ApiError:
     status = int(getattr(exc, "status_code", None) or getattr(exc, "status", 500))
     detail = getattr(exc, "detail", None)
-    hint = detail if isinstance(detail, str) and detail else None
+    hint = detail if isinstance(detail, str) and detail and detail != HTTPStatus(status).phrase else None
+    headers = dict(getattr(exc, "headers", None) or {})
+    if status == 405:
+        # Starlette lists only the first matching route's methods; the spec knows them all.
+        ctx = request.scope.get("mockserver")
+        if ctx is not None and ctx.api is not None:
+            headers["Allow"] = ", ".join(ctx.api.allowed_methods(request.url.path)) or headers.get("Allow", "")
     if status >= 500:
         log.error("server error on %s %s: %s", request.method, request.url.path, exc)
-    return ApiError(status, _shape_of(request).message_for(status), hint, headers=getattr(exc, "headers", None) or {})
+    return ApiError(status, _shape_of(request).message_for(status), hint, headers=headers)
 
 
 async def _api_error(request: ConnexionRequest, exc: ApiError) -> ConnexionResponse:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from random import Random
 from typing import Any
 
+from ...clock import parse_datetime
 from ...data import DataFactory
 
 DEVICES = ("desktop", "mobile", "tablet")
@@ -119,7 +120,7 @@ def _top_countries(counter: Counter[tuple[str, str]]) -> list[str]:
 
 
 def _day(timestamp: str) -> date:
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
+    return parse_datetime(timestamp).date()
 
 
 def days_between(first: date, last: date) -> list[date]:

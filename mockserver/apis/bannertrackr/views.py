@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from ...clock import parse_datetime
 from ...gateway import RequestContext
 from ...store import OWNER, Record
 from .plans import PLANS
@@ -56,7 +57,7 @@ def site(ctx: RequestContext, record: Record) -> dict[str, Any]:
 def status(record: Record, now: datetime) -> str:
     """Stored status, except that a placement past its endDate reports `expired` (whatever it was)."""
     end = record["endDate"]
-    if end and datetime.fromisoformat(end.replace("Z", "+00:00")) < now:
+    if end and parse_datetime(end) < now:
         return "expired"
     return str(record["status"])
 

@@ -1,0 +1,85 @@
+"""Shared fixtures: a fresh mock per test on a frozen clock, and a small client for BannerTrackr calls."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+import pytest
+
+from mockserver.app import create_app
+from mockserver.settings import Settings
+
+# A fixed instant 30 s into a minute, so rate-limit windows are predictable.
+FROZEN_AT = datetime(2026, 6, 15, 12, 0, 30, tzinfo=timezone.utc).timestamp()
+BT = "/bannertrackr/api/public/v1"
+GROWTH_RW = "bt_live_growth_read_write_demo"
+GROWTH_RO = "bt_live_growth_read_only_demo"
+GROWTH_REVOKED = "bt_live_growth_revoked_demo"
+STARTER_RW = "bt_live_starter_read_write_demo"
+PRO_RW = "bt_live_pro_read_write_demo"
+FREE = "bt_live_free_revoked_demo"
+
+
+class Api:
+    """Calls one mocked API with a Bearer key; `key=None` sends no Authorization header."""
+
+    def __init__(self, client: Any, base: str, key: str | None) -> None:
+        self.client, self.base, self.key = client, base, key
+
+    def request(self, method: str, path: str, *, key: str | None | bool = True, **kwargs: Any) -> httpx.Response:
+        token = self.key if key is True else key
+        headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **kwargs.pop("headers", {})}
+        return self.client.request(method, self.base + path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def all(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """Every record of a cursor-paginated list, following nextCursor."""
+        records, cursor = [], None
+        while True:
+            response = self.get(path, params={**params, **({"cursor": cursor} if cursor else {})})
+            assert response.status_code == 200, response.text
+            body = response.json()
+            records += body["data"]
+            cursor = body["pagination"]["nextCursor"]
+            assert body["pagination"]["hasMore"] is (cursor is not None)
+            if cursor is None:
+                return records
+
+
+def make_app(**settings: Any) -> Any:
+    return create_app(Settings(**{"clock_start": FROZEN_AT, **settings}))
+
+
+@pytest.fixture
+def app() -> Any:
+    """A fresh mock (seed 1, all APIs, clock frozen at FROZEN_AT)."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def bt(client: Any) -> Api:
+    """BannerTrackr as the doc's Growth account (read & write key)."""
+    return Api(client, BT, GROWTH_RW)
+
+
+@pytest.fixture
+def clock(app: Any) -> Any:
+    return app.state.clock

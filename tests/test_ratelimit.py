@@ -1,0 +1,70 @@
+"""Rate limits: the limiter on its own, and BannerTrackr's per-plan read/write windows through HTTP on the test clock."""
+
+from __future__ import annotations
+
+from mockserver.clock import Clock
+from mockserver.ratelimit import RateLimiter
+
+from .conftest import FROZEN_AT, GROWTH_RW, STARTER_RW, Api, make_app
+
+
+def test_limiter_counts_within_a_window_and_resets_at_its_end() -> None:
+    clock = Clock(frozen_at=120.5)
+    limiter = RateLimiter(clock)
+    quotas = [limiter.charge("k", 3) for _ in range(4)]
+    assert [q.remaining for q in quotas] == [2, 1, 0, 0]
+    assert [q.exceeded for q in quotas] == [False, False, False, True]
+    assert quotas[-1].reset == 180 and quotas[-1].retry_after == 60
+    clock.advance(59.5)
+    assert limiter.charge("k", 3).remaining == 2  # new window
+    assert limiter.charge("other", 3).remaining == 2  # buckets are independent
+
+
+def test_limiter_not_enforcing_reports_but_never_refuses() -> None:
+    limiter = RateLimiter(Clock(frozen_at=0), enforce=False)
+    quotas = [limiter.charge("k", 1) for _ in range(3)]
+    assert not any(q.exceeded for q in quotas)
+    assert quotas[-1].remaining == 0
+
+
+def test_headers_on_every_response_including_errors(bt: Api) -> None:
+    for response in (bt.get("/me"), bt.get("/sites/nope"), bt.get("/me", key=None), bt.post("/sites", json={})):
+        assert response.headers["X-RateLimit-Limit"].isdigit(), response
+        assert int(response.headers["X-RateLimit-Remaining"]) <= int(response.headers["X-RateLimit-Limit"])
+        assert int(response.headers["X-RateLimit-Reset"]) == (int(FROZEN_AT) // 60 + 1) * 60
+
+
+def test_starter_read_limit_then_429_then_next_window(bt: Api, clock: object) -> None:
+    starter = Api(bt.client, bt.base, STARTER_RW)
+    remaining = [int(starter.get("/me").headers["X-RateLimit-Remaining"]) for _ in range(60)]
+    assert remaining == list(range(59, -1, -1))
+    refused = starter.get("/me")
+    assert refused.status_code == 429
+    assert refused.json() == {"error": "Rate limit exceeded", "hint": "Retry after 30 seconds"}
+    assert refused.headers["Retry-After"] == "30"
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    # Writes have their own bucket (10/min on Starter), so they still go through.
+    assert starter.post("/sites", json={"name": "still ok", "type": "website"}).status_code == 201
+    # Other keys are unaffected.
+    assert bt.get("/me").status_code == 200
+    clock.advance(30)  # type: ignore[attr-defined]
+    again = starter.get("/me")
+    assert again.status_code == 200
+    assert again.headers["X-RateLimit-Remaining"] == "59"
+
+
+def test_growth_write_limit_is_30_per_minute(bt: Api) -> None:
+    statuses = [bt.put("/sites/site_123", json={"name": f"n{i}"}).status_code for i in range(31)]
+    assert statuses == [200] * 30 + [429]
+    assert bt.put("/sites/site_123", json={"name": "x"}).headers["X-RateLimit-Limit"] == "30"
+    assert bt.get("/sites/site_123").json()["data"]["name"] == "n29"  # the refused write changed nothing
+
+
+def test_disabled_enforcement_never_answers_429() -> None:
+    starter = Api(make_app(enforce_rate_limits=False).test_client(), "/bannertrackr/api/public/v1", STARTER_RW)
+    assert {starter.get("/me").status_code for _ in range(70)} == {200}
+
+
+def test_growth_limits_match_the_doc(bt: Api) -> None:
+    assert bt.get("/me", key=GROWTH_RW).headers["X-RateLimit-Limit"] == "120"
+    assert bt.get("/me", key="bt_live_pro_read_only_demo").headers["X-RateLimit-Limit"] == "300"

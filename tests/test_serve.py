@@ -1,0 +1,126 @@
+"""The served mock: `mockserver serve` as a real uvicorn process, and the doc's own examples run against it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mockserver.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "bannertrackr"
+DOC_URL = "http://localhost:8000"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A `python -m mockserver serve` process on a free port: (base URL, what it printed at start-up)."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "stdout.txt"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mockserver", "serve", "--port", str(port), "--seed", "1"],
+            cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        yield base, log.read_text()
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _example(name: str, base: str, tmp_path: Path) -> Path:
+    """The doc example with the base URL pointed at the running mock (the key is already a demo key)."""
+    target = tmp_path / name
+    target.write_text((EXAMPLES / name).read_text().replace(DOC_URL, base))
+    return target
+
+
+def _expected_ctr(base: str) -> float:
+    response = httpx.get(
+        f"{base}/bannertrackr/api/public/v1/placements/plc_123/stats",
+        params={"from": "2024-01-01", "to": "2024-01-31"},
+        headers={"Authorization": "Bearer bt_live_growth_read_write_demo"},
+    )
+    return float(response.json()["data"]["summary"]["ctr"])
+
+
+def test_python_requests_example_prints_the_ctr(served: tuple[str, str], tmp_path: Path) -> None:
+    base, _ = served
+    output = subprocess.run([sys.executable, _example("get_stats.py", base, tmp_path)], capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == f"CTR: {_expected_ctr(base)}%"
+
+
+def test_curl_example_returns_the_account(served: tuple[str, str], tmp_path: Path) -> None:
+    base, _ = served
+    output = subprocess.run(["sh", _example("me.sh", base, tmp_path)], capture_output=True, text=True, check=True)
+    assert '"id":"user_123"' in output.stdout and '"plan":"growth"' in output.stdout
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_javascript_fetch_example_prints_the_ctr(served: tuple[str, str], tmp_path: Path) -> None:
+    base, _ = served
+    output = subprocess.run(["node", _example("get_stats.mjs", base, tmp_path)], capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == f"CTR: {_expected_ctr(base)}%"
+
+
+def test_startup_banner_lists_urls_and_demo_keys(served: tuple[str, str]) -> None:
+    base, banner = served
+    assert f"{base}/bannertrackr/api/public/v1" in banner and f"{base}/bannertrackr/api/public/v1/ui/" in banner
+    assert "bt_live_growth_read_write_demo" in banner and "growth plan, read-only" in banner
+
+
+def test_index_and_swagger_ui_are_served(served: tuple[str, str]) -> None:
+    base, _ = served
+    index = httpx.get(base + "/")
+    assert "BannerTrackr Developer API" in index.text and "bt_live_growth_read_write_demo" in index.text
+    assert "/bannertrackr/api/public/v1/ui/" in index.text
+    ui = httpx.get(base + "/bannertrackr/api/public/v1/ui/")
+    assert ui.status_code == 200 and "swagger" in ui.text.lower()
+    spec = httpx.get(base + "/bannertrackr/api/public/v1/openapi.json").json()
+    assert spec["info"]["title"] == "BannerTrackr Developer API"
+
+
+def test_serve_prints_base_urls_and_demo_keys(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    ran = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: ran.update(kwargs))
+    assert main(["serve", "--port", "9999", "--seed", "5", "--api", "bannertrackr"]) == 0
+    out = capsys.readouterr().out
+    assert ran == {"host": "127.0.0.1", "port": 9999, "log_level": "warning"}
+    assert "http://127.0.0.1:9999/bannertrackr/api/public/v1" in out and "seed 5" in out
+    assert "bt_live_growth_read_only_demo" in out and "bt_live_free_revoked_demo" in out
+
+
+def test_unknown_api_is_a_usage_error() -> None:
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--api", "nope"], capture_output=True, text=True, env={**os.environ})
+    assert result.returncode == 2 and "invalid choice" in result.stderr
