@@ -6,6 +6,8 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 
+import logging
+
 from . import errors, schema_formats
 from .api import SPEC_DIR
 from .apis import ALL_APIS, select
@@ -18,6 +20,8 @@ from .state import MockState
 def create_app(settings: Settings | None = None) -> AsyncApp:
     """A fresh app with its own state; `app.state` is the MockState (tests and the CLI read it)."""
     settings = settings or Settings()
+    # Unknown query parameters are ignored, as the real APIs do; connexion would log each one at ERROR.
+    logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
     schema_formats.install()
     state = MockState(settings, select(ALL_APIS, settings.apis))
     app = AsyncApp(

@@ -16,7 +16,8 @@ from .ratelimit import Quota
 from .state import MockState
 from .store import Record, Table
 
-MAX_BODY_BYTES = 1_000_000  # larger bodies get a 400: no mocked API has a reason to accept more
+MAX_BODY_BYTES = 1_000_000
+ROUTED = "connexion_routing"  # connexion records the matched operation under this scope extension  # larger bodies get a 400: no mocked API has a reason to accept more
 
 
 @dataclass
@@ -91,6 +92,8 @@ class Gateway:
         api = self._api_for(path)
         ctx = RequestContext(self.state, api, scope)
         scope["mockserver"] = ctx
+        # Shared with connexion's scope copies, so we can tell afterwards whether routing found an operation.
+        scope.setdefault("extensions", {})
         if api is None or not _is_operation(api, path):
             await self.app(scope, receive, send)
             return
@@ -109,9 +112,10 @@ class Gateway:
         return send_with_headers
 
     def _anonymous_quota(self, ctx: RequestContext) -> Quota | None:
-        # Requests rejected before authentication still report a quota: per client address.
+        # Requests rejected before authentication still report a quota: per client address. Requests that
+        # match no operation (router 404/405) are not API calls: they neither use nor report quota.
         assert ctx.api is not None
-        if ctx.api.anonymous_limit is None:
+        if ctx.api.anonymous_limit is None or ROUTED not in ctx.scope["extensions"]:
             return None
         client = (ctx.scope.get("client") or ("unknown", 0))[0]
         return self.state.limiter.charge((ctx.api.name, "anonymous", client), ctx.api.anonymous_limit)

@@ -23,9 +23,8 @@ class MockState:
         self.reseed(settings.seed)
 
     def reseed(self, seed: int) -> None:
-        """Drop everything and generate each API's data again from `seed`."""
+        """Drop all records and generate each API's data again from `seed` (rate-limit counters carry on)."""
         self.store = Store()
         self.data = DataFactory(seed)
-        self.limiter.reset()
         for api in self.apis.values():
             api.seed(self)

@@ -1,32 +1,33 @@
-"""The mock passes its own contract: schemathesis over the whole spec, in-process, stateless and stateful via links."""
+"""The mock passes its own contract: schemathesis over the whole spec, in-process, stateless and stateful via links,
+with the contract suite's custom checks and configuration."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from .conftest import PRO_RW, make_app
+import contracts.checks  # noqa: F401  (registers the suite's custom checks)
+from contracts.apis import APIS
+from contracts.runner import CONFIG
 
-CONFIG = SchemathesisConfig.from_path(Path(__file__).resolve().parent.parent / "contracts" / "schemathesis.toml")
+from .conftest import make_app
+
+# The suite reads credentials from the environment, as `contracts run` provides them.
+for _api in APIS.values():
+    for _credential in (_api.credential, _api.read_only):
+        if _credential is not None:
+            os.environ.setdefault(_credential.env, _credential.mock_value)
+
 # Counted but never refused: thousands of generated requests would otherwise mostly meet 429s.
 APP = make_app(enforce_rate_limits=False)
-bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/api/public/v1/openapi.json", APP, config=CONFIG)
+bannertrackr = schemathesis.openapi.from_asgi(
+    "/bannertrackr/api/public/v1/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
+)
 QUICK = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None, "derandomize": True}
-
-
-@bannertrackr.auth()
-class BearerKey:
-    """The Pro account: the most headroom before plan limits, so generated writes mostly succeed."""
-
-    def get(self, case: Any, ctx: Any) -> str:
-        return PRO_RW
-
-    def set(self, case: Any, data: str, ctx: Any) -> None:
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
 @bannertrackr.parametrize()

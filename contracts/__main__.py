@@ -1,0 +1,7 @@
+"""`python -m contracts`: same as the `contracts` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,63 @@
+"""What the contract suite needs to know about each API beyond its spec: where credentials go and where the mock is."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One security scheme of a spec, and how a user supplies its value."""
+
+    scheme: str  # name under components.securitySchemes
+    env: str  # environment variable that holds the value
+    header: str  # where the value travels
+    prefix: str = ""  # e.g. "Bearer "
+    mock_value: str = ""  # the demo credential used against the local mock
+
+    def value(self, override: str | None = None, *, mock: bool = False) -> str | None:
+        return override or os.environ.get(self.env) or (self.mock_value if mock else None)
+
+
+@dataclass(frozen=True)
+class ContractApi:
+    name: str
+    spec: str  # file under openapi/
+    title: str  # info.title: schemathesis matches [[project]] config entries by it
+    mock_path: str  # base URL path of this API on the mock
+    credential: Credential
+    read_only: Credential | None = None  # a credential that may only read, for the scope check
+
+    @property
+    def spec_path(self) -> Path:
+        return SPEC_DIR / self.spec
+
+
+APIS = {
+    api.name: api
+    for api in (
+        ContractApi(
+            name="bannertrackr",
+            spec="bannertrackr.yaml",
+            title="BannerTrackr Developer API",
+            mock_path="/bannertrackr/api/public/v1",
+            credential=Credential("bearerAuth", "BANNERTRACKR_API_KEY", "Authorization", "Bearer ", "bt_live_pro_read_write_demo"),
+            read_only=Credential(
+                "bearerAuth", "BANNERTRACKR_READ_ONLY_KEY", "Authorization", "Bearer ", "bt_live_pro_read_only_demo"
+            ),
+        ),
+    )
+}
+
+
+def by_title(title: str) -> ContractApi | None:
+    return next((api for api in APIS.values() if api.title == title), None)
+
+
+def mask(secret: str) -> str:
+    """Never print a credential in full."""
+    return secret[:4] + "…" + secret[-2:] if len(secret) > 8 else "…"

@@ -1,0 +1,208 @@
+"""Checks for documented conventions that a schema cannot express; importing this module registers them."""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+from collections.abc import MutableMapping
+from typing import Any
+
+import schemathesis
+from openapi_schema_validator import OAS30Validator
+from schemathesis import Case, Response
+
+from . import apis, cleanup
+from .probe import send
+from .spec import RATE_HEADERS, documented_response, documents_rate_headers, error_schema, query_parameter, security_headers
+
+READS = ("GET", "HEAD", "OPTIONS")
+# Last X-RateLimit-Remaining seen per (target, credential, request class, limit, window end).
+_windows: MutableMapping[Any, dict[tuple[Any, ...], int]] = weakref.WeakKeyDictionary()
+_url_windows: dict[str, dict[tuple[Any, ...], int]] = {}
+# Paginated lists already walked per target and operation, so each is walked a bounded number of times.
+_walked: dict[tuple[Any, ...], int] = {}
+WALKS_PER_OPERATION = 2
+
+
+@schemathesis.check
+def rate_limit_headers(ctx: Any, response: Response, case: Case) -> bool | None:
+    """X-RateLimit-* present where documented, consistent (Remaining <= Limit) and non-increasing within a window."""
+    values = [response.headers.get(name, [None])[0] for name in RATE_HEADERS]
+    if all(value is None for value in values):
+        if documents_rate_headers(case) and documented_response(case, response.status_code) is not None:
+            raise AssertionError("The response has no X-RateLimit-* headers although the spec documents them")
+        return None
+    try:
+        limit, remaining, reset = (int(value) for value in values)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise AssertionError(f"X-RateLimit-* headers must all be present integers, got {dict(zip(RATE_HEADERS, values))}") from None
+    if not 0 <= remaining <= limit or reset < 0:
+        raise AssertionError(f"Inconsistent rate-limit headers: Limit={limit}, Remaining={remaining}, Reset={reset}")
+    sent = response.request.headers
+    credential = tuple(sorted((name, sent.get(name, "")) for name in security_headers(case)))
+    request_class = "read" if case.method.upper() in READS else "write"
+    key = (credential, request_class, limit, reset)
+    seen = _seen_for(case)
+    previous = seen.get(key)
+    seen[key] = remaining
+    if previous is not None and remaining > previous:
+        raise AssertionError(f"X-RateLimit-Remaining went up within one window ({previous} -> {remaining}, Reset={reset})")
+    return None
+
+
+@schemathesis.check
+def retry_after_on_429(ctx: Any, response: Response, case: Case) -> bool | None:
+    """A 429 tells the client when to come back."""
+    if response.status_code != 429:
+        return None
+    value = response.headers.get("retry-after", [None])[0]
+    if value is None or not value.strip().isdigit():
+        raise AssertionError(f"429 without a Retry-After header in seconds (got {value!r})")
+    return None
+
+
+@schemathesis.check
+def error_body_shape(ctx: Any, response: Response, case: Case) -> bool | None:
+    """Every error, documented for the operation or not (405, 413, ...), uses the API's own error body."""
+    if response.status_code < 400 or documented_response(case, response.status_code) is not None:
+        return None  # documented statuses are covered by response_schema_conformance
+    schema = error_schema(case, response.status_code)
+    if schema is None:
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        raise AssertionError(f"{response.status_code} error body is not JSON: {response.content[:200]!r}") from None
+    errors = sorted(OAS30Validator(schema).iter_errors(body), key=str)
+    if errors:
+        raise AssertionError(f"{response.status_code} error body is not in the API's error shape: {errors[0].message}")
+    return None
+
+
+@schemathesis.check
+def cursor_pagination(ctx: Any, response: Response, case: Case) -> bool | None:
+    """Following nextCursor visits every record exactly once, in the same order as one large page."""
+    if not _is_first_page(case, response):
+        return None
+    key = (_target_key(case), case.operation.label)
+    if _walked.get(key, 0) >= WALKS_PER_OPERATION:
+        return None
+    _walked[key] = _walked.get(key, 0) + 1
+    query = {name: value for name, value in (case.query or {}).items() if name not in ("cursor", "limit")}
+    walked: list[Any] = []
+    cursor = None
+    for page_number in range(1, 201):
+        body = _page(ctx, case, response, {**query, "limit": 2, **({"cursor": cursor} if cursor else {})})
+        if body is None:
+            return None
+        ids = [item.get("id") for item in body["data"] if isinstance(item, dict)]
+        repeated = sorted(set(ids) & set(walked), key=str)
+        if repeated:
+            raise AssertionError(f"Cursor pagination repeated records {repeated} on page {page_number}")
+        walked += ids
+        cursor = body["pagination"].get("nextCursor")
+        if body["pagination"].get("hasMore") is not (cursor is not None):
+            raise AssertionError(f"pagination.hasMore disagrees with nextCursor on page {page_number}")
+        if cursor is None:
+            break
+    largest = (query_parameter(case, "limit") or {}).get("schema", {}).get("maximum", 100)
+    whole = _page(ctx, case, response, {**query, "limit": largest})
+    if whole is not None and not whole["pagination"].get("hasMore"):
+        expected = [item.get("id") for item in whole["data"] if isinstance(item, dict)]
+        if walked != expected:
+            missing = sorted(set(expected) - set(walked), key=str)
+            raise AssertionError(f"Pages of 2 do not add up to one page of {largest}: missing {missing}, got {walked} vs {expected}")
+    return None
+
+
+@schemathesis.check
+def stats_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
+    """BannerTrackr stats: summary is the sum of daily rows; ctr = clicks / impressions * 100 to 2 places; breakdowns add up."""
+    api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))
+    if api is None or api.name != "bannertrackr" or not case.operation.path.endswith("/stats") or response.status_code != 200:
+        return None
+    data = json.loads(response.content)["data"]
+    summary, daily = data["summary"], data["daily"]
+    for metric in ("impressions", "clicks", "uniqueVisitors"):
+        total = sum(row[metric] for row in daily)
+        if summary[metric] != total:
+            raise AssertionError(f"summary.{metric} is {summary[metric]} but the daily rows add up to {total}")
+    for row in [summary, *daily]:
+        expected = round(row["clicks"] / row["impressions"] * 100, 2) if row["impressions"] else 0
+        if row["ctr"] != expected:
+            raise AssertionError(f"ctr {row['ctr']} != clicks / impressions * 100 = {expected} ({row.get('date', 'summary')})")
+    breakdowns = data.get("breakdowns")
+    if breakdowns:
+        for metric in ("impressions", "clicks"):
+            total = sum(row[metric] for row in breakdowns["byDevice"])
+            if total != summary[metric]:
+                raise AssertionError(f"byDevice {metric} add up to {total}, summary says {summary[metric]}")
+        countries = [row["impressions"] for row in breakdowns["byCountry"]]
+        if countries != sorted(countries, reverse=True) or len(countries) > 10:
+            raise AssertionError("byCountry must be the top 10 countries by impressions, in descending order")
+    return None
+
+
+@schemathesis.check
+def read_only_scope(ctx: Any, response: Response, case: Case) -> bool | None:
+    """A write that succeeded with the read-write credential is refused (401/403) with the read-only one."""
+    api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))
+    if api is None or api.read_only is None or case.method.upper() in READS or not 200 <= response.status_code < 300:
+        return None
+    read_only = os.environ.get(api.read_only.env)
+    if not read_only:
+        return None
+    headers = {**_sent_headers(response), api.read_only.header: api.read_only.prefix + read_only}
+    probe = case.operation.Case(
+        method=case.method,
+        path_parameters=case.path_parameters,
+        query=case.query,
+        headers=headers,
+        body=case.body,
+        media_type=case.media_type,
+    )
+    replayed = send(ctx, case, probe)
+    if 200 <= replayed.status_code < 300:
+        cleanup.record(case.operation, replayed)
+        raise AssertionError(f"{case.method} succeeded ({replayed.status_code}) with a read-only credential")
+    if replayed.status_code not in (401, 403):
+        raise AssertionError(f"A read-only credential on {case.method} got {replayed.status_code}, expected 403")
+    return None
+
+
+def _seen_for(case: Case) -> dict[tuple[Any, ...], int]:
+    app = case.operation.app
+    if app is not None:
+        return _windows.setdefault(app, {})
+    return _url_windows.setdefault(str(case.operation.base_url), {})
+
+
+def _target_key(case: Case) -> Any:
+    return id(case.operation.app) if case.operation.app is not None else str(case.operation.base_url)
+
+
+def _sent_headers(response: Response) -> dict[str, str]:
+    skip = {"content-length", "content-type", "host"}
+    return {name: value for name, value in response.request.headers.items() if name.lower() not in skip}
+
+
+def _is_first_page(case: Case, response: Response) -> bool:
+    if case.method.upper() != "GET" or response.status_code != 200 or query_parameter(case, "cursor") is None:
+        return False
+    if (case.query or {}).get("cursor") or (case.meta is not None and not case.meta.generation.mode.is_positive):
+        return False
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("data"), list) and isinstance(body.get("pagination"), dict)
+
+
+def _page(ctx: Any, case: Case, response: Response, query: dict[str, Any]) -> dict[str, Any] | None:
+    probe = case.operation.Case(path_parameters=case.path_parameters, query=query, headers=_sent_headers(response))
+    page = send(ctx, case, probe)
+    if page.status_code != 200:
+        return None  # e.g. rate limited: nothing to conclude
+    body = json.loads(page.content)
+    return body if isinstance(body, dict) and isinstance(body.get("pagination"), dict) else None

@@ -1,0 +1,53 @@
+"""`contracts run`: contract-test the mock or any implementation of a mocked API against its spec."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .apis import APIS
+from .runner import RunOptions, run
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="contracts", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    command = commands.add_parser("run", help="run the contract suite for one API")
+    command.add_argument("--api", required=True, choices=sorted(APIS), help="which API's spec to test against")
+    command.add_argument("--base-url", help="base URL of the implementation (default: start the mock in this process)")
+    command.add_argument("--auth", help="read-write credential (default: the API's environment variable, e.g. BANNERTRACKR_API_KEY)")
+    command.add_argument("--read-only-auth", help="a read-only credential: checks that writes with it are refused")
+    command.add_argument("--allow-writes", action="store_true", help="also test POST/PUT/DELETE; everything created is deleted at the end")
+    command.add_argument("--max-examples", type=int, default=20, help="generated cases per operation (default: %(default)s)")
+    command.add_argument("--seed", type=int, help="seed for a reproducible run")
+    command.add_argument("--junit", type=Path, help="write a JUnit XML report here")
+    command.add_argument("--rate-limit", default="auto", help="'auto' (obey 429 Retry-After) or a rate such as 3/s (default: auto)")
+    command.add_argument("--include-operation-id", action="append", default=[], help="test only this operation (repeatable)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    options = RunOptions(
+        api=APIS[args.api],
+        base_url=args.base_url,
+        auth=args.auth,
+        read_only_auth=args.read_only_auth,
+        allow_writes=args.allow_writes,
+        max_examples=args.max_examples,
+        seed=args.seed,
+        junit=args.junit,
+        rate_limit=args.rate_limit,
+        include_operation_ids=tuple(args.include_operation_id),
+    )
+    result = run(options)
+    failed = sorted({f"{failure.operation}: {failure.check}" for failure in result.failures})
+    print(f"contracts: {'PASSED' if result.exit_code == 0 and not result.cleanup_errors else 'FAILED'}"
+          + (f" ({len(failed)} failing check(s): {'; '.join(failed)})" if failed else ""))  # fmt: skip
+    return 1 if result.exit_code or result.cleanup_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Reading the parts of an OpenAPI document the checks need: resolved schemas, documented headers, security headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemathesis import Case
+
+RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
+
+
+def resolve(root: dict[str, Any], node: Any, depth: int = 0) -> Any:
+    """`node` with every local `$ref` inlined (our specs use only `#/...` references)."""
+    if depth > 64:
+        raise ValueError("reference cycle")
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target: Any = root
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            return resolve(root, target, depth + 1)
+        return {key: resolve(root, value, depth + 1) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve(root, value, depth + 1) for value in node]
+    return node
+
+
+def raw_operation(case: Case) -> dict[str, Any]:
+    root = case.operation.schema.raw_schema
+    return resolve(root, root["paths"][case.operation.path][case.operation.method.lower()])  # type: ignore[no-any-return]
+
+
+def documented_response(case: Case, status: int) -> dict[str, Any] | None:
+    responses = raw_operation(case).get("responses", {})
+    return responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
+
+
+def json_schema(response: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not response:
+        return None
+    for media_type, content in response.get("content", {}).items():
+        if "json" in media_type and "schema" in content:
+            return content["schema"]  # type: ignore[no-any-return]
+    return None
+
+
+def error_schema(case: Case, status: int) -> dict[str, Any] | None:
+    """The schema an error with `status` must follow: the documented one, else the operation's 400 (or first 4xx)."""
+    schema = json_schema(documented_response(case, status))
+    if schema is not None:
+        return schema
+    responses = raw_operation(case).get("responses", {})
+    for code in ["400", *sorted(code for code in responses if code.startswith("4"))]:
+        schema = json_schema(responses.get(code))
+        if schema is not None:
+            return schema
+    return None
+
+
+def documents_rate_headers(case: Case) -> bool:
+    responses = raw_operation(case).get("responses", {}).values()
+    return any({h.lower() for h in response.get("headers", {})} >= set(RATE_HEADERS) for response in responses)
+
+
+def security_headers(case: Case) -> set[str]:
+    """Lower-case names of the headers that carry this API's credentials."""
+    schemes = case.operation.schema.raw_schema.get("components", {}).get("securitySchemes", {}).values()
+    names = set()
+    for scheme in schemes:
+        if scheme.get("type") == "http":
+            names.add("authorization")
+        elif scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+            names.add(scheme["name"].lower())
+    return names
+
+
+def query_parameter(case: Case, name: str) -> dict[str, Any] | None:
+    for parameter in raw_operation(case).get("parameters", []):
+        if parameter.get("in") == "query" and parameter.get("name") == name:
+            return parameter  # type: ignore[no-any-return]
+    return None

@@ -1,0 +1,134 @@
+"""The contract suite catches broken implementations, naming the right check, and passes the mock when run by URL."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.apis import APIS
+from contracts.cli import main as contracts_main
+from contracts.runner import RunOptions, run
+from mockserver.apis.bannertrackr import handlers, stats
+from mockserver.gateway import RequestContext
+from mockserver.pagination import encode_cursor
+
+from .conftest import make_app
+from .test_serve import _free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+BANNERTRACKR = APIS["bannertrackr"]
+
+
+def suite(app: Any, *operation_ids: str, writes: bool = False, examples: int = 8) -> set[str]:
+    """Run the contract suite against `app` served in this process; the names of the checks that failed."""
+    result = run(
+        RunOptions(
+            api=BANNERTRACKR, allow_writes=writes, max_examples=examples, seed=3,
+            include_operation_ids=operation_ids, phases=("examples", "coverage", "fuzzing"),
+        ),
+        app=app,
+    )  # fmt: skip
+    assert (result.exit_code != 0) == bool(result.failures)
+    return result.failed_checks
+
+
+def test_the_mock_passes_with_writes() -> None:
+    assert suite(make_app(enforce_rate_limits=False), writes=True, examples=5) == set()
+
+
+def _broken(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, replacement: Callable[..., Any]) -> Any:
+    """A mock with one defect, which (like a broken implementation) does not validate its own answers."""
+    monkeypatch.setattr(target, name, replacement)
+    return make_app(enforce_rate_limits=False, validate_responses=False)
+
+
+def test_catches_a_wrong_field_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = handlers.views.site
+
+    def site_with_string_count(ctx: Any, record: Any) -> Any:
+        return original(ctx, record) | {"placementCount": "5"}
+
+    app = _broken(monkeypatch, handlers.views, "site", site_with_string_count)
+    assert "response_schema_conformance" in suite(app, "getSite", "listSites")
+
+
+def test_catches_a_missing_rate_limit_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = RequestContext.rate_headers
+
+    def without_remaining(self: RequestContext) -> dict[str, str]:
+        return {name: value for name, value in original(self).items() if name != "X-RateLimit-Remaining"}
+
+    app = _broken(monkeypatch, RequestContext, "rate_headers", without_remaining)
+    assert {"response_headers_conformance", "rate_limit_headers"} <= suite(app, "getMe")
+
+
+def test_catches_a_write_accepted_with_a_read_only_key() -> None:
+    app = make_app(enforce_rate_limits=False, validate_responses=False)
+    for key in app.state.store.table("bannertrackr", "keys").rows():
+        key["scope"] = "read_write"  # an implementation that ignores scopes
+    assert "read_only_scope" in suite(app, "createSite", writes=True)
+
+
+def test_catches_a_cursor_that_repeats_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = handlers.cursor_page
+
+    def overlapping(rows: Any, limit: int, cursor: str | None) -> Any:
+        page, next_cursor = original(rows, limit, cursor)
+        if next_cursor is not None and len(page) > 1:  # points one record back: the next page repeats it
+            next_cursor = encode_cursor(page[-2]["_seq"])
+        return page, next_cursor
+
+    app = _broken(monkeypatch, handlers, "cursor_page", overlapping)
+    assert "cursor_pagination" in suite(app, "listSites")
+
+
+def test_catches_a_wrong_ctr(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _broken(monkeypatch, stats, "ctr", lambda clicks, impressions: round(clicks / impressions * 100, 1) if impressions else 0.0)
+    assert "stats_arithmetic" in suite(app, "getPlacementStats", examples=15)
+
+
+def test_catches_a_500_on_bad_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = handlers.create_site
+
+    async def crashes_on_punctuation(ctx: Any, body: Any) -> Any:
+        if not body["name"].isalnum():  # an implementation that chokes on spaces and symbols in names
+            raise ValueError(body["name"])
+        return await original(ctx, body)
+
+    app = _broken(monkeypatch, handlers, "create_site", crashes_on_punctuation)
+    assert "not_a_server_error" in suite(app, "createSite", writes=True)
+
+
+def test_readme_command_passes_against_a_served_mock(tmp_path: Path) -> None:
+    """The README's `contracts run` example, pointed at `mockserver serve` on a free port."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    serve = re.search(r"^\./dev serve (.+) &$", readme, re.MULTILINE)
+    command = re.search(r"^\./dev contracts run (.+?)(?<!\\)$", readme, re.MULTILINE | re.DOTALL)
+    assert serve and command, "README lost its contract-testing example"
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", *shlex.split(serve.group(1)), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        args = shlex.split(command.group(1).replace("\\\n", " ").replace(":8000", f":{port}"))
+        args = [str(tmp_path / "contracts.xml") if arg == "contracts.xml" else arg for arg in args]
+        exit_code = subprocess.run([sys.executable, "-m", "contracts", "run", *args, "--max-examples", "5"], timeout=600).returncode
+        assert exit_code == 0
+        assert "<testsuites" in (tmp_path / "contracts.xml").read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_missing_credential_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BANNERTRACKR_API_KEY", raising=False)
+    with pytest.raises(SystemExit, match="BANNERTRACKR_API_KEY"):
+        contracts_main(["run", "--api", "bannertrackr", "--base-url", "http://127.0.0.1:9"])
