@@ -29,7 +29,7 @@ class ContractApi:
     spec: str  # file under openapi/
     title: str  # info.title: schemathesis matches [[project]] config entries by it
     mock_path: str  # base URL path of this API on the mock
-    credential: Credential
+    credential: Credential | None  # None: the API needs none (the mock's control API on loopback)
     read_only: Credential | None = None  # a credential that may only read, for the scope check
 
     @property
@@ -49,6 +49,13 @@ APIS = {
             read_only=Credential(
                 "bearerAuth", "BANNERTRACKR_READ_ONLY_KEY", "Authorization", "Bearer ", "bt_live_pro_read_only_demo"
             ),
+        ),
+        ContractApi(
+            name="admin",
+            spec="admin.yaml",
+            title="Mock control API",
+            mock_path="/__admin",
+            credential=None,
         ),
     )
 }

@@ -12,7 +12,7 @@ import httpx
 import schemathesis
 from schemathesis import Case, Response
 
-from .spec import resolve
+from mockserver.spec import resolve
 
 
 @dataclass(frozen=True)

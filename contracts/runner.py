@@ -7,18 +7,17 @@ import gc
 import json
 import os
 import shutil
-import socket
 import tempfile
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mockserver.background import serve_in_thread
+
 from . import checks, cleanup  # noqa: F401  (importing checks registers them with schemathesis)
-from .apis import ContractApi, mask
+from .apis import APIS, ContractApi, mask
 
 CONFIG = Path(__file__).resolve().parent / "schemathesis.toml"
 
@@ -62,13 +61,14 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
     """Run schemathesis with every check over the API's spec; `app` replaces the mock when no base URL is given."""
     api = options.api
     mock = options.base_url is None
-    credential = api.credential.value(options.auth, mock=mock)
-    if not credential:
+    credential = api.credential.value(options.auth, mock=mock) if api.credential else ""
+    if api.credential and not credential:
         raise SystemExit(f"contracts: no credential for {api.name}: pass --auth or set {api.credential.env}")
     read_only = api.read_only.value(options.read_only_auth, mock=mock) if api.read_only else None
     with _target(options, app) as base_url, _environment(api, credential, read_only), tempfile.TemporaryDirectory() as reports:
         print(f"contracts: {api.title} at {base_url} ({'read and write' if options.allow_writes else 'read-only'}; "
-              f"credential {mask(credential)}{'; read-only ' + mask(read_only) if read_only else ''})", flush=True)  # fmt: skip
+              f"credential {mask(credential) if credential else 'none'}"
+              f"{'; read-only ' + mask(read_only) if read_only else ''})", flush=True)  # fmt: skip
         exit_code = _schemathesis(options, base_url, Path(reports))
         result = RunResult(exit_code, failures=[f for report in Path(reports).glob("*.ndjson") for f in _failures(report)])
         if options.junit is not None:
@@ -76,7 +76,8 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
                 shutil.copyfile(junit, options.junit)
         if options.allow_writes:
             cleanup.install()  # idempotent; recorded during the run
-            result.deleted, result.cleanup_errors = cleanup.delete_all(base_url, {api.credential.header: api.credential.prefix + credential})
+            headers = {api.credential.header: api.credential.prefix + credential} if api.credential else {}
+            result.deleted, result.cleanup_errors = cleanup.delete_all(base_url, headers)
             print(f"contracts: cleanup deleted {result.deleted} created records"
                   + (f", {len(result.cleanup_errors)} failed: {result.cleanup_errors}" if result.cleanup_errors else ""))  # fmt: skip
     return result
@@ -151,8 +152,15 @@ def _iter_checks(node: Any) -> Iterator[dict[str, Any]]:
 
 @contextlib.contextmanager
 def _environment(api: ContractApi, credential: str, read_only: str | None) -> Iterator[None]:
-    """The credentials as the environment variables schemathesis.toml and the checks read."""
-    values = {api.credential.env: credential, **({api.read_only.env: read_only} if api.read_only and read_only else {})}
+    """The credentials as the environment variables schemathesis.toml and the checks read.
+
+    Schemathesis resolves every ${VAR} of the config file, also those of other APIs' projects, so the
+    variables of the APIs not under test get an empty default.
+    """
+    others = {credential.env: os.environ.get(credential.env, "") for other in APIS.values()
+              for credential in (other.credential, other.read_only) if credential is not None}  # fmt: skip
+    values = {**others, **({api.credential.env: credential} if api.credential else {}),
+              **({api.read_only.env: read_only} if api.read_only and read_only else {})}  # fmt: skip
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -172,31 +180,3 @@ def _target(options: RunOptions, app: Any) -> Iterator[str]:
         return
     with serve_in_thread(app) as root:
         yield root + options.api.mock_path
-
-
-@contextlib.contextmanager
-def serve_in_thread(app: Any = None) -> Iterator[str]:
-    """Serve `app` (default: a fresh mock that never answers 429) with uvicorn on a free loopback port."""
-    import uvicorn
-
-    if app is None:
-        from mockserver.app import create_app
-        from mockserver.settings import Settings
-
-        app = create_app(Settings(enforce_rate_limits=False))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="contracts-mock", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the in-process mock did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -6,23 +6,9 @@ from typing import Any
 
 from schemathesis import Case
 
+from mockserver.spec import resolve
+
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
-
-
-def resolve(root: dict[str, Any], node: Any, depth: int = 0) -> Any:
-    """`node` with every local `$ref` inlined (our specs use only `#/...` references)."""
-    if depth > 64:
-        raise ValueError("reference cycle")
-    if isinstance(node, dict):
-        if "$ref" in node:
-            target: Any = root
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            return resolve(root, target, depth + 1)
-        return {key: resolve(root, value, depth + 1) for key, value in node.items()}
-    if isinstance(node, list):
-        return [resolve(root, value, depth + 1) for value in node]
-    return node
 
 
 def raw_operation(case: Case) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from . import routes
+from . import spec
 from .errors import ErrorShape
 from .ratelimit import Quota
 
@@ -41,6 +41,16 @@ class DemoKey:
 
 
 @dataclass(frozen=True)
+class AccountAdmin:
+    """What the admin API may do to an API's accounts and keys; each raises ApiError (404, 400, 403) when it cannot."""
+
+    create_account: Callable[[MockState, str | None, str | None, str | None], tuple[dict[str, Any], list[dict[str, Any]]]]
+    create_key: Callable[[MockState, str, str], dict[str, Any]]
+    revoke_key: Callable[[MockState, str], dict[str, Any]]
+    rotate_key: Callable[[MockState, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class ApiDefinition:
     name: str  # short name, also the URL prefix: /<name>/...
     title: str
@@ -56,10 +66,14 @@ class ApiDefinition:
     # Requests that never reach `authenticate` (missing or malformed credentials) are counted per client with this limit.
     anonymous_limit: int | None = None
     rate_headers: Callable[[Quota], Mapping[str, str]] = field(default=ratelimit_headers)
+    accounts: AccountAdmin | None = None  # account and key administration through the admin API
+    # Runs before every handler of this API (the admin API checks its token here).
+    admit: Callable[[RequestContext], None] | None = None
+    control: bool = False  # the mock's own control API: not listed, logged, faulted or Prefer-able
 
     @property
     def spec_path(self) -> Path:
         return SPEC_DIR / self.spec
 
     def allowed_methods(self, path: str) -> list[str]:
-        return routes.allowed_methods(self.spec_path, self.base_path, path)
+        return spec.allowed_methods(self.spec_path, self.base_path, path)

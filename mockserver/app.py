@@ -6,9 +6,11 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
-from . import errors, schema_formats
+from . import admin, errors, schema_formats
 from .api import SPEC_DIR
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
@@ -23,9 +25,17 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     # Unknown query parameters are ignored, as the real APIs do; connexion would log each one at ERROR.
     logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
     schema_formats.install()
-    state = MockState(settings, select(ALL_APIS, settings.apis))
+    state = MockState(settings, [*select(ALL_APIS, settings.apis), admin.DEFINITION])
+    @contextlib.asynccontextmanager
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        yield
+        # Here, not after uvicorn.run(): uvicorn re-raises SIGINT/SIGTERM once it has shut down.
+        for callback in state.on_shutdown:
+            callback()
+
     app = AsyncApp(
         __name__,
+        lifespan=lifespan,
         specification_dir=SPEC_DIR,
         security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),

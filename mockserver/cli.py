@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import secrets
 import sys
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from .apis import ALL_APIS
+from .persistence import StateFile
 from .settings import Settings
 
 
@@ -25,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
         "--no-rate-limits", dest="enforce_rate_limits", action="store_false",
         help="count and report rate limits but never answer 429 (for load and long contract runs)",
     )  # fmt: skip
+    serve.add_argument("--state-file", type=Path, help="load the state from FILE at start, keep it saved there")
+    serve.add_argument("--admin-token", help="token the admin API requires (default: none on loopback, a random one elsewhere)")
     return parser
 
 
@@ -33,26 +40,47 @@ def banner(app_state: object, base_url: str) -> str:
 
     assert isinstance(app_state, MockState)
     lines = [f"Ad API mocks on {base_url}  (seed {app_state.data.seed}; index page: {base_url}/)", ""]
-    for api in app_state.apis.values():
+    for api in app_state.mocked:
         lines.append(f"{api.title}")
         lines.append(f"  base URL   {base_url}{api.base_path}   (real: {api.real_base_url})")
         lines.append(f"  Swagger UI {base_url}{api.base_path}/ui/")
         lines.extend(f"  key        {key.value}   {key.label}" for key in api.demo_keys(app_state))
         lines.append("")
+    token = app_state.settings.admin_token
+    lines.append(f"Mock control API {base_url}/__admin/ui/  " + (f"(admin token: {token})" if token else "(open: loopback only)"))
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # connexion imports starlette's test client at import time, which warns about httpx; not the user's concern.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     args = _parser().parse_args(argv)
     import uvicorn
 
     from .app import create_app
 
-    settings = Settings(seed=args.seed, apis=tuple(args.apis), enforce_rate_limits=args.enforce_rate_limits)
+    admin_token = args.admin_token or (None if _is_loopback(args.host) else secrets.token_urlsafe(24))
+    settings = Settings(seed=args.seed, apis=tuple(args.apis), enforce_rate_limits=args.enforce_rate_limits, admin_token=admin_token)
     app = create_app(settings)
-    print(banner(app.state, f"http://{args.host}:{args.port}"), flush=True)  # type: ignore[attr-defined]
+    state = app.state  # type: ignore[attr-defined]
+    if args.state_file is not None:
+        state_file = StateFile(args.state_file, state)
+        loaded = state_file.load()
+        state.listeners.append(state_file.schedule)
+        state.on_shutdown.append(state_file.save)
+        print(f"State file {args.state_file} ({'loaded' if loaded else 'new'})", flush=True)
+    print(banner(state, f"http://{args.host}:{args.port}"), flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ import time as _time
 from datetime import date, datetime, timedelta, timezone
 
 
+EARLIEST = datetime(1970, 2, 1, tzinfo=timezone.utc).timestamp()
+LATEST = datetime(9999, 11, 30, tzinfo=timezone.utc).timestamp()
+
+
 class Clock:
     """Wall-clock time with an offset; frozen when `freeze` was called.
 
@@ -31,6 +35,7 @@ class Clock:
         return self.now().date()
 
     def advance(self, seconds: float) -> None:
+        self._check(self.time() + seconds)
         if self._frozen_at is not None:
             self._frozen_at += seconds
         else:
@@ -38,6 +43,7 @@ class Clock:
 
     def set(self, timestamp: float) -> None:
         """Jump to `timestamp`; a frozen clock stays frozen there, a running one runs on from it."""
+        self._check(timestamp)
         if self._frozen_at is not None:
             self._frozen_at = timestamp
         else:
@@ -54,6 +60,12 @@ class Clock:
     @property
     def frozen(self) -> bool:
         return self._frozen_at is not None
+
+    @staticmethod
+    def _check(timestamp: float) -> None:
+        # Dates must stay representable (and "30 days ago" computable) wherever the mock formats them.
+        if not EARLIEST <= timestamp <= LATEST:
+            raise ValueError("the mock's clock stays between 1970-02-01 and 9999-11-30")
 
 
 def iso(moment: datetime) -> str:

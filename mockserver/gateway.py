@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,13 +12,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import index
 from .api import ApiDefinition
 from .auth import Principal
+from .clock import iso
 from .errors import ApiError
 from .ratelimit import Quota
+from .requestlog import LoggedRequest, mask
 from .state import MockState
 from .store import Record, Table
 
 MAX_BODY_BYTES = 1_000_000
-ROUTED = "connexion_routing"  # connexion records the matched operation under this scope extension  # larger bodies get a 400: no mocked API has a reason to accept more
+ROUTED = "connexion_routing"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # connexion records the matched operation under this scope extension  # larger bodies get a 400: no mocked API has a reason to accept more
 
 
 @dataclass
@@ -97,19 +101,41 @@ class Gateway:
         if api is None or not _is_operation(api, path):
             await self.app(scope, receive, send)
             return
-        await self.app(scope, _capped(receive), self._stamping(ctx, send))
+        started = time.perf_counter()
+        status: list[int] = []
+        await self.app(scope, _capped(receive), self._stamping(ctx, send, status))
+        if not api.control:
+            self._log(ctx, status[0] if status else 500, started)
+        if scope["method"] not in SAFE_METHODS:
+            self.state.changed()
 
-    def _stamping(self, ctx: RequestContext, send: Send) -> Send:
+    def _stamping(self, ctx: RequestContext, send: Send, status: list[int]) -> Send:
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start" and not ctx.stamped:
-                if ctx.quota is None:
-                    ctx.quota = self._anonymous_quota(ctx)
-                extra = [(k.lower().encode(), v.encode()) for k, v in ctx.rate_headers().items()]
-                if extra:
-                    message = {**message, "headers": [*message.get("headers", []), *extra]}
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+                if not ctx.stamped:
+                    if ctx.quota is None:
+                        ctx.quota = self._anonymous_quota(ctx)
+                    extra = [(k.lower().encode(), v.encode()) for k, v in ctx.rate_headers().items()]
+                    if extra:
+                        message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         return send_with_headers
+
+    def _log(self, ctx: RequestContext, status: int, started: float) -> None:
+        assert ctx.api is not None
+        self.state.log.add(
+            LoggedRequest(
+                time=iso(self.state.clock.now()),
+                api=ctx.api.name,
+                method=ctx.scope["method"],
+                path=ctx.scope["path"],
+                status=status,
+                key=mask(ctx.principal.credential_id) if ctx.principal else None,
+                durationMs=round((time.perf_counter() - started) * 1000, 3),
+            )
+        )
 
     def _anonymous_quota(self, ctx: RequestContext) -> Quota | None:
         # Requests rejected before authentication still report a quota: per client address. Requests that

@@ -13,13 +13,14 @@ if TYPE_CHECKING:
 
 def render(state: MockState, base_url: str) -> str:
     sections = []
-    for api in state.apis.values():
+    for api in state.mocked:
         keys = "".join(
             f"<tr><td>{escape(key.label)}</td><td><code>{escape(key.value)}</code></td></tr>" for key in api.demo_keys(state)
         )
         sections.append(
             f"""<section><h2>{escape(api.title)}</h2>
 <p>Base URL: <code>{escape(base_url + api.base_path)}</code> (stands in for <code>{escape(api.real_base_url)}</code>)</p>
+<p>Requests served: <strong class="requests" data-api="{escape(api.name)}">{state.log.counts[api.name]}</strong></p>
 <p><a href="{escape(api.base_path)}/ui/">Swagger UI</a> &middot; <a href="{escape(api.base_path)}/openapi.json">OpenAPI document</a></p>
 <table><tr><th>Demo credential</th><th>Value</th></tr>{keys}</table></section>"""
         )
@@ -27,7 +28,9 @@ def render(state: MockState, base_url: str) -> str:
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}}</style></head>
 <body><h1>Ad API mocks</h1><p>Seed {state.data.seed}. Point a client at a base URL below and use a demo credential.</p>
-{''.join(sections)}</body></html>"""
+{''.join(sections)}
+<section><h2>Mock control API</h2><p>Reset, seed, state, clock, faults and the request log:
+<a href="/__admin/ui/">Swagger UI</a> &middot; <code>{escape(base_url)}/__admin</code></p></section></body></html>"""
 
 
 async def serve(state: MockState, base_url: str, send: Send) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 from connexion import request
 from connexion.resolver import Resolver
 
+from . import prefer, spec
 from .api import ApiDefinition
+from .errors import ApiError
 from .formats import respond
 
 Handler = Callable[..., Awaitable[Any]]
@@ -22,20 +26,44 @@ def snake_case(operation_id: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
 
 
-def endpoint(handler: Handler) -> Callable[..., Awaitable[Any]]:
-    """Wrap `handler(ctx, **params)` as a connexion view taking the validated params as keyword arguments."""
+def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callable[..., Awaitable[Any]]:
+    """Wrap `handler(ctx, **params)` as a connexion view taking the validated params as keyword arguments.
+
+    Between routing and the handler sit the mock's controls: the API's admission check, injected faults and
+    the `Prefer` header. They run here, after security and validation, so what they produce is still checked
+    against the spec by response validation.
+    """
 
     async def view(**params: Any) -> Any:
         for name in _CONTEXT_KWARGS:
             params.pop(name, None)
         ctx = request.scope["mockserver"]
-        response = respond(await handler(ctx, **params))
+        if api.admit is not None:
+            api.admit(ctx)
+        if api.control:
+            response = respond(await handler(ctx, **params))
+        else:
+            response = await _controlled(ctx, api, operation_id, handler, params)
         # Added here rather than by the gateway so that response validation sees the documented headers.
         response.headers.update(ctx.rate_headers())
         return response
 
     view.__name__ = handler.__name__
     return view
+
+
+async def _controlled(ctx: Any, api: ApiDefinition, operation_id: str, handler: Handler, params: dict[str, Any]) -> Any:
+    fault = ctx.state.faults.take(api.name, operation_id)
+    if fault is not None:
+        if fault.latencyMs:
+            await asyncio.sleep(fault.latencyMs / 1000)
+        if fault.status is not None:
+            retry = {"Retry-After": "1"} if fault.status == 429 else {}
+            raise ApiError(fault.status, HTTPStatus(fault.status).phrase, "Injected by the mock's fault controls", headers=retry)
+    preference = prefer.parse(request.headers.get("prefer"))
+    if preference.any:
+        return prefer.respond(spec.operation(api.spec_path, operation_id), preference, ctx.state.data.seed)
+    return respond(await handler(ctx, **params))
 
 
 def resolver_for(api: ApiDefinition) -> Resolver:
@@ -46,6 +74,6 @@ def resolver_for(api: ApiDefinition) -> Resolver:
         handler = getattr(api.handlers, name, None)
         if handler is None:
             raise LookupError(f"{api.name}: operation {operation_id!r} has no handler {api.handlers.__name__}.{name}")
-        return endpoint(handler)
+        return endpoint(api, operation_id, handler)
 
     return Resolver(resolve)

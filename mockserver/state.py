@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .api import ApiDefinition
 from .clock import Clock
 from .data import DataFactory
+from .faults import Faults
 from .ratelimit import RateLimiter
+from .requestlog import RequestLog
 from .settings import Settings
 from .store import Store
 
@@ -20,7 +22,28 @@ class MockState:
         self.limiter = RateLimiter(self.clock, enforce=settings.enforce_rate_limits)
         self.store = Store()
         self.data = DataFactory(settings.seed)
+        self.faults = Faults(settings.seed)
+        self.log = RequestLog()
+        self.listeners: list[Callable[[], None]] = []  # told after every write (e.g. to save the state file)
+        self.on_shutdown: list[Callable[[], None]] = []  # told when the server stops gracefully
         self.reseed(settings.seed)
+
+    @property
+    def mocked(self) -> list[ApiDefinition]:
+        """The mocked services, without the mock's own control API."""
+        return [api for api in self.apis.values() if not api.control]
+
+    def reset(self, seed: int | None = None) -> None:
+        """Back to the seeded state: records, faults, the request log and rate-limit counters (not the clock)."""
+        seed = self.data.seed if seed is None else seed
+        self.reseed(seed)
+        self.faults = Faults(seed)
+        self.log.clear()
+        self.limiter.reset()
+
+    def changed(self) -> None:
+        for listener in self.listeners:
+            listener()
 
     def reseed(self, seed: int) -> None:
         """Drop all records and generate each API's data again from `seed` (rate-limit counters carry on)."""

@@ -89,10 +89,15 @@ class Store:
         return {"seq": self._seq, "tables": tables}
 
     def load(self, data: dict[str, Any]) -> None:
+        """Replace everything with an `export()`; the sequence resumes after the highest record seen."""
         self._tables.clear()
         self._seq = int(data["seq"])
         for api, tables in data["tables"].items():
             for name, records in tables.items():
                 table = self.table(api, name)
-                for record in copy.deepcopy(records):
+                for record in sorted(copy.deepcopy(records), key=lambda record: record[SEQ]):
                     table._rows[record["id"]] = record
+                    self._seq = max(self._seq, record[SEQ])
+
+    def __len__(self) -> int:
+        return sum(len(table) for table in self._tables.values())

@@ -44,3 +44,23 @@ class BannerTrackrStateful(bannertrackr.as_state_machine()):  # type: ignore[mis
 
 BannerTrackrStateful.TestCase.settings = settings(max_examples=40, stateful_step_count=8, **QUICK)
 TestBannerTrackrStateful = BannerTrackrStateful.TestCase
+
+
+# The control API on an app of its own: its resets, imports and faults must not disturb the runs above.
+ADMIN_APP = make_app(enforce_rate_limits=False)
+admin = schemathesis.openapi.from_asgi("/__admin/openapi.json", ADMIN_APP, config=SchemathesisConfig.from_path(CONFIG))
+
+
+@admin.parametrize()
+@settings(max_examples=25, **QUICK)
+def test_admin_stateless(case: Any) -> None:
+    case.call_and_validate()
+
+
+class AdminStateful(admin.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        ADMIN_APP.state.reset(1)
+
+
+AdminStateful.TestCase.settings = settings(max_examples=20, stateful_step_count=6, **QUICK)
+TestAdminStateful = AdminStateful.TestCase

@@ -9,19 +9,19 @@ from .conftest import FROZEN_AT, GROWTH_RW, STARTER_RW, Api, make_app
 
 
 def test_limiter_counts_within_a_window_and_resets_at_its_end() -> None:
-    clock = Clock(frozen_at=120.5)
+    clock = Clock(frozen_at=1_800_000_020.5)  # 20.5 s into a minute
     limiter = RateLimiter(clock)
     quotas = [limiter.charge("k", 3) for _ in range(4)]
     assert [q.remaining for q in quotas] == [2, 1, 0, 0]
     assert [q.exceeded for q in quotas] == [False, False, False, True]
-    assert quotas[-1].reset == 180 and quotas[-1].retry_after == 60
-    clock.advance(59.5)
+    assert quotas[-1].reset == 1_800_000_060 and quotas[-1].retry_after == 40
+    clock.advance(39.5)
     assert limiter.charge("k", 3).remaining == 2  # new window
     assert limiter.charge("other", 3).remaining == 2  # buckets are independent
 
 
 def test_limiter_not_enforcing_reports_but_never_refuses() -> None:
-    limiter = RateLimiter(Clock(frozen_at=0), enforce=False)
+    limiter = RateLimiter(Clock(frozen_at=1_800_000_000), enforce=False)
     quotas = [limiter.charge("k", 1) for _ in range(3)]
     assert not any(q.exceeded for q in quotas)
     assert quotas[-1].remaining == 0

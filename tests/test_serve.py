@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -40,16 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_until_serving(base, process)
         yield base, log.read_text()
     finally:
         process.send_signal(signal.SIGINT)
@@ -57,6 +49,20 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def wait_until_serving(base: str, process: subprocess.Popen[Any], seconds: float = 60) -> None:
+    """Poll the index page until the server answers; fail early if the process died."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(base + "/", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, f"server exited with {process.returncode}"
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
 
 
 def _example(name: str, base: str, tmp_path: Path) -> Path:

@@ -27,6 +27,21 @@ def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [(method, path, item[method]) for path, item in spec["paths"].items() for method in METHODS if method in item]
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML loading that refuses duplicate keys (plain YAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        duplicates = {key for key in keys if keys.count(key) > 1}
+        assert not duplicates, f"duplicate keys {duplicates} at line {node.start_mark.line + 1}"
+        return super().construct_mapping(node, deep=deep)
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_spec_has_no_duplicate_keys(path: Path) -> None:
+    yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
 def test_spec_is_valid_openapi_3_0(path: Path) -> None:
     spec = load(path)

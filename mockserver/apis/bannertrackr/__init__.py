@@ -7,6 +7,7 @@ from typing import Any
 from ...api import ApiDefinition
 from ...errors import ErrorShape
 from . import handlers, keys, seed
+from .accounts import ACCOUNTS
 
 
 def _error_body(status: int, message: str, hint: str | None, extra: Any) -> dict[str, Any]:
@@ -29,4 +30,5 @@ DEFINITION = ApiDefinition(
     seed=seed.seed,
     demo_keys=seed.demo_keys,
     anonymous_limit=60,  # the smallest plan's read limit
+    accounts=ACCOUNTS,
 )

@@ -6,11 +6,10 @@ from connexion.lifecycle import ConnexionRequest
 
 from ...auth import Principal
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...gateway import SAFE_METHODS, RequestContext
 from ...store import OWNER
 from .plans import PLANS, UPGRADE_URL
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def authenticate(ctx: RequestContext, token: str, request: ConnexionRequest) -> Principal:

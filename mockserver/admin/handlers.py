@@ -1,0 +1,144 @@
+"""Control API operations: reset and seed, state export/import, accounts and keys, clock, faults, request log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import persistence, spec
+from ..api import AccountAdmin, ApiDefinition
+from ..clock import iso, parse_datetime
+from ..errors import ApiError
+from ..gateway import RequestContext
+
+
+async def list_apis(ctx: RequestContext) -> Any:
+    return [
+        {
+            "name": api.name,
+            "title": api.title,
+            "basePath": api.base_path,
+            "docs": f"{api.base_path}/ui/",
+            "requests": ctx.state.log.counts[api.name],
+            "accounts": api.accounts is not None,
+            "demoKeys": [{"label": key.label, "value": key.value} for key in api.demo_keys(ctx.state)],
+        }
+        for api in ctx.state.mocked
+    ]
+
+
+async def reset(ctx: RequestContext) -> Any:
+    ctx.state.reset()
+    return {"seed": ctx.state.data.seed}
+
+
+async def reseed(ctx: RequestContext, body: dict[str, Any]) -> Any:
+    ctx.state.reset(body["seed"])
+    return {"seed": ctx.state.data.seed}
+
+
+async def export_state(ctx: RequestContext) -> Any:
+    return persistence.snapshot(ctx.state)
+
+
+async def import_state(ctx: RequestContext, body: dict[str, Any]) -> Any:
+    return {"records": persistence.restore(ctx.state, body)}
+
+
+async def create_account(ctx: RequestContext, api: str, body: dict[str, Any]) -> Any:
+    account, keys = _accounts(ctx, api).create_account(ctx.state, body.get("plan"), body.get("name"), body.get("email"))
+    return {"account": account, "keys": keys}, 201
+
+
+async def create_key(ctx: RequestContext, api: str, account_id: str, body: dict[str, Any]) -> Any:
+    return _accounts(ctx, api).create_key(ctx.state, account_id, body.get("scope", "read_write")), 201
+
+
+async def revoke_key(ctx: RequestContext, api: str, key: str) -> Any:
+    return _accounts(ctx, api).revoke_key(ctx.state, key)
+
+
+async def rotate_key(ctx: RequestContext, api: str, key: str) -> Any:
+    return _accounts(ctx, api).rotate_key(ctx.state, key)
+
+
+async def list_requests(ctx: RequestContext, limit: int = 50, api: str | None = None) -> Any:
+    return ctx.state.log.latest(limit, api)
+
+
+async def get_clock(ctx: RequestContext) -> Any:
+    return _clock(ctx)
+
+
+async def set_clock(ctx: RequestContext, body: dict[str, Any]) -> Any:
+    clock = ctx.state.clock
+    if "frozen" in body:
+        clock.freeze() if body["frozen"] else clock.unfreeze()
+    if "time" in body:
+        try:
+            clock.set(parse_datetime(body["time"]).timestamp())
+        except (ValueError, OverflowError) as error:
+            raise ApiError(400, "Invalid time", str(error)) from None
+    return _clock(ctx)
+
+
+async def advance_clock(ctx: RequestContext, body: dict[str, Any]) -> Any:
+    try:
+        ctx.state.clock.advance(body["seconds"])
+    except ValueError as error:
+        raise ApiError(400, "Cannot advance that far", str(error)) from None
+    return _clock(ctx)
+
+
+async def list_faults(ctx: RequestContext) -> Any:
+    return [fault.as_json() for fault in ctx.state.faults.all()]
+
+
+async def create_fault(ctx: RequestContext, body: dict[str, Any]) -> Any:
+    api = _mocked(ctx, body["api"])
+    operations = _operations(api, body.get("operationId"))
+    status = body.get("status")
+    if status is not None:
+        undocumented = [op for op in operations if str(status) not in spec.operation(api.spec_path, op).get("responses", {})]
+        if undocumented:
+            raise ApiError(400, f"{api.name} does not document {status} for every targeted operation",
+                           f"Not for: {', '.join(undocumented)}")  # fmt: skip
+    return ctx.state.faults.add(**body).as_json(), 201
+
+
+async def clear_faults(ctx: RequestContext) -> Any:
+    return {"removed": ctx.state.faults.clear()}
+
+
+async def delete_fault(ctx: RequestContext, fault_id: str) -> Any:
+    if not ctx.state.faults.remove(fault_id):
+        raise ApiError(404, "No such fault")
+    return {"removed": 1}
+
+
+def _mocked(ctx: RequestContext, name: str) -> ApiDefinition:
+    api = ctx.state.apis.get(name)
+    if api is None or api.control:
+        raise ApiError(404, f"No mocked API {name!r}", f"This instance serves: {', '.join(a.name for a in ctx.state.mocked)}")
+    return api
+
+
+def _accounts(ctx: RequestContext, name: str) -> AccountAdmin:
+    accounts = _mocked(ctx, name).accounts
+    if accounts is None:
+        raise ApiError(404, f"{name} has no account administration")
+    return accounts
+
+
+def _operations(api: ApiDefinition, operation_id: str | None) -> list[str]:
+    documented = [op["operationId"] for item in spec.load(api.spec_path)["paths"].values() for op in item.values()
+                  if isinstance(op, dict) and "operationId" in op]  # fmt: skip
+    if operation_id is None:
+        return documented
+    if operation_id not in documented:
+        raise ApiError(404, f"{api.name} has no operation {operation_id!r}")
+    return [operation_id]
+
+
+def _clock(ctx: RequestContext) -> dict[str, Any]:
+    clock = ctx.state.clock
+    return {"time": iso(clock.now()), "timestamp": clock.time(), "frozen": clock.frozen}

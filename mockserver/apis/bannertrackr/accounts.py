@@ -1,0 +1,72 @@
+"""BannerTrackr account administration for the admin API: accounts on a plan, keys within the plan's key limit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...api import AccountAdmin
+from ...clock import iso
+from ...errors import ApiError
+from ...store import OWNER
+from .plans import PLANS, enforce
+
+if TYPE_CHECKING:
+    from ...state import MockState
+
+API = "bannertrackr"
+
+
+def create_account(state: MockState, plan: str | None, name: str | None, email: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    plan = plan or "growth"
+    if plan not in PLANS:
+        raise ApiError(400, f"Unknown plan {plan!r}", f"BannerTrackr plans: {', '.join(PLANS)}")
+    accounts = state.store.table(API, "accounts")
+    account_id = state.data.new_id("user_", accounts)
+    record = accounts.add(account_id, {
+        "id": account_id, "email": email or state.data.faker.email(), "name": name or state.data.faker.name(),
+        "plan": plan, "createdAt": iso(state.clock.now()),
+    })  # fmt: skip
+    scopes = ("read_write", "read_only")[: PLANS[plan].api_keys]  # Free has no API access, so no keys
+    keys = [create_key(state, account_id, scope) for scope in scopes]
+    return _account(record), keys
+
+
+def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
+    account = state.store.table(API, "accounts").lookup(account_id)
+    if account is None:
+        raise ApiError(404, f"No BannerTrackr account {account_id!r}")
+    keys = state.store.table(API, "keys")
+    enforce("API key", keys.count(account_id, status="active"), PLANS[account["plan"]].api_keys)
+    value = state.data.new_id("bt_live_", keys, length=24)
+    created = iso(state.clock.now())
+    return _key(keys.add(account_id, {"id": value, "name": f"{scope} key", "scope": scope, "status": "active", "createdAt": created}))
+
+
+def revoke_key(state: MockState, value: str) -> dict[str, Any]:
+    key = _find(state, value)
+    key["status"] = "revoked"
+    return _key(key)
+
+
+def rotate_key(state: MockState, value: str) -> dict[str, Any]:
+    key = _find(state, value)
+    key["status"] = "revoked"  # first, so the replacement fits within the plan's key limit
+    return create_key(state, key[OWNER], key["scope"])
+
+
+def _find(state: MockState, value: str) -> dict[str, Any]:
+    key = state.store.table(API, "keys").lookup(value)
+    if key is None:
+        raise ApiError(404, "No such BannerTrackr key")
+    return key
+
+
+def _account(record: dict[str, Any]) -> dict[str, Any]:
+    return {name: record[name] for name in ("id", "plan", "name", "email")}
+
+
+def _key(record: dict[str, Any]) -> dict[str, Any]:
+    return {"value": record["id"], "account": record[OWNER], "scope": record["scope"], "status": record["status"]}
+
+
+ACCOUNTS = AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)

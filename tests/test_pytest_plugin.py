@@ -1,0 +1,42 @@
+"""The `mockserver` pytest fixture, used the way the README shows a user's test using it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from mockserver.pytest_plugin import MockServer
+
+
+def test_my_client_reads_placement_stats(mockserver: MockServer) -> None:
+    # This is the README's example.
+    base_url = mockserver.base_url("bannertrackr")
+    key = mockserver.key("bannertrackr", "growth plan, read-write")
+    response = httpx.get(
+        f"{base_url}/placements/plc_123/stats",
+        headers={"Authorization": f"Bearer {key}"},
+        params={"from": "2024-01-01", "to": "2024-01-31"},
+    )
+    assert response.status_code == 200
+    assert response.json()["data"]["summary"]["ctr"] > 0
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_each_test_starts_from_the_seeded_state(mockserver: MockServer, attempt: int) -> None:
+    key = mockserver.key("bannertrackr", "growth plan, read-write")
+    with httpx.Client(base_url=mockserver.base_url("bannertrackr"), headers={"Authorization": f"Bearer {key}"}) as api:
+        assert len(api.get("/sites").json()["data"]) == 5  # whatever the other attempt created is gone
+        assert api.post("/sites", json={"name": f"attempt {attempt}", "type": "website"}).status_code == 201
+        mockserver.reset()
+        assert len(api.get("/sites").json()["data"]) == 5
+
+
+def test_clock_is_under_the_tests_control(mockserver: MockServer) -> None:
+    key = mockserver.key("bannertrackr", "starter plan, read-write")
+    me = f"{mockserver.base_url('bannertrackr')}/me"
+    mockserver.clock.freeze()
+    statuses = [httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code for _ in range(61)]
+    assert statuses[-1] == 429
+    mockserver.clock.advance(60)
+    assert httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    mockserver.clock.unfreeze()
