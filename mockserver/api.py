@@ -45,8 +45,8 @@ class ApiDefinition:
     name: str  # short name, also the URL prefix: /<name>/...
     title: str
     spec: str  # file name under openapi/
-    base_path: str  # where the spec's paths are mounted on the mock
-    real_base_url: str  # the production base URL the mock's base path stands in for
+    base_path: str  # where the spec's paths are mounted on the mock (the spec's paths start below it)
+    real_base_url: str  # the production base URL that base_path + api_prefix stands in for
     handlers: ModuleType  # operationId `getSite` -> handlers.get_site(ctx, **params)
     errors: ErrorShape
     # Turns the credential connexion extracted (per the spec's security scheme) into a principal, or raises ApiError.
@@ -56,10 +56,23 @@ class ApiDefinition:
     # Requests that never reach `authenticate` (missing or malformed credentials) are counted per client with this limit.
     anonymous_limit: int | None = None
     rate_headers: Callable[[Quota], Mapping[str, str]] = field(default=ratelimit_headers)
+    # The API proper, below base_path: what clients use as base URL, and the only paths that are rate limited and
+    # carry rate-limit headers (a spec may also hold paths outside it, e.g. BannerTrackr's tracking URLs).
+    api_prefix: str = ""
+    # Other entry points worth listing on the index page and start-up banner: (label, path below base_path).
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def spec_path(self) -> Path:
         return SPEC_DIR / self.spec
+
+    @property
+    def api_base(self) -> str:
+        """The path clients put after the host in their base URL."""
+        return self.base_path + self.api_prefix
+
+    def is_api_path(self, path: str) -> bool:
+        return path == self.api_base or path.startswith(self.api_base + "/")
 
     def allowed_methods(self, path: str) -> list[str]:
         return routes.allowed_methods(self.spec_path, self.base_path, path)

@@ -94,7 +94,8 @@ class Gateway:
         if api is None or not _is_operation(api, path):
             await self.app(scope, receive, send)
             return
-        await self.app(scope, _capped(receive), self._stamping(ctx, send))
+        # Rate limits and their headers belong to the API proper, not to other paths its spec holds.
+        await self.app(scope, _capped(receive), self._stamping(ctx, send) if api.is_api_path(path) else send)
 
     def _stamping(self, ctx: RequestContext, send: Send) -> Send:
         async def send_with_headers(message: Message) -> None:

@@ -14,7 +14,7 @@ from .conftest import PRO_RW, make_app
 CONFIG = SchemathesisConfig.from_path(Path(__file__).resolve().parent.parent / "contracts" / "schemathesis.toml")
 # Counted but never refused: thousands of generated requests would otherwise mostly meet 429s.
 APP = make_app(enforce_rate_limits=False)
-bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/api/public/v1/openapi.json", APP, config=CONFIG)
+bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/openapi.json", APP, config=CONFIG)
 QUICK = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None, "derandomize": True}
 
 

@@ -18,7 +18,7 @@ DEFINITION = ApiDefinition(
     name="bannertrackr",
     title="BannerTrackr Developer API",
     spec="bannertrackr.yaml",
-    base_path="/bannertrackr/api/public/v1",
+    base_path="/bannertrackr",
     real_base_url="https://bannertrackr.com/api/public/v1",
     handlers=handlers,
     errors=ErrorShape(
@@ -29,4 +29,6 @@ DEFINITION = ApiDefinition(
     seed=seed.seed,
     demo_keys=seed.demo_keys,
     anonymous_limit=60,  # the smallest plan's read limit
+    api_prefix="/api/public/v1",  # the tracking URLs (/api/track/...) are not part of the rate-limited API
+    links=(("tracking", "/api/track"),),
 )
