@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
     from .auth import Principal
+    from .formats import Reply
     from .gateway import RequestContext
     from .state import MockState
 
@@ -41,6 +43,23 @@ class DemoKey:
 
 
 @dataclass(frozen=True)
+class FastRoute:
+    """A path the gateway answers itself, before connexion, for hot paths that need none of its per-request work.
+
+    Connexion's routing, security and validation layers cost about a millisecond per request; a tracking pixel
+    needs none of them. A fast route must still be an operation of the spec (so it is documented and
+    contract-tested), whose connexion handler calls the same code: then both ways give the same answer, and the
+    handler may return None to leave unusual requests (a missing or repeated parameter, ...) to connexion, which
+    validates them and answers in the API's error shape.
+    """
+
+    pattern: re.Pattern[str]  # must match the whole path below the API's base path
+    # (ctx, match) -> a Reply, None (let connexion answer), or raises ApiError (sent in the API's error shape).
+    handler: Callable[[RequestContext, re.Match[str]], Awaitable[Reply | None]]
+    methods: frozenset[str] = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True)
 class ApiDefinition:
     name: str  # short name, also the URL prefix: /<name>/...
     title: str
@@ -61,6 +80,7 @@ class ApiDefinition:
     api_prefix: str = ""
     # Other entry points worth listing on the index page and start-up banner: (label, path below base_path).
     links: tuple[tuple[str, str], ...] = ()
+    fast_routes: tuple[FastRoute, ...] = ()  # tried in order, before connexion, for requests below base_path
 
     @property
     def spec_path(self) -> Path:

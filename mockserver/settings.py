@@ -12,3 +12,4 @@ class Settings:
     enforce_rate_limits: bool = True  # False: count and report, never 429 (for long contract runs)
     validate_responses: bool = True  # the mock checks its own answers against the spec
     clock_start: float | None = None  # freeze the clock at this unix time (tests); None = real time
+    fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)
