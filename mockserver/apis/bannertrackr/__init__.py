@@ -1,4 +1,4 @@
-"""BannerTrackr Developer API (seed 000): Bearer `bt_live_` keys, per-plan limits, sites, placements and stats."""
+"""BannerTrackr (seed 000): the Developer API (Bearer `bt_live_` keys, plans, sites, placements, stats) and tracking URLs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from ...api import ApiDefinition
 from ...errors import ErrorShape
-from . import handlers, keys, seed
+from . import handlers, keys, seed, tracking
 
 
 def _error_body(status: int, message: str, hint: str | None, extra: Any) -> dict[str, Any]:
@@ -31,4 +31,5 @@ DEFINITION = ApiDefinition(
     anonymous_limit=60,  # the smallest plan's read limit
     api_prefix="/api/public/v1",  # the tracking URLs (/api/track/...) are not part of the rate-limited API
     links=(("tracking", "/api/track"),),
+    fast_routes=tracking.FAST_ROUTES,  # the tracking URLs are a tracker's hot path: answered before connexion
 )
