@@ -23,6 +23,7 @@ from .agents import ANDROID_PHONE, ANDROID_TABLET, CHROME, CURL, IPAD, IPHONE, K
 )  # fmt: skip
 def test_device_class_from_user_agent(agent: str, device: str) -> None:
     assert visitors.device(agent.encode()) == device
+    assert visitors.device(agent.upper().encode()) == device  # tokens match in any case
 
 
 @pytest.mark.parametrize(
@@ -42,6 +43,7 @@ def test_device_class_from_user_agent(agent: str, device: str) -> None:
 )
 def test_crawlers_are_not_visitors(agent: str) -> None:
     assert visitors.identify({b"user-agent": agent.encode()}, "192.0.2.1") is None
+    assert visitors.identify({b"user-agent": agent.encode() + b" " * 600}, "192.0.2.1") is None  # long: not cached
 
 
 def test_browsers_command_line_clients_and_email_proxies_are_visitors() -> None:
