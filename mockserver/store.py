@@ -82,7 +82,11 @@ class Store:
         return self._seq
 
     def export(self) -> dict[str, Any]:
-        """A JSON-serialisable deep copy of everything; `load` restores it exactly."""
+        """A deep copy of everything; `load` restores it exactly.
+
+        Records are JSON-like, except the compact counters a few tables keep (BannerTrackr's `traffic` holds
+        per-day tallies with visitor-hash sets): serialising those is left to whoever first needs it on disk.
+        """
         tables: dict[str, dict[str, list[Record]]] = {}
         for (api, name), table in self._tables.items():
             tables.setdefault(api, {})[name] = copy.deepcopy(list(table._rows.values()))

@@ -55,7 +55,8 @@ def test_concurrent_hits_are_all_counted(fast: bool, tasks: int, hits: int) -> N
 
     async def scenario() -> dict[str, Any]:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://mock", headers={"Authorization": f"Bearer {GROWTH_RW}"}) as client:
+        auth = {"Authorization": f"Bearer {GROWTH_RW}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock", headers=auth) as client:
             body = {"siteId": "site_123", "name": "busy", "destinationUrl": "https://acme.com/"}
             placement = (await client.post(f"{BT}/placements", json=body)).json()["data"]
             urls = placement["trackingUrls"]
@@ -76,13 +77,14 @@ def test_concurrent_hits_are_all_counted(fast: bool, tasks: int, hits: int) -> N
     assert app.peak >= tasks  # every task had a request in flight at once
     kinds = Counter(_hit_kind(n) for n in range(hits))
     impressions, clicks = tasks * (kinds["pixel"] + kinds["image"]), tasks * kinds["click"]
-    assert data["summary"] == {"impressions": impressions, "clicks": clicks, "uniqueVisitors": tasks, "ctr": round(clicks / impressions * 100, 2)}
+    ctr = round(clicks / impressions * 100, 2)
+    assert data["summary"] == {"impressions": impressions, "clicks": clicks, "uniqueVisitors": tasks, "ctr": ctr}
     expected_devices: Counter[tuple[str, str]] = Counter()
     expected_countries: Counter[tuple[str, str]] = Counter()
     for number in range(tasks):
         for metric, count in (("impressions", impressions // tasks), ("clicks", clicks // tasks)):
             expected_devices[list(AGENTS)[number % 3], metric] += count
             expected_countries[COUNTRIES[number % 4], metric] += count
-    breakdowns = data["breakdowns"]
-    assert {(row["device"], m): row[m] for row in breakdowns["byDevice"] for m in ("impressions", "clicks")} == expected_devices
-    assert {(row["country"], m): row[m] for row in breakdowns["byCountry"] for m in ("impressions", "clicks")} == expected_countries
+    metrics = ("impressions", "clicks")
+    assert {(row["device"], m): row[m] for row in data["breakdowns"]["byDevice"] for m in metrics} == expected_devices
+    assert {(row["country"], m): row[m] for row in data["breakdowns"]["byCountry"] for m in metrics} == expected_countries
