@@ -1,5 +1,4 @@
-"""The outermost middleware: finds the API a request is for, gives it a context, answers its fast routes, caps bodies,
-stamps rate-limit headers."""
+"""The outermost middleware: finds a request's API and context, answers fast routes, caps bodies, stamps rate headers."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from mockserver.apis.bannertrackr import traffic
+from mockserver.apis.bannertrackr import tracking, traffic
 
 from .agents import ANDROID_PHONE, ANDROID_TABLET, CHROME, CURL, GOOGLEBOT, IPAD, IPHONE
 from .conftest import BT, GROWTH_RW, Api, make_app
@@ -312,3 +312,12 @@ def test_recorded_traffic_is_part_of_the_store(bt: Api, client: Any, app: Any, p
     assert stats(bt, placement["id"])["summary"] == {"impressions": 2, "clicks": 0, "uniqueVisitors": 1, "ctr": 0}
     app.state.reseed(app.state.settings.seed)
     assert len(app.state.store.table("bannertrackr", traffic.TABLE)) == 0
+
+
+def test_a_bug_on_the_fast_path_is_a_500_in_the_apis_error_shape(client: Any, placement: dict[str, Any], monkeypatch: Any) -> None:
+    async def broken(ctx: Any, pixel_id: str) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(tracking, "pixel", broken)
+    response = client.get(f"{TRACK}/px/{placement['pixelId']}")
+    assert (response.status_code, response.json()) == (500, {"error": "Internal server error"})
