@@ -44,7 +44,7 @@ APIS = {
             name="bannertrackr",
             spec="bannertrackr.yaml",
             title="BannerTrackr Developer API",
-            mock_path="/bannertrackr/api/public/v1",
+            mock_path="/bannertrackr",
             credential=Credential("bearerAuth", "BANNERTRACKR_API_KEY", "Authorization", "Bearer ", "bt_live_pro_read_write_demo"),
             read_only=Credential(
                 "bearerAuth", "BANNERTRACKR_READ_ONLY_KEY", "Authorization", "Bearer ", "bt_live_pro_read_only_demo"

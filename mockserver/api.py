@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
     from .auth import Principal
+    from .formats import Reply
     from .gateway import RequestContext
     from .state import MockState
 
@@ -51,12 +53,29 @@ class AccountAdmin:
 
 
 @dataclass(frozen=True)
+class FastRoute:
+    """A path the gateway answers itself, before connexion, for hot paths that need none of its per-request work.
+
+    Connexion's routing, security and validation layers cost about a millisecond per request; a tracking pixel
+    needs none of them. A fast route must still be an operation of the spec (so it is documented and
+    contract-tested), whose connexion handler calls the same code: then both ways give the same answer, and the
+    handler may return None to leave unusual requests (a missing or repeated parameter, ...) to connexion, which
+    validates them and answers in the API's error shape.
+    """
+
+    pattern: re.Pattern[str]  # must match the whole path below the API's base path
+    # (ctx, match) -> a Reply, None (let connexion answer), or raises ApiError (sent in the API's error shape).
+    handler: Callable[[RequestContext, re.Match[str]], Awaitable[Reply | None]]
+    methods: frozenset[str] = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True)
 class ApiDefinition:
     name: str  # short name, also the URL prefix: /<name>/...
     title: str
     spec: str  # file name under openapi/
-    base_path: str  # where the spec's paths are mounted on the mock
-    real_base_url: str  # the production base URL the mock's base path stands in for
+    base_path: str  # where the spec's paths are mounted on the mock (the spec's paths start below it)
+    real_base_url: str  # the production base URL that base_path + api_prefix stands in for
     handlers: ModuleType  # operationId `getSite` -> handlers.get_site(ctx, **params)
     errors: ErrorShape
     # Turns the credential connexion extracted (per the spec's security scheme) into a principal, or raises ApiError.
@@ -70,10 +89,24 @@ class ApiDefinition:
     # Runs before every handler of this API (the admin API checks its token here).
     admit: Callable[[RequestContext], None] | None = None
     control: bool = False  # the mock's own control API: not listed, logged, faulted or Prefer-able
+    # The API proper, below base_path: what clients use as base URL, and the only paths that are rate limited and
+    # carry rate-limit headers (a spec may also hold paths outside it, e.g. BannerTrackr's tracking URLs).
+    api_prefix: str = ""
+    # Other entry points worth listing on the index page and start-up banner: (label, path below base_path).
+    links: tuple[tuple[str, str], ...] = ()
+    fast_routes: tuple[FastRoute, ...] = ()  # tried in order, before connexion, for requests below base_path
 
     @property
     def spec_path(self) -> Path:
         return SPEC_DIR / self.spec
+
+    @property
+    def api_base(self) -> str:
+        """The path clients put after the host in their base URL."""
+        return self.base_path + self.api_prefix
+
+    def is_api_path(self, path: str) -> bool:
+        return path == self.api_base or path.startswith(self.api_base + "/")
 
     def allowed_methods(self, path: str) -> list[str]:
         return spec.allowed_methods(self.spec_path, self.base_path, path)

@@ -42,8 +42,9 @@ def banner(app_state: object, base_url: str) -> str:
     lines = [f"Ad API mocks on {base_url}  (seed {app_state.data.seed}; index page: {base_url}/)", ""]
     for api in app_state.mocked:
         lines.append(f"{api.title}")
-        lines.append(f"  base URL   {base_url}{api.base_path}   (real: {api.real_base_url})")
+        lines.append(f"  base URL   {base_url}{api.api_base}   (real: {api.real_base_url})")
         lines.append(f"  Swagger UI {base_url}{api.base_path}/ui/")
+        lines.extend(f"  {label:<10} {base_url}{api.base_path}{path}" for label, path in api.links)
         lines.extend(f"  key        {key.value}   {key.label}" for key in api.demo_keys(app_state))
         lines.append("")
     token = app_state.settings.admin_token

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -18,9 +18,11 @@ class Fault:
     count: int | None = None  # None: every matching request
     fraction: float | None = None  # None: all of them
     applied: int = 0
+    # The operations it may touch (a forced status only hits operations that document it); None: any.
+    targets: frozenset[str] | None = field(default=None, repr=False)
 
     def as_json(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        return {key: value for key, value in asdict(self).items() if value is not None and key != "targets"}
 
 
 class Faults:
@@ -52,7 +54,7 @@ class Faults:
     def take(self, api: str, operation_id: str) -> Fault | None:
         """The fault this request gets, if any, counting it as applied (and retiring it when its count is spent)."""
         for fault in self._faults:
-            if fault.api != api or fault.operationId not in (None, operation_id):
+            if fault.api != api or (fault.targets is not None and operation_id not in fault.targets):
                 continue
             if fault.fraction is not None and self._random.random() >= fault.fraction:
                 continue

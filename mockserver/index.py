@@ -17,11 +17,14 @@ def render(state: MockState, base_url: str) -> str:
         keys = "".join(
             f"<tr><td>{escape(key.label)}</td><td><code>{escape(key.value)}</code></td></tr>" for key in api.demo_keys(state)
         )
+        links = "".join(
+            f"<p>{escape(label.capitalize())}: <code>{escape(base_url + api.base_path + path)}</code></p>" for label, path in api.links
+        )
         sections.append(
             f"""<section><h2>{escape(api.title)}</h2>
-<p>Base URL: <code>{escape(base_url + api.base_path)}</code> (stands in for <code>{escape(api.real_base_url)}</code>)</p>
+<p>Base URL: <code>{escape(base_url + api.api_base)}</code> (stands in for <code>{escape(api.real_base_url)}</code>)</p>
 <p>Requests served: <strong class="requests" data-api="{escape(api.name)}">{state.log.counts[api.name]}</strong></p>
-<p><a href="{escape(api.base_path)}/ui/">Swagger UI</a> &middot; <a href="{escape(api.base_path)}/openapi.json">OpenAPI document</a></p>
+{links}<p><a href="{escape(api.base_path)}/ui/">Swagger UI</a> &middot; <a href="{escape(api.base_path)}/openapi.json">OpenAPI document</a></p>
 <table><tr><th>Demo credential</th><th>Value</th></tr>{keys}</table></section>"""
         )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ad API mocks</title>

@@ -22,7 +22,7 @@ class MockServer:
     state: MockState
 
     def base_url(self, api: str) -> str:
-        return self.url + self.state.apis[api].base_path
+        return self.url + self.state.apis[api].api_base
 
     def keys(self, api: str) -> list[DemoKey]:
         return self.state.apis[api].demo_keys(self.state)

@@ -13,3 +13,4 @@ class Settings:
     validate_responses: bool = True  # the mock checks its own answers against the spec
     clock_start: float | None = None  # freeze the clock at this unix time (tests); None = real time
     admin_token: str | None = None  # required by the admin API when set (the CLI sets one off loopback)
+    fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)

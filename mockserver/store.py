@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 Record = dict[str, Any]
@@ -70,6 +70,12 @@ class Store:
     def __init__(self) -> None:
         self._tables: dict[tuple[str, str], Table] = {}
         self._seq = 0
+        # Tables whose records hold more than JSON (e.g. compact counters): how to write and read them.
+        self._codecs: dict[tuple[str, str], tuple[Callable[[Record], Record], Callable[[Record], Record]]] = {}
+
+    def register_codec(self, api: str, name: str, encode: Callable[[Record], Record], decode: Callable[[Record], Record]) -> None:
+        """Records of table (api, name) go through `encode` in `export` and come back through `decode` in `load`."""
+        self._codecs[(api, name)] = (encode, decode)
 
     def table(self, api: str, name: str) -> Table:
         key = (api, name)
@@ -82,10 +88,11 @@ class Store:
         return self._seq
 
     def export(self) -> dict[str, Any]:
-        """A JSON-serialisable deep copy of everything; `load` restores it exactly."""
+        """A JSON-serialisable copy of everything; `load` restores it exactly."""
         tables: dict[str, dict[str, list[Record]]] = {}
         for (api, name), table in self._tables.items():
-            tables.setdefault(api, {})[name] = copy.deepcopy(list(table._rows.values()))
+            encode = self._codecs.get((api, name), (copy.deepcopy, None))[0]
+            tables.setdefault(api, {})[name] = [encode(record) for record in table._rows.values()]
         return {"seq": self._seq, "tables": tables}
 
     def load(self, data: dict[str, Any]) -> None:
@@ -95,7 +102,8 @@ class Store:
         for api, tables in data["tables"].items():
             for name, records in tables.items():
                 table = self.table(api, name)
-                for record in sorted(copy.deepcopy(records), key=lambda record: record[SEQ]):
+                decode = self._codecs.get((api, name), (None, copy.deepcopy))[1]
+                for record in sorted((decode(record) for record in records), key=lambda record: record[SEQ]):
                     table._rows[record["id"]] = record
                     self._seq = max(self._seq, record[SEQ])
 

@@ -139,7 +139,7 @@ def test_forced_status_for_the_next_n_requests(admin: Any, bt: Api) -> None:
 
 
 def test_forced_429_carries_retry_after_and_fraction_picks_a_share(admin: Any, bt: Api) -> None:
-    admin.post(f"{ADMIN}/faults", json={"api": "bannertrackr", "status": 429, "fraction": 0.5})
+    assert admin.post(f"{ADMIN}/faults", json={"api": "bannertrackr", "status": 429, "fraction": 0.5}).status_code == 201
     statuses = [bt.get("/sites").status_code for _ in range(40)]
     assert 5 < statuses.count(429) < 35 and set(statuses) == {200, 429}
     refused = next(r for r in (bt.get("/me") for _ in range(20)) if r.status_code == 429)
@@ -159,6 +159,7 @@ def test_latency_fault_delays_the_answer(admin: Any, bt: Api) -> None:
     ("body", "status"),
     [
         ({"api": "bannertrackr", "status": 503}, 400),  # BannerTrackr documents no 503: it would break the contract
+        ({"api": "bannertrackr", "operationId": "trackPixel", "status": 429}, 400),  # tracking has no rate limits
         ({"api": "nope", "status": 500}, 404),
         ({"api": "bannertrackr", "operationId": "nope"}, 404),
         ({"api": "bannertrackr", "status": 500, "surprise": 1}, 400),

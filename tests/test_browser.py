@@ -80,8 +80,8 @@ def test_index_page_renders_every_api_with_keys_and_counts(root: str, tmp_path: 
 
 
 def test_swagger_ui_renders_the_operations(root: str, tmp_path: Path) -> None:
-    dom = chromium(tmp_path, root + "/bannertrackr/api/public/v1/ui/", "--dump-dom")
+    dom = chromium(tmp_path, root + "/bannertrackr/ui/", "--dump-dom")
     assert "opblock" in dom, "Swagger UI did not render any operation"
     assert "/placements/{placementId}/stats" in dom and "BannerTrackr Developer API" in dom
-    chromium(tmp_path, root + "/bannertrackr/api/public/v1/ui/", f"--screenshot={tmp_path / 'ui.png'}")
+    chromium(tmp_path, root + "/bannertrackr/ui/", f"--screenshot={tmp_path / 'ui.png'}")
     assert distinct_colours((tmp_path / "ui.png").read_bytes()) > 20  # coloured method badges, text, borders

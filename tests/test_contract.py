@@ -24,9 +24,7 @@ for _api in APIS.values():
 
 # Counted but never refused: thousands of generated requests would otherwise mostly meet 429s.
 APP = make_app(enforce_rate_limits=False)
-bannertrackr = schemathesis.openapi.from_asgi(
-    "/bannertrackr/api/public/v1/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
-)
+bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG))
 QUICK = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None, "derandomize": True}
 
 

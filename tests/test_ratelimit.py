@@ -5,7 +5,7 @@ from __future__ import annotations
 from mockserver.clock import Clock
 from mockserver.ratelimit import RateLimiter
 
-from .conftest import FROZEN_AT, GROWTH_RW, STARTER_RW, Api, make_app
+from .conftest import BT, FROZEN_AT, GROWTH_RW, STARTER_RW, Api, make_app
 
 
 def test_limiter_counts_within_a_window_and_resets_at_its_end() -> None:
@@ -61,7 +61,7 @@ def test_growth_write_limit_is_30_per_minute(bt: Api) -> None:
 
 
 def test_disabled_enforcement_never_answers_429() -> None:
-    starter = Api(make_app(enforce_rate_limits=False).test_client(), "/bannertrackr/api/public/v1", STARTER_RW)
+    starter = Api(make_app(enforce_rate_limits=False).test_client(), BT, STARTER_RW)
     assert {starter.get("/me").status_code for _ in range(70)} == {200}
 
 

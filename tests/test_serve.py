@@ -102,7 +102,8 @@ def test_javascript_fetch_example_prints_the_ctr(served: tuple[str, str], tmp_pa
 
 def test_startup_banner_lists_urls_and_demo_keys(served: tuple[str, str]) -> None:
     base, banner = served
-    assert f"{base}/bannertrackr/api/public/v1" in banner and f"{base}/bannertrackr/api/public/v1/ui/" in banner
+    assert f"{base}/bannertrackr/api/public/v1 " in banner and f"{base}/bannertrackr/ui/" in banner
+    assert f"{base}/bannertrackr/api/track" in banner
     assert "bt_live_growth_read_write_demo" in banner and "growth plan, read-only" in banner
 
 
@@ -110,10 +111,10 @@ def test_index_and_swagger_ui_are_served(served: tuple[str, str]) -> None:
     base, _ = served
     index = httpx.get(base + "/")
     assert "BannerTrackr Developer API" in index.text and "bt_live_growth_read_write_demo" in index.text
-    assert "/bannertrackr/api/public/v1/ui/" in index.text
-    ui = httpx.get(base + "/bannertrackr/api/public/v1/ui/")
+    assert f"{base}/bannertrackr/api/public/v1<" in index.text and "/bannertrackr/ui/" in index.text
+    ui = httpx.get(base + "/bannertrackr/ui/")
     assert ui.status_code == 200 and "swagger" in ui.text.lower()
-    spec = httpx.get(base + "/bannertrackr/api/public/v1/openapi.json").json()
+    spec = httpx.get(base + "/bannertrackr/openapi.json").json()
     assert spec["info"]["title"] == "BannerTrackr Developer API"
 
 

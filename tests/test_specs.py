@@ -66,13 +66,38 @@ def test_every_operation_has_a_handler_and_unique_id(path: Path) -> None:
         assert callable(getattr(api.handlers, snake_case(operation_id), None)), operation_id
 
 
+RATE_HEADERS = {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+
+
+def _responses(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    shared = spec["components"]["responses"]
+    return {
+        status: shared[response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else response
+        for status, response in operation["responses"].items()
+    }
+
+
 def test_bannertrackr_documents_every_error_and_rate_limit_header() -> None:
     spec = load(next(p for p in SPECS if p.name == "bannertrackr.yaml"))
-    shared = spec["components"]["responses"]
-    for method, path, operation in operations(spec):
-        responses = operation["responses"]
+    developer_api = [(m, p, op) for m, p, op in operations(spec) if p.startswith(SERVED["bannertrackr.yaml"].api_prefix + "/")]
+    assert len(developer_api) == 12
+    for method, path, operation in developer_api:
+        responses = _responses(spec, operation)
         assert {"400", "401", "403", "404", "429", "500"} <= set(responses), (method, path)
         for status, response in responses.items():
-            resolved = shared[response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else response
-            assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(resolved["headers"]), (method, path, status)
-    assert "Retry-After" in shared["TooManyRequests"]["headers"]
+            assert RATE_HEADERS <= set(response["headers"]), (method, path, status)
+    assert "Retry-After" in spec["components"]["responses"]["TooManyRequests"]["headers"]
+
+
+def test_bannertrackr_tracking_urls_are_public_and_not_rate_limited() -> None:
+    spec = load(next(p for p in SPECS if p.name == "bannertrackr.yaml"))
+    tracking = [(m, p, op) for m, p, op in operations(spec) if p.startswith("/api/track/")]
+    assert {op["operationId"] for _, _, op in tracking} == {"trackPixel", "trackPixelPath", "trackImage", "trackClick"}
+    for method, path, operation in tracking:
+        assert operation["security"] == [], path
+        responses = _responses(spec, operation)
+        assert {"400", "404", "500"} <= set(responses) and set(responses) & {"200", "302"}, path
+        for status, response in responses.items():
+            assert not RATE_HEADERS & set(response.get("headers", {})), (path, status)
+            if status in ("200", "302"):
+                assert response["headers"]["Cache-Control"]["$ref"].endswith("/Cache-Control"), (path, status)

@@ -16,7 +16,7 @@ async def list_apis(ctx: RequestContext) -> Any:
         {
             "name": api.name,
             "title": api.title,
-            "basePath": api.base_path,
+            "basePath": api.api_base,
             "docs": f"{api.base_path}/ui/",
             "requests": ctx.state.log.counts[api.name],
             "accounts": api.accounts is not None,
@@ -98,11 +98,11 @@ async def create_fault(ctx: RequestContext, body: dict[str, Any]) -> Any:
     operations = _operations(api, body.get("operationId"))
     status = body.get("status")
     if status is not None:
-        undocumented = [op for op in operations if str(status) not in spec.operation(api.spec_path, op).get("responses", {})]
-        if undocumented:
-            raise ApiError(400, f"{api.name} does not document {status} for every targeted operation",
-                           f"Not for: {', '.join(undocumented)}")  # fmt: skip
-    return ctx.state.faults.add(**body).as_json(), 201
+        # Forced answers must still conform to the spec: only operations that document the status get it.
+        operations = [op for op in operations if str(status) in spec.operation(api.spec_path, op).get("responses", {})]
+        if not operations:
+            raise ApiError(400, f"{api.name} documents no {status} for the targeted operations")
+    return ctx.state.faults.add(**body, targets=frozenset(operations)).as_json(), 201
 
 
 async def clear_faults(ctx: RequestContext) -> Any:

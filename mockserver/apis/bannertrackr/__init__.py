@@ -1,4 +1,4 @@
-"""BannerTrackr Developer API (seed 000): Bearer `bt_live_` keys, per-plan limits, sites, placements and stats."""
+"""BannerTrackr (seed 000): the Developer API (Bearer `bt_live_` keys, plans, sites, placements, stats) and tracking URLs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from ...api import ApiDefinition
 from ...errors import ErrorShape
-from . import handlers, keys, seed
+from . import handlers, keys, seed, tracking
 from .accounts import ACCOUNTS
 
 
@@ -19,7 +19,7 @@ DEFINITION = ApiDefinition(
     name="bannertrackr",
     title="BannerTrackr Developer API",
     spec="bannertrackr.yaml",
-    base_path="/bannertrackr/api/public/v1",
+    base_path="/bannertrackr",
     real_base_url="https://bannertrackr.com/api/public/v1",
     handlers=handlers,
     errors=ErrorShape(
@@ -31,4 +31,7 @@ DEFINITION = ApiDefinition(
     demo_keys=seed.demo_keys,
     anonymous_limit=60,  # the smallest plan's read limit
     accounts=ACCOUNTS,
+    api_prefix="/api/public/v1",  # the tracking URLs (/api/track/...) are not part of the rate-limited API
+    links=(("tracking", "/api/track"),),
+    fast_routes=tracking.FAST_ROUTES,  # the tracking URLs are a tracker's hot path: answered before connexion
 )

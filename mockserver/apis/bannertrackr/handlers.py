@@ -10,7 +10,7 @@ from ...errors import ApiError
 from ...gateway import RequestContext
 from ...pagination import cursor_page
 from ...store import Record
-from . import stats, views
+from . import stats, tracking, traffic, views
 from .plans import PLANS, enforce
 
 MAX_STATS_DAYS = 366
@@ -116,10 +116,34 @@ async def get_placement_stats(
         raise ApiError(400, "Invalid date range", "'from' must not be after 'to'")
     if (last - first).days >= MAX_STATS_DAYS:
         raise ApiError(400, "Date range too large", f"Request at most {MAX_STATS_DAYS} days at a time")
-    days = [(day, stats.seeded_day(ctx.state.data, record, day, today)) for day in stats.days_between(first, last)]
+    recorded = traffic.recorded(ctx.table(traffic.TABLE), ctx.account_id, record["id"])
+    days = [
+        (day, stats.seeded_day(ctx.state.data, record, day, today).add(recorded.get(day)))
+        for day in stats.days_between(first, last)
+    ]
     period = {"from": first.isoformat(), "to": last.isoformat()}
     body = {"placementId": record["id"], "placementName": record["name"], "period": period}
     return {"data": body | stats.report(days, breakdowns)}
+
+
+# The tracking URLs: the gateway answers them itself (tracking.FAST_ROUTES); these serve whatever it leaves to
+# connexion, with the same code, so both ways give the same answer.
+
+
+async def track_pixel(ctx: RequestContext, p: str) -> Any:
+    return await tracking.pixel(ctx, p)
+
+
+async def track_pixel_path(ctx: RequestContext, pixel_id: str) -> Any:
+    return await tracking.pixel(ctx, pixel_id)
+
+
+async def track_image(ctx: RequestContext, pixel_id: str) -> Any:
+    return await tracking.image(ctx, pixel_id)
+
+
+async def track_click(ctx: RequestContext, pixel_id: str) -> Any:
+    return await tracking.click(ctx, pixel_id)
 
 
 def _account(ctx: RequestContext) -> Record:
@@ -129,6 +153,7 @@ def _account(ctx: RequestContext) -> Record:
 
 
 def _delete_placement(ctx: RequestContext, placement: Record) -> None:
+    traffic.forget(ctx.table(traffic.TABLE), ctx.account_id, placement["id"])
     ctx.table("pixels").remove(ctx.account_id, placement["pixelId"])
     ctx.table("placements").remove(ctx.account_id, placement["id"])
 

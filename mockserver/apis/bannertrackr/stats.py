@@ -25,6 +25,16 @@ class Day:
     by_device: Counter[tuple[str, str]] = field(default_factory=Counter)  # (device, "impressions"|"clicks") -> n
     by_country: Counter[tuple[str, str]] = field(default_factory=Counter)
 
+    def add(self, other: Day | None) -> Day:
+        """This day plus `other`'s counts (e.g. recorded hits on top of the generated history); changes and returns self."""
+        if other is not None:
+            self.impressions += other.impressions
+            self.clicks += other.clicks
+            self.unique_visitors += other.unique_visitors
+            self.by_device.update(other.by_device)  # Counter.update adds
+            self.by_country.update(other.by_country)
+        return self
+
 
 def ctr(clicks: int, impressions: int) -> float:
     """The doc's rule: clicks / impressions * 100, two decimals, 0 without impressions."""

@@ -67,7 +67,8 @@ def placement(ctx: RequestContext, record: Record) -> dict[str, Any]:
     site_record = ctx.table("sites").get(owner, record["siteId"])
     assert site_record is not None, "placements are deleted with their site"
     advertiser = ctx.table("advertisers").get(owner, record["advertiserId"]) if record["advertiserId"] else None
-    track = f"{ctx.base_url}/{ctx.api.name if ctx.api else 'bannertrackr'}/api/track"
+    assert ctx.api is not None
+    track = f"{ctx.base_url}{ctx.api.base_path}/api/track"
     pixel = record["pixelId"]
     body = {name: record[name] for name in PLACEMENT_FIELDS}
     body["status"] = status(record, ctx.state.clock.now().astimezone(timezone.utc))

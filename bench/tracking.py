@@ -1,0 +1,327 @@
+"""Benchmark of BannerTrackr's tracking pixel: hits per second next to a bare Starlette GIF, and memory per million hits.
+
+    .venv/bin/python bench/tracking.py [--duration 10] [--warmup 2] [--rounds 3] [--connections 32] [--hits 1000000]
+
+Throughput: each server runs as one uvicorn worker pinned to one CPU, wrk (installed with apt-get if missing)
+runs pinned to another; every variant is warmed up, then measured for --duration seconds, in the same run and
+round-robin for --rounds rounds (the median is reported), so a change of load on the machine hits all alike:
+
+    bare       a bare Starlette endpoint returning the same GIF with the same headers (the reference)
+    px         the mock's /api/track/px/{id}, answered by the gateway's fast route (counted hits)
+    pixel.gif  the mock's /api/track/pixel.gif?p={id}, the form trackingUrls give (counted hits)
+    connexion  the same pixel with fast routes off, through connexion's whole stack (for comparison)
+
+Afterwards the mock's stats API is asked how many hits it counted, against what wrk completed.
+
+Memory: in process, --hits pixel hits through the tracking code on a fresh mock, spread over its active
+placements and 30 days, every hit from a new visitor (the worst case for the unique-visitor sets). Reports
+RSS growth, and tracemalloc's growth of live Python allocations in a second pass.
+
+Prints a table and writes bench/results/tracking-<time>.json. A script, not a test: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import tracemalloc
+import warnings
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+warnings.filterwarnings("ignore", message=".*deprecated")  # connexion's imports under Starlette 1.x (stack_notes P11)
+
+from mockserver.apis.bannertrackr import tracking, traffic, views  # noqa: E402
+from mockserver.apis.bannertrackr.images import PIXEL_GIF  # noqa: E402
+from mockserver.app import create_app  # noqa: E402
+from mockserver.gateway import RequestContext  # noqa: E402
+from mockserver.settings import Settings  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+KEY = "bt_live_growth_read_write_demo"
+BROWSER = {
+    "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.4 Mobile/15E148 Safari/604.1",
+    "Accept": "image/avif,image/webp,image/apng,image/*,*/*;q=0.8",
+    "CF-IPCountry": "US",
+}
+
+
+# ---- the servers (uvicorn imports these from this file: `--app-dir bench tracking:<name>`)
+
+
+async def _gif(request: Request) -> Response:
+    return Response(PIXEL_GIF, media_type="image/gif", headers={"Cache-Control": "no-store"})
+
+
+bare_app = Starlette(routes=[Route("/bannertrackr/api/track/px/{pixel_id}", _gif)])
+
+
+def connexion_app() -> Any:
+    return create_app(Settings(fast_routes=False))
+
+
+def mock_app() -> Any:
+    return create_app(Settings())
+
+
+# ---- throughput
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk not found: installing it with apt-get (Debian package 'wrk')", flush=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)
+    found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is still not on PATH after apt-get install")
+    return found
+
+
+def cpus() -> tuple[int, int]:
+    """(server CPU, load generator CPU): different ones whenever the machine has two."""
+    available = sorted(os.sched_getaffinity(0))
+    if len(available) < 2:
+        print("warning: one CPU only, server and wrk share it", file=sys.stderr)
+        return available[0], available[0]
+    return available[0], available[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(app: str, cpu: int, factory: bool) -> Iterator[str]:
+    """One uvicorn worker (uvloop, httptools, no access log) pinned to `cpu`; yields its base URL."""
+    port = _free_port()
+    command = ["taskset", "-c", str(cpu), sys.executable, "-m", "uvicorn", app, "--app-dir", str(ROOT / "bench"),
+               "--port", str(port), "--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools",
+               *(["--factory"] if factory else [])]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"server {app} did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wrk(binary: str, cpu: int, url: str, seconds: int, connections: int) -> dict[str, Any]:
+    headers = [arg for name, value in BROWSER.items() for arg in ("-H", f"{name}: {value}")]
+    command = ["taskset", "-c", str(cpu), binary, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url]
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"wrk failed: {run.stderr or run.stdout}")
+    output = run.stdout
+    return {
+        "requests_per_second": float(_field(r"Requests/sec:\s+([\d.]+)", output)),
+        "requests": int(_field(r"(\d+) requests in", output)),
+        "non_2xx": int(_field(r"Non-2xx or 3xx responses: (\d+)", output, default="0")),
+        # The "Latency Distribution" lines, e.g. "     50%    2.67ms" (anchored: thread stats also hold "%").
+        "latency_p50": _field(r"^\s+50%\s+(\S+)", output),
+        "latency_p99": _field(r"^\s+99%\s+(\S+)", output),
+    }
+
+
+def _field(pattern: str, output: str, default: str | None = None) -> str:
+    match = re.search(pattern, output, re.MULTILINE)
+    if match is None:
+        if default is None:
+            sys.exit(f"unexpected wrk output (no {pattern!r}):\n{output}")
+        return default
+    return match.group(1)
+
+
+def measure(binary: str, cpu: int, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    warmup = wrk(binary, cpu, url, args.warmup, args.connections)
+    result = wrk(binary, cpu, url, args.duration, args.connections)
+    return result | {"warmup_requests": warmup["requests"]}
+
+
+def active_pixel(base: str) -> tuple[str, str]:
+    """(placement id, pixel id) of an active placement, asked of the running mock through its Developer API."""
+    response = httpx.get(f"{base}/bannertrackr/api/public/v1/placements", params={"status": "active", "limit": 1},
+                         headers={"Authorization": f"Bearer {KEY}"})  # fmt: skip
+    placement = response.json()["data"][0]
+    return placement["id"], placement["pixelId"]
+
+
+def impressions_today(base: str, placement_id: str) -> int:
+    today = datetime.now(timezone.utc).date().isoformat()
+    url = f"{base}/bannertrackr/api/public/v1/placements/{placement_id}/stats"
+    response = httpx.get(url, params={"from": today}, headers={"Authorization": f"Bearer {KEY}"})
+    return int(response.json()["data"]["summary"]["impressions"])
+
+
+def throughput(args: argparse.Namespace) -> dict[str, Any]:
+    """Each variant --rounds times, round-robin, so a load change on the machine hits every variant alike."""
+    binary = ensure_wrk()
+    server_cpu, load_cpu = cpus()
+    with ExitStack() as servers:
+        bare = servers.enter_context(server("tracking:bare_app", server_cpu, factory=False))
+        mock = servers.enter_context(server("tracking:mock_app", server_cpu, factory=True))
+        slow = servers.enter_context(server("tracking:connexion_app", server_cpu, factory=True))
+        placement_id, pixel_id = active_pixel(mock)
+        urls = {
+            "bare": f"{bare}/bannertrackr/api/track/px/{pixel_id}",
+            "px": f"{mock}/bannertrackr/api/track/px/{pixel_id}",
+            "pixel.gif": f"{mock}/bannertrackr/api/track/pixel.gif?p={pixel_id}",
+            "connexion": f"{slow}/bannertrackr/api/track/px/{pixel_id}",
+        }
+        before = impressions_today(mock, placement_id)
+        rounds = [{name: measure(binary, load_cpu, url, args) for name, url in urls.items()} for _ in range(args.rounds)]
+        completed = sum(r[name]["requests"] + r[name]["warmup_requests"] for r in rounds for name in ("px", "pixel.gif"))
+        counted = {"completed_by_wrk": completed, "counted_by_mock": impressions_today(mock, placement_id) - before}
+    runs = {}
+    for name, url in urls.items():
+        # The round with the median rate stands for the variant; every round's rate is kept too.
+        ordered = sorted((r[name] for r in rounds), key=lambda run: run["requests_per_second"])
+        runs[name] = ordered[len(ordered) // 2] | {"url": url, "rounds": [r[name]["requests_per_second"] for r in rounds]}
+    for run in runs.values():
+        run["vs_bare"] = round(run["requests_per_second"] / runs["bare"]["requests_per_second"], 3)
+    return {"cpus": {"server": server_cpu, "wrk": load_cpu}, "connections": args.connections, "duration_s": args.duration,
+            "rounds": args.rounds, "runs": runs, "counting": counted}  # fmt: skip
+
+
+# ---- memory
+
+
+def _hits(app: Any, hits: int) -> dict[str, Any]:
+    """`hits` pixel hits through the tracking code (as the gateway calls it), every one from a new visitor."""
+    state = app.state
+    api = state.apis["bannertrackr"]
+    # Active and without an end date, so still counting 30 days on.
+    placements = [
+        p for p in state.store.table("bannertrackr", "placements").rows()
+        if p["endDate"] is None and views.status(p, state.clock.now()) == "active"
+    ]  # fmt: skip
+    agents = [BROWSER["User-Agent"], "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/124.0", "Mozilla/5.0 (iPad; CPU OS 17_4)"]
+    countries = "US GB DE FR CA AU NL IN BR ES IT SE PL JP MX KR".split()
+    days, per_day = 30, -(-hits // 30)
+
+    async def drive() -> None:
+        for n in range(hits):
+            if n and n % per_day == 0:
+                state.clock.advance(86_400)
+            headers = [
+                (b"user-agent", agents[n % len(agents)].encode()),
+                (b"cf-ipcountry", countries[n % len(countries)].encode()),
+                (b"x-forwarded-for", b"10.%d.%d.%d" % (n >> 16 & 255, n >> 8 & 255, n & 255)),  # a new visitor each time
+            ]
+            scope = {"type": "http", "method": "GET", "headers": headers, "client": ("127.0.0.1", 1), "query_string": b""}
+            await tracking.pixel(RequestContext(state, api, scope), placements[n % len(placements)]["pixelId"])
+
+    asyncio.run(drive())
+    table = state.store.table("bannertrackr", traffic.TABLE)
+    placement_days = sum(len(row["days"]) for row in table.rows())
+    counted = sum(tally.counts.impressions for row in table.rows() for tally in row["days"].values())
+    assert counted == hits, (counted, hits)
+    return {"placements": len(placements), "days": days, "placement_days": placement_days, "counted": counted}
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def memory(hits: int) -> dict[str, Any]:
+    frozen = datetime(2026, 6, 1, tzinfo=timezone.utc).timestamp()
+    app = create_app(Settings(clock_start=frozen))
+    gc.collect()
+    before = _rss()
+    started = time.perf_counter()
+    shape = _hits(app, hits)
+    seconds = time.perf_counter() - started
+    gc.collect()
+    rss = _rss() - before
+    del app
+    gc.collect()
+    app = create_app(Settings(clock_start=frozen))
+    tracemalloc.start()
+    traced_before = tracemalloc.get_traced_memory()[0]
+    _hits(app, hits)
+    gc.collect()
+    traced = tracemalloc.get_traced_memory()[0] - traced_before
+    tracemalloc.stop()
+    return shape | {
+        "hits": hits, "rss_growth_bytes": rss, "traced_growth_bytes": traced, "hits_per_second_in_process": round(hits / seconds),
+    }  # fmt: skip
+
+
+# ---- report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds measured per variant (default %(default)s)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per variant (default %(default)s)")
+    parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
+    parser.add_argument("--hits", type=int, default=1_000_000, help="hits for the memory measurement (default %(default)s)")
+    args = parser.parse_args()
+
+    result = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": sys.version.split()[0]}
+    result["throughput"] = throughput(args)
+    result["memory"] = memory(args.hits)
+
+    print(f"\nPixel hits per second: one uvicorn worker on CPU {result['throughput']['cpus']['server']}, "
+          f"wrk -t1 -c{args.connections} on CPU {result['throughput']['cpus']['wrk']}, {args.duration} s after {args.warmup} s "
+          f"warm-up, median of {args.rounds} round-robin rounds")  # fmt: skip
+    print(f"{'variant':<11} {'req/s':>9} {'vs bare':>8} {'p50':>9} {'p99':>9} {'non-2xx':>8}  rounds")
+    for name, run in result["throughput"]["runs"].items():
+        rounds = " ".join(f"{rate:.0f}" for rate in run["rounds"])
+        print(f"{name:<11} {run['requests_per_second']:>9.0f} {run['vs_bare']:>8.2f} {run['latency_p50']:>9} "
+              f"{run['latency_p99']:>9} {run['non_2xx']:>8}  {rounds}")  # fmt: skip
+    counting = result["throughput"]["counting"]
+    print(f"hits the mock counted: {counting['counted_by_mock']} (wrk completed {counting['completed_by_wrk']}; "
+          "requests still in flight when wrk stops are counted but not completed)")  # fmt: skip
+    mem = result["memory"]
+    print(f"\nMemory after {mem['hits']:,} counted hits ({mem['placements']} placements x {mem['days']} days = "
+          f"{mem['placement_days']} placement-days, every hit a new visitor):")  # fmt: skip
+    print(f"  RSS growth        {mem['rss_growth_bytes'] / 1e6:7.1f} MB")
+    print(f"  tracemalloc       {mem['traced_growth_bytes'] / 1e6:7.1f} MB (live Python allocations)")
+    print(f"  in-process rate   {mem['hits_per_second_in_process']:,} hits/s (tracking code only)")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"tracking-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Recorded tracking traffic: per placement and day, the stats counters (device, country) and the visitors seen."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ...hashset import HashSet64
+from ...store import OWNER, Record, Table
+from .stats import Day
+from .visitors import Visitor
+
+TABLE = "traffic"  # one record per placement that was ever hit: {"id": placement id, "days": {day number: Tally}}
+EPOCH = date(1970, 1, 1)
+SECONDS_PER_DAY = 86400
+
+
+@dataclass
+class Tally:
+    """One placement's counted hits on one UTC day: memory grows with placements x days, not with hits."""
+
+    counts: Day = field(default_factory=Day)
+    visitors: HashSet64 = field(default_factory=HashSet64)  # who had a counted impression, for uniqueVisitors
+
+
+def day_number(timestamp: float) -> int:
+    """The UTC day of a unix time, as days since 1970-01-01 (cheaper per hit than a date)."""
+    return int(timestamp // SECONDS_PER_DAY)
+
+
+def record(table: Table, placement: Record, day: int, metric: str, visitor: Visitor) -> None:
+    """Count one hit (`metric` is "impressions" or "clicks").
+
+    Synchronous on purpose: handlers share one event loop, and with no await between reading and writing the
+    counters no other request can run in between, so concurrent hits are never lost.
+    """
+    row = table.lookup(placement["id"])
+    if row is None:
+        row = table.add(placement[OWNER], {"id": placement["id"], "days": {}})
+    tally = row["days"].get(day)
+    if tally is None:
+        tally = row["days"][day] = Tally()
+    counts = tally.counts
+    if metric == "impressions":
+        counts.impressions += 1
+        if tally.visitors.add(visitor.id):
+            counts.unique_visitors += 1
+    else:
+        counts.clicks += 1
+    counts.by_device[visitor.device, metric] += 1
+    counts.by_country[visitor.country, metric] += 1
+
+
+def recorded(table: Table, owner: str, placement_id: str) -> dict[date, Day]:
+    """The counts recorded for a placement, per day (days without hits are absent)."""
+    row = table.get(owner, placement_id)
+    if row is None:
+        return {}
+    return {EPOCH + timedelta(days=number): tally.counts for number, tally in row["days"].items()}
+
+
+def encode(row: Record) -> Record:
+    """A traffic row as JSON: counters as lists, the visitor set as base64 of its table."""
+    days = {}
+    for number, tally in row["days"].items():
+        counts = tally.counts
+        days[str(number)] = {
+            "impressions": counts.impressions, "clicks": counts.clicks, "uniqueVisitors": counts.unique_visitors,
+            "byDevice": [[*key, n] for key, n in counts.by_device.items()],
+            "byCountry": [[*key, n] for key, n in counts.by_country.items()],
+            "visitors": base64.b64encode(tally.visitors.to_bytes()).decode(),
+        }  # fmt: skip
+    return {**{key: value for key, value in row.items() if key != "days"}, "days": days}
+
+
+def decode(data: Record) -> Record:
+    """The inverse of `encode`."""
+    days = {}
+    for number, tally in data["days"].items():
+        counts = Day(tally["impressions"], tally["clicks"], tally["uniqueVisitors"])
+        counts.by_device.update({(device, metric): n for device, metric, n in tally["byDevice"]})
+        counts.by_country.update({(country, metric): n for country, metric, n in tally["byCountry"]})
+        days[int(number)] = Tally(counts, HashSet64.from_bytes(base64.b64decode(tally["visitors"])))
+    return {**{key: value for key, value in data.items() if key != "days"}, "days": days}
+
+
+def forget(table: Table, owner: str, placement_id: str) -> None:
+    """Delete a placement's recorded traffic (with the placement, as the doc says of deleting a site)."""
+    table.remove(owner, placement_id)
