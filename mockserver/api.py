@@ -56,6 +56,10 @@ class ApiDefinition:
     # Requests that never reach `authenticate` (missing or malformed credentials) are counted per client with this limit.
     anonymous_limit: int | None = None
     rate_headers: Callable[[Quota], Mapping[str, str]] = field(default=ratelimit_headers)
+    # True: a path segment outside its parameter's enum (e.g. an unsupported `.{format}` suffix) names no
+    # resource, so the gateway answers 404 before authentication and validation, as the router does for
+    # a non-numeric integer segment. False (default): connexion's validation reports it like any parameter.
+    path_enums_route: bool = False
 
     @property
     def spec_path(self) -> Path:
@@ -63,3 +67,6 @@ class ApiDefinition:
 
     def allowed_methods(self, path: str) -> list[str]:
         return routes.allowed_methods(self.spec_path, self.base_path, path)
+
+    def outside_enum(self, path: str) -> bool:
+        return self.path_enums_route and routes.outside_enum(self.spec_path, self.base_path, path)

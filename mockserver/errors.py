@@ -4,6 +4,9 @@
                         fields and headers. Rendered in the error shape of the API that served the request.
     connexion problems  (validation 400, missing credentials 401, router 404/405, 415, response
                         validation 500) are caught by `install` and rendered the same way.
+    send_error          the same rendering for the gateway, which runs outside connexion's error handling.
+
+An API whose statuses differ from these (e.g. validation failures as 422) says so in its ErrorShape's `statuses`.
 
 Each API declares its shape as an `ErrorShape` (BannerTrackr {"error","hint"}, Adsterra {"code","message","data"}, ...);
 this module never knows the shapes, only how to ask for one.
@@ -21,6 +24,8 @@ from typing import Any
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +57,15 @@ class ErrorShape:
     body: Callable[[int, str, str | None, Mapping[str, Any]], dict[str, Any]]
     # What to say when connexion rejects a request before any handler runs, per status.
     messages: Mapping[int, str] = field(default_factory=dict)
+    # Statuses this API answers instead of the shared layers' ones, e.g. {400: 422} where the API reports
+    # validation failures as 422: connexion's problems and the shared modules' ApiErrors are renamed on the way out.
+    statuses: Mapping[int, int] = field(default_factory=dict)
+
+    def status(self, status: int) -> int:
+        return self.statuses.get(status, status)
 
     def message_for(self, status: int) -> str:
+        status = self.status(status)
         return self.messages.get(status) or HTTPStatus(status).phrase
 
 
@@ -63,9 +75,10 @@ def plain_shape() -> ErrorShape:
 
 
 def render(shape: ErrorShape, error: ApiError) -> ConnexionResponse:
-    body = shape.body(error.status, error.message, error.hint, error.extra)
+    status = shape.status(error.status)
+    body = shape.body(status, error.message, error.hint, error.extra)
     return ConnexionResponse(
-        status_code=error.status,
+        status_code=status,
         body=json.dumps(body),
         content_type="application/json",
         mimetype="application/json",
@@ -91,6 +104,12 @@ def _from_problem(request: ConnexionRequest, exc: Exception) -> ApiError:
     if status >= 500:
         log.error("server error on %s %s: %s", request.method, request.url.path, exc)
     return ApiError(status, _shape_of(request).message_for(status), hint, headers=headers)
+
+
+async def send_error(shape: ErrorShape, error: ApiError, scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer `error` from an ASGI layer outside connexion's error handling (the gateway), in the same form."""
+    response = render(shape, error)
+    await Response(response.body, response.status_code, response.headers, response.content_type)(scope, receive, send)
 
 
 async def _api_error(request: ConnexionRequest, exc: ApiError) -> ConnexionResponse:

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import index
+from . import errors, index
 from .api import ApiDefinition
 from .auth import Principal
 from .errors import ApiError
@@ -96,6 +96,9 @@ class Gateway:
         scope.setdefault("extensions", {})
         if api is None or not _is_operation(api, path):
             await self.app(scope, receive, send)
+            return
+        if api.outside_enum(path):  # e.g. /stats.pdf: no such URI, whatever the credentials or parameters
+            await errors.send_error(api.errors, ApiError(404, api.errors.message_for(404)), scope, receive, send)
             return
         await self.app(scope, _capped(receive), self._stamping(ctx, send))
 

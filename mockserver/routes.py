@@ -1,24 +1,30 @@
-"""The methods each path of an API's spec allows, for a correct `Allow` header on 405 responses."""
+"""What a spec says about its paths: the methods each allows (for `Allow` on 405s) and enum-constrained segments."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PARAMETER = re.compile(r"\\\{([^}]+)\\\}")
+
+
+@cache
+def _spec(spec_path: Path) -> dict[str, Any]:
+    # Read on first use only, so start-up does not pay for it.
+    with spec_path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # type: ignore[no-any-return]
 
 
 @cache
 def _table(spec_path: Path, base_path: str) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
-    # Read on the first 405 only, so start-up does not pay for it.
-    with spec_path.open(encoding="utf-8") as handle:
-        paths = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["paths"]
     table = []
-    for template, item in paths.items():
-        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(base_path + template))
+    for template, item in _spec(spec_path)["paths"].items():
+        pattern = _PARAMETER.sub("[^/]+", re.escape(base_path + template))
         methods = tuple(m.upper() for m in METHODS if m in item)
         table.append((re.compile(pattern + "$"), methods))
     return tuple(table)
@@ -30,3 +36,44 @@ def allowed_methods(spec_path: Path, base_path: str, path: str) -> list[str]:
         if pattern.match(path):
             return sorted({*methods, *(["HEAD"] if "GET" in methods else [])})
     return []
+
+
+@cache
+def _enum_table(spec_path: Path, base_path: str) -> tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...]], ...]:
+    """Per template: a pattern capturing each path parameter, and the values each may take (empty: any)."""
+    spec = _spec(spec_path)
+    table = []
+    for template, item in spec["paths"].items():
+        enums: dict[str, frozenset[str]] = {}
+        for operation in [item, *(item[m] for m in METHODS if m in item)]:
+            for parameter in (_deref(spec, p) for p in operation.get("parameters", [])):
+                schema = _deref(spec, parameter.get("schema", {}))
+                if parameter.get("in") == "path" and "enum" in schema:
+                    enums[parameter["name"]] = frozenset(str(value) for value in schema["enum"])
+        names = _PARAMETER.findall(re.escape(template))
+        pattern = _PARAMETER.sub("([^/]+)", re.escape(base_path + template))
+        table.append((re.compile(pattern + "$"), tuple(enums.get(name.replace("\\", ""), frozenset()) for name in names)))
+    return tuple(table)
+
+
+def outside_enum(spec_path: Path, base_path: str, path: str) -> bool:
+    """True when `path` fits a template only with a path parameter outside its enum (`/stats.pdf` for json|xml|csv)."""
+    fits_loosely = False
+    for pattern, allowed in _enum_table(spec_path, base_path):
+        match = pattern.match(path)
+        if match is None:
+            continue
+        if all(not values or value in values for value, values in zip(match.groups(), allowed, strict=True)):
+            return False
+        fits_loosely = True
+    return fits_loosely
+
+
+def _deref(spec: dict[str, Any], node: Any) -> Any:
+    """A local `#/...` reference followed to its target (repeatedly); anything else unchanged."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
