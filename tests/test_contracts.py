@@ -20,7 +20,7 @@ from mockserver.gateway import RequestContext
 from mockserver.pagination import encode_cursor
 
 from .conftest import make_app
-from .test_serve import _free_port
+from .test_serve import _free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 BANNERTRACKR = APIS["bannertrackr"]
@@ -118,6 +118,7 @@ def test_readme_command_passes_against_a_served_mock(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
+        wait_until_serving(f"http://127.0.0.1:{port}", server)  # the README's `&` leaves that to the shell user
         args = shlex.split(command.group(1).replace("\\\n", " ").replace(":8000", f":{port}"))
         args = [str(tmp_path / "contracts.xml") if arg == "contracts.xml" else arg for arg in args]
         exit_code = subprocess.run([sys.executable, "-m", "contracts", "run", *args, "--max-examples", "5"], timeout=600).returncode

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -40,16 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_until_serving(base, process, log)
         yield base, log.read_text()
     finally:
         process.send_signal(signal.SIGINT)
@@ -57,6 +49,20 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def wait_until_serving(base: str, process: subprocess.Popen[Any], log: Path | None = None) -> None:
+    """Until the index page answers: start-up takes a while (imports, loading every spec, seeding)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(base + "/", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, log.read_text() if log else "server exited"
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.1)
 
 
 def _example(name: str, base: str, tmp_path: Path) -> Path:
