@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import checks, cleanup  # noqa: F401  (importing checks registers them with schemathesis)
-from .apis import ContractApi, mask
+from .apis import APIS, ContractApi, mask
 
 CONFIG = Path(__file__).resolve().parent / "schemathesis.toml"
 
@@ -151,8 +151,16 @@ def _iter_checks(node: Any) -> Iterator[dict[str, Any]]:
 
 @contextlib.contextmanager
 def _environment(api: ContractApi, credential: str, read_only: str | None) -> Iterator[None]:
-    """The credentials as the environment variables schemathesis.toml and the checks read."""
+    """The credentials as the environment variables schemathesis.toml and the checks read.
+
+    Schemathesis resolves every `${VAR}` in the config file when it loads it, the other APIs' projects included,
+    so their variables get a placeholder when unset: a run needs only the credentials of the API it tests.
+    """
     values = {api.credential.env: credential, **({api.read_only.env: read_only} if api.read_only and read_only else {})}
+    for other in APIS.values():
+        for unused in (other.credential, other.read_only) if other.name != api.name else ():
+            if unused is not None and unused.env not in os.environ:
+                values[unused.env] = "unused"
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:

@@ -1,5 +1,5 @@
-"""The mock passes its own contract: schemathesis over the whole spec, in-process, stateless and stateful via links,
-with the contract suite's custom checks and configuration."""
+"""The mocks pass their own contracts: schemathesis over each whole spec, in-process, stateless and stateful via links,
+with the contract suite's custom checks and configuration (contracts/schemathesis.toml, also used by `contracts run`)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ APP = make_app(enforce_rate_limits=False)
 bannertrackr = schemathesis.openapi.from_asgi(
     "/bannertrackr/api/public/v1/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
 )
+# The config leaves out the mock-only token rotation (it would invalidate the demo token mid-run; tested on its own).
+adsterra_advertiser = schemathesis.openapi.from_asgi(
+    "/adsterra/advertiser/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
+)
+adsterra_publisher = schemathesis.openapi.from_asgi(
+    "/adsterra/publisher/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
+)
 QUICK = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None, "derandomize": True}
 
 
@@ -44,3 +51,31 @@ class BannerTrackrStateful(bannertrackr.as_state_machine()):  # type: ignore[mis
 
 BannerTrackrStateful.TestCase.settings = settings(max_examples=40, stateful_step_count=8, **QUICK)
 TestBannerTrackrStateful = BannerTrackrStateful.TestCase
+
+
+@adsterra_advertiser.parametrize()
+@settings(max_examples=15, **QUICK)
+def test_adsterra_advertiser_stateless(case: Any) -> None:
+    case.call_and_validate()
+
+
+@adsterra_publisher.parametrize()
+@settings(max_examples=15, **QUICK)
+def test_adsterra_publisher_stateless(case: Any) -> None:
+    case.call_and_validate()
+
+
+class AdsterraAdvertiserStateful(adsterra_advertiser.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        APP.state.reseed(APP.state.settings.seed)
+
+
+class AdsterraPublisherStateful(adsterra_publisher.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        APP.state.reseed(APP.state.settings.seed)
+
+
+AdsterraAdvertiserStateful.TestCase.settings = settings(max_examples=25, stateful_step_count=6, **QUICK)
+TestAdsterraAdvertiserStateful = AdsterraAdvertiserStateful.TestCase
+AdsterraPublisherStateful.TestCase.settings = settings(max_examples=15, stateful_step_count=6, **QUICK)
+TestAdsterraPublisherStateful = AdsterraPublisherStateful.TestCase
