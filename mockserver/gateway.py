@@ -89,6 +89,11 @@ class Gateway:
         if path in ("/", "/index.html"):
             await index.serve(self.state, base_url(scope), send)
             return
+        if "\n" in path:
+            # Starlette's pattern for an API's base path (`.*`) stops at a line break, so a decoded %0A in an id
+            # would skip the API's routes (no authentication, an anonymous quota) and 404 as an unknown URI.
+            # Kept encoded it reaches its operation, where it is an unknown id like any other.
+            scope["path"] = path = path.replace("\n", "%0A")
         api = self._api_for(path)
         ctx = RequestContext(self.state, api, scope)
         scope["mockserver"] = ctx
