@@ -106,6 +106,21 @@ def test_startup_banner_lists_urls_and_demo_keys(served: tuple[str, str]) -> Non
     assert "bt_live_growth_read_write_demo" in banner and "growth plan, read-only" in banner
 
 
+def test_adsterra_apis_are_served_with_their_demo_tokens(served: tuple[str, str]) -> None:
+    base, banner = served
+    index = httpx.get(base + "/").text
+    for title, path, token in (
+        ("Adsterra Advertiser API", "/adsterra/advertiser", "adsterraadvertiserdemo0000000001"),
+        ("Adsterra Publisher API", "/adsterra/publisher", "adsterrapublisherdemo00000000001"),
+    ):
+        assert f"{base}{path}" in banner and token in banner
+        assert title in index and token in index
+        assert httpx.get(f"{base}{path}/ui/").status_code == 200
+        assert httpx.get(f"{base}{path}/openapi.json").json()["info"]["title"] == title
+    campaigns = httpx.get(f"{base}/adsterra/advertiser/campaigns.csv", headers={"X-API-Key": "adsterraadvertiserdemo0000000001"})
+    assert campaigns.text.startswith("id;alias;active\n1234567;Spring promo;3\n")
+
+
 def test_index_and_swagger_ui_are_served(served: tuple[str, str]) -> None:
     base, _ = served
     index = httpx.get(base + "/")

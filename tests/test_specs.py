@@ -61,3 +61,16 @@ def test_bannertrackr_documents_every_error_and_rate_limit_header() -> None:
             resolved = shared[response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else response
             assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(resolved["headers"]), (method, path, status)
     assert "Retry-After" in shared["TooManyRequests"]["headers"]
+
+
+@pytest.mark.parametrize("name", ["adsterra_advertiser.yaml", "adsterra_publisher.yaml"])
+def test_adsterra_documents_every_error_and_each_format(name: str) -> None:
+    spec = load(next(p for p in SPECS if p.name == name))
+    shared = spec["components"]["responses"]
+    for method, path, operation in operations(spec):
+        assert path.endswith(".{format}"), path
+        assert {"401", "403", "404", "422", "429", "500"} <= set(operation["responses"]), (method, path)
+        assert "400" not in operation["responses"]  # validation failures are 422 in these APIs
+        ok = shared[operation["responses"]["200"]["$ref"].rsplit("/", 1)[1]]
+        assert set(ok["content"]) == {"application/json", "application/xml", "text/csv"}, (method, path)
+    assert "Retry-After" in shared["TooManyRequests"]["headers"]

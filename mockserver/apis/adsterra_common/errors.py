@@ -30,6 +30,7 @@ ERRORS = ErrorShape(
         429: "Too many requests",
         500: "Internal server error",
     },
-    # "Validation status: 422, not 400" (both specs): connexion's and the shared layers' 400s leave as 422.
-    statuses={400: 422},
+    # "Validation status: 422, not 400" (both specs): connexion's and the shared layers' 400s leave as 422,
+    # and so does a body that is not JSON (connexion's 415): it breaks the schema as much as malformed JSON.
+    statuses={400: 422, 415: 422},
 )
