@@ -13,7 +13,7 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 
-from . import errors, schema_formats
+from . import errors, json_bodies, schema_formats
 from .api import SPEC_DIR
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         specification_dir=SPEC_DIR,
         security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
+        validator_map=json_bodies.VALIDATORS,
     )
     for api in state.apis.values():
         app.add_api(

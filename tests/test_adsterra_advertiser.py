@@ -191,7 +191,8 @@ def test_black_and_white_lists_round_trip(adv: Adsterra) -> None:
 
 def test_custom_bids_round_trip(adv: Adsterra) -> None:
     bids = f"/campaign/{CAMPAIGN}/custom_bid.{{format}}"
-    replaced = adv.json("POST", bids, json={"items": [{"placement_id": 7, "bid": 1}, {"placement_id": 3, "bid": 0.2}, {"placement_id": 7, "bid": 2.5}]})
+    entries = [{"placement_id": 7, "bid": 1}, {"placement_id": 3, "bid": 0.2}, {"placement_id": 7, "bid": 2.5}]
+    replaced = adv.json("POST", bids, json={"items": entries})
     assert replaced == {"items": [{"placement_id": 3, "bid": 0.2}, {"placement_id": 7, "bid": 2.5}], "itemCount": 2}  # last wins
     assert adv.json("GET", bids) == replaced  # POST replaced the seeded bid on 15413270
     updated = adv.json("PATCH", bids, json={"items": [{"placement_id": 7, "bid": 0.9}, {"placement_id": 1, "bid": 4}]})
@@ -260,7 +261,8 @@ def test_days_outside_the_window_or_a_reversed_range_have_no_rows(adv: Adsterra)
     assert _stats(adv, start_date="2026-06-20", finish_date="2026-06-10") == []
     assert _stats(adv, start_date="2025-01-01", finish_date="2026-04-16") == []  # more than 60 days ago
     assert len(_stats(adv, start_date="2000-01-01", finish_date="2099-12-31")) == 60
-    assert adv.get("/stats.csv", params={"start_date": "2030-01-01", "finish_date": "2030-01-02"}).text == "date;" + ";".join(METRICS) + "\n"
+    empty = adv.get("/stats.csv", params={"start_date": "2030-01-01", "finish_date": "2030-01-02"})
+    assert empty.text == "date;" + ";".join(METRICS) + "\n"  # the header alone
 
 
 def test_stats_are_deterministic_from_the_seed(adv: Adsterra) -> None:
@@ -359,6 +361,13 @@ def test_bad_bodies_are_422_and_change_nothing(adv: Adsterra, content: bytes, co
     assert response.status_code == 422, response.text
     assert response.json()["message"] == "Validation failed" and response.json()["data"]["detail"]
     assert adv.json("GET", f"/campaign/{CAMPAIGN}/linking/blacklist.{{format}}") == before
+
+
+def test_a_nan_bid_is_not_json(adv: Adsterra) -> None:
+    bids = f"/campaign/{CAMPAIGN}/custom_bid.json"
+    response = adv.request("PATCH", bids, content=b'{"items": [{"placement_id": 1, "bid": NaN}]}', headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and response.json()["data"] == {"detail": "NaN is not a JSON number"}
+    assert adv.get(bids).json()["items"] == [{"placement_id": 15413270, "bid": 0.85}]
 
 
 def test_path_id_below_the_minimum_is_422(adv: Adsterra) -> None:
