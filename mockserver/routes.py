@@ -40,19 +40,22 @@ def allowed_methods(spec_path: Path, base_path: str, path: str) -> list[str]:
 
 @cache
 def _enum_table(spec_path: Path, base_path: str) -> tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...]], ...]:
-    """Per template: a pattern capturing each path parameter, and the values each may take (empty: any)."""
+    """Per template: a pattern capturing each path parameter as the router does, and the values each may take
+    (empty: any)."""
     spec = _spec(spec_path)
     table = []
     for template, item in spec["paths"].items():
-        enums: dict[str, frozenset[str]] = {}
+        schemas: dict[str, dict[str, Any]] = {}
         for operation in [item, *(item[m] for m in METHODS if m in item)]:
             for parameter in (_deref(spec, p) for p in operation.get("parameters", [])):
-                schema = _deref(spec, parameter.get("schema", {}))
-                if parameter.get("in") == "path" and "enum" in schema:
-                    enums[parameter["name"]] = frozenset(str(value) for value in schema["enum"])
-        names = _PARAMETER.findall(re.escape(template))
-        pattern = _PARAMETER.sub("([^/]+)", re.escape(base_path + template))
-        table.append((re.compile(pattern + "$"), tuple(enums.get(name.replace("\\", ""), frozenset()) for name in names)))
+                if parameter.get("in") == "path":
+                    schemas[parameter["name"]] = _deref(spec, parameter.get("schema", {}))
+        names = [name.replace("\\", "") for name in _PARAMETER.findall(re.escape(template))]
+        # connexion routes integer parameters with starlette's int convertor: digits only.
+        groups = iter(f"({'[0-9]+' if schemas.get(name, {}).get('type') == 'integer' else '[^/]+'})" for name in names)
+        pattern = _PARAMETER.sub(lambda _: next(groups), re.escape(base_path + template))
+        enums = tuple(frozenset(str(value) for value in schemas.get(name, {}).get("enum", ())) for name in names)
+        table.append((re.compile(pattern + "$"), enums))
     return tuple(table)
 
 

@@ -255,6 +255,7 @@ def test_grouping_is_the_union_of_both_parameters_in_column_order(adv: Adsterra)
     assert list(rows[0]) == ["date", "campaign", "country", *METRICS]
     csv_header = adv.get("/stats.csv", params={**WEEK, "group_by[]": ["country", "date"]}).text.splitlines()[0]
     assert csv_header == "date;country;" + ";".join(METRICS)
+    assert _stats(adv, group_by="banner,date") == _stats(adv, group_by=["date", "banner"])  # commas separate, as validated
 
 
 def test_days_outside_the_window_or_a_reversed_range_have_no_rows(adv: Adsterra) -> None:
@@ -314,6 +315,7 @@ def test_bad_stats_parameters_are_422_with_details(adv: Adsterra, params: dict[s
         ("PATCH", "/campaign/99/custom_bid.json", {"json": BIDS_BODY}),
         ("POST", "/campaign/99/custom_bid/clean.json", {}),
         ("GET", "/campaign/abc.json", {}),  # a non-numeric id segment matches no route
+        ("GET", f"/campaign/{CAMPAIGN}..json", {}),  # the suffix is ".json"
         ("GET", "/stats.pdf", {}),  # an unsupported format is an unknown URI, before any validation
         ("POST", "/linking/blacklist.txt", {"json": {}}),
     ],

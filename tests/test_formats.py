@@ -93,6 +93,7 @@ def test_a_path_value_outside_its_enum_fits_no_route() -> None:
     spec, base = SPECS / "adsterra_advertiser.yaml", "/a"
     assert routes.outside_enum(spec, base, "/a/stats.pdf")
     assert routes.outside_enum(spec, base, "/a/campaign/5.json.pdf")
+    assert routes.outside_enum(spec, base, "/a/campaign/5..json")  # an integer id takes digits only, as routed
     assert not routes.outside_enum(spec, base, "/a/campaign/5.csv")
     assert not routes.outside_enum(spec, base, "/a/nothing.pdf")  # no template at all: the router's own 404
     assert not routes.outside_enum(SPECS / "bannertrackr.yaml", base, "/a/sites/site_123")  # no enums in its paths

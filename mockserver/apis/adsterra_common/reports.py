@@ -26,11 +26,12 @@ Fact = tuple[tuple[Any, ...], tuple[int, ...]]  # (dimension values in the API's
 def grouping(ctx: RequestContext, dimensions: Sequence[str], default: str = "date") -> list[str]:
     """The dimensions asked for, in the API's column order: the union of `group_by` and `group_by[]`.
 
-    connexion hands both to the handler as one argument, so the raw query string is read; connexion has
-    already validated every value against the enum.
+    connexion hands both to the handler as one argument, so the raw query string is read, split on commas as
+    connexion splits it (`group_by=date,campaign` is two dimensions); connexion has validated every value.
     """
     query = ctx.scope.get("query_string", b"").decode("latin-1")
-    asked = {value for name, value in parse_qsl(query, keep_blank_values=True) if name in GROUP_BY}
+    pairs = parse_qsl(query, keep_blank_values=True)
+    asked = {part for name, value in pairs if name in GROUP_BY for part in value.split(",")}
     return [dimension for dimension in dimensions if dimension in asked] or [default]
 
 
