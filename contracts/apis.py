@@ -51,6 +51,24 @@ APIS = {
             ),
         ),
         ContractApi(
+            name="adsterra_advertiser",
+            spec="adsterra_advertiser.yaml",
+            title="Adsterra Advertiser API",
+            mock_path="/adsterra/advertiser",
+            credential=Credential(
+                "apiKeyHeader", "ADSTERRA_ADVERTISER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000001"
+            ),
+        ),
+        ContractApi(
+            name="adsterra_publisher",
+            spec="adsterra_publisher.yaml",
+            title="Adsterra Publisher API",
+            mock_path="/adsterra/publisher",
+            credential=Credential(
+                "apiKeyHeader", "ADSTERRA_PUBLISHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000001"
+            ),
+        ),
+        ContractApi(
             name="admin",
             spec="admin.yaml",
             title="Mock control API",

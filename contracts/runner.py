@@ -154,13 +154,15 @@ def _iter_checks(node: Any) -> Iterator[dict[str, Any]]:
 def _environment(api: ContractApi, credential: str, read_only: str | None) -> Iterator[None]:
     """The credentials as the environment variables schemathesis.toml and the checks read.
 
-    Schemathesis resolves every ${VAR} of the config file, also those of other APIs' projects, so the
-    variables of the APIs not under test get an empty default.
+    Schemathesis resolves every `${VAR}` in the config file when it loads it, the other APIs' projects included,
+    so their variables get a placeholder when unset: a run needs only the credentials of the API it tests.
     """
-    others = {credential.env: os.environ.get(credential.env, "") for other in APIS.values()
-              for credential in (other.credential, other.read_only) if credential is not None}  # fmt: skip
-    values = {**others, **({api.credential.env: credential} if api.credential else {}),
+    values = {**({api.credential.env: credential} if api.credential else {}),
               **({api.read_only.env: read_only} if api.read_only and read_only else {})}  # fmt: skip
+    for other in APIS.values():
+        for unused in (other.credential, other.read_only) if other.name != api.name else ():
+            if unused is not None and unused.env not in os.environ:
+                values[unused.env] = "unused"
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:

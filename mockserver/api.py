@@ -95,6 +95,10 @@ class ApiDefinition:
     # Other entry points worth listing on the index page and start-up banner: (label, path below base_path).
     links: tuple[tuple[str, str], ...] = ()
     fast_routes: tuple[FastRoute, ...] = ()  # tried in order, before connexion, for requests below base_path
+    # True: a path segment outside its parameter's enum (e.g. an unsupported `.{format}` suffix) names no
+    # resource, so the gateway answers 404 before authentication and validation, as the router does for
+    # a non-numeric integer segment. False (default): connexion's validation reports it like any parameter.
+    path_enums_route: bool = False
 
     @property
     def spec_path(self) -> Path:
@@ -110,3 +114,6 @@ class ApiDefinition:
 
     def allowed_methods(self, path: str) -> list[str]:
         return spec.allowed_methods(self.spec_path, self.base_path, path)
+
+    def outside_enum(self, path: str) -> bool:
+        return self.path_enums_route and spec.outside_enum(self.spec_path, self.base_path, path)

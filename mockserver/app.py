@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import logging
+from collections.abc import AsyncIterator
+
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 
-import contextlib
-import logging
-from collections.abc import AsyncIterator
-
-from . import admin, errors, schema_formats
+from . import admin, errors, json_bodies, schema_formats, spec
 from .api import SPEC_DIR
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
@@ -19,6 +20,7 @@ from .resolver import resolver_for
 from .settings import Settings
 from .state import MockState
 
+
 def create_app(settings: Settings | None = None) -> AsyncApp:
     """A fresh app with its own state; `app.state` is the MockState (tests and the CLI read it)."""
     settings = settings or Settings()
@@ -26,6 +28,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
     schema_formats.install()
     state = MockState(settings, [*select(ALL_APIS, settings.apis), admin.DEFINITION])
+
     @contextlib.asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:
         yield
@@ -39,10 +42,13 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         specification_dir=SPEC_DIR,
         security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
+        validator_map=json_bodies.VALIDATORS,
     )
     for api in state.apis.values():
         app.add_api(
-            api.spec,
+            # Parsed once per process with libyaml (connexion's own parse is pure Python and was most of the time
+            # create_app took); a copy, because connexion keeps and may adjust what it is given.
+            copy.deepcopy(spec.load(api.spec_path)),
             base_path=api.base_path,
             name=api.name,
             resolver=resolver_for(api),

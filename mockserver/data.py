@@ -34,6 +34,13 @@ class DataFactory:
             if candidate not in taken:  # type: ignore[operator]
                 return candidate
 
+    def new_int_id(self, taken: object = (), low: int = 1_000_000, high: int = 99_999_999) -> int:
+        """A fresh random integer id in [low, high] not in `taken`, for APIs whose ids are numbers."""
+        while True:
+            candidate = self.random.randint(low, high)
+            if candidate not in taken:  # type: ignore[operator]
+                return candidate
+
     def derived(self, *parts: object) -> random.Random:
         # str seeds hash with SHA-512 in CPython, so this is stable across processes and runs.
         return random.Random(":".join(map(str, (self.seed, *parts))))

@@ -4,6 +4,9 @@
                         fields and headers. Rendered in the error shape of the API that served the request.
     connexion problems  (validation 400, missing credentials 401, router 404/405, 415, response
                         validation 500) are caught by `install` and rendered the same way.
+    reply               the same rendering as a finished Reply, for the gateway (outside connexion's error handling).
+
+An API whose statuses differ from these (e.g. validation failures as 422) says so in its ErrorShape's `statuses`.
 
 Each API declares its shape as an `ErrorShape` (BannerTrackr {"error","hint"}, Adsterra {"code","message","data"}, ...);
 this module never knows the shapes, only how to ask for one.
@@ -54,8 +57,15 @@ class ErrorShape:
     body: Callable[[int, str, str | None, Mapping[str, Any]], dict[str, Any]]
     # What to say when connexion rejects a request before any handler runs, per status.
     messages: Mapping[int, str] = field(default_factory=dict)
+    # Statuses this API answers instead of the shared layers' ones, e.g. {400: 422} where the API reports
+    # validation failures as 422: connexion's problems and the shared modules' ApiErrors are renamed on the way out.
+    statuses: Mapping[int, int] = field(default_factory=dict)
+
+    def status(self, status: int) -> int:
+        return self.statuses.get(status, status)
 
     def message_for(self, status: int) -> str:
+        status = self.status(status)
         return self.messages.get(status) or HTTPStatus(status).phrase
 
 
@@ -66,8 +76,9 @@ def plain_shape() -> ErrorShape:
 
 def reply(shape: ErrorShape, error: ApiError) -> Reply:
     """The error as a finished response in `shape` (what the gateway sends for fast routes)."""
-    body = json.dumps(shape.body(error.status, error.message, error.hint, error.extra)).encode()
-    return Reply(error.status, JSON, body, error.headers)
+    status = shape.status(error.status)
+    body = json.dumps(shape.body(status, error.message, error.hint, error.extra)).encode()
+    return Reply(status, JSON, body, error.headers)
 
 
 def render(shape: ErrorShape, error: ApiError) -> ConnexionResponse:

@@ -1,16 +1,44 @@
-"""Turns what a handler returns into a response with an explicit Content-Type (the one place bodies are serialised)."""
+"""Turns what a handler returns into a response with an explicit Content-Type (the one place bodies are serialised).
+
+A handler returns a JSON body (200), a (body, status) pair, a finished ConnexionResponse, or a `Document`: the
+JSON body plus the format the client asked for. JSON, XML and CSV are then three renderings of the same data:
+
+    XML   `<?xml ...?>` and the body under a `<response>` root: an object key becomes an element of that name,
+          an array one `<item>` child per entry, null an empty element, booleans `true`/`false`.
+    CSV   semicolon-separated, a header row of `columns`, then one line per entry of the body's list `rows`
+          (or one line for the body itself); null or absent is an empty field; fields holding `;`, `"` or a
+          line break are quoted with `"` (quotes doubled); lines end in `\\n`.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from xml.sax.saxutils import escape
 
 from connexion.lifecycle import ConnexionResponse
 
 JSON = "application/json"
+XML = "application/xml"
+CSV = "text/csv"
+MEDIA_TYPES = {"json": JSON, "xml": XML, "csv": CSV}
+# Characters XML 1.0 cannot carry even escaped; they become U+FFFD rather than an unparseable document.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A body to send in the format the client chose; `rows` and `columns` say how it becomes CSV lines."""
+
+    data: Any  # the JSON body
+    format: str = "json"  # a key of MEDIA_TYPES
+    columns: Sequence[str] = ()  # CSV header; an entry that is not an object fills the one column alone
+    rows: str | None = None  # the key of the list whose entries are the CSV lines; None: the body is one line
+    status: int = 200
 
 
 @dataclass(frozen=True)
@@ -57,13 +85,77 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
+def render(document: Document) -> ConnexionResponse:
+    if document.format == "json":
+        return json_response(document.data, document.status)
+    if document.format == "xml":
+        text, content_type = to_xml(document.data), XML
+    elif document.format == "csv":
+        lines = document.data[document.rows] if document.rows is not None else [document.data]
+        text, content_type = to_csv(lines, document.columns), CSV + "; charset=utf-8"
+    else:
+        raise ValueError(f"unknown format {document.format!r}")  # the spec's enum keeps clients from getting here
+    return ConnexionResponse(
+        status_code=document.status, body=text, content_type=content_type, mimetype=MEDIA_TYPES[document.format]
+    )
+
+
 def respond(result: Any) -> ConnexionResponse:
-    """A handler returns a body (200), a (body, status) pair, a Reply, or a finished ConnexionResponse."""
+    """A handler returns a body (200), a (body, status) pair, a Document (JSON, XML or CSV), a Reply, or a
+    finished ConnexionResponse."""
     if isinstance(result, ConnexionResponse):
         return result
     if isinstance(result, Reply):
         return result.response()
+    if isinstance(result, Document):
+        return render(result)
     if isinstance(result, tuple):
         body, status = result
         return json_response(body, status)
     return json_response(result)
+
+
+def scalar(value: Any) -> str:
+    """How a JSON scalar is written in XML text and CSV fields: numbers exactly as in the JSON body."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return str(value)
+
+
+def to_xml(data: Any, root: str = "response") -> str:
+    parts: list[str] = []
+    _element(parts, root, data)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(parts) + "\n"
+
+
+def _element(parts: list[str], name: str, value: Any) -> None:
+    if value is None:
+        parts.append(f"<{name}/>")
+        return
+    parts.append(f"<{name}>")
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            _element(parts, str(key), child)
+    elif isinstance(value, (list, tuple)):
+        for child in value:
+            _element(parts, "item", child)
+    else:
+        parts.append(escape(_NOT_XML.sub("\ufffd", scalar(value))))
+    parts.append(f"</{name}>")
+
+
+def to_csv(entries: Iterable[Any], columns: Sequence[str]) -> str:
+    lines = [";".join(_field(name) for name in columns)]
+    for entry in entries:
+        values = [entry.get(name) for name in columns] if isinstance(entry, Mapping) else [entry]
+        lines.append(";".join(_field(scalar(value)) for value in values))
+    return "\n".join(lines) + "\n"
+
+
+def _field(text: str) -> str:
+    # By hand rather than with the csv module, which leaves a lone \r unquoted when lines end in \n.
+    return '"' + text.replace('"', '""') + '"' if any(char in text for char in ';"\r\n') else text

@@ -97,6 +97,11 @@ class Gateway:
         if path in ("/", "/index.html"):
             await index.serve(self.state, base_url(scope), send)
             return
+        if "\n" in path:
+            # Starlette's pattern for an API's base path (`.*`) stops at a line break, so a decoded %0A in an id
+            # would skip the API's routes (no authentication, an anonymous quota) and 404 as an unknown URI.
+            # Kept encoded it reaches its operation, where it is an unknown id like any other.
+            scope["path"] = path = path.replace("\n", "%0A")
         api = self._api_for(path)
         ctx = RequestContext(self.state, api, scope)
         if api is not None and api.fast_routes and self.state.settings.fast_routes:
@@ -107,6 +112,9 @@ class Gateway:
         scope.setdefault("extensions", {})
         if api is None or not _is_operation(api, path):
             await self.app(scope, receive, send)
+            return
+        if api.outside_enum(path):  # e.g. /stats.pdf: no such URI, whatever the credentials or parameters
+            await send_reply(errors.reply(api.errors, ApiError(404, api.errors.message_for(404))), send)
             return
         started = time.perf_counter()
         status: list[int] = []

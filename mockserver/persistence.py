@@ -36,8 +36,8 @@ def restore(state: MockState, data: dict[str, Any]) -> int:
         for tables in data["tables"].values():
             for records in tables.values():
                 for record in records:
-                    if not isinstance(record.get("id"), str) or "_owner" not in record or not isinstance(record.get("_seq"), int):
-                        raise ValueError("every record needs a string id, an _owner and an integer _seq")
+                    if not isinstance(record.get("id"), (str, int)) or "_owner" not in record or not isinstance(record.get("_seq"), int):
+                        raise ValueError("every record needs an id (string or integer), an _owner and an integer _seq")
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ApiError(400, "Not an exported state", str(error)) from None
     state.store.load(data)

@@ -1,7 +1,12 @@
-"""Shared fixtures: a fresh mock per test on a frozen clock, and a small client for BannerTrackr calls."""
+"""Shared fixtures: a fresh mock per test on a frozen clock, small clients for BannerTrackr and Adsterra calls, and
+readers that turn Adsterra's XML and CSV back into values to compare with its JSON."""
 
 from __future__ import annotations
 
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -20,6 +25,15 @@ GROWTH_REVOKED = "bt_live_growth_revoked_demo"
 STARTER_RW = "bt_live_starter_read_write_demo"
 PRO_RW = "bt_live_pro_read_write_demo"
 FREE = "bt_live_free_revoked_demo"
+ADV = "/adsterra/advertiser"
+PUB = "/adsterra/publisher"
+ADV_TOKEN = "adsterraadvertiserdemo0000000001"
+ADV_OTHER = "adsterraadvertiserdemo0000000002"
+ADV_REPLACED = "adsterraadvertiserreplaced000001"
+PUB_TOKEN = "adsterrapublisherdemo00000000001"
+PUB_OTHER = "adsterrapublisherdemo00000000002"
+PUB_REPLACED = "adsterrapublisherreplaced0000001"
+FORMATS = ("json", "xml", "csv")
 
 
 class Api:
@@ -59,14 +73,106 @@ class Api:
                 return records
 
 
+class Adsterra:
+    """Calls one Adsterra API with an `X-API-Key` token; `token=None` sends none. Paths take `{format}`."""
+
+    def __init__(self, client: Any, base: str, token: str | None) -> None:
+        self.client, self.base, self.token = client, base, token
+
+    def request(self, method: str, path: str, *, token: str | None | bool = True, **kwargs: Any) -> httpx.Response:
+        value = self.token if token is True else token
+        headers = {**({"X-API-Key": value} if value else {}), **kwargs.pop("headers", {})}
+        return self.client.request(method, self.base + path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The JSON body of a 200 for `path` with `.json`."""
+        response = self.request(method, path.format(format="json"), **kwargs)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        return response.json()
+
+    def formats(self, method: str, path: str, **kwargs: Any) -> dict[str, httpx.Response]:
+        """The same request as .json, .xml and .csv: each a 200 with its own Content-Type."""
+        responses = {format_: self.request(method, path.format(format=format_), **kwargs) for format_ in FORMATS}
+        for format_, response in responses.items():
+            assert response.status_code == 200, (format_, response.text)
+        assert responses["json"].headers["content-type"] == "application/json"
+        assert responses["xml"].headers["content-type"] == "application/xml"
+        assert responses["csv"].headers["content-type"] == "text/csv; charset=utf-8"
+        return responses
+
+
+def assert_xml_is(text: str, body: Any) -> None:
+    """The XML document carries exactly the JSON body: `<response>`, elements per key, `<item>` per entry."""
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == "response"
+    _assert_element_is(root, body, "response")
+
+
+def _assert_element_is(element: ET.Element, value: Any, where: str) -> None:
+    children = list(element)
+    if isinstance(value, dict):
+        assert [child.tag for child in children] == list(value), where
+        for child, item in zip(children, value.values(), strict=True):
+            _assert_element_is(child, item, f"{where}/{child.tag}")
+    elif isinstance(value, list):
+        assert [child.tag for child in children] == ["item"] * len(value), where
+        for index, (child, item) in enumerate(zip(children, value, strict=True)):
+            _assert_element_is(child, item, f"{where}[{index}]")
+    else:
+        assert not children, where
+        assert _scalar_is(element.text or "", value), (where, element.text, value)
+
+
+def assert_csv_is(text: str, columns: Sequence[str], entries: list[Any]) -> None:
+    """The CSV document: the header `columns`, then one line per entry (a scalar entry fills the one column)."""
+    assert text.endswith("\n")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[0] == list(columns)
+    assert len(rows) == len(entries) + 1
+    for row, entry in zip(rows[1:], entries, strict=True):
+        values = [entry.get(name) for name in columns] if isinstance(entry, dict) else [entry]
+        assert all(_scalar_is(field, value) for field, value in zip(row, values, strict=True)), (row, entry)
+
+
+def _scalar_is(text: str, value: Any) -> bool:
+    """An XML text or CSV field holds `value`: empty for null or absent, numbers equal as numbers."""
+    if value is None:
+        return text == ""
+    if isinstance(value, bool):
+        return text == ("true" if value else "false")
+    if isinstance(value, int):
+        return text == str(value)
+    if isinstance(value, float):
+        return float(text) == value
+    return text == value
+
+
 def make_app(**settings: Any) -> Any:
     return create_app(Settings(**{"clock_start": FROZEN_AT, **settings}))
 
 
-@pytest.fixture
-def app() -> Any:
-    """A fresh mock (seed 1, all APIs, clock frozen at FROZEN_AT)."""
+@pytest.fixture(scope="session")
+def _app_per_worker() -> Any:
     return make_app()
+
+
+@pytest.fixture
+def app(_app_per_worker: Any) -> Any:
+    """The mock (seed 1, all APIs, clock frozen at FROZEN_AT) in its freshly seeded state.
+
+    One app per test process, reset before each test: its whole mutable state is the MockState (store, data,
+    clock, rate-limit windows), and building an app (loading and validating every spec) costs far more.
+    """
+    state = _app_per_worker.state
+    state.clock.freeze()  # a test may have let it run
+    state.clock.set(FROZEN_AT)
+    state.reset(state.settings.seed)  # records, faults, request log, rate-limit windows
+    return _app_per_worker
 
 
 @pytest.fixture
@@ -83,3 +189,15 @@ def bt(client: Any) -> Api:
 @pytest.fixture
 def clock(app: Any) -> Any:
     return app.state.clock
+
+
+@pytest.fixture
+def adv(client: Any) -> Adsterra:
+    """The Adsterra Advertiser API as its demo account (campaign 1234567 and three more with fixed ids)."""
+    return Adsterra(client, ADV, ADV_TOKEN)
+
+
+@pytest.fixture
+def pub(client: Any) -> Adsterra:
+    """The Adsterra Publisher API as its demo account (domains 11104450 and 11561045)."""
+    return Adsterra(client, PUB, PUB_TOKEN)

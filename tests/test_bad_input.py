@@ -56,3 +56,20 @@ def test_unsupported_method_is_405_with_allow_from_the_spec(bt: Api) -> None:
     assert response.status_code == 405
     assert response.headers["Allow"] == "DELETE, GET, HEAD, PUT"
     assert response.json()["error"] == "Method Not Allowed"
+
+
+def test_a_line_break_in_an_id_is_an_unknown_id_of_the_caller(bt: Api) -> None:
+    """Not a router miss: the key is checked and its own quota reported (starlette's mounts stop at a line break)."""
+    response = bt.delete("/sites/a%0Ab")
+    assert response.status_code == 404 and response.json() == {"error": "Site not found"}
+    assert response.headers["X-RateLimit-Limit"] == "30"  # the Growth key's writes, not the anonymous bucket
+    assert bt.get("/sites/a%0Ab", key=None).status_code == 401
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_non_finite_numbers_are_not_json_and_change_nothing(bt: Api, constant: bytes) -> None:
+    """Python's parser takes them and a NaN passes every numeric schema check; it would come back as invalid JSON."""
+    before = bt.get("/placements/plc_123").json()
+    response = bt.put("/placements/plc_123", content=b'{"rate": ' + constant + b"}", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json() == {"error": "Validation error", "hint": f"{constant.decode()} is not a JSON number"}
+    assert bt.get("/placements/plc_123").json() == before

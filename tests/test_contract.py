@@ -1,5 +1,5 @@
-"""The mock passes its own contract: schemathesis over the whole spec, in-process, stateless and stateful via links,
-with the contract suite's custom checks and configuration."""
+"""The mocks pass their own contracts: schemathesis over each whole spec, in-process, stateless and stateful via links,
+with the contract suite's custom checks and configuration (contracts/schemathesis.toml, also used by `contracts run`)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,13 @@ for _api in APIS.values():
 # Counted but never refused: thousands of generated requests would otherwise mostly meet 429s.
 APP = make_app(enforce_rate_limits=False)
 bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG))
+# The config leaves out the mock-only token rotation (it would invalidate the demo token mid-run; tested on its own).
+adsterra_advertiser = schemathesis.openapi.from_asgi(
+    "/adsterra/advertiser/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
+)
+adsterra_publisher = schemathesis.openapi.from_asgi(
+    "/adsterra/publisher/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
+)
 QUICK = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None, "derandomize": True}
 
 
@@ -42,6 +49,34 @@ class BannerTrackrStateful(bannertrackr.as_state_machine()):  # type: ignore[mis
 
 BannerTrackrStateful.TestCase.settings = settings(max_examples=40, stateful_step_count=8, **QUICK)
 TestBannerTrackrStateful = BannerTrackrStateful.TestCase
+
+
+@adsterra_advertiser.parametrize()
+@settings(max_examples=15, **QUICK)
+def test_adsterra_advertiser_stateless(case: Any) -> None:
+    case.call_and_validate()
+
+
+@adsterra_publisher.parametrize()
+@settings(max_examples=15, **QUICK)
+def test_adsterra_publisher_stateless(case: Any) -> None:
+    case.call_and_validate()
+
+
+class AdsterraAdvertiserStateful(adsterra_advertiser.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        APP.state.reseed(APP.state.settings.seed)
+
+
+class AdsterraPublisherStateful(adsterra_publisher.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        APP.state.reseed(APP.state.settings.seed)
+
+
+AdsterraAdvertiserStateful.TestCase.settings = settings(max_examples=25, stateful_step_count=6, **QUICK)
+TestAdsterraAdvertiserStateful = AdsterraAdvertiserStateful.TestCase
+AdsterraPublisherStateful.TestCase.settings = settings(max_examples=15, stateful_step_count=6, **QUICK)
+TestAdsterraPublisherStateful = AdsterraPublisherStateful.TestCase
 
 
 # The control API on an app of its own: its resets, imports and faults must not disturb the runs above.

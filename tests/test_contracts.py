@@ -15,11 +15,12 @@ import pytest
 from contracts.apis import APIS
 from contracts.cli import main as contracts_main
 from contracts.runner import RunOptions, run
+from mockserver.apis.adsterra_advertiser import views as advertiser_views
 from mockserver.apis.bannertrackr import handlers, stats
 from mockserver.gateway import RequestContext
 from mockserver.pagination import encode_cursor
 
-from .conftest import make_app
+from .conftest import ADV_TOKEN, PUB_TOKEN, make_app
 from .test_serve import _free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,12 +119,54 @@ def test_readme_command_passes_against_a_served_mock(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        wait_until_serving(f"http://127.0.0.1:{port}", server)
+        wait_until_serving(f"http://127.0.0.1:{port}", server)  # the README's `&` leaves that to the shell user
         args = shlex.split(command.group(1).replace("\\\n", " ").replace(":8000", f":{port}"))
         args = [str(tmp_path / "contracts.xml") if arg == "contracts.xml" else arg for arg in args]
         exit_code = subprocess.run([sys.executable, "-m", "contracts", "run", *args, "--max-examples", "5"], timeout=600).returncode
         assert exit_code == 0
         assert "<testsuites" in (tmp_path / "contracts.xml").read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_catches_an_adsterra_campaign_that_breaks_its_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = advertiser_views._pick
+
+    def ids_as_strings(record: Any, fields: Any) -> Any:
+        return {name: str(value) if name == "id" else value for name, value in original(record, fields).items()}
+
+    app = _broken(monkeypatch, advertiser_views, "_pick", ids_as_strings)
+    result = run(
+        RunOptions(api=APIS["adsterra_advertiser"], max_examples=5, seed=3, include_operation_ids=("listCampaigns", "getCampaign"),
+                   phases=("examples", "fuzzing")),
+        app=app,
+    )  # fmt: skip
+    assert "response_schema_conformance" in result.failed_checks
+
+
+def test_adsterra_contracts_pass_against_a_served_mock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite by URL for each Adsterra API, reads and writes, with only that API's credential at hand."""
+    for api in APIS.values():
+        for credential in (api.credential, api.read_only):
+            if credential is not None:
+                monkeypatch.delenv(credential.env, raising=False)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "serve", "--no-rate-limits", "--port", str(port),
+         "--api", "adsterra_advertiser", "--api", "adsterra_publisher"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", server)
+        for name, token in (("adsterra_advertiser", ADV_TOKEN), ("adsterra_publisher", PUB_TOKEN)):
+            # Kept short: the in-process contract tests run every phase at length; this one is about the wire.
+            options = RunOptions(
+                api=APIS[name], base_url=f"http://127.0.0.1:{port}{APIS[name].mock_path}", auth=token,
+                allow_writes=True, max_examples=3, seed=1, phases=("examples", "fuzzing", "stateful"),
+            )  # fmt: skip
+            result = run(options)
+            assert result.exit_code == 0 and not result.failures and not result.cleanup_errors, name
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -41,7 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(base, process)
+        wait_until_serving(base, process, log)
         yield base, log.read_text()
     finally:
         process.send_signal(signal.SIGINT)
@@ -51,8 +51,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             process.kill()
 
 
-def wait_until_serving(base: str, process: subprocess.Popen[Any], seconds: float = 60) -> None:
-    """Poll the index page until the server answers; fail early if the process died."""
+def wait_until_serving(base: str, process: subprocess.Popen[Any], log: Path | None = None, seconds: float = 60) -> None:
+    """Poll the index page until the server answers (start-up imports, loads every spec and seeds); fail early if
+    the process died."""
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -60,7 +61,7 @@ def wait_until_serving(base: str, process: subprocess.Popen[Any], seconds: float
                 return
         except httpx.TransportError:
             pass
-        assert process.poll() is None, f"server exited with {process.returncode}"
+        assert process.poll() is None, log.read_text() if log else f"server exited with {process.returncode}"
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
 
@@ -105,6 +106,21 @@ def test_startup_banner_lists_urls_and_demo_keys(served: tuple[str, str]) -> Non
     assert f"{base}/bannertrackr/api/public/v1 " in banner and f"{base}/bannertrackr/ui/" in banner
     assert f"{base}/bannertrackr/api/track" in banner
     assert "bt_live_growth_read_write_demo" in banner and "growth plan, read-only" in banner
+
+
+def test_adsterra_apis_are_served_with_their_demo_tokens(served: tuple[str, str]) -> None:
+    base, banner = served
+    index = httpx.get(base + "/").text
+    for title, path, token in (
+        ("Adsterra Advertiser API", "/adsterra/advertiser", "adsterraadvertiserdemo0000000001"),
+        ("Adsterra Publisher API", "/adsterra/publisher", "adsterrapublisherdemo00000000001"),
+    ):
+        assert f"{base}{path}" in banner and token in banner
+        assert title in index and token in index
+        assert httpx.get(f"{base}{path}/ui/").status_code == 200
+        assert httpx.get(f"{base}{path}/openapi.json").json()["info"]["title"] == title
+    campaigns = httpx.get(f"{base}/adsterra/advertiser/campaigns.csv", headers={"X-API-Key": "adsterraadvertiserdemo0000000001"})
+    assert campaigns.text.startswith("id;alias;active\n1234567;Spring promo;3\n")
 
 
 def test_index_and_swagger_ui_are_served(served: tuple[str, str]) -> None:

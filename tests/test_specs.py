@@ -101,3 +101,16 @@ def test_bannertrackr_tracking_urls_are_public_and_not_rate_limited() -> None:
             assert not RATE_HEADERS & set(response.get("headers", {})), (path, status)
             if status in ("200", "302"):
                 assert response["headers"]["Cache-Control"]["$ref"].endswith("/Cache-Control"), (path, status)
+
+
+@pytest.mark.parametrize("name", ["adsterra_advertiser.yaml", "adsterra_publisher.yaml"])
+def test_adsterra_documents_every_error_and_each_format(name: str) -> None:
+    spec = load(next(p for p in SPECS if p.name == name))
+    shared = spec["components"]["responses"]
+    for method, path, operation in operations(spec):
+        assert path.endswith(".{format}"), path
+        assert {"401", "403", "404", "422", "429", "500"} <= set(operation["responses"]), (method, path)
+        assert "400" not in operation["responses"]  # validation failures are 422 in these APIs
+        ok = shared[operation["responses"]["200"]["$ref"].rsplit("/", 1)[1]]
+        assert set(ok["content"]) == {"application/json", "application/xml", "text/csv"}, (method, path)
+    assert "Retry-After" in shared["TooManyRequests"]["headers"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..api import ApiDefinition
+from .adsterra_advertiser import DEFINITION as ADSTERRA_ADVERTISER
+from .adsterra_publisher import DEFINITION as ADSTERRA_PUBLISHER
 from .bannertrackr import DEFINITION as BANNERTRACKR
 
-ALL_APIS: tuple[ApiDefinition, ...] = (BANNERTRACKR,)
+ALL_APIS: tuple[ApiDefinition, ...] = (BANNERTRACKR, ADSTERRA_ADVERTISER, ADSTERRA_PUBLISHER)
 
 
 def select(apis: Sequence[ApiDefinition], names: Iterable[str]) -> list[ApiDefinition]:

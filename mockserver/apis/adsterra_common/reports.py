@@ -1,0 +1,85 @@
+"""Adsterra reports: seeded daily facts rolled up by the requested dimensions, so every grouping has the same totals.
+
+A fact is one cell of the finest grain an API reports (e.g. campaign x banner x placement x country x day) with
+integer counts. A report sums the facts that pass the filters by the requested dimensions; rates (ctr, cpm) are
+computed per row from those sums. Money is counted in 1/10000 USD, so sums are exact in every grouping and format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from random import Random
+from typing import Any
+from urllib.parse import parse_qsl
+
+from ...errors import ApiError
+from ...gateway import RequestContext
+
+WINDOW_DAYS = 60  # statistics are kept for the last 60 days, today included; older or future days have no rows
+MONEY_UNIT = 10_000  # counts of money are in 1/10000 USD
+GROUP_BY = ("group_by", "group_by[]")
+
+Fact = tuple[tuple[Any, ...], tuple[int, ...]]  # (dimension values in the API's order, counts in its order)
+
+
+def grouping(ctx: RequestContext, dimensions: Sequence[str], default: str = "date") -> list[str]:
+    """The dimensions asked for, in the API's column order: the union of `group_by` and `group_by[]`.
+
+    connexion hands both to the handler as one argument, so the raw query string is read, split on commas as
+    connexion splits it (`group_by=date,campaign` is two dimensions); connexion has validated every value.
+    """
+    query = ctx.scope.get("query_string", b"").decode("latin-1")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    asked = {part for name, value in pairs if name in GROUP_BY for part in value.split(",")}
+    return [dimension for dimension in dimensions if dimension in asked] or [default]
+
+
+def days(today: date, start: date, finish: date) -> list[date]:
+    """The days of [start, finish] that still have statistics (none when start is after finish)."""
+    first = max(start, today - timedelta(days=WINDOW_DAYS - 1))
+    last = min(finish, today)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def rollup(
+    facts: Iterable[Fact],
+    dimensions: Sequence[str],
+    grouped: Sequence[str],
+    metrics: Callable[[tuple[int, ...]], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One row per combination of the `grouped` dimensions' values, sorted by them: the dimensions, then `metrics(sums)`."""
+    index = [dimensions.index(name) for name in grouped]
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for keys, counts in facts:
+        key = tuple(keys[i] for i in index)
+        total = sums.get(key)
+        if total is None:
+            sums[key] = list(counts)
+        else:
+            for position, count in enumerate(counts):
+                total[position] += count
+    return [dict(zip(grouped, key, strict=True)) | metrics(tuple(sums[key])) for key in sorted(sums)]
+
+
+def shares(rng: Random, keys: Sequence[Any]) -> list[list[Any]]:
+    """Seed time: each key with its share of a profile's traffic; the shares add up to 1."""
+    raw = [rng.uniform(0.2, 1.0) ** 2 for _ in keys]  # squared: a few dominate, as in real traffic
+    return [[key, weight / sum(raw)] for key, weight in zip(keys, raw, strict=True)]
+
+
+def ratio(numerator: int, denominator: int, scale: float) -> float:
+    """numerator / denominator * scale to 4 decimals, 0 without a denominator (ctr, cpm)."""
+    return round(numerator / denominator * scale, 4) if denominator else 0.0
+
+
+def money(units: int) -> float:
+    return round(units / MONEY_UNIT, 4)
+
+
+def day(name: str, value: str) -> date:
+    """A `YYYY-MM-DD` query value; the spec's `format: date` already rejects others, this keeps the handler safe alone."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "Validation failed", f"'{value}' is not a 'date' - '{name}'") from None

@@ -1,0 +1,70 @@
+"""Adsterra publisher operations (GET only, plus the mock's token rotation): one function per operationId.
+
+The legacy operations take the token from the path (2.3.0 docs) and answer exactly as their X-API-Key twins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...formats import Document
+from ...gateway import RequestContext
+from ..adsterra_common import reports, tokens
+from . import stats, views
+from .seed import OWNER_TYPE
+
+NOT_FOUND = "Not found"
+
+
+async def list_domains(ctx: RequestContext, format_: str) -> Document:
+    return views.domains(ctx.table("domains").rows(ctx.account_id), format_)
+
+
+async def list_domain_placements(ctx: RequestContext, domain_id: int, format_: str) -> Document:
+    ctx.owned("domains", domain_id, NOT_FOUND)
+    return views.placements(ctx.table("placements").rows(ctx.account_id, domain_id=domain_id), format_, with_domain=False)
+
+
+async def list_placements(ctx: RequestContext, format_: str) -> Document:
+    return views.placements(ctx.table("placements").rows(ctx.account_id), format_, with_domain=True)
+
+
+async def list_smart_links(ctx: RequestContext, format_: str, status: int | None = None, traffic_type: int | None = None) -> Document:
+    filters = {name: value for name, value in (("status", status), ("traffic_type", traffic_type)) if value is not None}
+    return views.smart_links(ctx.table("smart_links").rows(ctx.account_id, **filters), format_)
+
+
+async def get_stats(
+    ctx: RequestContext, format_: str, start_date: str, finish_date: str, domain: int | None = None,
+    placement: int | None = None, country: str | None = None, placement_sub_id: str | None = None, group_by: Any = None,
+) -> Document:  # fmt: skip
+    # connexion passes one of group_by and group_by[] as `group_by`; the grouping is their union, from the raw query.
+    grouped = reports.grouping(ctx, stats.DIMENSIONS)
+    days = reports.days(ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date))
+    filters = {"domain": domain, "placement": placement, "country": country, "placement_sub_id": placement_sub_id}
+    rows = stats.report(ctx.state.data, ctx.table("placements").rows(ctx.account_id), days, grouped, filters)
+    return views.stats(rows, grouped, format_)
+
+
+async def list_domains_legacy(ctx: RequestContext, token: str, format_: str) -> Document:
+    tokens.check(ctx, token, OWNER_TYPE)
+    return await list_domains(ctx, format_)
+
+
+async def list_domain_placements_legacy(ctx: RequestContext, token: str, domain_id: int, format_: str) -> Document:
+    tokens.check(ctx, token, OWNER_TYPE)
+    return await list_domain_placements(ctx, domain_id, format_)
+
+
+async def list_placements_legacy(ctx: RequestContext, token: str, format_: str) -> Document:
+    tokens.check(ctx, token, OWNER_TYPE)
+    return await list_placements(ctx, format_)
+
+
+async def get_stats_legacy(ctx: RequestContext, token: str, format_: str, **params: Any) -> Document:
+    tokens.check(ctx, token, OWNER_TYPE)
+    return await get_stats(ctx, format_, **params)
+
+
+async def rotate_token(ctx: RequestContext, format_: str) -> Document:
+    return tokens.rotated(ctx, format_)

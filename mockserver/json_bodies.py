@@ -1,0 +1,37 @@
+"""Request bodies are JSON as RFC 8259 defines it: Python's parser also takes NaN and Infinity, which no schema stops."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
+from starlette.types import Scope
+
+
+def _not_json(constant: str) -> Any:
+    raise BadRequestProblem(detail=f"{constant} is not a JSON number")
+
+
+class StrictJSONBodyValidator(JSONRequestBodyValidator):
+    """connexion's JSON body validator, except that NaN, Infinity and -Infinity are rejected (400) before validation.
+
+    A NaN passes every numeric schema check (comparisons with it are false), so without this it would be stored
+    and later sent back as `NaN`, which no JSON client can read.
+    """
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        body = b"".join([message async for message in stream]).decode(self._encoding)
+        if not body:
+            return None
+        try:
+            return json.loads(body, parse_constant=_not_json)
+        except json.decoder.JSONDecodeError as error:
+            raise BadRequestProblem(detail=str(error)) from None
+
+
+# connexion's validators with the strict JSON one; "body" replaces connexion's whole table, so the rest is kept.
+VALIDATORS = {"body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": StrictJSONBodyValidator})}
