@@ -56,6 +56,11 @@ class ApiDefinition:
     # Requests that never reach `authenticate` (missing or malformed credentials) are counted per client with this limit.
     anonymous_limit: int | None = None
     rate_headers: Callable[[Quota], Mapping[str, str]] = field(default=ratelimit_headers)
+    # A header that carries a fresh UUID v4 on every response, errors included (Binom's X-Request-Id).
+    request_id_header: str | None = None
+    # Further base paths that answer exactly like `base_path` (PeerClick's /v1_1 next to /v1); the gateway
+    # rewrites them to `base_path` before routing, so there is one mounted spec and one state.
+    alias_base_paths: tuple[str, ...] = ()
 
     @property
     def spec_path(self) -> Path:

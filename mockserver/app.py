@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import logging
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
-
-import logging
 
 from . import errors, schema_formats
 from .api import SPEC_DIR
@@ -16,6 +21,15 @@ from .gateway import Gateway
 from .resolver import resolver_for
 from .settings import Settings
 from .state import MockState
+
+
+@cache
+def _parsed(spec_path: Path) -> dict[str, Any]:
+    # Parsed once per process with libyaml: connexion's own pure-Python load dominated the start-up (and each
+    # test's fresh app) once the long tracker specs joined.
+    with spec_path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # type: ignore[no-any-return]
+
 
 def create_app(settings: Settings | None = None) -> AsyncApp:
     """A fresh app with its own state; `app.state` is the MockState (tests and the CLI read it)."""
@@ -32,7 +46,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     )
     for api in state.apis.values():
         app.add_api(
-            api.spec,
+            copy.deepcopy(_parsed(api.spec_path)),  # connexion may change what it is given
             base_path=api.base_path,
             name=api.name,
             resolver=resolver_for(api),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,6 +31,7 @@ class RequestContext:
     principal: Principal | None = None
     quota: Quota | None = None
     stamped: bool = False  # rate headers already on the response (handler answers carry them for validation)
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
     def account_id(self) -> str:
@@ -58,6 +60,17 @@ class RequestContext:
         self.stamped = True
         return dict(self.api.rate_headers(self.quota))
 
+    def request_id_headers(self) -> dict[str, str]:
+        """The API's request-id header, if it has one: the same value on a handler's answer and on any error."""
+        if self.api is None or self.api.request_id_header is None:
+            return {}
+        return {self.api.request_id_header: self.request_id}
+
+    @property
+    def anonymous_bucket(self) -> tuple[str, str]:
+        """The rate-limit bucket of requests without a (valid) credential: the caller's address."""
+        return ("anonymous", str((self.scope.get("client") or ("unknown", 0))[0]))
+
     def charge(self, bucket: Any, limit: int, window: float = 60.0) -> Quota:
         """Count this request against `bucket`; a 429 with Retry-After when over `limit`."""
         assert self.api is not None
@@ -72,14 +85,16 @@ class Gateway:
     def __init__(self, app: ASGIApp, state: MockState) -> None:
         self.app = app
         self.state = state
-        # Longest prefix first, so a nested base path wins over a shorter one.
-        self._apis = sorted(state.apis.values(), key=lambda api: len(api.base_path), reverse=True)
+        # Every base path and alias, longest first, so a nested base path wins over a shorter one.
+        prefixes = [(prefix, api) for api in state.apis.values() for prefix in (api.base_path, *api.alias_base_paths)]
+        self._prefixes = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
 
-    def _api_for(self, path: str) -> ApiDefinition | None:
-        for api in self._apis:
-            if path == api.base_path or path.startswith(api.base_path + "/"):
-                return api
-        return None
+    def _api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
+        """The API serving `path`, and the prefix it was reached by."""
+        for prefix, api in self._prefixes:
+            if path == prefix or path.startswith(prefix + "/"):
+                return api, prefix
+        return None, ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,7 +104,10 @@ class Gateway:
         if path in ("/", "/index.html"):
             await index.serve(self.state, base_url(scope), send)
             return
-        api = self._api_for(path)
+        api, prefix = self._api_for(path)
+        if api is not None and prefix != api.base_path:
+            scope = _rebased(scope, prefix, api.base_path)
+            path = scope["path"]
         ctx = RequestContext(self.state, api, scope)
         scope["mockserver"] = ctx
         # Shared with connexion's scope copies, so we can tell afterwards whether routing found an operation.
@@ -101,10 +119,12 @@ class Gateway:
 
     def _stamping(self, ctx: RequestContext, send: Send) -> Send:
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start" and not ctx.stamped:
-                if ctx.quota is None:
+            if message["type"] == "http.response.start":
+                if ctx.quota is None and not ctx.stamped:
                     ctx.quota = self._anonymous_quota(ctx)
-                extra = [(k.lower().encode(), v.encode()) for k, v in ctx.rate_headers().items()]
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                headers = {**ctx.rate_headers(), **ctx.request_id_headers()}
+                extra = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in present]
                 if extra:
                     message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
@@ -117,8 +137,7 @@ class Gateway:
         assert ctx.api is not None
         if ctx.api.anonymous_limit is None or ROUTED not in ctx.scope["extensions"]:
             return None
-        client = (ctx.scope.get("client") or ("unknown", 0))[0]
-        return self.state.limiter.charge((ctx.api.name, "anonymous", client), ctx.api.anonymous_limit)
+        return self.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
 
 
 def base_url(scope: Scope) -> str:
@@ -128,6 +147,14 @@ def base_url(scope: Scope) -> str:
         server = scope.get("server") or ("localhost", 80)
         host = f"{server[0]}:{server[1]}"
     return f"{scope.get('scheme', 'http')}://{host}"
+
+
+def _rebased(scope: Scope, prefix: str, base_path: str) -> Scope:
+    """`scope` with the alias `prefix` of its path replaced by the API's base path (what connexion routes on)."""
+    rebased = {**scope, "path": base_path + scope["path"][len(prefix) :]}
+    if "raw_path" in scope:
+        rebased["raw_path"] = base_path.encode() + scope["raw_path"][len(prefix.encode()) :]
+    return rebased
 
 
 def _is_operation(api: ApiDefinition, path: str) -> bool:

@@ -32,6 +32,7 @@ def endpoint(handler: Handler) -> Callable[..., Awaitable[Any]]:
         response = respond(await handler(ctx, **params))
         # Added here rather than by the gateway so that response validation sees the documented headers.
         response.headers.update(ctx.rate_headers())
+        response.headers.update(ctx.request_id_headers())
         return response
 
     view.__name__ = handler.__name__
