@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh mock per test on a frozen clock, and a small client for BannerTrackr calls."""
+"""Shared fixtures: a fresh mock per test on a frozen clock, and a small client for each API's calls."""
 
 from __future__ import annotations
 
@@ -20,17 +20,29 @@ GROWTH_REVOKED = "bt_live_growth_revoked_demo"
 STARTER_RW = "bt_live_starter_read_write_demo"
 PRO_RW = "bt_live_pro_read_write_demo"
 FREE = "bt_live_free_revoked_demo"
+BINOM = "/binom/public/api/v1"
+BINOM_ADMIN = "binom_admin_demo_key"
+BINOM_RESTRICTED = "binom_restricted_demo_key"
+PEERCLICK = "/peerclick/v1"
+PC_TOKEN = "pc_demo_api_token"
+PC_OTHER = "pc_other_api_token"
 
 
 class Api:
-    """Calls one mocked API with a Bearer key; `key=None` sends no Authorization header."""
+    """Calls one mocked API with a key (`Authorization: Bearer` unless told otherwise); `key=None` sends none."""
 
-    def __init__(self, client: Any, base: str, key: str | None) -> None:
+    def __init__(self, client: Any, base: str, key: str | None, header: str = "Authorization", prefix: str = "Bearer ") -> None:
         self.client, self.base, self.key = client, base, key
+        self.header, self.prefix = header, prefix
+
+    @property
+    def state(self) -> Any:
+        """The MockState of the app behind this client (its clock, store and data)."""
+        return self.client.app.state
 
     def request(self, method: str, path: str, *, key: str | None | bool = True, **kwargs: Any) -> httpx.Response:
         token = self.key if key is True else key
-        headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **kwargs.pop("headers", {})}
+        headers = {**({self.header: f"{self.prefix}{token}"} if token else {}), **kwargs.pop("headers", {})}
         return self.client.request(method, self.base + path, headers=headers, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
@@ -83,3 +95,15 @@ def bt(client: Any) -> Api:
 @pytest.fixture
 def clock(app: Any) -> Any:
     return app.state.clock
+
+
+@pytest.fixture
+def binom() -> Api:
+    """Binom as the administrator, on a mock of Binom alone (quicker to build; clock frozen at FROZEN_AT)."""
+    return Api(make_app(apis=("binom",)).test_client(), BINOM, BINOM_ADMIN, header="api-key", prefix="")
+
+
+@pytest.fixture
+def peerclick() -> Api:
+    """PeerClick as the demo account (never-expiring token), on a mock of PeerClick alone."""
+    return Api(make_app(apis=("peerclick",)).test_client(), PEERCLICK, PC_TOKEN, header="api-token", prefix="")

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 
 from ..api import ApiDefinition
 from .bannertrackr import DEFINITION as BANNERTRACKR
+from .binom import DEFINITION as BINOM
 
-ALL_APIS: tuple[ApiDefinition, ...] = (BANNERTRACKR,)
+ALL_APIS: tuple[ApiDefinition, ...] = (BANNERTRACKR, BINOM)
 
 
 def select(apis: Sequence[ApiDefinition], names: Iterable[str]) -> list[ApiDefinition]:
