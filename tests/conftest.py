@@ -105,5 +105,10 @@ def binom() -> Api:
 
 @pytest.fixture
 def peerclick() -> Api:
-    """PeerClick as the demo account (never-expiring token), on a mock of PeerClick alone."""
-    return Api(make_app(apis=("peerclick",)).test_client(), PEERCLICK, PC_TOKEN, header="api-token", prefix="")
+    """PeerClick as the demo account (never-expiring token), on a mock of PeerClick alone.
+
+    Limits are counted, not enforced: on the frozen clock every call of a test falls in one second, and
+    PeerClick allows three. The rate-limit tests build their own enforcing mock.
+    """
+    app = make_app(apis=("peerclick",), enforce_rate_limits=False)
+    return Api(app.test_client(), PEERCLICK, PC_TOKEN, header="api-token", prefix="")

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from ..api import ApiDefinition
 from .bannertrackr import DEFINITION as BANNERTRACKR
 from .binom import DEFINITION as BINOM
+from .peerclick import DEFINITION as PEERCLICK
 
-ALL_APIS: tuple[ApiDefinition, ...] = (BANNERTRACKR, BINOM)
+ALL_APIS: tuple[ApiDefinition, ...] = (BANNERTRACKR, BINOM, PEERCLICK)
 
 
 def select(apis: Sequence[ApiDefinition], names: Iterable[str]) -> list[ApiDefinition]:
