@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import checks, cleanup  # noqa: F401  (importing checks registers them with schemathesis)
-from .apis import ContractApi, mask
+from .apis import APIS, ContractApi, mask
 
 CONFIG = Path(__file__).resolve().parent / "schemathesis.toml"
 
@@ -151,8 +151,14 @@ def _iter_checks(node: Any) -> Iterator[dict[str, Any]]:
 
 @contextlib.contextmanager
 def _environment(api: ContractApi, credential: str, read_only: str | None) -> Iterator[None]:
-    """The credentials as the environment variables schemathesis.toml and the checks read."""
+    """The credentials as the environment variables schemathesis.toml and the checks read.
+
+    schemathesis resolves every `${VAR}` of the file, also those of the other APIs' projects, and fails on an
+    unset one: those that are unset become empty for the run.
+    """
     values = {api.credential.env: credential, **({api.read_only.env: read_only} if api.read_only and read_only else {})}
+    unused = {credential.env for other in APIS.values() for credential in (other.credential, other.read_only) if credential}
+    values |= {name: "" for name in unused if name not in values and name not in os.environ}
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
