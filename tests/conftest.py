@@ -75,10 +75,26 @@ def make_app(**settings: Any) -> Any:
     return create_app(Settings(**{"clock_start": FROZEN_AT, **settings}))
 
 
+# Loading a spec into connexion takes a while, so each worker builds every mock once and each test gets it reset
+# by `fresh`, which leaves nothing of the previous test behind.
+def fresh(app: Any) -> Any:
+    """`app` as if just built: data reseeded, clock back at FROZEN_AT, rate-limit counters cleared and enforced as set."""
+    app.state.clock.set(FROZEN_AT)  # first: seeds date their history from "today"
+    app.state.reseed(app.state.settings.seed)
+    app.state.limiter.reset()
+    app.state.limiter.enforce = app.state.settings.enforce_rate_limits
+    return app
+
+
+@pytest.fixture(scope="session")
+def bannertrackr_app() -> Any:
+    return make_app(apis=("bannertrackr",))
+
+
 @pytest.fixture
-def app() -> Any:
-    """A fresh mock (seed 1, all APIs, clock frozen at FROZEN_AT)."""
-    return make_app()
+def app(bannertrackr_app: Any) -> Any:
+    """The BannerTrackr mock as if just built (seed 1, clock frozen at FROZEN_AT); the other APIs have their own."""
+    return fresh(bannertrackr_app)
 
 
 @pytest.fixture
@@ -97,18 +113,25 @@ def clock(app: Any) -> Any:
     return app.state.clock
 
 
-@pytest.fixture
-def binom() -> Api:
-    """Binom as the administrator, on a mock of Binom alone (quicker to build; clock frozen at FROZEN_AT)."""
-    return Api(make_app(apis=("binom",)).test_client(), BINOM, BINOM_ADMIN, header="api-key", prefix="")
+@pytest.fixture(scope="session")
+def binom_app() -> Any:
+    return make_app(apis=("binom",))
+
+
+@pytest.fixture(scope="session")
+def peerclick_app() -> Any:
+    # Limits are counted, not enforced: on the frozen clock every call of a test falls in one second, and
+    # PeerClick allows three. The rate-limit tests build their own enforcing mock.
+    return make_app(apis=("peerclick",), enforce_rate_limits=False)
 
 
 @pytest.fixture
-def peerclick() -> Api:
-    """PeerClick as the demo account (never-expiring token), on a mock of PeerClick alone.
+def binom(binom_app: Any) -> Api:
+    """Binom as the administrator, on a mock of Binom alone in its seeded state (clock frozen at FROZEN_AT)."""
+    return Api(fresh(binom_app).test_client(), BINOM, BINOM_ADMIN, header="api-key", prefix="")
 
-    Limits are counted, not enforced: on the frozen clock every call of a test falls in one second, and
-    PeerClick allows three. The rate-limit tests build their own enforcing mock.
-    """
-    app = make_app(apis=("peerclick",), enforce_rate_limits=False)
-    return Api(app.test_client(), PEERCLICK, PC_TOKEN, header="api-token", prefix="")
+
+@pytest.fixture
+def peerclick(peerclick_app: Any) -> Api:
+    """PeerClick as the demo account (never-expiring token), on a mock of PeerClick alone in its seeded state."""
+    return Api(fresh(peerclick_app).test_client(), PEERCLICK, PC_TOKEN, header="api-token", prefix="")

@@ -8,7 +8,7 @@ import pytest
 
 from mockserver.apis.peerclick.sessions import delete_access_key
 
-from .conftest import PC_OTHER, PC_TOKEN, PEERCLICK, Api, make_app
+from .conftest import PC_OTHER, PC_TOKEN, PEERCLICK, Api
 
 ACCESS = {"accessId": "pc_demo_access_id", "accessKey": "pc_demo_access_key"}
 LOGIN = {"email": "media.buyer@example.com", "password": "correct horse battery staple"}
@@ -35,8 +35,11 @@ def as_other(peerclick: Api) -> Api:
     return Api(peerclick.client, PEERCLICK, PC_OTHER, header="api-token", prefix="")
 
 
-def enforcing() -> Api:
-    return Api(make_app(apis=("peerclick",)).test_client(), PEERCLICK, PC_TOKEN, header="api-token", prefix="")
+@pytest.fixture
+def enforcing(peerclick: Api) -> Api:
+    """PeerClick with its limits enforced (the `peerclick` fixture only counts them)."""
+    peerclick.state.limiter.enforce = True
+    return peerclick
 
 
 # ----------------------------------------------------------------------- auth
@@ -113,8 +116,8 @@ def test_deleting_an_access_key_kills_its_tokens_only(peerclick: Api) -> None:
 
 
 # ---------------------------------------------------------------- rate limits
-def test_three_requests_per_second_per_account() -> None:
-    api = enforcing()
+def test_three_requests_per_second_per_account(enforcing: Api) -> None:
+    api = enforcing
     assert [int(api.get("/offer").headers["X-RateLimit-Remaining"]) for _ in range(3)] == [2, 1, 0]
     refused = api.get("/offer")
     assert error(refused, 429, "TOO_MANY_REQUESTS").startswith("Rate limit exceeded")
@@ -124,8 +127,8 @@ def test_three_requests_per_second_per_account() -> None:
     assert api.get("/offer").status_code == 200
 
 
-def test_one_report_per_second() -> None:
-    api = enforcing()
+def test_one_report_per_second(enforcing: Api) -> None:
+    api = enforcing
     params = {"groupBy": "campaign", "from": "2026-06-01"}
     first = api.get("/report", params=params)
     assert first.status_code == 200 and first.headers["X-RateLimit-Limit"] == "1"
@@ -137,8 +140,8 @@ def test_one_report_per_second() -> None:
     assert api.get("/report", params=params).status_code == 200
 
 
-def test_session_calls_count_per_client_address() -> None:
-    api = enforcing()
+def test_session_calls_count_per_client_address(enforcing: Api) -> None:
+    api = enforcing
     statuses = [api.post("/auth/session", key=None, json=LOGIN).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     api.state.clock.advance(1)
