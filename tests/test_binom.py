@@ -242,6 +242,7 @@ BAD_WRITES = [
     ("POST", "/landing", {"name": "no url or path"}),
     ("POST", "/landing/integrated", {"name": "x", "path": "with space/index.html"}),
     ("PUT", "/landing/1", {"name": "x", "url": "ftp://example.com/"}),
+    ("POST", "/landing", {"name": "x", "url": "https://[oops/"}),  # no IPv6 literals: a half one breaks URL parsers
     ("POST", "/traffic_source", {"name": "x", "s2sMode": "SOME"}),
     ("PUT", "/traffic_source/1", {"postbackUrl": None}),
     ("POST", "/affiliate_network", {"name": 5}),

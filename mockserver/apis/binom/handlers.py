@@ -9,7 +9,7 @@ from ...formats import no_content
 from ...gateway import RequestContext
 from ...store import Record
 from . import access, listings, views, writes
-from .periods import period
+from .periods import Period, period
 from .report import report
 from .seed import TRACKER
 
@@ -231,5 +231,5 @@ def _campaign(ctx: RequestContext, campaign_id: int, write: bool = False) -> Rec
     return record
 
 
-def _period(ctx: RequestContext, params: dict[str, Any]) -> Any:
+def _period(ctx: RequestContext, params: dict[str, Any]) -> Period:
     return period(params["date_preset"], params.get("date_from"), params.get("date_to"), params.get("timezone"), ctx.state.clock.now())

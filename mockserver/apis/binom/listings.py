@@ -60,11 +60,13 @@ def filtered(ctx: RequestContext, kind: str, params: dict[str, Any]) -> list[dic
         today = period("today", None, None, None, ctx.state.clock.now())
         sums = sums_by_entity(kind, Traffic(ctx).leaves(visible_campaigns(ctx), today.start, today.end))
     page, _ = offset_page(_filtered(ctx, kind, params["status"], params.get("name"), sums), params["limit"], params["offset"])
-    level = access.entity_level(ctx)
-    return [
-        views.list_item(KINDS[kind].table, record, access.campaign_level(ctx, record["id"]) or level if kind == "campaign" else level)
-        for record in page
-    ]
+    return [views.list_item(KINDS[kind].table, record, _access_level(ctx, kind, record)) for record in page]
+
+
+def _access_level(ctx: RequestContext, kind: str, record: Record) -> str:
+    """What the caller may do with a listed entity: a campaign's grant (or `full`), otherwise read or full."""
+    level = access.campaign_level(ctx, record["id"]) if kind == "campaign" else None
+    return level or access.entity_level(ctx)
 
 
 def info(ctx: RequestContext, kind: str, period: Period, params: dict[str, Any]) -> list[dict[str, Any]]:

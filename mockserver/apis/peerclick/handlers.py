@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...clock import iso
@@ -159,7 +160,10 @@ def _add(ctx: RequestContext, table: str, record: Record) -> Record:
     return ctx.table(table).add(ctx.account_id, {"id": ctx.table(table).next_int_id(), **record, "createdAt": now, "updatedAt": now})
 
 
-def _replace(ctx: RequestContext, table: str, record_id: int, what: str, write: Any, body: dict[str, Any]) -> Record:
+def _replace(
+    ctx: RequestContext, table: str, record_id: int, what: str, write: Callable[[RequestContext, dict[str, Any]], Record],
+    body: dict[str, Any],
+) -> Record:
     """Full replacement: the body is checked as a whole before the stored record changes."""
     record = writes.owned(ctx, table, record_id, what)
     record.update(write(ctx, body), updatedAt=iso(ctx.state.clock.now()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import datetime, time, timezone, tzinfo
 from typing import Any
 
 from ... import countries
