@@ -75,6 +75,22 @@ APIS = {
             mock_path="/__admin",
             credential=None,
         ),
+        ContractApi(
+            name="binom",
+            spec="binom.yaml",
+            title="Binom tracker API v2",
+            mock_path="/binom/public/api/v1",
+            # The administrator's key: a restricted user's key would see 403s on most campaign ids.
+            credential=Credential("binomApiKey", "BINOM_API_KEY", "api-key", "", "binom_admin_demo_key"),
+        ),
+        ContractApi(
+            name="peerclick",
+            spec="peerclick.yaml",
+            title="PeerClick API",
+            mock_path="/peerclick/v1",
+            # A key token (POST /auth/access/session); the mock seeds a demo token that never expires.
+            credential=Credential("apiToken", "PEERCLICK_API_TOKEN", "api-token", "", "pc_demo_api_token"),
+        ),
     )
 }
 

@@ -6,6 +6,7 @@ import json
 import os
 import weakref
 from collections.abc import MutableMapping
+from decimal import Decimal
 from typing import Any
 
 import schemathesis
@@ -27,10 +28,10 @@ WALKS_PER_OPERATION = 2
 
 @schemathesis.check
 def rate_limit_headers(ctx: Any, response: Response, case: Case) -> bool | None:
-    """X-RateLimit-* present where documented, consistent (Remaining <= Limit) and non-increasing within a window."""
+    """X-RateLimit-* present on every status that documents them, consistent (Remaining <= Limit) and non-increasing within a window."""
     values = [response.headers.get(name, [None])[0] for name in RATE_HEADERS]
     if all(value is None for value in values):
-        if documents_rate_headers(case) and documented_response(case, response.status_code) is not None:
+        if documents_rate_headers(documented_response(case, response.status_code)):
             raise AssertionError("The response has no X-RateLimit-* headers although the spec documents them")
         return None
     try:
@@ -142,6 +143,55 @@ def stats_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
         if countries != sorted(countries, reverse=True) or len(countries) > 10:
             raise AssertionError("byCountry must be the top 10 countries by impressions, in descending order")
     return None
+
+
+# Additive metrics whose totals must be the sum of the rows (Binom as strings, PeerClick as numbers).
+BINOM_ADDITIVE = ("clicks", "unique_clicks", "unique_campaign_clicks", "leads", "bots", "revenue", "cost", "profit",
+                  "lander_views", "lander_clicks")  # fmt: skip
+PEERCLICK_ADDITIVE = ("visits", "clicks", "conversions", "revenue", "cost", "profit")
+
+
+@schemathesis.check
+def totals_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
+    """Binom `/stats/*`, `/info/*` and `/report/*`, PeerClick `/report`: when one page holds every row, the totals are
+    the sum of the rows (Binom's report: of the level-1 rows, and every parent of its children)."""
+    api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))
+    if api is None or api.name not in ("binom", "peerclick") or response.status_code != 200 or case.method.upper() != "GET":
+        return None
+    path, body = case.operation.path, json.loads(response.content)
+    whole = int((case.query or {}).get("offset") or 0) == 0
+    if api.name == "peerclick" and path == "/report":
+        if whole and len(body["rows"]) == body["totalRows"]:
+            _same_sums(body["rows"], body["totals"], PEERCLICK_ADDITIVE, "totals")
+    elif path.startswith(("/stats/", "/info/")) and body and body[-1].get("id") == "totals":
+        rows, totals = body[:-1], body[-1]
+        if whole and len(rows) == int(totals["total_count"]):
+            _same_sums(rows, totals, BINOM_ADDITIVE, "the totals row")
+    elif path.startswith("/report/"):
+        rows = body["report"]
+        tops = [row for row in rows if row["level"] == "1"]
+        if whole and len(tops) == int(body["totals"].get("total_count", len(tops))):
+            _same_sums(tops, body["totals"], BINOM_ADDITIVE, "totals")
+        for index, row in enumerate(rows):
+            children = []
+            for later in rows[index + 1 :]:
+                if int(later["level"]) <= int(row["level"]):
+                    break
+                if int(later["level"]) == int(row["level"]) + 1:
+                    children.append(later)
+            if children:
+                _same_sums(children, row, BINOM_ADDITIVE, f"the level-{row['level']} row {row['entity_id']!r}")
+    return None
+
+
+def _same_sums(rows: list[dict[str, Any]], totals: dict[str, Any], metrics: tuple[str, ...], what: str) -> None:
+    """Each metric of `totals` is the sum of `rows` (0 without rows), to the cent; metrics a row lacks are skipped."""
+    for metric in metrics:
+        if metric not in totals or any(metric not in row for row in rows):
+            continue
+        total = sum((Decimal(str(row[metric])) for row in rows), Decimal(0))
+        if total.quantize(Decimal("0.01")) != Decimal(str(totals[metric])).quantize(Decimal("0.01")):
+            raise AssertionError(f"{what} says {metric} = {totals[metric]}, but its rows add up to {total}")
 
 
 @schemathesis.check

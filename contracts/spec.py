@@ -43,9 +43,10 @@ def error_schema(case: Case, status: int) -> dict[str, Any] | None:
     return None
 
 
-def documents_rate_headers(case: Case) -> bool:
-    responses = raw_operation(case).get("responses", {}).values()
-    return any({h.lower() for h in response.get("headers", {})} >= set(RATE_HEADERS) for response in responses)
+def documents_rate_headers(response: dict[str, Any] | None) -> bool:
+    """Whether a documented response lists all three X-RateLimit-* headers (BannerTrackr: every response;
+    PeerClick: only its 429)."""
+    return response is not None and {h.lower() for h in response.get("headers", {})} >= set(RATE_HEADERS)
 
 
 def security_headers(case: Case) -> set[str]:

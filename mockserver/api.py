@@ -99,6 +99,11 @@ class ApiDefinition:
     # resource, so the gateway answers 404 before authentication and validation, as the router does for
     # a non-numeric integer segment. False (default): connexion's validation reports it like any parameter.
     path_enums_route: bool = False
+    # A header that carries a fresh UUID v4 on every response, errors included (Binom's X-Request-Id).
+    request_id_header: str | None = None
+    # Further base paths that answer exactly like `base_path` (PeerClick's /v1_1 next to /v1); the gateway
+    # rewrites them to `base_path` before routing, so there is one mounted spec and one state.
+    alias_base_paths: tuple[str, ...] = ()
 
     @property
     def spec_path(self) -> Path:

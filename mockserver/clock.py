@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import time as _time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 EARLIEST = datetime(1970, 2, 1, tzinfo=timezone.utc).timestamp()
@@ -95,3 +97,28 @@ def parse_datetime(text: str) -> datetime:
         offset = timedelta(hours=int(match.group(10)), minutes=int(match.group(11)))
         offset = -offset if match.group(9) == "-" else offset
     return datetime(year, month, day, hour, minute, min(second, 59), micro, tzinfo=timezone(offset))
+
+
+def zone(name: str | None) -> tzinfo:
+    """The IANA zone `name`, or UTC for none or one this machine does not know (the specs' documented fallback)."""
+    if not name:
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown, malformed, or a directory such as "America"
+        return timezone.utc
+
+
+def clamped_date(year: int, month: int, day: int) -> date:
+    """The date, with a day past the end of its month (2024-02-30) moved back to the month's last day."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def localized(moment: datetime, tz: tzinfo) -> datetime:
+    """A naive wall-clock time read in `tz`, as an aware UTC datetime.
+
+    Clamped to 1970-01-02 .. 9998-12-30 first, so any date a spec's pattern admits (0001-01-01 in a zone
+    east of UTC, 9999-12-31 west of it) converts without overflow; the mocks have no traffic outside that.
+    """
+    moment = min(max(moment, datetime(1970, 1, 2)), datetime(9998, 12, 30))
+    return moment.replace(tzinfo=tz).astimezone(timezone.utc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Sequence
 
 from faker import Faker
 
@@ -44,3 +45,23 @@ class DataFactory:
     def derived(self, *parts: object) -> random.Random:
         # str seeds hash with SHA-512 in CPython, so this is stable across processes and runs.
         return random.Random(":".join(map(str, (self.seed, *parts))))
+
+
+def apportion(total: int, weights: Sequence[float]) -> list[int]:
+    """`total` split into integer parts proportional to `weights` that add up to exactly `total` (largest remainder).
+
+    A zero weight always gets 0, so a part never exceeds what its weight allows: splitting leads by each
+    row's clicks can never give a row more leads than clicks. All weights zero (or none) with a positive
+    total is a caller error.
+    """
+    scale = sum(weights)
+    if scale <= 0:
+        if total:
+            raise ValueError(f"cannot apportion {total} over zero weights")
+        return [0] * len(weights)
+    raw = [total * weight / scale for weight in weights]
+    parts = [int(share) for share in raw]
+    # Ties go to the earlier weight, so the split is the same on every run.
+    for index in sorted(range(len(raw)), key=lambda i: (parts[i] - raw[i], i))[: total - sum(parts)]:
+        parts[index] += 1
+    return parts

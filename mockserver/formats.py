@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 from xml.sax.saxutils import escape
@@ -98,6 +99,27 @@ def render(document: Document) -> ConnexionResponse:
     return ConnexionResponse(
         status_code=document.status, body=text, content_type=content_type, mimetype=MEDIA_TYPES[document.format]
     )
+
+
+def no_content(status: int = 204) -> ConnexionResponse:
+    """An answer without a body (e.g. Binom's 204 after a delete)."""
+    return ConnexionResponse(status_code=status, body=b"", headers={})
+
+
+def decimal_string(value: Decimal | int | float, places: int, *, fixed: bool = False) -> str:
+    """A number as the JSON string some APIs send instead of a number (Binom's "774.47", "0.163775", "-10.1").
+
+    Rounded half-up to `places` decimals; `fixed` keeps trailing zeros (money: "696.00"), otherwise they
+    are dropped ("50", "0.03"). Never an exponent and never "-0", so it always matches the pattern -?[0-9]+(.[0-9]+)?
+    """
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if number == 0:
+        number = abs(number)
+    text = f"{number:f}"
+    if not fixed and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def respond(result: Any) -> ConnexionResponse:

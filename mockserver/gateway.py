@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,6 +39,7 @@ class RequestContext:
     principal: Principal | None = None
     quota: Quota | None = None
     stamped: bool = False  # rate headers already on the response (handler answers carry them for validation)
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
     def account_id(self) -> str:
@@ -66,6 +68,17 @@ class RequestContext:
         self.stamped = True
         return dict(self.api.rate_headers(self.quota))
 
+    def request_id_headers(self) -> dict[str, str]:
+        """The API's request-id header, if it has one: the same value on a handler's answer and on any error."""
+        if self.api is None or self.api.request_id_header is None:
+            return {}
+        return {self.api.request_id_header: self.request_id}
+
+    @property
+    def anonymous_bucket(self) -> tuple[str, str]:
+        """The rate-limit bucket of requests without a (valid) credential: the caller's address."""
+        return ("anonymous", str((self.scope.get("client") or ("unknown", 0))[0]))
+
     def charge(self, bucket: Any, limit: int, window: float = 60.0) -> Quota:
         """Count this request against `bucket`; a 429 with Retry-After when over `limit`."""
         assert self.api is not None
@@ -80,14 +93,16 @@ class Gateway:
     def __init__(self, app: ASGIApp, state: MockState) -> None:
         self.app = app
         self.state = state
-        # Longest prefix first, so a nested base path wins over a shorter one.
-        self._apis = sorted(state.apis.values(), key=lambda api: len(api.base_path), reverse=True)
+        # Every base path and alias, longest first, so a nested base path wins over a shorter one.
+        prefixes = [(prefix, api) for api in state.apis.values() for prefix in (api.base_path, *api.alias_base_paths)]
+        self._prefixes = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
 
-    def _api_for(self, path: str) -> ApiDefinition | None:
-        for api in self._apis:
-            if path == api.base_path or path.startswith(api.base_path + "/"):
-                return api
-        return None
+    def _api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
+        """The API serving `path`, and the prefix it was reached by."""
+        for prefix, api in self._prefixes:
+            if path == prefix or path.startswith(prefix + "/"):
+                return api, prefix
+        return None, ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,7 +117,10 @@ class Gateway:
             # would skip the API's routes (no authentication, an anonymous quota) and 404 as an unknown URI.
             # Kept encoded it reaches its operation, where it is an unknown id like any other.
             scope["path"] = path = path.replace("\n", "%0A")
-        api = self._api_for(path)
+        api, prefix = self._api_for(path)
+        if api is not None and prefix != api.base_path:
+            scope = _rebased(scope, prefix, api.base_path)
+            path = scope["path"]
         ctx = RequestContext(self.state, api, scope)
         if api is not None and api.fast_routes and self.state.settings.fast_routes:
             if await _answer_fast(api, ctx, send):
@@ -131,12 +149,15 @@ class Gateway:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status.append(message["status"])
-                if stamp and not ctx.stamped:
-                    if ctx.quota is None:
+                headers = dict(ctx.request_id_headers())
+                if stamp:
+                    if ctx.quota is None and not ctx.stamped:
                         ctx.quota = self._anonymous_quota(ctx)
-                    extra = [(k.lower().encode(), v.encode()) for k, v in ctx.rate_headers().items()]
-                    if extra:
-                        message = {**message, "headers": [*message.get("headers", []), *extra]}
+                    headers.update(ctx.rate_headers())
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in present]
+                if extra:
+                    message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         return send_with_headers
@@ -161,8 +182,7 @@ class Gateway:
         assert ctx.api is not None
         if ctx.api.anonymous_limit is None or ROUTED not in ctx.scope["extensions"]:
             return None
-        client = (ctx.scope.get("client") or ("unknown", 0))[0]
-        return self.state.limiter.charge((ctx.api.name, "anonymous", client), ctx.api.anonymous_limit)
+        return self.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
 
 
 async def _answer_fast(api: ApiDefinition, ctx: RequestContext, send: Send) -> bool:
@@ -200,6 +220,14 @@ def base_url(scope: Scope) -> str:
         server = scope.get("server") or ("localhost", 80)
         host = f"{server[0]}:{server[1]}"
     return f"{scope.get('scheme', 'http')}://{host}"
+
+
+def _rebased(scope: Scope, prefix: str, base_path: str) -> Scope:
+    """`scope` with the alias `prefix` of its path replaced by the API's base path (what connexion routes on)."""
+    rebased = {**scope, "path": base_path + scope["path"][len(prefix) :]}
+    if "raw_path" in scope:
+        rebased["raw_path"] = base_path.encode() + scope["raw_path"][len(prefix.encode()) :]
+    return rebased
 
 
 def _is_operation(api: ApiDefinition, path: str) -> bool:

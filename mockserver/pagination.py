@@ -1,11 +1,14 @@
-"""Cursor pagination over a table's creation order: opaque cursors that never repeat or skip a record."""
+"""Pagination: opaque cursors over a table's creation order, and plain limit/offset windows over any sorted list."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from .errors import ApiError
 from .store import SEQ, Record
+
+T = TypeVar("T")
 
 
 def encode_cursor(seq: int) -> str:
@@ -36,6 +39,15 @@ def cursor_page(rows: Iterable[Record], limit: int, cursor: str | None) -> tuple
             return page, encode_cursor(page[-1][SEQ])
         page.append(record)
     return page, None
+
+
+def offset_page(rows: Sequence[T], limit: int, offset: int) -> tuple[list[T], int]:
+    """Rows `offset` .. `offset + limit` of an already filtered and sorted list, and how many there are in all.
+
+    For APIs that page with `limit`/`offset` (Binom, PeerClick): unlike cursors, a record created or
+    deleted between two calls shifts later pages, exactly as it does on the real APIs.
+    """
+    return list(rows[offset : offset + limit]), len(rows)
 
 
 def _base36(number: int) -> str:

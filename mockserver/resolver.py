@@ -46,6 +46,7 @@ def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callabl
             response = await _controlled(ctx, api, operation_id, handler, params)
         # Added here rather than by the gateway so that response validation sees the documented headers.
         response.headers.update(ctx.rate_headers())
+        response.headers.update(ctx.request_id_headers())
         return response
 
     view.__name__ = handler.__name__

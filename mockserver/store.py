@@ -22,15 +22,22 @@ class Table:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._rows: dict[str, Record] = {}
+        self._rows: dict[Any, Record] = {}
+        self._top_int_id = 0  # highest integer id ever added, so a removed id is never handed out again
 
     def add(self, owner: str, record: Record) -> Record:
         if record["id"] in self._rows:
             raise KeyError(f"duplicate id {record['id']!r}")
         record[OWNER] = owner
         record[SEQ] = self._store.next_seq()
+        if isinstance(record["id"], int):
+            self._top_int_id = max(self._top_int_id, record["id"])
         self._rows[record["id"]] = record
         return record
+
+    def next_int_id(self) -> int:
+        """The next integer id, for APIs whose ids are 1, 2, 3, ... (Binom, PeerClick); removed ids are not reused."""
+        return self._top_int_id + 1
 
     def get(self, owner: str, record_id: str) -> Record | None:
         record = self._rows.get(record_id)
@@ -105,6 +112,8 @@ class Store:
                 decode = self._codecs.get((api, name), (None, copy.deepcopy))[1]
                 for record in sorted((decode(record) for record in records), key=lambda record: record[SEQ]):
                     table._rows[record["id"]] = record
+                    if isinstance(record["id"], int):
+                        table._top_int_id = max(table._top_int_id, record["id"])
                     self._seq = max(self._seq, record[SEQ])
 
     def __len__(self) -> int:

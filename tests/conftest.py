@@ -1,5 +1,5 @@
-"""Shared fixtures: a fresh mock per test on a frozen clock, small clients for BannerTrackr and Adsterra calls, and
-readers that turn Adsterra's XML and CSV back into values to compare with its JSON."""
+"""Shared fixtures: a fresh mock per test on a frozen clock, a small client for each API's calls, and readers
+that turn Adsterra's XML and CSV back into values to compare with its JSON."""
 
 from __future__ import annotations
 
@@ -34,17 +34,29 @@ PUB_TOKEN = "adsterrapublisherdemo00000000001"
 PUB_OTHER = "adsterrapublisherdemo00000000002"
 PUB_REPLACED = "adsterrapublisherreplaced0000001"
 FORMATS = ("json", "xml", "csv")
+BINOM = "/binom/public/api/v1"
+BINOM_ADMIN = "binom_admin_demo_key"
+BINOM_RESTRICTED = "binom_restricted_demo_key"
+PEERCLICK = "/peerclick/v1"
+PC_TOKEN = "pc_demo_api_token"
+PC_OTHER = "pc_other_api_token"
 
 
 class Api:
-    """Calls one mocked API with a Bearer key; `key=None` sends no Authorization header."""
+    """Calls one mocked API with a key (`Authorization: Bearer` unless told otherwise); `key=None` sends none."""
 
-    def __init__(self, client: Any, base: str, key: str | None) -> None:
+    def __init__(self, client: Any, base: str, key: str | None, header: str = "Authorization", prefix: str = "Bearer ") -> None:
         self.client, self.base, self.key = client, base, key
+        self.header, self.prefix = header, prefix
+
+    @property
+    def state(self) -> Any:
+        """The MockState of the app behind this client (its clock, store and data)."""
+        return self.client.app.state
 
     def request(self, method: str, path: str, *, key: str | None | bool = True, **kwargs: Any) -> httpx.Response:
         token = self.key if key is True else key
-        headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **kwargs.pop("headers", {})}
+        headers = {**({self.header: f"{self.prefix}{token}"} if token else {}), **kwargs.pop("headers", {})}
         return self.client.request(method, self.base + path, headers=headers, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
@@ -156,6 +168,18 @@ def make_app(**settings: Any) -> Any:
     return create_app(Settings(**{"clock_start": FROZEN_AT, **settings}))
 
 
+# Loading a spec into connexion takes a while, so each worker builds each mock once and each test gets it reset
+# by `fresh`, which leaves nothing of the previous test behind.
+def fresh(app: Any) -> Any:
+    """`app` as if just built: data reseeded, faults and log cleared, clock frozen at FROZEN_AT, rate limits as set."""
+    state = app.state
+    state.clock.freeze()  # a test may have let it run
+    state.clock.set(FROZEN_AT)  # before reseeding: seeds date their history from "today"
+    state.reset(state.settings.seed)  # records, faults, request log, rate-limit windows
+    state.limiter.enforce = state.settings.enforce_rate_limits
+    return app
+
+
 @pytest.fixture(scope="session")
 def _app_per_worker() -> Any:
     return make_app()
@@ -168,11 +192,7 @@ def app(_app_per_worker: Any) -> Any:
     One app per test process, reset before each test: its whole mutable state is the MockState (store, data,
     clock, rate-limit windows), and building an app (loading and validating every spec) costs far more.
     """
-    state = _app_per_worker.state
-    state.clock.freeze()  # a test may have let it run
-    state.clock.set(FROZEN_AT)
-    state.reset(state.settings.seed)  # records, faults, request log, rate-limit windows
-    return _app_per_worker
+    return fresh(_app_per_worker)
 
 
 @pytest.fixture
@@ -201,3 +221,27 @@ def adv(client: Any) -> Adsterra:
 def pub(client: Any) -> Adsterra:
     """The Adsterra Publisher API as its demo account (domains 11104450 and 11561045)."""
     return Adsterra(client, PUB, PUB_TOKEN)
+
+
+@pytest.fixture(scope="session")
+def binom_app() -> Any:
+    return make_app(apis=("binom",))
+
+
+@pytest.fixture(scope="session")
+def peerclick_app() -> Any:
+    # Limits are counted, not enforced: on the frozen clock every call of a test falls in one second, and
+    # PeerClick allows three. The rate-limit tests build their own enforcing mock.
+    return make_app(apis=("peerclick",), enforce_rate_limits=False)
+
+
+@pytest.fixture
+def binom(binom_app: Any) -> Api:
+    """Binom as the administrator, on a mock of Binom alone in its seeded state (clock frozen at FROZEN_AT)."""
+    return Api(fresh(binom_app).test_client(), BINOM, BINOM_ADMIN, header="api-key", prefix="")
+
+
+@pytest.fixture
+def peerclick(peerclick_app: Any) -> Api:
+    """PeerClick as the demo account (never-expiring token), on a mock of PeerClick alone in its seeded state."""
+    return Api(fresh(peerclick_app).test_client(), PEERCLICK, PC_TOKEN, header="api-token", prefix="")

@@ -22,16 +22,27 @@ for _api in APIS.values():
         if _credential is not None:
             os.environ.setdefault(_credential.env, _credential.mock_value)
 
-# Counted but never refused: thousands of generated requests would otherwise mostly meet 429s.
-APP = make_app(enforce_rate_limits=False)
+# Counted but never refused: thousands of generated requests would otherwise mostly meet 429s. One mock per API
+# (both Adsterra APIs share theirs), so that a stateful scenario's reseed rebuilds only the API under test.
+APP = make_app(enforce_rate_limits=False, apis=("bannertrackr",))
+ADSTERRA_APP = make_app(enforce_rate_limits=False, apis=("adsterra_advertiser", "adsterra_publisher"))
+BINOM_APP = make_app(enforce_rate_limits=False, apis=("binom",))
+PEERCLICK_APP = make_app(enforce_rate_limits=False, apis=("peerclick",))
 bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG))
 # The config leaves out the mock-only token rotation (it would invalidate the demo token mid-run; tested on its own).
 adsterra_advertiser = schemathesis.openapi.from_asgi(
-    "/adsterra/advertiser/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
+    "/adsterra/advertiser/openapi.json", ADSTERRA_APP, config=SchemathesisConfig.from_path(CONFIG)
 )
 adsterra_publisher = schemathesis.openapi.from_asgi(
-    "/adsterra/publisher/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG)
+    "/adsterra/publisher/openapi.json", ADSTERRA_APP, config=SchemathesisConfig.from_path(CONFIG)
 )
+binom = schemathesis.openapi.from_asgi("/binom/public/api/v1/openapi.json", BINOM_APP, config=SchemathesisConfig.from_path(CONFIG))
+peerclick = schemathesis.openapi.from_asgi("/peerclick/v1/openapi.json", PEERCLICK_APP, config=SchemathesisConfig.from_path(CONFIG))
+# The tracker specs have three times BannerTrackr's operations and deeply nested bodies, on which the coverage
+# phase spends two thirds of the time; here they run examples and fuzzing (and stateful below), and
+# `contracts run --api binom|peerclick` runs every phase (tests/test_contracts.py).
+for _tracker in (binom, peerclick):
+    _tracker.config.phases.coverage.enabled = False
 QUICK = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None, "derandomize": True}
 
 
@@ -65,12 +76,12 @@ def test_adsterra_publisher_stateless(case: Any) -> None:
 
 class AdsterraAdvertiserStateful(adsterra_advertiser.as_state_machine()):  # type: ignore[misc]
     def setup(self) -> None:
-        APP.state.reseed(APP.state.settings.seed)
+        ADSTERRA_APP.state.reseed(ADSTERRA_APP.state.settings.seed)
 
 
 class AdsterraPublisherStateful(adsterra_publisher.as_state_machine()):  # type: ignore[misc]
     def setup(self) -> None:
-        APP.state.reseed(APP.state.settings.seed)
+        ADSTERRA_APP.state.reseed(ADSTERRA_APP.state.settings.seed)
 
 
 AdsterraAdvertiserStateful.TestCase.settings = settings(max_examples=25, stateful_step_count=6, **QUICK)
@@ -97,3 +108,33 @@ class AdminStateful(admin.as_state_machine()):  # type: ignore[misc]
 
 AdminStateful.TestCase.settings = settings(max_examples=20, stateful_step_count=6, **QUICK)
 TestAdminStateful = AdminStateful.TestCase
+
+
+@binom.parametrize()
+@settings(max_examples=10, **QUICK)
+def test_binom_stateless(case: Any) -> None:
+    case.call_and_validate()
+
+
+class BinomStateful(binom.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        BINOM_APP.state.reseed(BINOM_APP.state.settings.seed)
+
+
+BinomStateful.TestCase.settings = settings(max_examples=20, stateful_step_count=6, **QUICK)
+TestBinomStateful = BinomStateful.TestCase
+
+
+@peerclick.parametrize()
+@settings(max_examples=10, **QUICK)
+def test_peerclick_stateless(case: Any) -> None:
+    case.call_and_validate()
+
+
+class PeerClickStateful(peerclick.as_state_machine()):  # type: ignore[misc]
+    def setup(self) -> None:
+        PEERCLICK_APP.state.reseed(PEERCLICK_APP.state.settings.seed)
+
+
+PeerClickStateful.TestCase.settings = settings(max_examples=20, stateful_step_count=6, **QUICK)
+TestPeerClickStateful = PeerClickStateful.TestCase

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import shlex
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from contracts.apis import APIS
@@ -27,12 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BANNERTRACKR = APIS["bannertrackr"]
 
 
-def suite(app: Any, *operation_ids: str, writes: bool = False, examples: int = 8) -> set[str]:
+def suite(app: Any, *operation_ids: str, writes: bool = False, examples: int = 8, api: str = "bannertrackr",
+          phases: tuple[str, ...] = ("examples", "coverage", "fuzzing")) -> set[str]:  # fmt: skip
     """Run the contract suite against `app` served in this process; the names of the checks that failed."""
     result = run(
         RunOptions(
-            api=BANNERTRACKR, allow_writes=writes, max_examples=examples, seed=3,
-            include_operation_ids=operation_ids, phases=("examples", "coverage", "fuzzing"),
+            api=APIS[api], allow_writes=writes, max_examples=examples, seed=3,
+            include_operation_ids=operation_ids, phases=phases,
         ),
         app=app,
     )  # fmt: skip
@@ -41,13 +45,13 @@ def suite(app: Any, *operation_ids: str, writes: bool = False, examples: int = 8
 
 
 def test_the_mock_passes_with_writes() -> None:
-    assert suite(make_app(enforce_rate_limits=False), writes=True, examples=5) == set()
+    assert suite(make_app(enforce_rate_limits=False, apis=("bannertrackr",)), writes=True, examples=5) == set()
 
 
 def _broken(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, replacement: Callable[..., Any]) -> Any:
     """A mock with one defect, which (like a broken implementation) does not validate its own answers."""
     monkeypatch.setattr(target, name, replacement)
-    return make_app(enforce_rate_limits=False, validate_responses=False)
+    return make_app(enforce_rate_limits=False, validate_responses=False, apis=("bannertrackr",))
 
 
 def test_catches_a_wrong_field_type(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,7 +75,7 @@ def test_catches_a_missing_rate_limit_header(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_catches_a_write_accepted_with_a_read_only_key() -> None:
-    app = make_app(enforce_rate_limits=False, validate_responses=False)
+    app = make_app(enforce_rate_limits=False, validate_responses=False, apis=("bannertrackr",))
     for key in app.state.store.table("bannertrackr", "keys").rows():
         key["scope"] = "read_write"  # an implementation that ignores scopes
     assert "read_only_scope" in suite(app, "createSite", writes=True)
@@ -105,6 +109,36 @@ def test_catches_a_500_on_bad_input(monkeypatch: pytest.MonkeyPatch) -> None:
 
     app = _broken(monkeypatch, handlers, "create_site", crashes_on_punctuation)
     assert "not_a_server_error" in suite(app, "createSite", writes=True)
+
+
+@pytest.mark.parametrize(
+    ("api", "operations"),
+    [
+        ("binom", ("getReport", "createAffiliateNetwork", "deleteAffiliateNetwork")),
+        ("peerclick", ("createAccessSession", "getReport", "createAffiliateNetwork", "deleteAffiliateNetwork")),
+    ],
+)
+def test_the_tracker_mocks_pass_every_phase(api: str, operations: tuple[str, ...]) -> None:
+    """The in-process tests (test_contract.py) leave out the coverage phase for speed: here it runs on the reports,
+    the most parameter-rich operations, and on writes that `contracts run` must clean up after."""
+    app = make_app(enforce_rate_limits=False, apis=(api,))
+    assert suite(app, *operations, writes=True, examples=3, api=api) == set()
+
+
+@pytest.mark.parametrize("api", ["binom", "peerclick"])
+def test_catches_totals_that_are_not_the_sum_of_rows(monkeypatch: pytest.MonkeyPatch, api: str) -> None:
+    handlers = importlib.import_module(f"mockserver.apis.{api}.handlers")
+    original = handlers.report
+
+    def inflated(*args: Any) -> Any:  # an implementation whose totals count one more than its rows
+        body = original(*args)
+        metric = "clicks" if api == "binom" else "visits"
+        body["totals"][metric] = str(int(body["totals"][metric]) + 1) if api == "binom" else body["totals"][metric] + 1
+        return body
+
+    monkeypatch.setattr(handlers, "report", inflated)
+    app = make_app(enforce_rate_limits=False, validate_responses=False, apis=(api,))
+    assert "totals_arithmetic" in suite(app, "getReport", examples=5, api=api, phases=("examples", "fuzzing"))
 
 
 def test_readme_command_passes_against_a_served_mock(tmp_path: Path) -> None:

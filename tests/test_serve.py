@@ -144,6 +144,17 @@ def test_serve_prints_base_urls_and_demo_keys(monkeypatch: pytest.MonkeyPatch, c
     assert "bt_live_growth_read_only_demo" in out and "bt_live_free_revoked_demo" in out
 
 
+def test_serve_lists_the_tracker_mocks_and_their_demo_credentials(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: None)
+    assert main(["serve", "--port", "9999", "--api", "binom", "--api", "peerclick"]) == 0
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:9999/binom/public/api/v1/ui/" in out and "http://127.0.0.1:9999/peerclick/v1/ui/" in out
+    for credential in ("binom_admin_demo_key", "binom_restricted_demo_key", "pc_demo_api_token", "pc_demo_access_id / pc_demo_access_key",
+                       "media.buyer@example.com / correct horse battery staple", "pc_other_api_token", "pc_demo_expired_token"):  # fmt: skip
+        assert credential in out
+    assert "bannertrackr" not in out
+
+
 def test_unknown_api_is_a_usage_error() -> None:
     result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--api", "nope"], capture_output=True, text=True, env={**os.environ})
     assert result.returncode == 2 and "invalid choice" in result.stderr

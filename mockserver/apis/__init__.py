@@ -8,8 +8,10 @@ from ..api import ApiDefinition
 from .adsterra_advertiser import DEFINITION as ADSTERRA_ADVERTISER
 from .adsterra_publisher import DEFINITION as ADSTERRA_PUBLISHER
 from .bannertrackr import DEFINITION as BANNERTRACKR
+from .binom import DEFINITION as BINOM
+from .peerclick import DEFINITION as PEERCLICK
 
-ALL_APIS: tuple[ApiDefinition, ...] = (BANNERTRACKR, ADSTERRA_ADVERTISER, ADSTERRA_PUBLISHER)
+ALL_APIS: tuple[ApiDefinition, ...] = (BANNERTRACKR, BINOM, PEERCLICK, ADSTERRA_ADVERTISER, ADSTERRA_PUBLISHER)
 
 
 def select(apis: Sequence[ApiDefinition], names: Iterable[str]) -> list[ApiDefinition]:

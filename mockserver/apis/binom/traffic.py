@@ -1,0 +1,203 @@
+"""Binom traffic: each seeded campaign's daily clicks from the seed, split over its paths, landings, offers, geos and zones.
+
+Everything a list, stats row or report shows is a sum over `Leaf`s: one per campaign x path x landing x offer x
+country x zone that had clicks in the period. A campaign's period totals come from its `Series`, and are split
+over its leaves once per request, the same way whatever is asked, so every grouping adds up to the same totals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from ...data import apportion
+from ...gateway import RequestContext
+from ...series import DIURNAL, Series
+from ...store import Record
+
+SERIES_METRICS = (("clicks", None), ("unique", "clicks"), ("bots", "clicks"), ("leads", "clicks"))
+ADDITIVE = ("clicks", "unique", "bots", "leads", "lander_views", "lander_clicks", "revenue", "cost")
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a share of a campaign's visitors goes: a path (1-based index), a landing (0 = direct), an offer."""
+
+    path: int
+    path_name: str
+    landing: int
+    offer: int  # 0: a direct URL or another campaign
+    network: int  # the offer's affiliate network, 0 for none
+    weight: float
+    converts: bool
+
+
+@dataclass
+class Sums:
+    """Additive metrics; money in cents, so sums are exact."""
+
+    clicks: int = 0
+    unique: int = 0
+    bots: int = 0
+    leads: int = 0
+    lander_views: int = 0
+    lander_clicks: int = 0
+    revenue: int = 0
+    cost: int = 0
+    lead_seconds: int = 0  # leads x the campaign's mean time to convert, for a leads-weighted mean
+
+    def add(self, other: Sums) -> None:
+        for name in (*ADDITIVE, "lead_seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Leaf(Sums):
+    campaign: Record = field(default_factory=dict)
+    route: Route = field(default_factory=lambda: Route(0, "", 0, 0, 0, 0.0, False))
+    country: str = ""
+    tokens: tuple[str, ...] = ()
+
+
+class Traffic:
+    """Per-request access to traffic: series and routes are built once and reused by every question asked."""
+
+    def __init__(self, ctx: RequestContext) -> None:
+        self.ctx = ctx
+        self._series: dict[int, Series] = {}
+        self._routes: dict[int, list[Route]] = {}
+
+    def series(self, campaign: Record) -> Series:
+        if campaign["id"] not in self._series:
+            profile = campaign.get("_traffic")
+            active = (date.fromisoformat(profile["start"]), date.max) if profile else None
+            rng = self.ctx.state.data.derived("binom-hours", campaign["id"])
+            hours = [weight * rng.uniform(0.7, 1.3) for weight in DIURNAL]  # each campaign's own daily rhythm
+            self._series[campaign["id"]] = Series(SERIES_METRICS, lambda day: self._day(campaign, day), active, hours)
+        return self._series[campaign["id"]]
+
+    def _day(self, campaign: Record, day: date) -> dict[str, int]:
+        profile = campaign["_traffic"]
+        rng = self.ctx.state.data.derived("binom-traffic", campaign["id"], day.isoformat())
+        clicks = int(profile["clicks"] * rng.uniform(0.6, 1.4))
+        return {
+            "clicks": clicks,
+            "unique": int(clicks * profile["unique"] * rng.uniform(0.97, 1.0)),
+            "bots": int(clicks * profile["bots"] * rng.uniform(0.5, 1.5)),
+            "leads": min(clicks, int(clicks * profile["cr"] * rng.uniform(0.6, 1.4))),
+        }
+
+    def routes(self, campaign: Record) -> list[Route]:
+        if campaign["id"] not in self._routes:
+            self._routes[campaign["id"]] = _routes(self.ctx, campaign)
+        return self._routes[campaign["id"]]
+
+    def leaves(self, campaigns: Iterable[Record], start: datetime, end: datetime) -> list[Leaf]:
+        result: list[Leaf] = []
+        for campaign in campaigns:
+            totals = self.series(campaign).total(start, end)
+            if totals["clicks"]:
+                result += self._split(campaign, totals)
+        return result
+
+    def first_click(self, campaign: Record) -> datetime | None:
+        """When the campaign's traffic began: the first hour with clicks on its first day."""
+        profile = campaign.get("_traffic")
+        if not profile:
+            return None
+        first = date.fromisoformat(profile["start"])
+        hours = self.series(campaign).hours(first)
+        hour = next((number for number, counts in enumerate(hours) if counts["clicks"]), 0)
+        return datetime(first.year, first.month, first.day, hour, tzinfo=timezone.utc)
+
+    def _split(self, campaign: Record, totals: dict[str, int]) -> list[Leaf]:
+        profile = campaign["_traffic"]
+        offers = self.ctx.table("offers")
+        leaves = [
+            Leaf(campaign=campaign, route=route, country=country, tokens=tuple(zone[:3]))
+            for route in self.routes(campaign)
+            for country, _ in profile["countries"]
+            for zone in profile["zones"]
+        ]
+        weights = [
+            route.weight * country_weight * zone[3]
+            for route in self.routes(campaign)
+            for _, country_weight in profile["countries"]
+            for zone in profile["zones"]
+        ]
+        clicks = apportion(totals["clicks"], weights)
+        converting = [count if leaf.route.converts else 0 for leaf, count in zip(leaves, clicks, strict=True)]
+        views = [count if leaf.route.landing else 0 for leaf, count in zip(leaves, clicks, strict=True)]
+        parts = {
+            "clicks": clicks,
+            "unique": apportion(totals["unique"], clicks),
+            "bots": apportion(totals["bots"], clicks),
+            "leads": apportion(totals["leads"] if any(converting) else 0, converting),
+            "lander_views": views,
+            "lander_clicks": apportion(int(sum(views) * profile["landerCtr"]), views),
+        }
+        kept = []
+        for index, leaf in enumerate(leaves):
+            for name, values in parts.items():
+                setattr(leaf, name, values[index])
+            if not leaf.clicks:
+                continue
+            offer = offers.lookup(leaf.route.offer) if leaf.route.offer else None
+            leaf.revenue = leaf.leads * round(offer["amount"] * 100) if offer else 0
+            leaf.cost = _cost(campaign, leaf)
+            leaf.lead_seconds = leaf.leads * profile["timeToConvert"]
+            kept.append(leaf)
+        return kept
+
+
+def _cost(campaign: Record, leaf: Leaf) -> int:
+    """The leaf's cost in cents under the campaign's cost model (INVENTED: no currency conversion)."""
+    amount = campaign["amount"]
+    per_unit = {
+        "CPC": leaf.clicks * amount * 100,
+        "CPM": leaf.clicks * amount / 10,  # per 1000 clicks, in cents
+        "CPA": leaf.leads * amount * 100,
+        "REVSHARE": leaf.revenue * amount / 100,
+    }
+    return round(per_unit[campaign["costModel"]])
+
+
+def _routes(ctx: RequestContext, campaign: Record) -> list[Route]:
+    """The campaign's default paths as weighted routes; rules are stored but get no traffic (INVENTED)."""
+    weighted: dict[tuple[int, int, int], Route] = {}
+    networks = {offer["id"]: offer["affiliateNetworkId"] or 0 for offer in ctx.table("offers").rows()}
+    paths = [(index, path) for index, path in enumerate(campaign["customRotation"].get("defaultPaths", []), 1) if _on(path)]
+    path_total = sum(path["weight"] for _, path in paths)
+    for index, path in paths:
+        landings = [(landing["id"], landing["weight"]) for landing in path.get("landings", []) if _on(landing)] or [(0, 1)]
+        offers = [(offer, weight, converts) for offer, weight, converts in _offers(ctx, path)] or [(0, 1, False)]
+        landing_total = sum(weight for _, weight in landings)
+        offer_total = sum(weight for _, weight, _ in offers)
+        for landing, landing_weight in landings:
+            for offer, offer_weight, converts in offers:
+                share = path["weight"] / path_total * landing_weight / landing_total * offer_weight / offer_total
+                key = (index, landing, offer)
+                previous = weighted.get(key)
+                weighted[key] = Route(index, path.get("name") or f"Path {index}", landing, offer, networks.get(offer, 0),
+                                      share + (previous.weight if previous else 0.0), converts)  # fmt: skip
+    return list(weighted.values()) or [Route(0, "No path", 0, 0, 0, 1.0, False)]
+
+
+def _offers(ctx: RequestContext, path: Record) -> list[tuple[int, float, bool]]:
+    """(offer id or 0, weight, can convert) of the path's live offer entries; entries pointing nowhere get nothing."""
+    result = []
+    for entry in path.get("offers", []):
+        if not _on(entry):
+            continue
+        if entry.get("offerId"):
+            offer = ctx.table("offers").lookup(entry["offerId"])
+            if offer is not None and not offer["deleted"]:
+                result.append((offer["id"], entry["weight"], True))
+        elif entry.get("campaignId") or entry.get("directUrl"):
+            result.append((0, entry["weight"], True))
+    return result
+
+
+def _on(item: Record) -> bool:
+    return bool(item.get("enabled", True)) and item.get("weight", 100) > 0

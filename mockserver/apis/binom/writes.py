@@ -1,0 +1,111 @@
+"""Binom write bodies: flat (and wrapped) bodies to stored records, defaults filled, references checked before storing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ...errors import ApiError
+from ...gateway import RequestContext
+from ...store import Record
+from .seed import DEFAULT_SETTINGS
+
+PATH_DEFAULTS: dict[str, Any] = {"enabled": True, "weight": 100}
+OFFER_ENTRY_DEFAULTS: dict[str, Any] = {"offerId": 0, "campaignId": 0, "directUrl": "", "enabled": True, "weight": 100}
+CAMPAIGN_DEFAULTS: dict[str, Any] = {
+    "groupUuid": None, "costModel": "CPC", "currency": "USD", "hideReferrerType": "NONE", "domainUuid": None,
+    "distributionType": "NORMAL", "rotationId": None, "tokens": [],
+}  # fmt: skip
+
+
+def campaign(ctx: RequestContext, body: dict[str, Any], current: Record | None) -> Record:
+    """The stored form of a flat campaign body (either cost variant; `amount` wins when both are sent)."""
+    fields = {name: body.get(name, default) for name, default in CAMPAIGN_DEFAULTS.items()}
+    rotation = body.get("customRotation") or {}
+    fields |= {
+        "name": body["name"],
+        "trafficSourceId": body["trafficSourceId"],
+        "amount": body["amount"] if "amount" in body else body["cost"],
+        "isAuto": body.get("isAuto", body.get("isAutoCost", False)),
+        "customRotation": {
+            "defaultPaths": [_path(path) for path in rotation.get("defaultPaths", [])],
+            "rules": [{**rule, "enabled": rule.get("enabled", True), "paths": [_path(path) for path in rule.get("paths", [])]}
+                      for rule in rotation.get("rules", [])],
+        },  # fmt: skip
+        "campaignSettings": DEFAULT_SETTINGS | (body.get("campaignSettings") or {}),
+    }
+    _require(ctx, "traffic_sources", fields["trafficSourceId"], "Traffic source")
+    if fields["rotationId"] is not None:
+        _require(ctx, "rotations", fields["rotationId"], "Rotation")
+    for path in _all_paths(fields):
+        for landing in path["landings"]:
+            if landing["id"]:
+                _require(ctx, "landings", landing["id"], "Landing")
+        for entry in path["offers"]:
+            if entry["offerId"]:
+                _require(ctx, "offers", entry["offerId"], "Offer")
+            if entry["campaignId"]:
+                _require(ctx, "campaigns", entry["campaignId"], "Campaign")
+    fields["key"] = body.get("key") or (current["key"] if current else ctx.state.data.token(20))
+    _unique_key(ctx, fields["key"], current)
+    return fields
+
+
+def offer(ctx: RequestContext, fields: dict[str, Any]) -> Record:
+    """The stored form of the `offer` object of a wrapped offer body."""
+    if fields.get("affiliateNetworkId") is not None:
+        _require(ctx, "affiliate_networks", fields["affiliateNetworkId"], "Affiliate network")
+    return {
+        "name": fields["name"], "url": fields["url"], "countryCode": fields["countryCode"].upper(),
+        "currency": fields.get("currency", "USD"), "amount": fields.get("amount", 0), "isAuto": fields.get("isAuto", False),
+        "isUpsell": fields.get("isUpsell", False), "groupUuid": fields.get("groupUuid"),
+        "affiliateNetworkId": fields.get("affiliateNetworkId"),
+    }  # fmt: skip
+
+
+def landing(body: dict[str, Any]) -> Record:
+    """A landing is integrated (hosted on the tracker, `path`) or not (`url`); with both it is integrated."""
+    integrated = "path" in body
+    return {
+        "name": body["name"], "groupUuid": body.get("groupUuid"), "languageCode": body.get("languageCode", ""),
+        "url": None if integrated else body["url"], "location": body["path"] if integrated else None,
+    }  # fmt: skip
+
+
+def traffic_source(body: dict[str, Any]) -> Record:
+    return {"name": body["name"], "s2sMode": body.get("s2sMode", "FIRST"), "postbackUrl": body.get("postbackUrl")}
+
+
+def affiliate_network(body: dict[str, Any]) -> Record:
+    return {"name": body["name"], "postbackUrl": body.get("postbackUrl"), "offerParameter": body.get("offerParameter")}
+
+
+def drop_from_paths(ctx: RequestContext, kind: str, matches: Callable[[dict[str, Any]], bool]) -> None:
+    """Cascade of deleting an offer or landing: it leaves every path of every campaign."""
+    for record in ctx.table("campaigns").rows():
+        for path in _all_paths(record):
+            path[kind] = [entry for entry in path[kind] if not matches(entry)]
+
+
+def _path(path: dict[str, Any]) -> dict[str, Any]:
+    stored = {"name": path.get("name", ""), **{name: path.get(name, default) for name, default in PATH_DEFAULTS.items()}}
+    stored["landings"] = [{**PATH_DEFAULTS, **landing} for landing in path.get("landings", [])]
+    stored["offers"] = [{**OFFER_ENTRY_DEFAULTS, **entry} for entry in path.get("offers", [])]
+    return stored
+
+
+def _all_paths(record: Record) -> list[dict[str, Any]]:
+    rotation = record["customRotation"]
+    return [*rotation["defaultPaths"], *(path for rule in rotation["rules"] for path in rule["paths"])]
+
+
+def _require(ctx: RequestContext, table: str, record_id: int, what: str) -> None:
+    record = ctx.table(table).lookup(record_id)
+    if record is None or record.get("deleted"):
+        raise ApiError(404, f"{what} {record_id} not found")
+
+
+def _unique_key(ctx: RequestContext, key: str, current: Record | None) -> None:
+    for other in ctx.table("campaigns").rows(key=key):
+        if not other["deleted"] and (current is None or other["id"] != current["id"]):
+            raise ApiError(409, "Campaign key is already in use", f"Key {key!r} belongs to campaign {other['id']}")

@@ -1,0 +1,167 @@
+"""PeerClick's `/report`: flat rows per combination of the `groupBy` dimensions, totals and column mappings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import datetime, time, timezone, tzinfo
+from typing import Any
+
+from ... import countries
+from ...clock import clamped_date, localized, zone
+from ...gateway import RequestContext
+from ...pagination import offset_page
+from .traffic import ADDITIVE, Leaf, Traffic
+
+METRICS = ("visits", "clicks", "conversions", "revenue", "cost", "profit", "roi", "ctr", "cr", "cv", "epv", "cpv", "epc", "cpa", "ap")
+MONEY = ("revenue", "cost", "profit", "epv", "cpv", "epc", "cpa", "ap")
+PERCENT = ("roi", "ctr", "cr", "cv")
+# Filter parameter -> what a leaf is filtered on.
+FILTERS: dict[str, Callable[[Leaf], int]] = {
+    "campaign_id": lambda leaf: int(leaf.campaign["id"]),
+    "offer_id": lambda leaf: leaf.route.offer,
+    "lander_id": lambda leaf: leaf.route.lander,
+    "traffic_source_id": lambda leaf: int(leaf.campaign["trafficSource"]),
+}
+
+
+def report(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    tz = zone(params.get("timezone") or params.get("tz"))
+    now = ctx.state.clock.now()
+    start = _moment(params["from_"], tz)
+    end = min(_moment(params["to"], tz), now) if params.get("to") else now
+    dimensions = params["group_by"]
+    traffic = Traffic(ctx)
+    campaigns = list(ctx.table("campaigns").rows(ctx.account_id))
+    leaves = traffic.leaves(campaigns, start, end, _bucketing(dimensions, tz))
+    for name, of_leaf in FILTERS.items():
+        if params.get(name) is not None:
+            leaves = [leaf for leaf in leaves if of_leaf(leaf) == params[name]]
+    if params.get("affiliate_network_id") is not None:
+        leaves = [leaf for leaf in leaves if _network(ctx, leaf.route.offer) == params["affiliate_network_id"]]
+    columns = _columns(ctx, dimensions)
+    groups: dict[tuple[Any, ...], dict[str, int]] = {}
+    totals = dict.fromkeys(ADDITIVE, 0)
+    for leaf in leaves:
+        values = tuple(value for column in columns for value in column(leaf).items())
+        sums = groups.setdefault(values, dict.fromkeys(ADDITIVE, 0))
+        for name in ADDITIVE:
+            sums[name] += leaf.counts[name]
+            totals[name] += leaf.counts[name]
+    selected = params.get("columns") or list(METRICS)
+    rows = [(dict(values), metrics(sums)) for values, sums in groups.items()]
+    rows = _sorted(rows, params["sort"], params["direction"])
+    page, count = offset_page(rows, params["limit"], params["offset"])
+    return {
+        "totalRows": count,
+        "rows": [dims | {name: values[name] for name in selected} for dims, values in page],
+        "totals": metrics(totals),
+        "columnMappings": _mappings(dimensions, selected),
+    }
+
+
+def metrics(sums: dict[str, int]) -> dict[str, Any]:
+    """Every metric of a row from its additive sums (money in cents): ratios to 4 places, zero divisors give 0."""
+    visits, clicks, conversions = sums["visits"], sums["clicks"], sums["conversions"]
+    revenue, cost = sums["revenue"] / 100, sums["cost"] / 100
+    profit = (sums["revenue"] - sums["cost"]) / 100
+
+    def ratio(numerator: float, denominator: float, scale: int = 1) -> float:
+        return round(numerator * scale / denominator, 4) if denominator else 0
+
+    return {
+        "visits": visits, "clicks": clicks, "conversions": conversions, "revenue": revenue, "cost": cost, "profit": profit,
+        "roi": ratio(profit, cost, 100), "ctr": ratio(clicks, visits, 100), "cr": ratio(conversions, clicks, 100),
+        "cv": ratio(conversions, visits, 100), "epv": ratio(revenue, visits), "cpv": ratio(cost, visits),
+        "epc": ratio(revenue, clicks), "cpa": ratio(cost, conversions), "ap": ratio(revenue, conversions),
+    }  # fmt: skip
+
+
+def _moment(text: str, tz: tzinfo) -> datetime:
+    """`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS][Z]` (pattern already enforced): in `tz`, or UTC with `Z`."""
+    day, _, clock = text.partition("T")
+    year, month, number = (int(part) for part in day.split("-"))
+    parts = [int(part) for part in clock.rstrip("Z").split(":")] if clock else []
+    moment = datetime.combine(clamped_date(max(year, 1), month, number), time(*parts))
+    return localized(moment, timezone.utc if clock.endswith("Z") else tz)
+
+
+def _bucketing(dimensions: list[str], tz: tzinfo) -> Callable[[datetime], Hashable] | None:
+    """Time buckets the dimensions need: per local day and/or hour of day; none without `day` or `hour`."""
+    if "day" not in dimensions and "hour" not in dimensions:
+        return None
+
+    def bucket(hour_start: datetime) -> Hashable:
+        local = hour_start.astimezone(tz)
+        return (local.date().isoformat() if "day" in dimensions else None, local.hour if "hour" in dimensions else None)
+
+    return bucket
+
+
+def _columns(ctx: RequestContext, dimensions: list[str]) -> list[Callable[[Leaf], dict[str, Any]]]:
+    """Per dimension, the row columns a leaf gives (an id is left out where there is no entity: direct, none)."""
+
+    def entity(prefix: str, table: str, of_leaf: Callable[[Leaf], int]) -> Callable[[Leaf], dict[str, Any]]:
+        def columns(leaf: Leaf) -> dict[str, Any]:
+            record = ctx.table(table).lookup(of_leaf(leaf)) if of_leaf(leaf) else None
+            return {f"{prefix}Id": record["id"], f"{prefix}Name": record["name"]} if record else {f"{prefix}Name": ""}
+
+        return columns
+
+    def variable(index: int) -> Callable[[Leaf], dict[str, Any]]:
+        def columns(leaf: Leaf) -> dict[str, Any]:
+            source = ctx.table("traffic_sources").lookup(leaf.campaign["trafficSource"])
+            defined = source is not None and any(item["index"] == index for item in source["customVariables"])
+            return {f"customVariable{index}": leaf.segment["variables"][index - 1] if defined else ""}
+
+        return columns
+
+    by_name: dict[str, Callable[[Leaf], dict[str, Any]]] = {
+        "campaign": entity("campaign", "campaigns", lambda leaf: int(leaf.campaign["id"])),
+        "offer": entity("offer", "offers", lambda leaf: leaf.route.offer),
+        "lander": entity("lander", "landers", lambda leaf: leaf.route.lander),
+        "traffic-source": entity("trafficSource", "traffic_sources", lambda leaf: int(leaf.campaign["trafficSource"])),
+        "affiliate-network": entity("affiliateNetwork", "affiliate_networks", lambda leaf: _network(ctx, leaf.route.offer)),
+        "country": lambda leaf: {"countryCode": leaf.segment["country"], "countryName": countries.name(leaf.segment["country"])},
+        "day": lambda leaf: {"day": leaf.bucket[0]},  # type: ignore[index]
+        "hour": lambda leaf: {"hour": leaf.bucket[1]},  # type: ignore[index]
+        **{name: (lambda leaf, name=name: {name: leaf.segment[name]}) for name in ("device", "os", "browser", "isp")},
+        **{f"custom-variable-{index}": variable(index) for index in range(1, 11)},
+    }
+    return [by_name[name] for name in dimensions]
+
+
+def _network(ctx: RequestContext, offer_id: int) -> int:
+    offer = ctx.table("offers").lookup(offer_id) if offer_id else None
+    return int(offer["affiliateNetwork"]["id"]) if offer and offer["affiliateNetwork"] else 0
+
+
+def _sorted(rows: list[tuple[dict[str, Any], dict[str, Any]]], column: str, direction: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """By `sort` (a metric or a dimension column; rows without that column last), ties by the dimension columns."""
+    rows = sorted(rows, key=lambda row: tuple((0, value) if isinstance(value, int) else (1, str(value)) for value in row[0].values()))
+    if column in METRICS:
+        return sorted(rows, key=lambda row: row[1][column], reverse=direction == "desc")
+    present = [row for row in rows if row[0].get(column) is not None]
+    missing = [row for row in rows if row[0].get(column) is None]
+    return sorted(present, key=lambda row: row[0][column], reverse=direction == "desc") + missing
+
+
+def _mappings(dimensions: list[str], selected: list[str]) -> list[dict[str, str]]:
+    labels = {"traffic-source": "Traffic source", "affiliate-network": "Affiliate network"}
+    mappings = []
+    for name in dimensions:
+        label = labels.get(name, name.replace("-", " ").capitalize())
+        if name in ("campaign", "offer", "lander", "traffic-source", "affiliate-network"):
+            prefix = {"traffic-source": "trafficSource", "affiliate-network": "affiliateNetwork"}.get(name, name)
+            mappings += [{"key": f"{prefix}Id", "label": f"{label} ID", "type": "INTEGER"},
+                         {"key": f"{prefix}Name", "label": label, "type": "STRING"}]  # fmt: skip
+        elif name == "country":
+            mappings += [{"key": "countryCode", "label": "Country code", "type": "STRING"},
+                         {"key": "countryName", "label": "Country", "type": "STRING"}]  # fmt: skip
+        elif name.startswith("custom-variable-"):
+            mappings.append({"key": f"customVariable{name.rsplit('-', 1)[1]}", "label": label, "type": "STRING"})
+        else:
+            mappings.append({"key": name, "label": label, "type": {"day": "DATE", "hour": "INTEGER"}.get(name, "STRING")})
+    for name in selected:
+        kind = "MONEY" if name in MONEY else "PERCENTAGE" if name in PERCENT else "INTEGER"
+        mappings.append({"key": name, "label": name.upper() if len(name) <= 3 else name.capitalize(), "type": kind})
+    return mappings

@@ -1,0 +1,86 @@
+"""PeerClick auth: access keys and passwords exchanged for expiring `api-token`s, and the per-account rate limits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from connexion.lifecycle import ConnexionRequest
+
+from ...auth import Principal
+from ...clock import iso
+from ...errors import ApiError
+from ...gateway import RequestContext
+from ...store import OWNER, Record
+
+if TYPE_CHECKING:
+    from ...state import MockState
+
+API = "peerclick"
+DEFAULT_LIFETIME = 86400  # seconds: the help article's default
+PER_SECOND = 3  # the help article: 3 requests per second overall ...
+REPORTS_PER_SECOND = 1  # ... and 1 per second for reports
+TOKEN_PREFIX = "pc_kt_"
+
+
+def authenticate(ctx: RequestContext, token: str, request: ConnexionRequest) -> Principal:
+    record = ctx.table("tokens").lookup(token)
+    if record is None:
+        raise ApiError(401, "Invalid token", "Create a key token with POST /auth/access/session")
+    if record["expiresAt"] is not None and ctx.state.clock.time() >= record["expiresAt"]:
+        raise ApiError(401, "Token expired", "Create a new key token with POST /auth/access/session")
+    account = record[OWNER]
+    ctx.charge((account, "all"), PER_SECOND, window=1.0)
+    return Principal(account_id=account, credential_id=token)
+
+
+def charge_report(ctx: RequestContext) -> None:
+    """Reports have their own, stricter bucket on top of the overall one (whose quota the answer then reports)."""
+    ctx.charge((ctx.account_id, "reports"), REPORTS_PER_SECOND, window=1.0)
+
+
+def access_session(ctx: RequestContext, access_id: str, secret: str, lifetime: int) -> dict[str, Any]:
+    """Exchange an access key (id + secret) for a key token living `lifetime` seconds."""
+    ctx.charge(ctx.anonymous_bucket, PER_SECOND, window=1.0)
+    key = ctx.table("access_keys").lookup(access_id)
+    if key is None or key["secret"] != secret:
+        raise ApiError(401, "Invalid access key", "Use the access ID and key shown in Settings -> Security -> Access keys")
+    return _issue(ctx.state, key[OWNER], key["id"], lifetime)
+
+
+def password_session(ctx: RequestContext, email: str, password: str) -> dict[str, Any]:
+    """The real client's login: e-mail and password for a session token with the default lifetime."""
+    ctx.charge(ctx.anonymous_bucket, PER_SECOND, window=1.0)
+    account = next((row for row in ctx.table("accounts").rows() if row["email"].casefold() == email.casefold()), None)
+    if account is None or account["password"] != password:
+        raise ApiError(401, "Invalid email or password")
+    return _issue(ctx.state, account["id"], None, DEFAULT_LIFETIME)
+
+
+def delete_access_key(state: MockState, access_id: str) -> bool:
+    """Delete an access key and every token created under it (the panel's action; no public endpoint).
+
+    For the control plane and tests: True when the key existed.
+    """
+    keys, tokens = state.store.table(API, "access_keys"), state.store.table(API, "tokens")
+    key = keys.lookup(access_id)
+    if key is None:
+        return False
+    for token in list(tokens.rows(key[OWNER], accessKeyId=access_id)):
+        tokens.remove(key[OWNER], token["id"])
+    keys.remove(key[OWNER], access_id)
+    return True
+
+
+def _issue(state: MockState, account: str, access_id: str | None, lifetime: int) -> dict[str, Any]:
+    tokens = state.store.table(API, "tokens")
+    token = state.data.new_id(TOKEN_PREFIX, tokens, length=32)
+    expires = state.clock.time() + lifetime
+    tokens.add(account, {"id": token, "accessKeyId": access_id, "expiresAt": expires})
+    return {"token": token, "expirationTimestamp": iso(datetime.fromtimestamp(expires, tz=timezone.utc)), "lifetime": lifetime}
+
+
+def account(ctx: RequestContext) -> Record:
+    record = ctx.table("accounts").lookup(ctx.account_id)
+    assert record is not None
+    return record

@@ -1,0 +1,294 @@
+"""Binom behaviour through HTTP: api-key auth, restricted users, CRUD with cascades, bad input, lists and paging."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from .conftest import BINOM_RESTRICTED, Api
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+CAMPAIGN = {
+    "name": "US | Push | Sweepstakes", "trafficSourceId": 1, "costModel": "CPC", "amount": 0.02, "currency": "USD",
+    "isAuto": False, "customRotation": {"defaultPaths": [{"name": "Main", "weight": 100, "landings": [{"id": 1}],
+                                                          "offers": [{"offerId": 1, "weight": 100}]}], "rules": []},
+}  # fmt: skip
+OFFER = {"offer": {"name": "Sweeps US", "url": "https://offers.example.com/?sub1={clickid}", "countryCode": "us", "amount": 1.5,
+                   "affiliateNetworkId": 1}}  # fmt: skip
+
+
+def error(response: Any, status: int, title: str) -> str:
+    """Assert Binom's captured error shape and return its detail."""
+    assert response.status_code == status, response.text
+    body = response.json()["errors"]
+    assert set(body) == {"title", "detail", "message", "code", "status"}
+    assert (body["title"], body["code"], body["status"], body["message"]) == (title, 0, status, body["detail"])
+    assert UUID.match(response.headers["X-Request-Id"])
+    return str(body["detail"])
+
+
+def restricted(binom: Api) -> Api:
+    return Api(binom.client, binom.base, BINOM_RESTRICTED, header="api-key", prefix="")
+
+
+# ----------------------------------------------------------------------- auth
+def test_admin_key_in_the_api_key_header_any_case(binom: Api) -> None:
+    response = binom.get("/campaign/1")
+    assert response.status_code == 200 and response.json()["id"] == 1
+    assert UUID.match(response.headers["X-Request-Id"])
+    assert binom.get("/campaign/1", key=None, headers={"Api-Key": binom.key}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("headers", "detail"),
+    [
+        ({}, "Missing API key: No authorization token provided"),
+        ({"Authorization": "Bearer binom_admin_demo_key"}, "Missing API key: No authorization token provided"),  # the v1 habit: 401
+        ({"api-key": "not-a-key"}, "Invalid API key: Send the key of Settings -> User in the api-key header"),
+    ],
+)
+def test_missing_wrong_scheme_or_unknown_key_is_401(binom: Api, headers: dict[str, str], detail: str) -> None:
+    assert error(binom.get("/campaign/list/filtered", key=None, headers=headers), 401, "Unauthorized") == detail
+
+
+def test_request_ids_are_fresh_and_on_every_kind_of_answer(binom: Api) -> None:
+    answers = [binom.get("/campaign/1"), binom.get("/campaign/1"), binom.get("/nowhere"), binom.request("PATCH", "/campaign/1"),
+               binom.post("/campaign", json={}), binom.delete("/offer/999")]  # fmt: skip
+    ids = [answer.headers["X-Request-Id"] for answer in answers]
+    assert all(UUID.match(value) for value in ids) and len(set(ids)) == len(ids)
+    assert "X-RateLimit-Limit" not in answers[0].headers  # Binom documents none
+
+
+def test_unsupported_method_is_405_with_allow_from_the_spec(binom: Api) -> None:
+    response = binom.request("PATCH", "/campaign/1")
+    error(response, 405, "MethodNotAllowed")
+    assert response.headers["Allow"] == "DELETE, GET, HEAD, PUT"
+
+
+def test_optional_per_user_limit_answers_429_then_lets_through(binom: Api) -> None:
+    """Off for every seeded user; set on a user (the control plane's job) it counts per minute on the mock clock."""
+    binom.state.store.table("binom", "users").lookup(1)["requestsPerMinute"] = 2
+    assert [binom.get("/campaign/1").status_code for _ in range(2)] == [200, 200]
+    refused = binom.get("/campaign/1")
+    error(refused, 429, "TooManyRequests")
+    assert refused.headers["Retry-After"] == "30"  # the clock is frozen 30 s into a minute
+    assert binom.get("/campaign/1", key=BINOM_RESTRICTED).status_code == 200  # other users are not limited
+    binom.state.clock.advance(30)
+    assert binom.get("/campaign/1").status_code == 200
+
+
+# ---------------------------------------------------------- restricted access
+def test_restricted_user_lists_only_granted_campaigns_with_their_level(binom: Api) -> None:
+    items = restricted(binom).get("/campaign/list/filtered").json()
+    assert [(item["id"], item["accessLevel"]) for item in items] == [(1, "modify"), (2, "modify"), (3, "read")]
+    admin = binom.get("/campaign/list/filtered").json()
+    assert len(admin) == 9 and {item["accessLevel"] for item in admin} == {"full"}  # campaign 10 is deleted
+
+
+def test_restricted_user_direct_access(binom: Api) -> None:
+    user = restricted(binom)
+    assert user.get("/campaign/3").status_code == 200
+    assert user.get("/campaign/3/link").status_code == 200
+    assert error(user.get("/campaign/5"), 403, "AccessDenied") == "Access denied to campaign 5"
+    error(user.get("/campaign/5/link"), 403, "AccessDenied")
+    error(user.get("/campaign/999"), 404, "NotFound")  # existence first: an unknown id is 404 for everyone
+    before = binom.get("/campaign/3").json()
+    error(user.put("/campaign/3", json=CAMPAIGN), 403, "AccessDenied")  # a read grant does not allow writes
+    error(user.delete("/campaign/3"), 403, "AccessDenied")
+    error(user.delete("/campaign/5"), 403, "AccessDenied")
+    assert binom.get("/campaign/3").json() == before
+    assert user.put("/campaign/1", json=CAMPAIGN).json()["name"] == CAMPAIGN["name"]  # a modify grant does
+
+
+def test_restricted_user_reads_but_never_writes_other_entities(binom: Api) -> None:
+    user = restricted(binom)
+    assert {item["accessLevel"] for item in user.get("/offer/list/filtered").json()} == {"read"}
+    assert user.get("/traffic_source/1").status_code == 200
+    for method, path, body in [("POST", "/campaign", CAMPAIGN), ("POST", "/offer", OFFER), ("PUT", "/offer/1", OFFER),
+                               ("DELETE", "/landing/1", None), ("POST", "/affiliate_network", {"name": "x"})]:  # fmt: skip
+        error(user.request(method, path, json=body), 403, "AccessDenied")
+    assert len(binom.get("/campaign/list/filtered").json()) == 9 and binom.get("/landing/1").status_code == 200
+
+
+def test_restricted_user_lists_and_reports_cover_only_granted_campaigns(binom: Api) -> None:
+    user = restricted(binom)
+    params = {"datePreset": "last_7_days", "limit": 100}
+    info = user.get("/info/campaign", params=params).json()
+    assert [int(row["clicks"]) for row in info[:-1]] == sorted((int(row["clicks"]) for row in info[:-1]), reverse=True)
+    assert {row["id"] for row in info[:-1]} == {1, 2, 3} and info[-1]["total_count"] == 3
+    stats = user.get("/stats/traffic_source", params=params).json()
+    report = user.get("/report/campaign", params={**params, "groupings[]": "campaign"}).json()
+    assert {row["entity_id"] for row in report["report"]} == {"1", "2", "3"}
+    assert report["totals"]["clicks"] == stats[-1]["clicks"] == str(sum(int(row["clicks"]) for row in info[:-1]))
+    error(user.get("/report/campaign", params={**params, "groupings[]": "offer", "ids[]": [1, 5]}), 403, "AccessDenied")
+    error(user.get("/report/campaign", params={**params, "groupings[]": "offer", "ids[]": 999}), 404, "NotFound")
+
+
+# ---------------------------------------------------------- CRUD and cascades
+def test_campaign_round_trip_flat_in_nested_out(binom: Api) -> None:
+    created = binom.post("/campaign", json=CAMPAIGN)
+    assert created.status_code == 200 and set(created.json()) == {"id"}  # only the id: read the key with GET
+    campaign_id = created.json()["id"]
+    assert campaign_id == 11  # ids count up after the seeded ten
+    got = binom.get(f"/campaign/{campaign_id}").json()
+    assert got["cost"] == {"model": "CPC", "money": {"amount": 0.02, "currency": "USD"}, "isAuto": False}
+    assert got["hideReferrer"] == {"type": "NONE", "domainUuid": None} and re.fullmatch(r"[a-z0-9]{20}", got["key"])
+    assert got["customRotation"]["defaultPaths"][0]["offers"][0] == {"offerId": 1, "campaignId": 0, "directUrl": "", "enabled": True,
+                                                                      "weight": 100}  # fmt: skip
+    assert binom.get(f"/campaign/{campaign_id}/link").json() == {"link": f"https://track.example.com/click?key={got['key']}"}
+    # The other client's cost variant replaces the whole campaign; the key stays.
+    flat = {"name": "DE | Native", "trafficSourceId": 2, "costModel": "CPM", "cost": 1.25, "isAutoCost": True}
+    updated = binom.put(f"/campaign/{campaign_id}", json=flat).json()
+    assert updated["cost"] == {"model": "CPM", "money": {"amount": 1.25, "currency": "USD"}, "isAuto": True}
+    assert (updated["key"], updated["customRotation"]["defaultPaths"]) == (got["key"], [])
+    assert binom.get(f"/campaign/{campaign_id}").json() == updated
+    assert binom.delete(f"/campaign/{campaign_id}").status_code == 204
+    error(binom.get(f"/campaign/{campaign_id}"), 404, "NotFound")
+    assert campaign_id not in [item["id"] for item in binom.get("/campaign/list/filtered").json()]
+    deleted = binom.get("/info/campaign", params={"status": "deleted"}).json()
+    assert {row["id"] for row in deleted[:-1]} == {10, campaign_id} and all(row["is_deleted"] for row in deleted[:-1])
+
+
+def test_campaign_keys_are_unique(binom: Api) -> None:
+    taken = binom.get("/campaign/2").json()["key"]
+    assert error(binom.post("/campaign", json={**CAMPAIGN, "key": taken}), 409, "Conflict") == "Campaign key is already in use: " \
+        f"Key '{taken}' belongs to campaign 2"
+    error(binom.put("/campaign/1", json={**CAMPAIGN, "key": taken}), 409, "Conflict")
+    assert binom.put("/campaign/2", json={**CAMPAIGN, "key": taken}).status_code == 200  # its own key is fine
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        ({"trafficSourceId": 99}, "Traffic source 99 not found"),
+        ({"rotationId": 9}, "Rotation 9 not found"),
+        ({"customRotation": {"defaultPaths": [{"offers": [{"offerId": 99}]}]}}, "Offer 99 not found"),
+        ({"customRotation": {"defaultPaths": [{"landings": [{"id": 99}]}]}}, "Landing 99 not found"),
+        ({"customRotation": {"rules": [{"paths": [{"offers": [{"campaignId": 99}]}]}]}}, "Campaign 99 not found"),
+    ],
+)
+def test_unknown_references_are_404_and_write_nothing(binom: Api, change: dict[str, Any], detail: str) -> None:
+    before = binom.get("/campaign/1").json()
+    assert error(binom.post("/campaign", json={**CAMPAIGN, **change}), 404, "NotFound") == detail
+    error(binom.put("/campaign/1", json={**CAMPAIGN, **change}), 404, "NotFound")
+    assert binom.get("/campaign/1").json() == before
+    assert len(binom.get("/campaign/list/filtered").json()) == 9
+
+
+def test_offer_landing_source_and_network_round_trips(binom: Api) -> None:
+    offer_id = binom.post("/offer", json=OFFER).json()["id"]
+    offer = binom.get(f"/offer/{offer_id}").json()
+    assert offer["countryCode"] == "US" and offer["payout"] == {"money": {"amount": 1.5, "currency": "USD"}, "isAuto": False,
+                                                                "isUpsell": False}  # fmt: skip
+    assert binom.put(f"/offer/{offer_id}", json={"offer": {**OFFER["offer"], "countryCode": "GLOBAL"}}).json()["countryCode"] == "GLOBAL"
+    hosted = binom.post("/landing", json={"name": "Quiz", "path": "landers/quiz/index.html", "url": "https://x.example.com/"}).json()["id"]
+    remote = binom.post("/landing", json={"name": "Remote", "url": "https://lp.example.com/q/", "languageCode": "EN"}).json()["id"]
+    integrated = binom.post("/landing/integrated", json={"name": "Zip", "path": "landers/zip/index.php"}).json()["id"]
+    assert [binom.get(f"/landing/{i}").json()["isIntegrated"] for i in (hosted, remote, integrated)] == [True, False, True]
+    assert binom.get(f"/landing/{remote}").json()["url"] == "https://lp.example.com/q/"
+    source = binom.post("/traffic_source", json={"name": "Src"}).json()["id"]
+    assert binom.get(f"/traffic_source/{source}").json() == {"id": source, "name": "Src", "groupId": None, "s2sMode": "FIRST",
+                                                             "postbackUrl": None}  # fmt: skip
+    network = binom.post("/affiliate_network", json={"name": "Net", "offerParameter": "subid"}).json()["id"]
+    assert binom.put(f"/affiliate_network/{network}", json={"name": "Net 2"}).json() == {
+        "id": network, "name": "Net 2", "postbackUrl": None, "offerParameter": None}  # fmt: skip
+
+
+def test_deleting_a_traffic_source_deletes_its_campaigns(binom: Api) -> None:
+    on_source = [item["id"] for item in binom.get("/campaign/list/filtered").json() if item["trafficSourceId"] == 1]
+    assert on_source
+    assert binom.delete("/traffic_source/1").status_code == 204
+    for campaign_id in on_source:
+        error(binom.get(f"/campaign/{campaign_id}"), 404, "NotFound")
+    error(binom.post("/campaign", json=CAMPAIGN), 404, "NotFound")  # the source is gone for new campaigns too
+    assert all(item["trafficSourceId"] != 1 for item in binom.get("/campaign/list/filtered").json())
+
+
+def test_deleting_a_network_unlinks_its_offers(binom: Api) -> None:
+    linked = [offer["id"] for offer in (binom.get(f"/offer/{n}").json() for n in range(1, 9)) if offer["affiliateNetworkId"] == 1]
+    assert linked
+    binom.delete("/affiliate_network/1")
+    assert {binom.get(f"/offer/{offer_id}").json()["affiliateNetworkId"] for offer_id in linked} == {None}
+
+
+@pytest.mark.parametrize(("path", "kind", "field"), [("/offer/{}", "offers", "offerId"), ("/landing/{}", "landings", "id")])
+def test_deleting_an_offer_or_landing_takes_it_out_of_every_path(binom: Api, path: str, kind: str, field: str) -> None:
+    def used(entity_id: int) -> list[int]:
+        return [
+            campaign["id"] for campaign in (binom.get(f"/campaign/{item['id']}").json() for item in binom.get("/campaign/list/filtered").json())
+            if any(entry[field] == entity_id for p in campaign["customRotation"]["defaultPaths"] for entry in p[kind])
+        ]  # fmt: skip
+
+    entity_id = next(n for n in range(1, 9) if used(n))
+    assert binom.delete(path.format(entity_id)).status_code == 204
+    assert used(entity_id) == []
+    error(binom.get(path.format(entity_id)), 404, "NotFound")
+    error(binom.delete(path.format(entity_id)), 404, "NotFound")
+
+
+# ------------------------------------------------------------------ bad input
+BAD_WRITES = [
+    ("POST", "/campaign", {"name": "x", "trafficSourceId": 1}),  # neither amount nor cost
+    ("POST", "/campaign", {**CAMPAIGN, "name": ""}),
+    ("POST", "/campaign", {**CAMPAIGN, "costModel": "FREE"}),
+    ("POST", "/campaign", {**CAMPAIGN, "key": "has space"}),
+    ("PUT", "/campaign/1", {**CAMPAIGN, "amount": -1}),
+    ("PUT", "/campaign/1", {**CAMPAIGN, "trafficSourceId": "1"}),
+    ("POST", "/offer", {"offer": {"name": "x", "url": "https://example.com/"}}),  # no countryCode: the real 500, here a 400
+    ("POST", "/offer", {"name": "x", "url": "https://example.com/", "countryCode": "US"}),  # not wrapped
+    ("PUT", "/offer/1", {"offer": {**OFFER["offer"], "countryCode": "USA"}}),
+    ("POST", "/landing", {"name": "no url or path"}),
+    ("POST", "/landing/integrated", {"name": "x", "path": "with space/index.html"}),
+    ("PUT", "/landing/1", {"name": "x", "url": "ftp://example.com/"}),
+    ("POST", "/landing", {"name": "x", "url": "https://[oops/"}),  # no IPv6 literals: a half one breaks URL parsers
+    ("POST", "/traffic_source", {"name": "x", "s2sMode": "SOME"}),
+    ("PUT", "/traffic_source/1", {"postbackUrl": None}),
+    ("POST", "/affiliate_network", {"name": 5}),
+    ("PUT", "/affiliate_network/1", {"name": "x", "postbackUrl": "not a url"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), BAD_WRITES, ids=[f"{m} {p} {i}" for i, (m, p, _) in enumerate(BAD_WRITES)])
+def test_bad_bodies_are_400_in_binoms_shape_and_write_nothing(binom: Api, method: str, path: str, body: Any) -> None:
+    lists = ("/campaign/list/filtered", "/offer/list/filtered", "/landing/list/filtered", "/traffic_source/list/filtered",
+             "/affiliate_network/list/filtered")  # fmt: skip
+    target = path if method == "PUT" else None
+    before = [binom.get(path).json() for path in lists] + ([binom.get(target).json()] if target else [])
+    detail = error(binom.request(method, path, json=body), 400, "Webmozart.Assert.InvalidArgumentException")
+    assert detail.startswith("Validation failed: ")
+    assert [binom.get(path).json() for path in lists] + ([binom.get(target).json()] if target else []) == before
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"null", b'{"name": "\xff"}'])
+def test_malformed_bodies_are_400(binom: Api, body: bytes) -> None:
+    response = binom.post("/traffic_source", content=body, headers={"Content-Type": "application/json"})
+    error(response, 400, "Webmozart.Assert.InvalidArgumentException")
+
+
+@pytest.mark.parametrize("params", [{"name": ""}, {"limit": 0}, {"limit": 10001}, {"offset": -1}, {"status": "paused"}])
+def test_bad_list_parameters_are_400(binom: Api, params: dict[str, Any]) -> None:
+    error(binom.get("/campaign/list/filtered", params=params), 400, "Webmozart.Assert.InvalidArgumentException")
+
+
+# ------------------------------------------------------------------- listings
+def test_list_filters_and_limit_offset_pages(binom: Api) -> None:
+    everything = binom.get("/offer/list/filtered", params={"limit": 10000}).json()
+    pages = [binom.get("/offer/list/filtered", params={"limit": 3, "offset": offset}).json() for offset in (0, 3, 6, 9)]
+    assert [item for page in pages for item in page] == everything and pages[-1] == []
+    word = everything[0]["name"].split()[0]
+    assert binom.get("/offer/list/filtered", params={"name": word.upper()}).json() == [i for i in everything if word in i["name"]]
+    assert binom.get("/campaign/list/filtered", params={"status": "deleted"}).json()[0]["id"] == 10
+    with_traffic = binom.get("/campaign/list/filtered", params={"status": "with_traffic"}).json()
+    assert 0 < len(with_traffic) <= 9  # seeded campaigns have traffic today
+
+
+def test_seed_is_deterministic(binom: Api) -> None:
+    def snapshot(seed: int) -> Any:
+        binom.state.reseed(seed)
+        return [binom.get("/campaign/1").json(), binom.get("/offer/list/filtered").json()]
+
+    first = [binom.get("/campaign/1").json(), binom.get("/offer/list/filtered").json()]
+    assert snapshot(1) == first
+    assert snapshot(2) != first
