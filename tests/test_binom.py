@@ -67,6 +67,14 @@ def test_unsupported_method_is_405_with_allow_from_the_spec(binom: Api) -> None:
     assert response.headers["Allow"] == "DELETE, GET, HEAD, PUT"
 
 
+def test_an_internal_error_is_a_500_in_binoms_shape(binom: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("mockserver.apis.binom.views.link", broken)
+    assert error(binom.get("/campaign/1/link"), 500, "InternalServerError") == "Internal Server Error"
+
+
 def test_optional_per_user_limit_answers_429_then_lets_through(binom: Api) -> None:
     """Off for every seeded user; set on a user (the control plane's job) it counts per minute on the mock clock."""
     binom.state.store.table("binom", "users").lookup(1)["requestsPerMinute"] = 2

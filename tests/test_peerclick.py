@@ -308,3 +308,11 @@ def test_router_errors_use_the_error_shape(peerclick: Api) -> None:
     response = peerclick.request("PATCH", "/campaign/1")
     error(response, 405, None)  # no code for 405: the documented codes have none
     assert response.headers["Allow"] == "DELETE, GET, HEAD, PUT"
+
+
+def test_an_internal_error_is_a_500_in_the_error_shape(peerclick: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("mockserver.apis.peerclick.views.envelope", broken)
+    assert error(peerclick.get("/offer/1"), 500, "INTERNAL_ERROR") == "Internal error"
