@@ -11,7 +11,7 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 
-from . import admin, errors, json_bodies, schema_formats, spec
+from . import admin, errors, schema_formats, spec, stack, validation
 from .api import SPEC_DIR
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
@@ -42,8 +42,9 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         specification_dir=SPEC_DIR,
         security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
-        validator_map=json_bodies.VALIDATORS,
+        validator_map=validation.VALIDATORS,
     )
+    stack.install(app)
     for api in state.apis.values():
         app.add_api(
             # Parsed once per process with libyaml (connexion's own parse is pure Python and was most of the time

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
+from connexion.utils import inspect_function_arguments
 
 from .errors import ApiError
 
@@ -31,12 +34,23 @@ def verify(credential: str, required_scopes: Any = None, request: ConnexionReque
     return {"sub": ctx.principal.account_id}
 
 
+@cache
+def _accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
+    # connexion inspects the security function's signature on every request; it never changes.
+    arguments, has_kwargs = inspect_function_arguments(func)
+    return has_kwargs or keyword in arguments
+
+
 class _Bearer(BearerSecurityHandler):
+    _accepts_kwarg = staticmethod(_accepts_kwarg)
+
     def _resolve_func(self, security_scheme: dict[str, Any]) -> Any:
         return verify
 
 
 class _ApiKey(ApiKeySecurityHandler):
+    _accepts_kwarg = staticmethod(_accepts_kwarg)
+
     def _resolve_func(self, security_scheme: dict[str, Any]) -> Any:
         return verify
 

@@ -6,6 +6,7 @@ import calendar
 import re
 import time as _time
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -81,6 +82,7 @@ _RFC3339 = re.compile(
 )
 
 
+@lru_cache(maxsize=16_384)  # a pure function of the text; views parse the same stored timestamps on every read
 def parse_datetime(text: str) -> datetime:
     """Any RFC 3339 date-time (what `format: date-time` admits) as an aware datetime; ValueError otherwise.
 

@@ -6,7 +6,8 @@ import logging
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,7 +40,11 @@ class RequestContext:
     principal: Principal | None = None
     quota: Quota | None = None
     stamped: bool = False  # rate headers already on the response (handler answers carry them for validation)
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @cached_property
+    def request_id(self) -> str:
+        # Drawn on first use: only APIs with a request-id header need one, and uuid4 reads the OS's entropy.
+        return str(uuid.uuid4())
 
     @property
     def account_id(self) -> str:
@@ -57,9 +62,9 @@ class RequestContext:
             raise ApiError(404, not_found)
         return record
 
-    @property
+    @cached_property
     def base_url(self) -> str:
-        return base_url(self.scope)
+        return base_url(self.scope)  # a list view builds URLs from it for every record
 
     def rate_headers(self) -> dict[str, str]:
         """The rate-limit headers for this response, once; empty if already given or there is no quota."""

@@ -6,9 +6,8 @@ import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
+from connexion.validators import JSONRequestBodyValidator
 from starlette.types import Scope
 
 
@@ -32,6 +31,3 @@ class StrictJSONBodyValidator(JSONRequestBodyValidator):
         except json.decoder.JSONDecodeError as error:
             raise BadRequestProblem(detail=str(error)) from None
 
-
-# connexion's validators with the strict JSON one; "body" replaces connexion's whole table, so the rest is kept.
-VALIDATORS = {"body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": StrictJSONBodyValidator})}

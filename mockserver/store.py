@@ -23,6 +23,9 @@ class Table:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._rows: dict[Any, Record] = {}
+        # The same records per owner, also in creation order: an account's list or count costs what it holds,
+        # not what every account holds.
+        self._owned: dict[str, dict[Any, Record]] = {}
         self._top_int_id = 0  # highest integer id ever added, so a removed id is never handed out again
 
     def add(self, owner: str, record: Record) -> Record:
@@ -30,10 +33,14 @@ class Table:
             raise KeyError(f"duplicate id {record['id']!r}")
         record[OWNER] = owner
         record[SEQ] = self._store.next_seq()
+        self._put(record)
+        return record
+
+    def _put(self, record: Record) -> None:
         if isinstance(record["id"], int):
             self._top_int_id = max(self._top_int_id, record["id"])
         self._rows[record["id"]] = record
-        return record
+        self._owned.setdefault(record[OWNER], {})[record["id"]] = record
 
     def next_int_id(self) -> int:
         """The next integer id, for APIs whose ids are 1, 2, 3, ... (Binom, PeerClick); removed ids are not reused."""
@@ -49,19 +56,21 @@ class Table:
 
     def rows(self, owner: str | None = None, **equals: Any) -> Iterator[Record]:
         """Records in creation order, of `owner` if given, whose fields equal `equals`."""
-        for record in self._rows.values():
-            if owner is not None and record[OWNER] != owner:
-                continue
+        records = self._rows if owner is None else self._owned.get(owner, {})
+        for record in records.values():
             if all(record.get(key) == value for key, value in equals.items()):
                 yield record
 
     def count(self, owner: str | None = None, **equals: Any) -> int:
+        if not equals:
+            return len(self._rows) if owner is None else len(self._owned.get(owner, ()))
         return sum(1 for _ in self.rows(owner, **equals))
 
     def remove(self, owner: str, record_id: str) -> Record | None:
         record = self.get(owner, record_id)
         if record is not None:
             del self._rows[record_id]
+            del self._owned[owner][record_id]
         return record
 
     def __contains__(self, record_id: str) -> bool:
@@ -111,9 +120,7 @@ class Store:
                 table = self.table(api, name)
                 decode = self._codecs.get((api, name), (None, copy.deepcopy))[1]
                 for record in sorted((decode(record) for record in records), key=lambda record: record[SEQ]):
-                    table._rows[record["id"]] = record
-                    if isinstance(record["id"], int):
-                        table._top_int_id = max(table._top_int_id, record["id"])
+                    table._put(record)
                     self._seq = max(self._seq, record[SEQ])
 
     def __len__(self) -> int:

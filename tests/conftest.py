@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -13,8 +14,12 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver.app import create_app
-from mockserver.settings import Settings
+# Before the mock is imported: every request the tests make checks the compiled validators against connexion's
+# (mockserver/validation.py), and servers the tests start inherit it.
+os.environ["MOCKSERVER_CHECK_SPEEDUPS"] = "1"
+
+from mockserver.app import create_app  # noqa: E402
+from mockserver.settings import Settings  # noqa: E402
 
 # A fixed instant 30 s into a minute, so rate-limit windows are predictable.
 FROZEN_AT = datetime(2026, 6, 15, 12, 0, 30, tzinfo=timezone.utc).timestamp()

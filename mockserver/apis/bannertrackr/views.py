@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from ...clock import parse_datetime
@@ -71,7 +71,7 @@ def placement(ctx: RequestContext, record: Record) -> dict[str, Any]:
     track = f"{ctx.base_url}{ctx.api.base_path}/api/track"
     pixel = record["pixelId"]
     body = {name: record[name] for name in PLACEMENT_FIELDS}
-    body["status"] = status(record, ctx.state.clock.now().astimezone(timezone.utc))
+    body["status"] = status(record, ctx.state.clock.now())
     body |= {
         "utm": {name: record["utm"].get(name) for name in UTM_FIELDS},
         "site": {"id": site_record["id"], "name": site_record["name"]},

@@ -1,0 +1,191 @@
+"""Connexion's request and response validators with each schema compiled once (jsonschema_rs); connexion words the errors.
+
+Connexion builds a pure-Python jsonschema validator for every parameter, body and response of every request, and
+validating a 50-record list that way took most of a read's time. Here each schema is compiled once, to the same
+Draft 4 rules connexion applies (its `nullable` extension included, and exactly the string formats its format
+checker knows, checked by that checker), and a value the compiled schema accepts is accepted at once. A value it
+rejects goes through connexion's own validator, which raises the error the client gets: the wording, the status
+and the error body stay connexion's.
+
+So the two must agree on what is valid. With MOCKSERVER_CHECK_SPEEDUPS=1 (the test suite sets it) every value is
+checked both ways and a disagreement raises SpeedupMismatch, which the tests see as a 500.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import cache, lru_cache
+from typing import Any
+
+import jsonschema_rs
+from connexion.datastructures import MediaTypeDict
+from connexion.utils import is_null, is_nullable
+from connexion.validators import VALIDATOR_MAP, JSONResponseBodyValidator, ParameterValidator, TextResponseBodyValidator
+from jsonschema import Draft4Validator
+
+from .json_bodies import StrictJSONBodyValidator
+
+CHECK = os.environ.get("MOCKSERVER_CHECK_SPEEDUPS") == "1"
+
+# Where Draft 4 nests schemas: one schema, a map of them, a list of them.
+_ONE = ("items", "additionalProperties", "additionalItems", "not")
+_MAP = ("properties", "patternProperties", "definitions")
+_LIST = ("allOf", "anyOf", "oneOf", "items")
+
+
+class SpeedupMismatch(AssertionError):
+    """The compiled schema and connexion's validator disagreed about a value (only raised in check mode)."""
+
+
+def _with_nullable(schema: Any) -> Any:
+    """`schema` with OpenAPI's `nullable: true` spelled in Draft 4 (null added to `type` and `enum`), as
+    connexion's request and response validators read it."""
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    for key in _ONE:
+        if isinstance(schema.get(key), dict):
+            out[key] = _with_nullable(schema[key])
+    for key in _MAP:
+        if isinstance(schema.get(key), dict):
+            out[key] = {name: _with_nullable(value) for name, value in schema[key].items()}
+    for key in _LIST:
+        if isinstance(schema.get(key), list):
+            out[key] = [_with_nullable(value) for value in schema[key]]
+    if schema.get("x-nullable") is True or schema.get("nullable"):
+        if "type" in schema:
+            types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            out["type"] = [*types, "null"]
+        if "enum" in schema:
+            out["enum"] = [*schema["enum"], None]
+    return out
+
+
+def _values(node: Any, key: str) -> set[Any]:
+    """Every value `key` has anywhere in `node` (over-approximated: also in examples, which is harmless)."""
+    if isinstance(node, dict):
+        found = {node[key]} if isinstance(node.get(key), str) else set()
+        return found.union(*(_values(value, key) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_values(value, key) for value in node))
+    return set()
+
+
+def _has_key(node: Any, keys: tuple[str, ...]) -> bool:
+    if isinstance(node, dict):
+        return any(key in node for key in keys) or any(_has_key(value, keys) for value in node.values())
+    if isinstance(node, list):
+        return any(_has_key(value, keys) for value in node)
+    return False
+
+
+@cache
+def _format_check(name: str) -> Callable[[str], bool]:
+    """connexion's verdict on format `name`: its checker's, or none (it checks no `uri`, say, where jsonschema_rs would)."""
+    checker = Draft4Validator.FORMAT_CHECKER
+    if name not in checker.checkers:
+        return lambda value: True
+    # The same strings recur (timestamps of the same records), and a format's verdict on a string never changes.
+    return lru_cache(maxsize=16_384)(lambda value: checker.conforms(value, name))
+
+
+_compiled: dict[tuple[int, bool], tuple[Any, Callable[[Any], bool] | None]] = {}
+
+
+def compiled(schema: dict[str, Any], *, nullable: bool) -> Callable[[Any], bool] | None:
+    """A fast `is_valid` for `schema` (connexion's per-operation schema objects live as long as the app), or None
+    where connexion's validator must decide alone (a write-only property, a reference left unresolved)."""
+    key = (id(schema), nullable)
+    entry = _compiled.get(key)
+    if entry is None or entry[0] is not schema:
+        entry = (schema, _compile(schema, nullable))  # the schema is kept, so its id is not reused
+        _compiled[key] = entry
+    return entry[1]
+
+
+def _compile(schema: dict[str, Any], nullable: bool) -> Callable[[Any], bool] | None:
+    # connexion adds the spec's whole `components` to every schema for $refs, which it has already resolved.
+    body = {key: value for key, value in schema.items() if key != "components"}
+    if _has_key(body, ("$ref", "writeOnly", "x-writeOnly")):
+        return None
+    formats = {name: _format_check(name) for name in _values(body, "format")}
+    validator = jsonschema_rs.Draft4Validator(
+        _with_nullable(body) if nullable else body, validate_formats=True, formats=formats
+    )
+    return validator.is_valid  # type: ignore[no-any-return]
+
+
+def _agrees(fast: bool, slow: Callable[[], Any], what: str, value: Any, schema: Any) -> None:
+    """Check mode: run connexion's validation (`slow` raises when invalid) and fail loudly if it disagrees."""
+    try:
+        slow()
+    except Exception as error:
+        if fast:
+            raise SpeedupMismatch(f"{what}: compiled schema accepted {value!r}, connexion rejects it: {error}") from error
+        raise
+    if not fast:
+        raise SpeedupMismatch(f"{what}: compiled schema rejected {value!r}, connexion accepts it ({schema!r})")
+
+
+class FastParameterValidator(ParameterValidator):
+    @staticmethod
+    def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any], param_name: Any = None) -> Any:
+        slow = ParameterValidator.validate_parameter
+        if value is None or (is_nullable(param) and is_null(value)):
+            return slow(parameter_type, value, param, param_name)
+        schema = param.get("schema", param)
+        is_valid = compiled(schema, nullable=False)  # connexion checks parameters with plain Draft 4
+        if is_valid is None:
+            return slow(parameter_type, value, param, param_name)
+        fast = is_valid(value)
+        if CHECK:
+            error = slow(parameter_type, value, param, param_name)
+            if fast == (error is not None):
+                raise SpeedupMismatch(f"{parameter_type} parameter {param.get('name')}: {value!r}: compiled {fast}, connexion {error}")
+            return error
+        return None if fast else slow(parameter_type, value, param, param_name)
+
+
+class FastJSONBodyValidator(StrictJSONBodyValidator):
+    def _validate(self, body: Any) -> Any:
+        is_valid = compiled(self._schema, nullable=True) if body is not None else None
+        if is_valid is None:
+            return super()._validate(body)
+        fast = is_valid(body)
+        if CHECK:
+            _agrees(fast, lambda: super(FastJSONBodyValidator, self)._validate(body), "request body", body, self._schema)
+            return None
+        return None if fast else super()._validate(body)
+
+
+class _FastResponseMixin:
+    _schema: dict[str, Any]
+
+    def _validate(self, body: Any) -> Any:
+        is_valid = compiled(self._schema, nullable=True)
+        if is_valid is None:
+            return super()._validate(body)  # type: ignore[misc]
+        fast = is_valid(body)
+        if CHECK:
+            _agrees(fast, lambda: super(_FastResponseMixin, self)._validate(body), "response body", body, self._schema)  # type: ignore[misc]
+            return None
+        return None if fast else super()._validate(body)  # type: ignore[misc]
+
+
+class FastJSONResponseBodyValidator(_FastResponseMixin, JSONResponseBodyValidator):
+    pass
+
+
+class FastTextResponseBodyValidator(_FastResponseMixin, TextResponseBodyValidator):
+    pass
+
+
+# Given to connexion as `validator_map`: its own table with the compiled validators in place.
+VALIDATORS = {
+    "parameter": FastParameterValidator,
+    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": FastJSONBodyValidator}),
+    "response": MediaTypeDict(
+        {**VALIDATOR_MAP["response"], "*/*json": FastJSONResponseBodyValidator, "text/plain": FastTextResponseBodyValidator}
+    ),
+}
