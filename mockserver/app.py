@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
         validator_map=validation.VALIDATORS,
+        middlewares=stack.middlewares(),
     )
     stack.install(app)
     for api in state.apis.values():

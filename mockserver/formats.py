@@ -21,12 +21,15 @@ from functools import cached_property
 from typing import Any
 from xml.sax.saxutils import escape
 
+import orjson
 from connexion.lifecycle import ConnexionResponse
 
 JSON = "application/json"
 XML = "application/xml"
 CSV = "text/csv"
 MEDIA_TYPES = {"json": JSON, "xml": XML, "csv": CSV}
+# Types orjson would write where json raises: left to json, so they fail (or not) exactly as before.
+_PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
 # Characters XML 1.0 cannot carry even escaped; they become U+FFFD rather than an unparseable document.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -75,15 +78,27 @@ class Reply:
         )
 
 
+def dump_json(body: Any) -> bytes:
+    """Compact UTF-8 JSON. orjson writes what json.dumps(separators=(",", ":"), ensure_ascii=False) does (but for
+    numbers below 1e-4: 0.00001 for 1e-05), several times faster; whatever it declines (an integer past 64 bits,
+    a key that is not a string, a str subclass) goes to json as before."""
+    try:
+        return orjson.dumps(body, option=_PASSTHROUGH)
+    except TypeError:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> ConnexionResponse:
     # Explicit content type: connexion answers 500 when an operation declares several and the handler names none.
-    return ConnexionResponse(
+    response = ConnexionResponse(
         status_code=status,
-        body=json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+        body=dump_json(body),
         content_type=JSON,
         mimetype=JSON,
         headers=headers or {},
     )
+    response.source = body  # type: ignore[attr-defined]  # what the bytes say, for response validation (validation.py)
+    return response
 
 
 def render(document: Document) -> ConnexionResponse:

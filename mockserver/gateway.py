@@ -40,6 +40,8 @@ class RequestContext:
     principal: Principal | None = None
     quota: Quota | None = None
     stamped: bool = False  # rate headers already on the response (handler answers carry them for validation)
+    sent_json: tuple[Any, Any] | None = None  # a handler's JSON answer: (the bytes, the value they encode)
+    operation: bool = False  # the path is one of the API's operations (not its spec or Swagger UI)
 
     @cached_property
     def request_id(self) -> str:
@@ -139,6 +141,7 @@ class Gateway:
         if api.outside_enum(path):  # e.g. /stats.pdf: no such URI, whatever the credentials or parameters
             await send_reply(errors.reply(api.errors, ApiError(404, api.errors.message_for(404))), send)
             return
+        ctx.operation = True
         started = time.perf_counter()
         status: list[int] = []
         # Rate limits and their headers belong to the API proper, not to other paths its spec holds.

@@ -47,6 +47,7 @@ def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callabl
         # Added here rather than by the gateway so that response validation sees the documented headers.
         response.headers.update(ctx.rate_headers())
         response.headers.update(ctx.request_id_headers())
+        ctx.sent_json = (response.body, getattr(response, "source", None))  # validation.py skips parsing it back
         return response
 
     view.__name__ = handler.__name__

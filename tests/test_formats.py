@@ -74,7 +74,7 @@ def test_a_single_object_is_one_csv_line() -> None:
 
 
 def test_plain_bodies_still_become_json() -> None:
-    assert respond({"a": 1}).body == '{"a":1}' and respond(({"a": 1}, 201)).status_code == 201
+    assert respond({"a": 1}).body == b'{"a":1}' and respond(({"a": 1}, 201)).status_code == 201
 
 
 def test_error_shape_can_rename_statuses() -> None:

@@ -64,11 +64,11 @@ async def list_placements(
     if site_id is not None:
         ctx.owned("sites", site_id, "Site not found")
     rows = ctx.table("placements").rows(ctx.account_id, **({"siteId": site_id} if site_id is not None else {}))
+    now = ctx.state.clock.now()
     if status:
-        now = ctx.state.clock.now()
         rows = (row for row in rows if views.status(row, now) == status)
     page, next_cursor = cursor_page(rows, limit, cursor)
-    return views.listing([views.placement(ctx, row) for row in page], next_cursor)
+    return views.listing([views.placement(ctx, row, now) for row in page], next_cursor)
 
 
 async def create_placement(ctx: RequestContext, body: dict[str, Any]) -> Any:

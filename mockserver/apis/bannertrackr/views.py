@@ -62,7 +62,8 @@ def status(record: Record, now: datetime) -> str:
     return str(record["status"])
 
 
-def placement(ctx: RequestContext, record: Record) -> dict[str, Any]:
+def placement(ctx: RequestContext, record: Record, now: datetime | None = None) -> dict[str, Any]:
+    """`now` (the mock clock's) may be given once for a whole list."""
     owner = record[OWNER]
     site_record = ctx.table("sites").get(owner, record["siteId"])
     assert site_record is not None, "placements are deleted with their site"
@@ -71,7 +72,7 @@ def placement(ctx: RequestContext, record: Record) -> dict[str, Any]:
     track = f"{ctx.base_url}{ctx.api.base_path}/api/track"
     pixel = record["pixelId"]
     body = {name: record[name] for name in PLACEMENT_FIELDS}
-    body["status"] = status(record, ctx.state.clock.now())
+    body["status"] = status(record, now or ctx.state.clock.now())
     body |= {
         "utm": {name: record["utm"].get(name) for name in UTM_FIELDS},
         "site": {"id": site_record["id"], "name": site_record["name"]},

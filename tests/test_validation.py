@@ -1,0 +1,117 @@
+"""The compiled validators (mockserver/validation.py) accept exactly what connexion's accept, and say nothing of their own."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.validators import JSONResponseBodyValidator, ParameterValidator
+
+from mockserver import validation
+from mockserver.formats import dump_json
+from mockserver.validation import (
+    FastJSONBodyValidator,
+    FastJSONResponseBodyValidator,
+    FastParameterValidator,
+    SpeedupMismatch,
+    compiled,
+)
+
+PLACEMENT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "createdAt"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^plc_[a-z0-9]+$"},
+        "rate": {"type": "number", "nullable": True, "minimum": 0},
+        "status": {"type": "string", "enum": ["active", "paused"], "nullable": True},
+        "createdAt": {"type": "string", "format": "date-time"},
+        "startDate": {"type": "string", "format": "date", "nullable": True},
+        "email": {"type": "string", "format": "email"},
+        "url": {"type": "string", "format": "uri"},
+        "count": {"type": "integer"},
+        "tags": {"type": "array", "items": {"type": "string", "maxLength": 3}, "uniqueItems": True},
+    },
+}
+GOOD = {"id": "plc_1", "createdAt": "2024-01-15T10:30:00Z"}
+CASES: list[dict[str, Any]] = [
+    GOOD,
+    GOOD | {"rate": None, "status": None, "startDate": None},  # nullable
+    GOOD | {"rate": -1},
+    GOOD | {"status": "deleted"},
+    GOOD | {"id": "plc_1\n"},  # Python's $ matches before a final line break, jsonschema_rs's does not
+    GOOD | {"createdAt": "2024-01-15t10:30:00z"},  # RFC 3339 allows lowercase
+    GOOD | {"createdAt": "2024-01-15"},
+    GOOD | {"createdAt": "2024-13-15T10:30:00Z"},
+    GOOD | {"startDate": "20240115"},  # our strict date format (schema_formats.py)
+    GOOD | {"startDate": "2024-02-30"},
+    GOOD | {"email": "nobody"},  # connexion's email check is only "has an @"
+    GOOD | {"email": "a@b"},
+    GOOD | {"url": "not a uri"},  # connexion checks no uri format: jsonschema_rs must not either
+    GOOD | {"count": 1.0},  # Draft 4: 1.0 is not an integer
+    GOOD | {"count": True},
+    GOOD | {"tags": ["a", "a"]},
+    GOOD | {"tags": ["abcd"]},
+    GOOD | {"extra": 1},
+    {"id": "plc_1"},
+    None,
+    [],
+]
+
+
+def connexion_accepts(validator: Any, body: Any) -> bool:
+    try:
+        validator._validate(body)
+    except (BadRequestProblem, NonConformingResponseBody):
+        return False
+    return True
+
+
+def test_the_test_suite_runs_in_check_mode() -> None:
+    assert validation.CHECK, "tests/conftest.py must set MOCKSERVER_CHECK_SPEEDUPS=1 before the mock is imported"
+
+
+@pytest.mark.parametrize("body", CASES, ids=[json.dumps(case)[:60] for case in CASES])
+def test_bodies_are_accepted_exactly_when_connexion_accepts_them(body: Any) -> None:
+    schema = PLACEMENT | {"components": {}}  # connexion adds the spec's components to every schema
+    response = FastJSONResponseBodyValidator({}, schema=schema, encoding="utf-8")
+    expected = connexion_accepts(JSONResponseBodyValidator({}, schema=schema, encoding="utf-8"), body)
+    if compiled(schema, nullable=True)(body):  # type: ignore[misc]
+        assert expected, "the compiled schema may reject more (connexion then decides), never accept more"
+    assert connexion_accepts(response, body) is expected  # check mode: both ways, or SpeedupMismatch
+    request = FastJSONBodyValidator(schema=schema, nullable=False, encoding="utf-8", strict_validation=False)
+    assert connexion_accepts(request, body) is (expected and body is not None)
+
+
+@pytest.mark.parametrize("value", ["10", 10, 0, 101, "abc", 1.5, [1, 2]])
+def test_parameters_are_accepted_exactly_when_connexion_accepts_them(value: Any) -> None:
+    param = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}
+    expected = ParameterValidator.validate_parameter("query", value, param)
+    assert FastParameterValidator.validate_parameter("query", value, param) == expected
+
+
+def test_a_disagreement_fails_loudly_in_check_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = {"type": "string", "components": {}}
+    monkeypatch.setitem(validation._compiled, (id(schema), True), (schema, lambda value: True))  # a wrong fast path
+    with pytest.raises(SpeedupMismatch, match="compiled schema accepted 5"):
+        FastJSONResponseBodyValidator({}, schema=schema, encoding="utf-8")._validate(5)
+
+
+def test_errors_keep_connexions_wording(bt: Any) -> None:
+    response = bt.get("/placements", params={"limit": 0})
+    assert response.status_code == 400
+    assert response.json()["hint"].startswith("0 is less than the minimum of 1")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"a": [1, 2.5, None, True, "é😀\u2028"]}, 0.1, 1e16, 10**30, {1: "int key"}, "\x1f", -0.0, (1, 2)],
+)
+def test_json_is_written_as_json_dumps_writes_it(value: Any) -> None:
+    assert dump_json(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def test_tiny_numbers_are_written_without_an_exponent_the_same_value() -> None:
+    assert json.loads(dump_json(1.234e-05)) == 1.234e-05
