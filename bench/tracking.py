@@ -25,18 +25,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import os
-import re
-import shutil
-import socket
-import subprocess
 import sys
 import time
 import tracemalloc
 import warnings
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -47,8 +41,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 warnings.filterwarnings("ignore", message=".*deprecated")  # connexion's imports under Starlette 1.x (stack_notes P11)
 
 from mockserver.apis.bannertrackr import tracking, traffic, views  # noqa: E402
@@ -57,7 +50,7 @@ from mockserver.app import create_app  # noqa: E402
 from mockserver.gateway import RequestContext  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
+from harness import ROOT, Load, cpus, ensure_wrk, measure, round_robin, server, write_results  # noqa: E402
 KEY = "bt_live_growth_read_write_demo"
 BROWSER = {
     "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -88,91 +81,6 @@ def mock_app() -> Any:
 # ---- throughput
 
 
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    print("wrk not found: installing it with apt-get (Debian package 'wrk')", flush=True)
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)
-    found = shutil.which("wrk")
-    if not found:
-        sys.exit("wrk is still not on PATH after apt-get install")
-    return found
-
-
-def cpus() -> tuple[int, int]:
-    """(server CPU, load generator CPU): different ones whenever the machine has two."""
-    available = sorted(os.sched_getaffinity(0))
-    if len(available) < 2:
-        print("warning: one CPU only, server and wrk share it", file=sys.stderr)
-        return available[0], available[0]
-    return available[0], available[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def server(app: str, cpu: int, factory: bool) -> Iterator[str]:
-    """One uvicorn worker (uvloop, httptools, no access log) pinned to `cpu`; yields its base URL."""
-    port = _free_port()
-    command = ["taskset", "-c", str(cpu), sys.executable, "-m", "uvicorn", app, "--app-dir", str(ROOT / "bench"),
-               "--port", str(port), "--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools",
-               *(["--factory"] if factory else [])]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(base + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"server {app} did not start") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def wrk(binary: str, cpu: int, url: str, seconds: int, connections: int) -> dict[str, Any]:
-    headers = [arg for name, value in BROWSER.items() for arg in ("-H", f"{name}: {value}")]
-    command = ["taskset", "-c", str(cpu), binary, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url]
-    run = subprocess.run(command, capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit(f"wrk failed: {run.stderr or run.stdout}")
-    output = run.stdout
-    return {
-        "requests_per_second": float(_field(r"Requests/sec:\s+([\d.]+)", output)),
-        "requests": int(_field(r"(\d+) requests in", output)),
-        "non_2xx": int(_field(r"Non-2xx or 3xx responses: (\d+)", output, default="0")),
-        # The "Latency Distribution" lines, e.g. "     50%    2.67ms" (anchored: thread stats also hold "%").
-        "latency_p50": _field(r"^\s+50%\s+(\S+)", output),
-        "latency_p99": _field(r"^\s+99%\s+(\S+)", output),
-    }
-
-
-def _field(pattern: str, output: str, default: str | None = None) -> str:
-    match = re.search(pattern, output, re.MULTILINE)
-    if match is None:
-        if default is None:
-            sys.exit(f"unexpected wrk output (no {pattern!r}):\n{output}")
-        return default
-    return match.group(1)
-
-
-def measure(binary: str, cpu: int, url: str, args: argparse.Namespace) -> dict[str, Any]:
-    warmup = wrk(binary, cpu, url, args.warmup, args.connections)
-    result = wrk(binary, cpu, url, args.duration, args.connections)
-    return result | {"warmup_requests": warmup["requests"]}
-
-
 def active_pixel(base: str) -> tuple[str, str]:
     """(placement id, pixel id) of an active placement, asked of the running mock through its Developer API."""
     response = httpx.get(f"{base}/bannertrackr/api/public/v1/placements", params={"status": "active", "limit": 1},
@@ -197,21 +105,20 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
         mock = servers.enter_context(server("tracking:mock_app", server_cpu, factory=True))
         slow = servers.enter_context(server("tracking:connexion_app", server_cpu, factory=True))
         placement_id, pixel_id = active_pixel(mock)
-        urls = {
-            "bare": f"{bare}/bannertrackr/api/track/px/{pixel_id}",
-            "px": f"{mock}/bannertrackr/api/track/px/{pixel_id}",
-            "pixel.gif": f"{mock}/bannertrackr/api/track/pixel.gif?p={pixel_id}",
-            "connexion": f"{slow}/bannertrackr/api/track/px/{pixel_id}",
+        loads = {
+            "bare": Load(f"{bare}/bannertrackr/api/track/px/{pixel_id}", BROWSER),
+            "px": Load(f"{mock}/bannertrackr/api/track/px/{pixel_id}", BROWSER),
+            "pixel.gif": Load(f"{mock}/bannertrackr/api/track/pixel.gif?p={pixel_id}", BROWSER),
+            "connexion": Load(f"{slow}/bannertrackr/api/track/px/{pixel_id}", BROWSER),
         }
         before = impressions_today(mock, placement_id)
-        rounds = [{name: measure(binary, load_cpu, url, args) for name, url in urls.items()} for _ in range(args.rounds)]
-        completed = sum(r[name]["requests"] + r[name]["warmup_requests"] for r in rounds for name in ("px", "pixel.gif"))
-        counted = {"completed_by_wrk": completed, "counted_by_mock": impressions_today(mock, placement_id) - before}
-    runs = {}
-    for name, url in urls.items():
-        # The round with the median rate stands for the variant; every round's rate is kept too.
-        ordered = sorted((r[name] for r in rounds), key=lambda run: run["requests_per_second"])
-        runs[name] = ordered[len(ordered) // 2] | {"url": url, "rounds": [r[name]["requests_per_second"] for r in rounds]}
+        runs = round_robin(loads, args.rounds, lambda load: measure(binary, load_cpu, load, duration=args.duration,
+                                                                    warmup=args.warmup, connections=args.connections))  # fmt: skip
+        # Every round of the counted variants, not just the medians.
+        completed = sum(round(rate * args.duration) for name in ("px", "pixel.gif") for rate in runs[name]["rounds"])
+        counted = {"completed_by_wrk_approx": completed, "counted_by_mock": impressions_today(mock, placement_id) - before}
+    for name, run in runs.items():
+        run["url"] = loads[name].url
     for run in runs.values():
         run["vs_bare"] = round(run["requests_per_second"] / runs["bare"]["requests_per_second"], 3)
     return {"cpus": {"server": server_cpu, "wrk": load_cpu}, "connections": args.connections, "duration_s": args.duration,
@@ -302,14 +209,14 @@ def main() -> None:
     print(f"\nPixel hits per second: one uvicorn worker on CPU {result['throughput']['cpus']['server']}, "
           f"wrk -t1 -c{args.connections} on CPU {result['throughput']['cpus']['wrk']}, {args.duration} s after {args.warmup} s "
           f"warm-up, median of {args.rounds} round-robin rounds")  # fmt: skip
-    print(f"{'variant':<11} {'req/s':>9} {'vs bare':>8} {'p50':>9} {'p99':>9} {'non-2xx':>8}  rounds")
+    print(f"{'variant':<11} {'req/s':>9} {'vs bare':>8} {'p50 ms':>9} {'p99 ms':>9} {'non-2xx':>8}  rounds")
     for name, run in result["throughput"]["runs"].items():
         rounds = " ".join(f"{rate:.0f}" for rate in run["rounds"])
-        print(f"{name:<11} {run['requests_per_second']:>9.0f} {run['vs_bare']:>8.2f} {run['latency_p50']:>9} "
-              f"{run['latency_p99']:>9} {run['non_2xx']:>8}  {rounds}")  # fmt: skip
+        print(f"{name:<11} {run['requests_per_second']:>9.0f} {run['vs_bare']:>8.2f} {run['latency_p50_ms']:>9} "
+              f"{run['latency_p99_ms']:>9} {run['non_2xx']:>8}  {rounds}")  # fmt: skip
     counting = result["throughput"]["counting"]
-    print(f"hits the mock counted: {counting['counted_by_mock']} (wrk completed {counting['completed_by_wrk']}; "
-          "requests still in flight when wrk stops are counted but not completed)")  # fmt: skip
+    print(f"hits the mock counted: {counting['counted_by_mock']} (wrk completed about {counting['completed_by_wrk_approx']} "
+          "in the measured seconds, plus warm-ups; requests still in flight when wrk stops are counted but not completed)")  # fmt: skip
     mem = result["memory"]
     print(f"\nMemory after {mem['hits']:,} counted hits ({mem['placements']} placements x {mem['days']} days = "
           f"{mem['placement_days']} placement-days, every hit a new visitor):")  # fmt: skip
@@ -317,9 +224,7 @@ def main() -> None:
     print(f"  tracemalloc       {mem['traced_growth_bytes'] / 1e6:7.1f} MB (live Python allocations)")
     print(f"  in-process rate   {mem['hits_per_second_in_process']:,} hits/s (tracking code only)")
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"tracking-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    path = write_results("tracking", result)
     print(f"\nwritten to {path.relative_to(ROOT)}")
 
 

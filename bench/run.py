@@ -1,0 +1,310 @@
+"""The mock's speed next to a baseline measured the same way in the same run: throughput and latency, start-up,
+memory and the contract suite's wall time.
+
+    .venv/bin/python bench/run.py [--duration 5] [--warmup 2] [--rounds 3] [--connections 32] [--records 100000]
+                                  [--only throughput,startup,memory,contracts]
+
+Throughput: `mockserver serve --no-rate-limits` (every API, validation on as by default; rate limits counted but
+never refusing the load) and a bare Starlette app that answers each request with the bytes the mock sent for it,
+each one uvicorn worker pinned to one CPU; wrk (installed with apt-get if missing) pinned to the other, one thread. Every case is warmed up, then
+measured --duration seconds, round-robin for --rounds rounds; the round with the median rate is reported:
+
+    read      BannerTrackr GET /placements (a page of 50)
+    write     BannerTrackr POST /sites, then DELETE of the site created (bench/lua/create_delete.lua)
+    stats     BannerTrackr GET /placements/{id}/stats (31 days)
+    report    Binom GET /report/campaign by campaign and country (last 7 days)
+    csv       Adsterra Advertiser GET /stats.csv grouped by campaign (every kept day)
+
+Start-up: process start to the first 200, `mockserver serve` (every API) against uvicorn serving the bare app;
+the median of 5 starts each, alternating. Memory: peak RSS of a fresh process after building the app, and after
+--records placements created through BannerTrackr's handler; the baseline is a process holding the bare app and
+the same records in a plain dict. Contracts: `contracts run --api X` for every API at its defaults, one after
+the other, each starting the mock in its own process (there is no baseline: the target is under 3 minutes).
+
+Prints a table with each figure, its baseline and the ratio, and writes bench/results/run-<time>.json to compare
+between commits. A script, not a test: absolute figures depend on the machine and what else runs on it; the
+ratio to the baseline measured alongside is the figure to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import gc
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness import (
+    ROOT, Load, cpus, ensure_wrk, free_port, measure, median, peak_rss, round_robin, server, serving, write_results,
+)
+
+BT = "/bannertrackr/api/public/v1"
+BT_KEY = "bt_live_pro_read_write_demo"  # Pro: unlimited placements, 50 sites (the write case stays below)
+BT_STATS_KEY = "bt_live_growth_read_write_demo"  # owns the doc's placement plc_123
+BENCH_SITE = "Benchmark site"  # the name bench/lua/create_delete.lua gives the sites it creates
+APIS = ("bannertrackr", "binom", "peerclick", "adsterra_advertiser", "adsterra_publisher")
+
+
+def cases() -> dict[str, dict[str, Any]]:
+    """Per case: what wrk sends to the mock, and the route(s) of the bare app that answer it."""
+    auth = {"Authorization": f"Bearer {BT_KEY}"}
+    return {
+        "read": {"path": f"{BT}/placements", "headers": auth},
+        "write": {"path": f"{BT}/sites", "headers": auth, "script": ROOT / "bench" / "lua" / "create_delete.lua"},
+        "stats": {"path": f"{BT}/placements/plc_123/stats", "headers": {"Authorization": f"Bearer {BT_STATS_KEY}"}},
+        "report": {"path": "/binom/public/api/v1/report/campaign?datePreset=last_7_days&groupings[]=campaign&groupings[]=geoCountry",
+                   "headers": {"api-key": "binom_admin_demo_key"}},
+        "csv": {"path": "/adsterra/advertiser/stats.csv?start_date=2000-01-01&finish_date=2099-12-31&group_by=campaign",
+                "headers": {"X-API-Key": "adsterraadvertiserdemo0000000001"}},
+    }  # fmt: skip
+
+
+def record_answers(mock: str, spec: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ask the running mock each case once; the bare app will send exactly these bytes."""
+    answers = []
+
+    def keep(path: str, methods: list[str], response: httpx.Response) -> None:
+        if response.status_code >= 300:
+            sys.exit(f"the mock answered {response.status_code} to {methods} {path}: {response.text[:300]}")
+        answers.append({"path": path.split("?")[0], "methods": methods, "status": response.status_code,
+                        "content_type": response.headers["content-type"],
+                        "body": base64.b64encode(response.content).decode()})  # fmt: skip
+
+    for name, case in spec.items():
+        url = mock + case["path"]
+        if name == "write":
+            created = httpx.post(url, headers=case["headers"], json={"name": BENCH_SITE, "type": "website"})
+            keep(case["path"], ["POST"], created)
+            site = created.json()["data"]["id"]
+            keep(case["path"] + "/{site_id}", ["DELETE"], httpx.delete(f"{url}/{site}", headers=case["headers"]))
+        else:
+            keep(case["path"], ["GET"], httpx.get(url, headers=case["headers"]))
+    return answers
+
+
+def _delete_leftover_sites(mock: str) -> None:
+    """Sites whose DELETE was never sent (wrk stopped first): left alone, they would reach the plan's 50 sites."""
+    headers = {"Authorization": f"Bearer {BT_KEY}"}
+    sites = httpx.get(f"{mock}{BT}/sites", params={"limit": 100}, headers=headers).json()["data"]
+    for site in sites:
+        if site["name"] == BENCH_SITE:
+            httpx.delete(f"{mock}{BT}/sites/{site['id']}", headers=headers)
+
+
+def throughput(args: argparse.Namespace) -> dict[str, Any]:
+    binary = ensure_wrk()
+    server_cpu, load_cpu = cpus()
+    spec = {name: case for name, case in cases().items() if name in args.cases.split(",")}
+    with ExitStack() as stack:
+        # Exactly what users run: `mockserver serve` is one uvicorn worker (uvloop, httptools, no access log).
+        serve = [sys.executable, "-m", "mockserver", "serve", "--no-rate-limits", "--port"]
+        mock = stack.enter_context(serving(lambda port: [*serve, str(port)], server_cpu))
+        bodies = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "bodies.json"
+        bodies.write_text(json.dumps(record_answers(mock, spec)))
+        bare = stack.enter_context(server("apps:bare_app", server_cpu, factory=True, env={"BENCH_BARE_BODIES": str(bodies)}))
+        loads = {}
+        for name, case in spec.items():
+            for variant, base in (("mock", mock), ("bare", bare)):
+                after = (lambda: _delete_leftover_sites(mock)) if name == "write" and variant == "mock" else None
+                loads[f"{name}/{variant}"] = Load(base + case["path"], case["headers"], case.get("script"), after)
+        runs = round_robin(loads, args.rounds, lambda load: measure(binary, load_cpu, load, duration=args.duration,
+                                                                    warmup=args.warmup, connections=args.connections))  # fmt: skip
+    results = {}
+    for name, case in spec.items():
+        mine, base = runs[f"{name}/mock"], runs[f"{name}/bare"]
+        results[name] = {"path": case["path"], "mock": mine, "bare": base,
+                         "ratio": round(mine["requests_per_second"] / base["requests_per_second"], 3)}  # fmt: skip
+    return {"cpus": {"server": server_cpu, "wrk": load_cpu}, "connections": args.connections,
+            "duration_s": args.duration, "warmup_s": args.warmup, "rounds": args.rounds, "cases": results}  # fmt: skip
+
+
+def _time_to_first_200(command: list[str], url: str, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = started + 60
+        while time.perf_counter() < deadline:
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    return time.perf_counter() - started
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                break
+            time.sleep(0.005)
+        raise SystemExit(f"{command} gave no 200 in time")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def startup(repeats: int = 5) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    bodies = Path(tempfile.mkdtemp()) / "bodies.json"
+    bodies.write_text("[]")
+    times: dict[str, list[float]] = {"mock": [], "bare": []}
+    for _ in range(repeats):
+        port = free_port()
+        mock = [sys.executable, "-m", "mockserver", "serve", "--port", str(port)]
+        times["mock"].append(_time_to_first_200(mock, f"http://127.0.0.1:{port}/", env))
+        port = free_port()
+        bare = [sys.executable, "-m", "uvicorn", "apps:bare_app", "--factory", "--app-dir", str(ROOT / "bench"),
+                "--port", str(port), "--log-level", "warning"]  # fmt: skip
+        times["bare"].append(_time_to_first_200(bare, f"http://127.0.0.1:{port}/", {**env, "BENCH_BARE_BODIES": str(bodies)}))
+    result = {name: {"median_s": round(median(values), 3), "runs_s": [round(v, 3) for v in values]} for name, values in times.items()}
+    return result | {"ratio": round(result["mock"]["median_s"] / result["bare"]["median_s"], 3)}
+
+
+# ---- memory, measured in a fresh child process each (`run.py --memory-child mock|bare N`)
+
+
+def _placement_body(site_id: str, n: int) -> dict[str, Any]:
+    return {"siteId": site_id, "name": f"Benchmark placement {n}", "destinationUrl": "https://example.com/landing"}
+
+
+def memory_child(kind: str, records: int) -> None:
+    from apps import bare_app, mock_app
+
+    app = mock_app() if kind == "mock" else bare_app()
+    gc.collect()
+    after_start = peak_rss()
+    if kind == "mock":
+        from mockserver.apis.bannertrackr import handlers
+        from mockserver.auth import Principal
+        from mockserver.gateway import RequestContext
+
+        state = app.state
+        scope = {"type": "http", "method": "POST", "headers": [(b"host", b"127.0.0.1:8000")], "scheme": "http"}
+        ctx = RequestContext(state, state.apis["bannertrackr"], scope, principal=Principal("user_pro", "bench"))
+        sites = [site["id"] for site in state.store.table("bannertrackr", "sites").rows("user_pro")]
+
+        async def create() -> None:
+            for n in range(records):
+                await handlers.create_placement(ctx, _placement_body(sites[n % len(sites)], n))
+
+        asyncio.run(create())
+    else:
+        # The records the mock stores (a placement and its pixel), as plain dicts: what the data alone takes.
+        utm = dict.fromkeys(("source", "medium", "campaign", "term", "content"))
+        kept = {}
+        for n in range(records):
+            placement, pixel = f"plc_{n:010d}", f"{n:012d}"
+            kept[placement] = {"id": placement, **_placement_body("site_123", n), "hostedImageUrl": None, "status": "active",
+                               "startDate": None, "endDate": None, "renewalDate": None, "rate": None, "billingModel": None,
+                               "currency": "USD", "advertiserId": None, "utm": dict(utm), "pixelId": pixel,
+                               "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
+                               "_owner": "user_pro", "_seq": n}  # fmt: skip
+            kept[pixel] = {"id": pixel, "placementId": placement, "_owner": "user_pro", "_seq": n}
+    gc.collect()
+    print(json.dumps({"after_start_bytes": after_start, "after_records_bytes": peak_rss()}))
+
+
+def memory(records: int) -> dict[str, Any]:
+    result: dict[str, Any] = {"records": records}
+    for kind in ("mock", "bare"):
+        command = [sys.executable, str(ROOT / "bench" / "run.py"), "--memory-child", kind, str(records)]
+        env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+        out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+        result[kind] = json.loads(out.strip().splitlines()[-1])
+    for stage in ("after_start_bytes", "after_records_bytes"):
+        result[f"ratio_{stage.removesuffix('_bytes')}"] = round(result["mock"][stage] / result["bare"][stage], 3)
+    return result
+
+
+def contracts() -> dict[str, Any]:
+    times = {}
+    for api in APIS:
+        started = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "contracts", "run", "--api", api], cwd=ROOT,
+                             env={**os.environ, "PYTHONWARNINGS": "ignore"}, capture_output=True, text=True)  # fmt: skip
+        times[api] = {"seconds": round(time.perf_counter() - started, 1), "exit_code": run.returncode}
+    return {"apis": times, "total_s": round(sum(t["seconds"] for t in times.values()), 1)}
+
+
+# ---- report
+
+
+def table(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for name, case in result.get("throughput", {}).get("cases", {}).items():
+        mine, base = case["mock"], case["bare"]
+        rows.append((f"{name}: req/s", f"{mine['requests_per_second']:,.0f}", f"{base['requests_per_second']:,.0f}",
+                     f"{case['ratio']:.2f}"))  # fmt: skip
+        for p in ("p50", "p99"):
+            key = f"latency_{p}_ms"
+            rows.append((f"{name}: {p} ms", f"{mine[key]:.2f}", f"{base[key]:.2f}", f"{mine[key] / base[key]:.2f}"))
+    if "startup" in result:
+        s = result["startup"]
+        rows.append(("start-up to first 200, s", f"{s['mock']['median_s']:.2f}", f"{s['bare']['median_s']:.2f}", f"{s['ratio']:.2f}"))
+    if "memory" in result:
+        m = result["memory"]
+        for stage, label in (("after_start", "after start"), ("after_records", f"after {m['records']:,} records")):
+            mine, base = m["mock"][f"{stage}_bytes"] / 1e6, m["bare"][f"{stage}_bytes"] / 1e6
+            rows.append((f"peak RSS {label}, MB", f"{mine:.0f}", f"{base:.0f}", f"{m[f'ratio_{stage}']:.2f}"))
+    if "contracts" in result:
+        c = result["contracts"]
+        failed = [api for api, t in c["apis"].items() if t["exit_code"] != 0]
+        rows.append(("contract suite, all APIs, s", f"{c['total_s']:.0f}" + (f" ({len(failed)} failed)" if failed else ""), "-", "-"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds measured per case and round (default %(default)s)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per case and round (default %(default)s)")
+    parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
+    parser.add_argument("--records", type=int, default=100_000, help="records created for the memory figure (default %(default)s)")
+    parser.add_argument("--only", default="throughput,startup,memory,contracts", help="comma-separated parts to run")
+    parser.add_argument("--cases", default=",".join(cases()), help="comma-separated throughput cases (default: all)")
+    parser.add_argument("--memory-child", nargs=2, metavar=("KIND", "RECORDS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(args.memory_child[0], int(args.memory_child[1]))
+        return
+
+    parts = set(args.only.split(","))
+    result: dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": sys.version.split()[0],
+                              "commit": _commit(), "load_average": os.getloadavg()}  # fmt: skip
+    if "throughput" in parts:
+        result["throughput"] = throughput(args)
+    if "startup" in parts:
+        result["startup"] = startup()
+    if "memory" in parts:
+        result["memory"] = memory(args.records)
+    if "contracts" in parts:
+        result["contracts"] = contracts()
+    result["table"] = rows = table(result)
+
+    if "throughput" in result:
+        t = result["throughput"]
+        print(f"\nOne uvicorn worker on CPU {t['cpus']['server']}, wrk -t1 -c{t['connections']} on CPU {t['cpus']['wrk']}, "
+              f"{t['duration_s']} s after {t['warmup_s']} s warm-up, median of {t['rounds']} round-robin rounds")  # fmt: skip
+    print(f"{'figure':<34} {'mock':>14} {'baseline':>10} {'ratio':>7}")
+    for figure, mine, base, ratio in rows:
+        print(f"{figure:<34} {mine:>14} {base:>10} {ratio:>7}")
+    for name, case in result.get("throughput", {}).get("cases", {}).items():
+        for variant in ("mock", "bare"):
+            if case[variant]["non_2xx"]:
+                print(f"warning: {name}/{variant} had {case[variant]['non_2xx']} answers that were not 2xx or 3xx")
+    path = write_results("run", result)
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+def _commit() -> str:
+    run = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return run.stdout.strip()
+
+
+if __name__ == "__main__":
+    main()
