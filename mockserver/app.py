@@ -11,7 +11,7 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 
-from . import admin, errors, schema_formats, spec, stack, validation
+from . import admin, errors, schema_formats, spec, spec_check, stack, validation
 from .api import SPEC_DIR
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
@@ -46,17 +46,18 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         middlewares=stack.middlewares(),
     )
     stack.install(app)
-    for api in state.apis.values():
-        app.add_api(
-            # Parsed once per process with libyaml (connexion's own parse is pure Python and was most of the time
-            # create_app took); a copy, because connexion keeps and may adjust what it is given.
-            copy.deepcopy(spec.load(api.spec_path)),
-            base_path=api.base_path,
-            name=api.name,
-            resolver=resolver_for(api),
-            pythonic_params=True,
-            validate_responses=settings.validate_responses,
-        )
+    with spec_check.compiled():
+        for api in state.apis.values():
+            app.add_api(
+                # Parsed once per process with libyaml (connexion's own parse is pure Python and was most of the
+                # time create_app took); a copy, because connexion keeps and may adjust what it is given.
+                copy.deepcopy(spec.load(api.spec_path)),
+                base_path=api.base_path,
+                name=api.name,
+                resolver=resolver_for(api),
+                pythonic_params=True,
+                validate_responses=settings.validate_responses,
+            )
     app.add_middleware(Gateway, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state)
     errors.install(app)
     app.state = state  # type: ignore[attr-defined]

@@ -1,15 +1,19 @@
-"""The compiled validators (mockserver/validation.py) accept exactly what connexion's accept, and say nothing of their own."""
+"""The compiled validators (mockserver/validation.py, spec_check.py) accept exactly what connexion's accept, and say
+nothing of their own."""
 
 from __future__ import annotations
 
+import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
-from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.exceptions import BadRequestProblem, InvalidSpecification, NonConformingResponseBody
+from connexion.spec import OpenAPISpecification
 from connexion.validators import JSONResponseBodyValidator, ParameterValidator
 
-from mockserver import validation
+from mockserver import spec, spec_check, validation
 from mockserver.formats import dump_json
 from mockserver.validation import (
     FastJSONBodyValidator,
@@ -115,3 +119,38 @@ def test_json_is_written_as_json_dumps_writes_it(value: Any) -> None:
 
 def test_tiny_numbers_are_written_without_an_exponent_the_same_value() -> None:
     assert json.loads(dump_json(1.234e-05)) == 1.234e-05
+
+
+# ---- start-up: specs checked against the OpenAPI 3.0 schema (mockserver/spec_check.py)
+
+SPECS = sorted((Path(__file__).resolve().parent.parent / "openapi").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_every_spec_passes_connexions_own_check_and_the_compiled_one(path: Path) -> None:
+    document = spec.load(path)
+    OpenAPISpecification._validate_spec(copy.deepcopy(document))  # connexion's, in pure Python: raises if invalid
+    assert spec_check.valid(document)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda document: document.pop("info"),
+        lambda document: document["paths"].update({"no-slash": {}}),
+        # Valid OpenAPI, but a default its own schema refuses: only connexion's check of defaults sees it.
+        lambda document: document["components"]["schemas"].update({"Bad": {"type": "integer", "default": "x"}}),
+    ],
+    ids=["no info", "path without slash", "bad default"],
+)
+def test_a_spec_connexion_refuses_is_refused_with_connexions_error(change: Any) -> None:
+    document = copy.deepcopy(spec.load(SPECS[0]))
+    document.setdefault("components", {}).setdefault("schemas", {})
+    change(document)
+    assert not spec_check.valid(document)
+    with pytest.raises(InvalidSpecification) as slow:
+        OpenAPISpecification._validate_spec(copy.deepcopy(document))
+    with spec_check.compiled(), pytest.raises(InvalidSpecification) as fast:
+        OpenAPISpecification._validate_spec(copy.deepcopy(document))
+    assert str(fast.value) == str(slow.value)
+    assert "_validate_spec" not in OpenAPISpecification.__dict__  # connexion's own again once closed
