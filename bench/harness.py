@@ -78,10 +78,12 @@ def server(app: str, cpu: int, *, factory: bool, env: dict[str, str] | None = No
 
 
 @contextmanager
-def serving(command: Callable[[int], list[str]], cpu: int, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`command(port)` (a server listening on 127.0.0.1:port) pinned to `cpu`; yields its base URL."""
+def serving(
+    command: Callable[[int], list[str]], cpu: int, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> Iterator[str]:
+    """`command(port)` (a server listening on 127.0.0.1:port) run in `cwd`, pinned to `cpu`; yields its base URL."""
     port = free_port()
-    process = subprocess.Popen(["taskset", "-c", str(cpu), *command(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(["taskset", "-c", str(cpu), *command(port)], cwd=cwd, stdout=subprocess.DEVNULL,
                                env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})})  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:

@@ -2,7 +2,8 @@
 memory and the contract suite's wall time.
 
     .venv/bin/python bench/run.py [--duration 5] [--warmup 2] [--rounds 3] [--connections 32] [--records 100000]
-                                  [--only throughput,startup,memory,contracts]
+                                  [--only throughput,startup,memory,contracts] [--cases read,write,...]
+                                  [--mock-src ../other-checkout]
 
 Throughput: `mockserver serve --no-rate-limits` (every API, validation on as by default; rate limits counted but
 never refusing the load) and a bare Starlette app that answers each request with the bytes the mock sent for it,
@@ -108,7 +109,7 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack:
         # Exactly what users run: `mockserver serve` is one uvicorn worker (uvloop, httptools, no access log).
         serve = [sys.executable, "-m", "mockserver", "serve", "--no-rate-limits", "--port"]
-        mock = stack.enter_context(serving(lambda port: [*serve, str(port)], server_cpu))
+        mock = stack.enter_context(serving(lambda port: [*serve, str(port)], server_cpu, cwd=args.mock_src))
         bodies = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "bodies.json"
         bodies.write_text(json.dumps(record_answers(mock, spec)))
         bare = stack.enter_context(server("apps:bare_app", server_cpu, factory=True, env={"BENCH_BARE_BODIES": str(bodies)}))
@@ -128,9 +129,9 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
             "duration_s": args.duration, "warmup_s": args.warmup, "rounds": args.rounds, "cases": results}  # fmt: skip
 
 
-def _time_to_first_200(command: list[str], url: str, env: dict[str, str]) -> float:
+def _time_to_first_200(command: list[str], url: str, env: dict[str, str], cwd: Path = ROOT) -> float:
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = started + 60
         while time.perf_counter() < deadline:
@@ -148,7 +149,7 @@ def _time_to_first_200(command: list[str], url: str, env: dict[str, str]) -> flo
         process.wait(timeout=10)
 
 
-def startup(repeats: int = 5) -> dict[str, Any]:
+def startup(mock_src: Path, repeats: int = 5) -> dict[str, Any]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     bodies = Path(tempfile.mkdtemp()) / "bodies.json"
     bodies.write_text("[]")
@@ -156,7 +157,7 @@ def startup(repeats: int = 5) -> dict[str, Any]:
     for _ in range(repeats):
         port = free_port()
         mock = [sys.executable, "-m", "mockserver", "serve", "--port", str(port)]
-        times["mock"].append(_time_to_first_200(mock, f"http://127.0.0.1:{port}/", env))
+        times["mock"].append(_time_to_first_200(mock, f"http://127.0.0.1:{port}/", env, mock_src))
         port = free_port()
         bare = [sys.executable, "-m", "uvicorn", "apps:bare_app", "--factory", "--app-dir", str(ROOT / "bench"),
                 "--port", str(port), "--log-level", "warning"]  # fmt: skip
@@ -267,6 +268,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000, help="records created for the memory figure (default %(default)s)")
     parser.add_argument("--only", default="throughput,startup,memory,contracts", help="comma-separated parts to run")
     parser.add_argument("--cases", default=",".join(cases()), help="comma-separated throughput cases (default: all)")
+    parser.add_argument("--mock-src", type=Path, default=ROOT,
+                        help="serve the mock from this source tree, e.g. an older commit's `git worktree` (throughput "
+                             "and start-up; default: this one)")  # fmt: skip
     parser.add_argument("--memory-child", nargs=2, metavar=("KIND", "RECORDS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -275,11 +279,11 @@ def main() -> None:
 
     parts = set(args.only.split(","))
     result: dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "python": sys.version.split()[0],
-                              "commit": _commit(), "load_average": os.getloadavg()}  # fmt: skip
+                              "commit": _commit(args.mock_src), "load_average": os.getloadavg()}  # fmt: skip
     if "throughput" in parts:
         result["throughput"] = throughput(args)
     if "startup" in parts:
-        result["startup"] = startup()
+        result["startup"] = startup(args.mock_src)
     if "memory" in parts:
         result["memory"] = memory(args.records)
     if "contracts" in parts:
@@ -301,9 +305,9 @@ def main() -> None:
     print(f"\nwritten to {path.relative_to(ROOT)}")
 
 
-def _commit() -> str:
-    run = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return run.stdout.strip()
+def _commit(source: Path) -> str:
+    run = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=source, capture_output=True, text=True)
+    return run.stdout.strip() or str(source)
 
 
 if __name__ == "__main__":
