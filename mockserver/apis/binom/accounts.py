@@ -61,7 +61,7 @@ def _account(user: dict[str, Any]) -> dict[str, Any]:
 
 
 def _key(record: dict[str, Any]) -> dict[str, Any]:
-    return key_view(record["id"], str(record["userId"]), READ_WRITE, record["status"])
+    return key_view(record["id"], str(record["userId"]), READ_WRITE, record.get("status", "active"))
 
 
 ACCOUNTS = AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)
