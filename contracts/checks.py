@@ -1,4 +1,4 @@
-"""Checks for documented conventions that a schema cannot express; importing this module registers them."""
+"""Checks for documented conventions that a schema cannot express; importing this module registers them (and formats)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from openapi_schema_validator import OAS30Validator
 from schemathesis import Case, Response
 
 from . import apis, cleanup
+from . import formats  # noqa: F401  (registers the XML and CSV deserializers)
 from .probe import send
 from .spec import RATE_HEADERS, documented_response, documents_rate_headers, error_schema, query_parameter, security_headers
 

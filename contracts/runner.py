@@ -18,6 +18,7 @@ from mockserver.background import serve_in_thread
 
 from . import checks, cleanup  # noqa: F401  (importing checks registers them with schemathesis)
 from .apis import APIS, ContractApi, mask
+from .spec import has_links_between
 
 CONFIG = Path(__file__).resolve().parent / "schemathesis.toml"
 
@@ -83,12 +84,31 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
     return result
 
 
+def _phases(options: RunOptions) -> tuple[str, ...]:
+    """The phases to run: without a link between the selected operations there is no stateful test to make.
+
+    Schemathesis reports that as an error, so a read-only run of an API whose links all start at writes (the
+    admin API) would fail for a choice of the user's, not for anything the API does.
+    """
+    if "stateful" not in options.phases:
+        return options.phases
+
+    def selected(method: str, operation: dict[str, Any]) -> bool:
+        return (options.allow_writes or method == "GET") and (
+            not options.include_operation_ids or operation.get("operationId") in options.include_operation_ids)
+
+    if has_links_between(options.api.spec_path, selected):
+        return options.phases
+    print("contracts: no links between the selected operations: skipping the stateful phase", flush=True)
+    return tuple(phase for phase in options.phases if phase != "stateful")
+
+
 def _arguments(options: RunOptions, base_url: str, reports: Path) -> list[str]:
     # Reports go to a directory: schemathesis' --report-*-path files stay open when its CLI runs in-process.
     formats = "ndjson,junit" if options.junit is not None else "ndjson"
     args = [
         "--config-file", str(CONFIG), "run", str(options.api.spec_path), "--url", base_url,
-        "--checks", "all", "--max-examples", str(options.max_examples), "--phases", ",".join(options.phases),
+        "--checks", "all", "--max-examples", str(options.max_examples), "--phases", ",".join(_phases(options)),
         "--workers", "1", "--rate-limit", options.rate_limit, "--report", formats, "--report-dir", str(reports),
         "--suppress-health-check", "all",
     ]  # fmt: skip

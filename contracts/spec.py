@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from schemathesis import Case
 
-from mockserver.spec import resolve
+from mockserver.spec import METHODS, load, resolve
 
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
 
@@ -66,3 +68,18 @@ def query_parameter(case: Case, name: str) -> dict[str, Any] | None:
         if parameter.get("in") == "query" and parameter.get("name") == name:
             return parameter  # type: ignore[no-any-return]
     return None
+
+
+def has_links_between(path: Path, selected: Callable[[str, dict[str, Any]], bool]) -> bool:
+    """Whether a documented link leads from one selected operation to another: the stateful phase needs one."""
+    root = load(path)
+    operations = [(method.upper(), item[method]) for item in root["paths"].values() for method in METHODS if method in item]
+    chosen = {op.get("operationId") for method, op in operations if selected(method, op)}
+    for method, op in operations:
+        if op.get("operationId") not in chosen:
+            continue
+        for response in op.get("responses", {}).values():
+            for link in resolve(root, response).get("links", {}).values():
+                if link.get("operationId") in chosen:
+                    return True
+    return False

@@ -15,6 +15,7 @@ from . import admin, errors, schema_formats, spec, spec_check, stack, validation
 from .api import SPEC_DIR
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
+from .cors import ApiCors
 from .gateway import Gateway
 from .resolver import resolver_for
 from .settings import Settings
@@ -58,6 +59,10 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
                 pythonic_params=True,
                 validate_responses=settings.validate_responses,
             )
+    if settings.cors:
+        # Outside the gateway (added first): a preflight is the browser's business, not an API call to count or log.
+        control = tuple(api.base_path for api in state.apis.values() if api.control)
+        app.add_middleware(ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, closed_prefixes=control)
     app.add_middleware(Gateway, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state)
     errors.install(app)
     app.state = state  # type: ignore[attr-defined]

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connexion.lifecycle import ConnexionRequest
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from connexion.utils import inspect_function_arguments
 
+from . import spec
 from .errors import ApiError
+
+if TYPE_CHECKING:
+    from starlette.types import Scope
+
+    from .api import ApiDefinition
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,16 @@ def verify(credential: str, required_scopes: Any = None, request: ConnexionReque
         raise ApiError(401, "Unauthorized")
     ctx.principal = ctx.api.authenticate(ctx, credential, request)
     return {"sub": ctx.principal.account_id}
+
+
+def credential(api: ApiDefinition, scope: Scope) -> str | None:
+    """The credential a request carries in a header the API's security schemes name, as connexion would extract it."""
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+    for header, prefix in spec.credential_headers(api.spec_path):
+        value = headers.get(header)
+        if value and value.lower().startswith(prefix) and value[len(prefix) :].strip():
+            return value[len(prefix) :].strip()
+    return None
 
 
 @cache

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         "--no-rate-limits", dest="enforce_rate_limits", action="store_false",
         help="count and report rate limits but never answer 429 (for load and long contract runs)",
     )  # fmt: skip
+    serve.add_argument(
+        "--no-cors", dest="cors", action="store_false", help="send no CORS headers (default: any origin may call the APIs)",
+    )  # fmt: skip
     serve.add_argument("--state-file", type=Path, help="load the state from FILE at start, keep it saved there")
     serve.add_argument("--admin-token", help="token the admin API requires (default: none on loopback, a random one elsewhere)")
     return parser
@@ -62,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .app import create_app
 
     admin_token = args.admin_token or (None if _is_loopback(args.host) else secrets.token_urlsafe(24))
-    settings = Settings(seed=args.seed, apis=tuple(args.apis), enforce_rate_limits=args.enforce_rate_limits, admin_token=admin_token)
+    settings = Settings(seed=args.seed, apis=tuple(args.apis), enforce_rate_limits=args.enforce_rate_limits,
+                        admin_token=admin_token, cors=args.cors)
     app = create_app(settings)
     state = app.state  # type: ignore[attr-defined]
     if args.state_file is not None:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from connexion.lifecycle import ConnexionRequest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import errors, index
 from .api import ApiDefinition
-from .auth import Principal
+from .auth import Principal, credential
 from .clock import iso
 from .errors import ApiError
 from .formats import Reply
@@ -195,12 +196,31 @@ class Gateway:
         )
 
     def _anonymous_quota(self, ctx: RequestContext) -> Quota | None:
-        # Requests rejected before authentication still report a quota: per client address. Requests that
-        # match no operation (router 404/405) are not API calls: they neither use nor report quota.
+        """The quota of a request that reached no authentication: its key's, or its client address's."""
         assert ctx.api is not None
-        if ctx.api.anonymous_limit is None or ROUTED not in ctx.scope["extensions"]:
+        if (ctx.scope["extensions"].get(ROUTED) or {}).get("operation_id") is None:
+            # No operation matched (a router 404 or 405), so connexion's security never ran. The real APIs check
+            # keys before routing: a valid key is charged and reported as on any other call, not the client's
+            # anonymous bucket (which would report another limit to the same key).
+            quota = _charge_key(ctx)
+            if quota is not None:
+                return quota
+        if ctx.api.anonymous_limit is None:
             return None
         return self.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
+
+
+def _charge_key(ctx: RequestContext) -> Quota | None:
+    """Authenticate the request's credential, if it has one, to charge its bucket; the quota, or None if not valid."""
+    assert ctx.api is not None
+    value = credential(ctx.api, ctx.scope)
+    if value is None:
+        return None
+    try:
+        ctx.api.authenticate(ctx, value, ConnexionRequest(ctx.scope))
+    except ApiError:
+        pass  # an invalid key stays anonymous; a valid one over its limit (or read-only) was still charged
+    return ctx.quota
 
 
 async def _answer_fast(api: ApiDefinition, ctx: RequestContext, send: Send) -> bool:

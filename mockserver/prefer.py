@@ -1,9 +1,10 @@
-"""Prism-compatible `Prefer` header: `code=`, `example=` and `dynamic=` pick a documented response instead of the handler's."""
+"""Prism-compatible `Prefer` header (`code=`, `example=`, `dynamic=`, `seed=`) and `__code`-style query parameters."""
 
 from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,24 +19,40 @@ class Preference:
     code: int | None = None
     example: str | None = None
     dynamic: bool = False
+    seed: int | None = None  # for dynamic bodies: another seed than the mock's, to vary them per request
 
     @property
     def any(self) -> bool:
         return self.code is not None or self.example is not None or self.dynamic
 
 
-def parse(header: str | None) -> Preference:
-    """`Prefer: code=404, example=notFound, dynamic=true` (Prism's syntax; unknown preferences are ignored)."""
-    if not header:
-        return Preference()
-    values = {}
-    for part in header.replace(";", ",").split(","):
+def parse(header: str | None, query: Mapping[str, str] | None = None) -> Preference:
+    """`Prefer: code=404, example=notFound, dynamic=true, seed=7` (Prism's syntax; unknown preferences are ignored).
+
+    Prism's query forms `__code`, `__example`, `__dynamic` and `__seed` say the same for clients that cannot set
+    headers (an <img> or a link); they win over the header.
+    """
+    values: dict[str, str] = {}
+    for part in (header or "").replace(";", ",").split(","):
         name, _, value = part.strip().partition("=")
-        values[name.strip().lower()] = value.strip().strip('"')
-    code = values.get("code")
-    if code is not None and not (code.isdigit() and 100 <= int(code) <= 599):
-        raise ApiError(400, "Invalid Prefer header", f"code must be an HTTP status, got {code!r}")
-    return Preference(int(code) if code else None, values.get("example") or None, values.get("dynamic", "").lower() == "true")
+        if name.strip():
+            values[name.strip().lower()] = value.strip().strip('"')
+    for name in ("code", "example", "dynamic", "seed"):
+        if query and f"__{name}" in query:
+            values[name] = query[f"__{name}"]
+    return Preference(
+        _integer(values, "code", "an HTTP status", 100, 599), values.get("example") or None,
+        values.get("dynamic", "").lower() == "true", _integer(values, "seed", "a non-negative integer", 0, 2**63),
+    )  # fmt: skip
+
+
+def _integer(values: dict[str, str], name: str, what: str, low: int, high: int) -> int | None:
+    value = values.get(name)
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+        raise ApiError(400, "Invalid Prefer header", f"{name} must be {what}, got {value!r}")
+    return int(value)
 
 
 def respond(operation: dict[str, Any], preference: Preference, seed: int) -> ConnexionResponse:
@@ -66,7 +83,7 @@ def _body(content: dict[str, Any], preference: Preference, seed: int) -> Any:
         return examples[preference.example].get("value")
     schema = content.get("schema", {})
     if preference.dynamic:
-        return example_for(schema, random.Random(seed))
+        return example_for(schema, random.Random(seed if preference.seed is None else preference.seed))
     if "example" in content:
         return content["example"]
     if examples:

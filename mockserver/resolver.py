@@ -62,7 +62,7 @@ async def _controlled(ctx: Any, api: ApiDefinition, operation_id: str, handler: 
         if fault.status is not None:
             retry = {"Retry-After": "1"} if fault.status == 429 else {}
             raise ApiError(fault.status, HTTPStatus(fault.status).phrase, "Injected by the mock's fault controls", headers=retry)
-    preference = prefer.parse(request.headers.get("prefer"))
+    preference = prefer.parse(request.headers.get("prefer"), request.query_params)
     if preference.any:
         return prefer.respond(spec.operation(api.spec_path, operation_id), preference, ctx.state.data.seed)
     return respond(await handler(ctx, **params))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TypeVar
 
-from .data import apportion
+from .data import DataFactory, apportion
 
 K = TypeVar("K", bound=Hashable)
 Counts = dict[str, int]
@@ -93,6 +93,17 @@ class Series:
                 ]
             day += timedelta(days=1)
         return spans
+
+
+def campaign_series(
+    data: DataFactory, name: str, campaign: Mapping[str, object], metrics: Sequence[tuple[str, str | None]],
+    day: Callable[[date], Mapping[str, int]],
+) -> Series:
+    """A tracker campaign's series: active from its seeded traffic profile's start (if any), with its own daily rhythm."""
+    profile = campaign.get("_traffic")
+    active = (date.fromisoformat(profile["start"]), date.max) if isinstance(profile, dict) else None
+    rng = data.derived(name, campaign["id"])
+    return Series(metrics, day, active, [weight * rng.uniform(0.7, 1.3) for weight in DIURNAL])
 
 
 def _add(into: Counts, counts: Mapping[str, int]) -> None:

@@ -38,6 +38,18 @@ def resolve(root: dict[str, Any], node: Any, depth: int = 0) -> Any:
 
 
 @cache
+def credential_headers(path: Path) -> tuple[tuple[str, str], ...]:
+    """(header, prefix) of each header credential the document's security schemes define: bearer or apiKey in a header."""
+    found = []
+    for scheme in load(path).get("components", {}).get("securitySchemes", {}).values():
+        if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer":
+            found.append(("authorization", "bearer "))
+        elif scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+            found.append((scheme["name"].lower(), ""))
+    return tuple(found)
+
+
+@cache
 def operation(path: Path, operation_id: str) -> dict[str, Any]:
     """The operation `operation_id` with references resolved; KeyError if the document has none."""
     root = load(path)

@@ -181,6 +181,22 @@ def test_prefer_code_example_and_dynamic(bt: Api) -> None:
     assert bt.get("/sites/site_123").json()["data"]["name"] == "My Newsletter"  # no Prefer: the real state
 
 
+def test_prefer_seed_and_prisms_query_forms(bt: Api) -> None:
+    def dynamic(**kwargs: Any) -> Any:
+        response = bt.get("/sites/site_123", **kwargs)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    default = dynamic(headers={"Prefer": "dynamic=true"})
+    assert dynamic(headers={"Prefer": "dynamic=true"}) == default  # the mock's seed: the same every time
+    seeded = dynamic(headers={"Prefer": "dynamic=true, seed=7"})
+    assert seeded == dynamic(params={"__dynamic": "true", "__seed": "7"}) and seeded != default
+    assert bt.get("/sites/site_123", params={"__code": "404"}).json() == {"error": "Site not found"}
+    # the query form wins over the header; a bad value is a 400 either way
+    assert bt.get("/sites/site_123", params={"__code": "404"}, headers={"Prefer": "code=200"}).status_code == 404
+    assert bt.get("/sites/site_123", params={"__seed": "-1", "__dynamic": "true"}).status_code == 400
+
+
 def test_prefer_named_example(bt: Api) -> None:
     forbidden = bt.post("/sites", json={"name": "x", "type": "website"}, headers={"Prefer": "code=403, example=planLimit"})
     if forbidden.status_code == 400:  # the spec names its examples; list them in the error

@@ -19,6 +19,7 @@ from contracts.apis import APIS
 from contracts.cli import main as contracts_main
 from contracts.runner import RunOptions, run
 from mockserver.apis.adsterra_advertiser import views as advertiser_views
+from mockserver import formats
 from mockserver.apis.bannertrackr import handlers, stats
 from mockserver.gateway import RequestContext
 from mockserver.pagination import encode_cursor
@@ -48,10 +49,18 @@ def test_the_mock_passes_with_writes() -> None:
     assert suite(make_app(enforce_rate_limits=False, apis=("bannertrackr",)), writes=True, examples=5) == set()
 
 
-def _broken(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, replacement: Callable[..., Any]) -> Any:
-    """A mock with one defect, which (like a broken implementation) does not validate its own answers."""
+@pytest.mark.parametrize("api", ["admin", "bannertrackr"])
+def test_read_only_default_runs_pass_where_every_link_starts_at_a_write(api: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Their links start at POSTs, which a read-only run leaves out: no stateful phase, instead of a failed run."""
+    all_phases = ("examples", "fuzzing", "stateful")
+    assert suite(make_app(enforce_rate_limits=False, apis=("bannertrackr",)), api=api, examples=2, phases=all_phases) == set()
+    assert "skipping the stateful phase" in capsys.readouterr().out
+
+
+def _broken(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, replacement: Callable[..., Any], api: str = "bannertrackr") -> Any:
+    """A mock of `api` with one defect, which (like a broken implementation) does not validate its own answers."""
     monkeypatch.setattr(target, name, replacement)
-    return make_app(enforce_rate_limits=False, validate_responses=False, apis=("bannertrackr",))
+    return make_app(enforce_rate_limits=False, validate_responses=False, apis=(api,))
 
 
 def test_catches_a_wrong_field_type(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,8 +166,7 @@ def test_readme_command_passes_against_a_served_mock(tmp_path: Path) -> None:
         wait_until_serving(f"http://127.0.0.1:{port}", server)  # the README's `&` leaves that to the shell user
         args = shlex.split(command.group(1).replace("\\\n", " ").replace(":8000", f":{port}"))
         args = [str(tmp_path / "contracts.xml") if arg == "contracts.xml" else arg for arg in args]
-        # Seeded, as CI runs should be: unseeded, a run now and then meets a BannerTrackr router 404 whose
-        # anonymous quota (limit 60) reads as the Pro key's write window (limit 60) going back up.
+        # Seeded, as the README advises for CI: the same cases on every run.
         command_line = [sys.executable, "-m", "contracts", "run", *args, "--max-examples", "5", "--seed", "1"]
         exit_code = subprocess.run(command_line, timeout=600).returncode
         assert exit_code == 0
@@ -168,19 +176,41 @@ def test_readme_command_passes_against_a_served_mock(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
+def _adsterra_suite(app: Any, *operation_ids: str) -> set[str]:
+    result = run(
+        RunOptions(api=APIS["adsterra_advertiser"], max_examples=5, seed=3, include_operation_ids=operation_ids,
+                   phases=("examples", "fuzzing")),
+        app=app,
+    )  # fmt: skip
+    return result.failed_checks
+
+
+def test_the_adsterra_suite_passes_the_unbroken_mock_it_runs_below() -> None:
+    """The baseline of the two tests below: without the defect, the same run finds nothing."""
+    app = make_app(enforce_rate_limits=False, validate_responses=False, apis=("adsterra_advertiser",))
+    assert _adsterra_suite(app, "listCampaigns", "getCampaign", "getBalance") == set()
+
+
 def test_catches_an_adsterra_campaign_that_breaks_its_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     original = advertiser_views._pick
 
     def ids_as_strings(record: Any, fields: Any) -> Any:
         return {name: str(value) if name == "id" else value for name, value in original(record, fields).items()}
 
-    app = _broken(monkeypatch, advertiser_views, "_pick", ids_as_strings)
-    result = run(
-        RunOptions(api=APIS["adsterra_advertiser"], max_examples=5, seed=3, include_operation_ids=("listCampaigns", "getCampaign"),
-                   phases=("examples", "fuzzing")),
-        app=app,
-    )  # fmt: skip
-    assert "response_schema_conformance" in result.failed_checks
+    app = _broken(monkeypatch, advertiser_views, "_pick", ids_as_strings, api="adsterra_advertiser")
+    assert "response_schema_conformance" in _adsterra_suite(app, "listCampaigns", "getCampaign")
+
+
+@pytest.mark.parametrize(
+    ("renderer", "broken"),
+    [
+        ("to_xml", lambda data, root="response": f"<{root}><item>unclosed</{root}>"),
+        ("to_csv", lambda entries, columns: ";".join(columns) + "\n1;2;3;4;5\n"),
+    ],
+)
+def test_catches_malformed_xml_and_ragged_csv(monkeypatch: pytest.MonkeyPatch, renderer: str, broken: Any) -> None:
+    app = _broken(monkeypatch, formats, renderer, broken, api="adsterra_advertiser")
+    assert "response_schema_conformance" in _adsterra_suite(app, "getBalance")
 
 
 def test_adsterra_contracts_pass_against_a_served_mock(monkeypatch: pytest.MonkeyPatch) -> None:

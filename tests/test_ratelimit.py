@@ -5,7 +5,7 @@ from __future__ import annotations
 from mockserver.clock import Clock
 from mockserver.ratelimit import RateLimiter
 
-from .conftest import BT, FROZEN_AT, GROWTH_RW, STARTER_RW, Api, make_app
+from .conftest import BT, FROZEN_AT, GROWTH_RW, PRO_RW, STARTER_RW, Api, make_app
 
 
 def test_limiter_counts_within_a_window_and_resets_at_its_end() -> None:
@@ -68,3 +68,17 @@ def test_disabled_enforcement_never_answers_429() -> None:
 def test_growth_limits_match_the_doc(bt: Api) -> None:
     assert bt.get("/me", key=GROWTH_RW).headers["X-RateLimit-Limit"] == "120"
     assert bt.get("/me", key="bt_live_pro_read_only_demo").headers["X-RateLimit-Limit"] == "300"
+
+
+def test_a_path_no_operation_matches_charges_the_callers_key_not_an_anonymous_bucket(bt: Api) -> None:
+    """Unknown paths are checked as the real API does, key first: the key's own window, continuing, on a 404."""
+    pro = Api(bt.client, bt.base, PRO_RW)
+    before = int(pro.post("/sites", json={"name": "a", "type": "website"}).headers["X-RateLimit-Remaining"])
+    missed = pro.post("/sites/site_x/nothing/here", json={})
+    assert missed.status_code == 404 and missed.json()["error"] == "Not found"
+    assert (missed.headers["X-RateLimit-Limit"], missed.headers["X-RateLimit-Remaining"]) == ("60", str(before - 1))
+    assert pro.get("/no/such/path").headers["X-RateLimit-Limit"] == "300"  # reads: the key's read window
+    # Without a valid key it is the client's anonymous bucket, which keys' windows never share.
+    for key in (None, "bt_live_unknown"):
+        assert bt.get("/no/such/path", key=key).headers["X-RateLimit-Limit"] == "60"
+    assert bt.get("/no/such/path", key=None).headers["X-RateLimit-Remaining"] == "57"

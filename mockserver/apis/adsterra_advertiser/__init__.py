@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...api import ApiDefinition
 from ..adsterra_common import tokens
+from ..adsterra_common.accounts import administration
 from ..adsterra_common.errors import ERRORS
 from . import handlers, seed
 
@@ -20,5 +21,6 @@ DEFINITION = ApiDefinition(
     demo_keys=seed.demo_keys,
     anonymous_limit=tokens.RATE_LIMIT,
     rate_headers=tokens.no_rate_headers,
+    accounts=administration(seed.API, seed.OWNER_TYPE, balance=0.0),
     path_enums_route=True,  # an unsupported .{format} suffix is 404: "Make sure the URI is correct"
 )

@@ -44,7 +44,7 @@ def issue(state: MockState, owner_type: str, account_id: str, value: str | None 
 def rotate_token(state: MockState, account_id: str) -> str:
     """Generate a new token for an account, as the UI's "Generate new token" does; the old one stops working.
 
-    A plain function so that any control surface (the mock-only endpoint, a future admin API) can call it.
+    A plain function, for the mock-only rotate operation of either API.
     """
     current = next(table(state).rows(account_id), None)
     if current is None:

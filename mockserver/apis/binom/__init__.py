@@ -8,7 +8,7 @@ from typing import Any
 
 from ...api import ApiDefinition
 from ...errors import ErrorShape
-from . import access, handlers, seed
+from . import access, accounts, handlers, seed
 
 # `title` is the PHP exception class in the captured errors; the others are INVENTED in the same spirit.
 TITLES = {400: "Webmozart.Assert.InvalidArgumentException", 401: "Unauthorized", 403: "AccessDenied", 404: "NotFound",
@@ -35,4 +35,5 @@ DEFINITION = ApiDefinition(
     demo_keys=seed.demo_keys,
     rate_headers=lambda quota: {},  # Binom documents no X-RateLimit-* headers; its optional limiter only answers 429
     request_id_header="X-Request-Id",
+    accounts=accounts.ACCOUNTS,
 )

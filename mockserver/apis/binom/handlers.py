@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ...errors import ApiError
 from ...formats import no_content
 from ...gateway import RequestContext
 from ...store import Record
 from . import access, listings, views, writes
 from .periods import Period, period
 from .report import report
-from .seed import TRACKER
+from .resources import Resource, add, handlers, live
 
 
 # ------------------------------------------------------------------ campaigns
 async def create_campaign(ctx: RequestContext, body: dict[str, Any]) -> Any:
     access.require_admin(ctx, "create campaigns")
     record = writes.campaign(ctx, body, None)
-    return {"id": _add(ctx, "campaigns", record)["id"]}
+    return {"id": add(ctx, "campaigns", record)["id"]}
 
 
 async def get_campaign(ctx: RequestContext, id_: int) -> Any:
@@ -44,168 +44,55 @@ async def list_campaigns(ctx: RequestContext, **params: Any) -> Any:
     return listings.filtered(ctx, "campaign", params)
 
 
-# --------------------------------------------------------------------- offers
-async def create_offer(ctx: RequestContext, body: dict[str, Any]) -> Any:
-    access.require_admin(ctx, "create offers")
-    return {"id": _add(ctx, "offers", writes.offer(ctx, body["offer"]))["id"]}
+# ----------------------------- offers, landings, traffic sources, affiliate networks
+def _drop_from_paths(kind: str, field: str) -> Callable[[RequestContext, int], None]:
+    """The cascade of deleting an offer or landing: it leaves every path of every campaign."""
+    return lambda ctx, record_id: writes.drop_from_paths(ctx, kind, lambda entry: entry.get(field) == record_id)
 
 
-async def get_offer(ctx: RequestContext, id_: int) -> Any:
-    return views.offer(_live(ctx, "offers", id_, "Offer"))
-
-
-async def update_offer(ctx: RequestContext, id_: int, body: dict[str, Any]) -> Any:
-    record = _live(ctx, "offers", id_, "Offer")
-    access.require_admin(ctx, "edit offers")
-    record.update(writes.offer(ctx, body["offer"]))
-    return views.offer(record)
-
-
-async def delete_offer(ctx: RequestContext, id_: int) -> Any:
-    record = _live(ctx, "offers", id_, "Offer")
-    access.require_admin(ctx, "delete offers")
-    record["deleted"] = True
-    writes.drop_from_paths(ctx, "offers", lambda entry: entry.get("offerId") == id_)
-    return no_content()
-
-
-async def list_offers(ctx: RequestContext, **params: Any) -> Any:
-    return listings.filtered(ctx, "offer", params)
-
-
-# ------------------------------------------------------------------- landings
-async def create_landing(ctx: RequestContext, body: dict[str, Any]) -> Any:
-    access.require_admin(ctx, "create landings")
-    return {"id": _add(ctx, "landings", writes.landing(body))["id"]}
-
-
-async def create_integrated_landing(ctx: RequestContext, body: dict[str, Any]) -> Any:
-    access.require_admin(ctx, "create landings")
-    return {"id": _add(ctx, "landings", writes.landing(body))["id"]}
-
-
-async def get_landing(ctx: RequestContext, id_: int) -> Any:
-    return views.landing(_live(ctx, "landings", id_, "Landing"))
-
-
-async def update_landing(ctx: RequestContext, id_: int, body: dict[str, Any]) -> Any:
-    record = _live(ctx, "landings", id_, "Landing")
-    access.require_admin(ctx, "edit landings")
-    record.update(writes.landing(body))
-    return views.landing(record)
-
-
-async def delete_landing(ctx: RequestContext, id_: int) -> Any:
-    record = _live(ctx, "landings", id_, "Landing")
-    access.require_admin(ctx, "delete landings")
-    record["deleted"] = True
-    writes.drop_from_paths(ctx, "landings", lambda entry: entry.get("id") == id_)
-    return no_content()
-
-
-async def list_landings(ctx: RequestContext, **params: Any) -> Any:
-    return listings.filtered(ctx, "landing", params)
-
-
-# ------------------------------------------------------------ traffic sources
-async def create_traffic_source(ctx: RequestContext, body: dict[str, Any]) -> Any:
-    access.require_admin(ctx, "create traffic sources")
-    return {"id": _add(ctx, "traffic_sources", writes.traffic_source(body))["id"]}
-
-
-async def get_traffic_source(ctx: RequestContext, id_: int) -> Any:
-    return views.traffic_source(_live(ctx, "traffic_sources", id_, "Traffic source"))
-
-
-async def update_traffic_source(ctx: RequestContext, id_: int, body: dict[str, Any]) -> Any:
-    record = _live(ctx, "traffic_sources", id_, "Traffic source")
-    access.require_admin(ctx, "edit traffic sources")
-    record.update(writes.traffic_source(body))
-    return views.traffic_source(record)
-
-
-async def delete_traffic_source(ctx: RequestContext, id_: int) -> Any:
-    record = _live(ctx, "traffic_sources", id_, "Traffic source")
-    access.require_admin(ctx, "delete traffic sources")
-    record["deleted"] = True
-    for campaign in ctx.table("campaigns").rows(trafficSourceId=id_):  # a campaign cannot outlive its source
+def _delete_campaigns_of_source(ctx: RequestContext, source_id: int) -> None:
+    for campaign in ctx.table("campaigns").rows(trafficSourceId=source_id):  # a campaign cannot outlive its source
         campaign["deleted"] = True
-    return no_content()
 
 
-async def list_traffic_sources(ctx: RequestContext, **params: Any) -> Any:
-    return listings.filtered(ctx, "traffic_source", params)
-
-
-# --------------------------------------------------------- affiliate networks
-async def create_affiliate_network(ctx: RequestContext, body: dict[str, Any]) -> Any:
-    access.require_admin(ctx, "create affiliate networks")
-    return {"id": _add(ctx, "affiliate_networks", writes.affiliate_network(body))["id"]}
-
-
-async def get_affiliate_network(ctx: RequestContext, id_: int) -> Any:
-    return views.affiliate_network(_live(ctx, "affiliate_networks", id_, "Affiliate network"))
-
-
-async def update_affiliate_network(ctx: RequestContext, id_: int, body: dict[str, Any]) -> Any:
-    record = _live(ctx, "affiliate_networks", id_, "Affiliate network")
-    access.require_admin(ctx, "edit affiliate networks")
-    record.update(writes.affiliate_network(body))
-    return views.affiliate_network(record)
-
-
-async def delete_affiliate_network(ctx: RequestContext, id_: int) -> Any:
-    record = _live(ctx, "affiliate_networks", id_, "Affiliate network")
-    access.require_admin(ctx, "delete affiliate networks")
-    record["deleted"] = True
-    for offer in ctx.table("offers").rows(affiliateNetworkId=id_):  # offers stay, without a network
+def _unlink_offers_of_network(ctx: RequestContext, network_id: int) -> None:
+    for offer in ctx.table("offers").rows(affiliateNetworkId=network_id):  # offers stay, without a network
         offer["affiliateNetworkId"] = None
-    return no_content()
 
 
-async def list_affiliate_networks(ctx: RequestContext, **params: Any) -> Any:
-    return listings.filtered(ctx, "affiliate_network", params)
+OFFERS = Resource("offers", "offer", "Offer", lambda ctx, body: writes.offer(ctx, body["offer"]), views.offer,
+                  _drop_from_paths("offers", "offerId"))  # fmt: skip
+LANDINGS = Resource("landings", "landing", "Landing", lambda ctx, body: writes.landing(body), views.landing,
+                    _drop_from_paths("landings", "id"))  # fmt: skip
+TRAFFIC_SOURCES = Resource("traffic_sources", "traffic_source", "Traffic source", lambda ctx, body: writes.traffic_source(body),
+                           views.traffic_source, _delete_campaigns_of_source)  # fmt: skip
+AFFILIATE_NETWORKS = Resource("affiliate_networks", "affiliate_network", "Affiliate network",
+                              lambda ctx, body: writes.affiliate_network(body), views.affiliate_network, _unlink_offers_of_network)  # fmt: skip
+
+create_offer, get_offer, update_offer, delete_offer, list_offers = handlers(OFFERS)
+create_landing, get_landing, update_landing, delete_landing, list_landings = handlers(LANDINGS)
+create_integrated_landing = create_landing  # the same record; the docs' integrated landing differs only in its body
+create_traffic_source, get_traffic_source, update_traffic_source, delete_traffic_source, list_traffic_sources = handlers(TRAFFIC_SOURCES)
+(create_affiliate_network, get_affiliate_network, update_affiliate_network, delete_affiliate_network,
+ list_affiliate_networks) = handlers(AFFILIATE_NETWORKS)  # fmt: skip
 
 
 # --------------------------------------------------------- info, stats, report
-async def list_campaign_info(ctx: RequestContext, **params: Any) -> Any:
-    return listings.info(ctx, "campaign", _period(ctx, params), params)
+def _listing(build: Callable[..., Any], kind: str) -> Callable[..., Any]:
+    """The info or stats list of one kind of entity over the requested period."""
+
+    async def list_(ctx: RequestContext, **params: Any) -> Any:
+        return build(ctx, kind, _period(ctx, params), params)
+
+    list_.__name__ = list_.__qualname__ = f"list_{kind}_{build.__name__}"
+    return list_
 
 
-async def list_offer_info(ctx: RequestContext, **params: Any) -> Any:
-    return listings.info(ctx, "offer", _period(ctx, params), params)
-
-
-async def list_landing_info(ctx: RequestContext, **params: Any) -> Any:
-    return listings.info(ctx, "landing", _period(ctx, params), params)
-
-
-async def list_traffic_source_info(ctx: RequestContext, **params: Any) -> Any:
-    return listings.info(ctx, "traffic_source", _period(ctx, params), params)
-
-
-async def list_affiliate_network_info(ctx: RequestContext, **params: Any) -> Any:
-    return listings.info(ctx, "affiliate_network", _period(ctx, params), params)
-
-
-async def list_campaign_stats(ctx: RequestContext, **params: Any) -> Any:
-    return listings.stats(ctx, "campaign", _period(ctx, params), params)
-
-
-async def list_offer_stats(ctx: RequestContext, **params: Any) -> Any:
-    return listings.stats(ctx, "offer", _period(ctx, params), params)
-
-
-async def list_landing_stats(ctx: RequestContext, **params: Any) -> Any:
-    return listings.stats(ctx, "landing", _period(ctx, params), params)
-
-
-async def list_traffic_source_stats(ctx: RequestContext, **params: Any) -> Any:
-    return listings.stats(ctx, "traffic_source", _period(ctx, params), params)
-
-
-async def list_affiliate_network_stats(ctx: RequestContext, **params: Any) -> Any:
-    return listings.stats(ctx, "affiliate_network", _period(ctx, params), params)
+_KINDS = ("campaign", "offer", "landing", "traffic_source", "affiliate_network")
+list_campaign_info, list_offer_info, list_landing_info, list_traffic_source_info, list_affiliate_network_info = (
+    _listing(listings.info, kind) for kind in _KINDS)  # fmt: skip
+list_campaign_stats, list_offer_stats, list_landing_stats, list_traffic_source_stats, list_affiliate_network_stats = (
+    _listing(listings.stats, kind) for kind in _KINDS)  # fmt: skip
 
 
 async def get_report(ctx: RequestContext, page: str, **params: Any) -> Any:
@@ -213,20 +100,8 @@ async def get_report(ctx: RequestContext, page: str, **params: Any) -> Any:
 
 
 # -------------------------------------------------------------------- helpers
-def _add(ctx: RequestContext, table: str, record: Record) -> Record:
-    return ctx.table(table).add(TRACKER, {"id": ctx.table(table).next_int_id(), **record, "deleted": False})
-
-
-def _live(ctx: RequestContext, table: str, record_id: int, what: str) -> Record:
-    """A record that exists and is not deleted, or 404 (deleted entities are gone until restored)."""
-    record = ctx.table(table).get(TRACKER, record_id)
-    if record is None or record["deleted"]:
-        raise ApiError(404, f"{what} {record_id} not found")
-    return record
-
-
 def _campaign(ctx: RequestContext, campaign_id: int, write: bool = False) -> Record:
-    record = _live(ctx, "campaigns", campaign_id, "Campaign")
+    record = live(ctx, "campaigns", campaign_id, "Campaign")
     access.require_campaign(ctx, record, write)
     return record
 

@@ -39,8 +39,8 @@ def seed(state: MockState) -> None:
     table("users").add(TRACKER, {"id": 1, "login": "admin", "role": "admin", "grants": {}, "requestsPerMinute": None})
     table("users").add(TRACKER, {"id": 2, "login": "media_buyer", "role": "user", "grants": dict(RESTRICTED_GRANTS),
                                  "requestsPerMinute": None})  # fmt: skip
-    table("keys").add(TRACKER, {"id": ADMIN_KEY, "userId": 1})
-    table("keys").add(TRACKER, {"id": RESTRICTED_KEY, "userId": 2})
+    table("keys").add(TRACKER, {"id": ADMIN_KEY, "userId": 1, "status": "active"})
+    table("keys").add(TRACKER, {"id": RESTRICTED_KEY, "userId": 2, "status": "active"})
     groups = [table("groups").add(TRACKER, {"id": data.faker.uuid4(), "name": name})["id"] for name in GROUPS]
     for number, name in enumerate(ROTATIONS, 1):
         table("rotations").add(TRACKER, {"id": number, "name": name})

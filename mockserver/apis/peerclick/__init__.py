@@ -7,7 +7,7 @@ from typing import Any
 
 from ...api import ApiDefinition
 from ...errors import ErrorShape
-from . import handlers, seed, sessions
+from . import accounts, handlers, seed, sessions
 
 # INVENTED `code` values around the confirmed `description`; statuses without one (405, 415) leave it out.
 CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS",
@@ -41,4 +41,5 @@ DEFINITION = ApiDefinition(
     authenticate=sessions.authenticate,
     seed=seed.seed,
     demo_keys=seed.demo_keys,
+    accounts=accounts.ACCOUNTS,
 )

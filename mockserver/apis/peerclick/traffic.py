@@ -15,7 +15,7 @@ from typing import Any
 
 from ...data import apportion
 from ...gateway import RequestContext
-from ...series import DIURNAL, Series
+from ...series import Series, campaign_series
 from ...store import Record
 
 SERIES_METRICS = (("visits", None), ("clicks", "visits"), ("conversions", "clicks"), ("revenue", "conversions"), ("cost", "visits"))
@@ -68,11 +68,8 @@ class Traffic:
 
     def series(self, campaign: Record) -> Series:
         if campaign["id"] not in self._series:
-            profile = campaign.get("_traffic")
-            active = (date.fromisoformat(profile["start"]), date.max) if profile else None
-            rng = self.ctx.state.data.derived("peerclick-hours", campaign["id"])
-            hours = [weight * rng.uniform(0.7, 1.3) for weight in DIURNAL]  # each campaign's own daily rhythm
-            self._series[campaign["id"]] = Series(SERIES_METRICS, lambda day: self._day(campaign, day), active, hours)
+            data = self.ctx.state.data
+            self._series[campaign["id"]] = campaign_series(data, "peerclick-hours", campaign, SERIES_METRICS, lambda day: self._day(campaign, day))
         return self._series[campaign["id"]]
 
     def routes(self, campaign: Record) -> list[Route]:

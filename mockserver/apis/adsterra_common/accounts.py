@@ -1,0 +1,56 @@
+"""Adsterra account administration for the admin API: accounts with their one valid API token, for either API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...accounts import READ_WRITE, key_view, no_plans, read_write_only
+from ...api import AccountAdmin
+from ...errors import ApiError
+from ...store import OWNER
+from . import tokens
+
+if TYPE_CHECKING:
+    from ...state import MockState
+
+TITLE = "Adsterra"
+
+
+def administration(api: str, owner_type: str, **new_account: Any) -> AccountAdmin:
+    """The admin operations for the API named `api`, whose tokens are of `owner_type`; `new_account` is a new account's fields.
+
+    A new key is a new token, which replaces the account's valid one: Adsterra keeps one token per account.
+    """
+
+    def create_account(state: MockState, plan: str | None, name: str | None, email: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        no_plans(TITLE, plan)
+        accounts = state.store.table(api, "accounts")
+        account_id = state.data.new_id(f"{owner_type}_", accounts)
+        accounts.add(account_id, {"id": account_id, **new_account})
+        return {"id": account_id}, [_key(tokens.issue(state, owner_type, account_id))]
+
+    def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
+        if state.store.table(api, "accounts").lookup(account_id) is None:
+            raise ApiError(404, f"No {TITLE} {owner_type} account {account_id!r}")
+        read_write_only(TITLE, scope)
+        return _key(tokens.issue(state, owner_type, account_id))
+
+    def revoke_key(state: MockState, value: str) -> dict[str, Any]:
+        token = find(state, value)
+        token["status"] = "revoked"  # then 403 "Invalid token", as for a replaced one
+        return _key(token)
+
+    def rotate_key(state: MockState, value: str) -> dict[str, Any]:
+        return _key(tokens.issue(state, owner_type, find(state, value)[OWNER]))
+
+    def find(state: MockState, value: str) -> dict[str, Any]:
+        token = tokens.table(state).lookup(value)
+        if token is None or token["owner_type"] != owner_type:  # the other Adsterra API's tokens are not this API's keys
+            raise ApiError(404, f"No such {TITLE} {owner_type} token")
+        return token
+
+    return AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)
+
+
+def _key(token: dict[str, Any]) -> dict[str, Any]:
+    return key_view(token["id"], token[OWNER], READ_WRITE, "active" if token["status"] == "active" else "revoked")

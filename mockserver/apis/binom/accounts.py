@@ -1,0 +1,67 @@
+"""Binom account administration for the admin API: an account is a tracker user (role `admin` or `user`), with api-keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...accounts import READ_WRITE, key_view, read_write_only
+from ...api import AccountAdmin
+from ...errors import ApiError
+from .access import ADMIN
+from .seed import API, TRACKER
+
+if TYPE_CHECKING:
+    from ...state import MockState
+
+RESTRICTED = "user"
+ROLES = (ADMIN, RESTRICTED)  # the "plans" of a Binom account; a new restricted user starts with no campaign grants
+TITLE = "Binom"
+
+
+def create_account(state: MockState, plan: str | None, name: str | None, email: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    role = plan or RESTRICTED
+    if role not in ROLES:
+        raise ApiError(400, f"Unknown Binom role {role!r}", f"A Binom account is a user with role {' or '.join(ROLES)}")
+    users = state.store.table(API, "users")
+    login = name or state.data.faker.user_name()
+    user = users.add(TRACKER, {"id": users.next_int_id(), "login": login, "role": role, "grants": {}, "requestsPerMinute": None})
+    return _account(user), [create_key(state, str(user["id"]), READ_WRITE)]
+
+
+def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
+    user = state.store.table(API, "users").lookup(int(account_id)) if account_id.isdecimal() else None
+    if user is None:
+        raise ApiError(404, f"No Binom user {account_id!r}")
+    read_write_only(TITLE, scope)
+    keys = state.store.table(API, "keys")
+    return _key(keys.add(TRACKER, {"id": state.data.new_id("binom_", keys, length=32), "userId": user["id"], "status": "active"}))
+
+
+def revoke_key(state: MockState, value: str) -> dict[str, Any]:
+    key = _find(state, value)
+    key["status"] = "revoked"  # Binom then answers it as an unknown key: 401
+    return _key(key)
+
+
+def rotate_key(state: MockState, value: str) -> dict[str, Any]:
+    key = _find(state, value)
+    key["status"] = "revoked"
+    return create_key(state, str(key["userId"]), READ_WRITE)
+
+
+def _find(state: MockState, value: str) -> dict[str, Any]:
+    key = state.store.table(API, "keys").lookup(value)
+    if key is None:
+        raise ApiError(404, "No such Binom key")
+    return key
+
+
+def _account(user: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(user["id"]), "plan": user["role"], "name": user["login"]}
+
+
+def _key(record: dict[str, Any]) -> dict[str, Any]:
+    return key_view(record["id"], str(record["userId"]), READ_WRITE, record.get("status", "active"))
+
+
+ACCOUNTS = AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)

@@ -1,0 +1,41 @@
+"""Browsers on another origin may call the mocked APIs (preflight included) but not the control API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import BT, GROWTH_RW, make_app
+
+ORIGIN = {"Origin": "http://localhost:3000"}
+
+
+def test_a_preflight_is_answered_and_neither_counted_nor_logged(client: Any) -> None:
+    preflight = client.options(f"{BT}/sites", headers={**ORIGIN, "Access-Control-Request-Method": "POST",
+                                                       "Access-Control-Request-Headers": "authorization, content-type"})  # fmt: skip
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
+    assert client.get("/__admin/requests").json() == []
+    me = client.get(f"{BT}/me", headers={**ORIGIN, "Authorization": f"Bearer {GROWTH_RW}"})
+    assert me.headers["X-RateLimit-Remaining"] == "119"  # the preflight used none of the key's quota
+
+
+def test_answers_and_errors_let_the_page_read_body_and_headers(client: Any) -> None:
+    for headers in ({"Authorization": f"Bearer {GROWTH_RW}"}, {}):
+        response = client.get(f"{BT}/me", headers={**ORIGIN, **headers})
+        assert response.status_code in (200, 401)
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert response.headers["access-control-expose-headers"] == "*"  # X-RateLimit-*, Retry-After
+
+
+def test_the_control_api_stays_same_origin(client: Any) -> None:
+    preflight = client.options("/__admin/reset", headers={**ORIGIN, "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in preflight.headers
+    assert "access-control-allow-origin" not in client.get("/__admin/clock", headers=ORIGIN).headers
+
+
+def test_no_cors_setting_sends_no_cors_headers() -> None:
+    client = make_app(cors=False, apis=("bannertrackr",)).test_client()
+    response = client.get(f"{BT}/me", headers={**ORIGIN, "Authorization": f"Bearer {GROWTH_RW}"})
+    assert response.status_code == 200 and "access-control-allow-origin" not in response.headers
