@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from faker import Faker
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+MAX_REMEMBERED = 50_000  # e.g. a day of one campaign's statistics each: a few tens of MB at most
+T = TypeVar("T")
 
 
 class DataFactory:
@@ -24,6 +27,7 @@ class DataFactory:
         self.faker = Faker("en_US")
         self.faker.seed_instance(seed)
         self.random = random.Random(seed)
+        self._remembered: dict[Hashable, Any] = {}
 
     def token(self, length: int, alphabet: str = _ID_ALPHABET) -> str:
         return "".join(self.random.choice(alphabet) for _ in range(length))
@@ -41,6 +45,18 @@ class DataFactory:
             candidate = self.random.randint(low, high)
             if candidate not in taken:  # type: ignore[operator]
                 return candidate
+
+    def remembered(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, computed once per `key` while this factory (this seed, this state) lives.
+
+        Only for values that depend on nothing but the seed and what `key` holds: a reset or an import makes a
+        new factory, so nothing remembered outlives the state it was computed for.
+        """
+        if key not in self._remembered:
+            if len(self._remembered) >= MAX_REMEMBERED:  # bounded: oldest first out
+                del self._remembered[next(iter(self._remembered))]
+            self._remembered[key] = make()
+        return self._remembered[key]  # type: ignore[no-any-return]
 
     def derived(self, *parts: object) -> random.Random:
         # str seeds hash with SHA-512 in CPython, so this is stable across processes and runs.

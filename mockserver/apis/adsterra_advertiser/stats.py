@@ -14,8 +14,17 @@ DIMENSIONS = ("date", "campaign", "banner", "placement", "country")  # also the 
 METRICS = ("impressions", "conversions", "clicks", "ctr", "cpm", "spent")
 
 
-def facts(data: DataFactory, campaign: Record, day: date) -> Iterator[Fact]:
-    """The campaign's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked."""
+def facts(data: DataFactory, campaign: Record, day: date) -> list[Fact]:
+    """The campaign's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked.
+
+    Remembered per seed, campaign, day and traffic profile (the key holds all they depend on), as a long range over
+    many campaigns would otherwise draw them anew on every request.
+    """
+    key = ("adsterra-advertiser-stats", campaign["id"], day, repr(campaign["_traffic"]))
+    return data.remembered(key, lambda: list(_generate(data, campaign, day)))
+
+
+def _generate(data: DataFactory, campaign: Record, day: date) -> Iterator[Fact]:
     profile = campaign["_traffic"]
     rng = data.derived("adsterra-advertiser-stats", campaign["id"], day.isoformat())
     volume = profile["volume"] * rng.uniform(0.7, 1.3)

@@ -14,8 +14,17 @@ DIMENSIONS = ("date", "domain", "placement", "country", "placement_sub_id")  # a
 METRICS = ("impression", "clicks", "ctr", "cpm", "revenue")
 
 
-def facts(data: DataFactory, placement: Record, day: date) -> Iterator[Fact]:
-    """The placement's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked."""
+def facts(data: DataFactory, placement: Record, day: date) -> list[Fact]:
+    """The placement's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked.
+
+    Remembered per seed, placement, day and traffic profile (the key holds all they depend on), as a long range over
+    many placements would otherwise draw them anew on every request.
+    """
+    key = ("adsterra-publisher-stats", placement["id"], day, repr(placement["_traffic"]))
+    return data.remembered(key, lambda: list(_generate(data, placement, day)))
+
+
+def _generate(data: DataFactory, placement: Record, day: date) -> Iterator[Fact]:
     profile = placement["_traffic"]
     rng = data.derived("adsterra-publisher-stats", placement["id"], day.isoformat())
     volume = profile["volume"] * rng.uniform(0.7, 1.3)
