@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import ApiError
+from .store import Record, Table
 
 READ_WRITE = "read_write"
 
@@ -24,3 +25,11 @@ def read_write_only(title: str, scope: str) -> None:
     """For APIs whose keys carry all of their account's (or user's) rights: there is no read-only key to make."""
     if scope != READ_WRITE:
         raise ApiError(400, f"{title} has no {scope} keys", f"A {title} key carries all its owner's rights; use read_write")
+
+
+def find_key(keys: Table, value: str, what: str) -> Record:
+    """The key record `value` of any account, or the admin API's 404 naming `what` (e.g. "Binom key")."""
+    key = keys.lookup(value)
+    if key is None:
+        raise ApiError(404, f"No such {what}")
+    return key

@@ -8,20 +8,15 @@ from typing import Any
 
 from ...data import DataFactory
 from ...store import Record
-from ..adsterra_common.reports import MONEY_UNIT, Fact, money, ratio, rollup
+from ..adsterra_common.reports import MONEY_UNIT, Fact, daily_facts, money, ratio, rollup
 
 DIMENSIONS = ("date", "campaign", "banner", "placement", "country")  # also the order of the CSV columns
 METRICS = ("impressions", "conversions", "clicks", "ctr", "cpm", "spent")
 
 
 def facts(data: DataFactory, campaign: Record, day: date) -> list[Fact]:
-    """The campaign's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked.
-
-    Remembered per seed, campaign, day and traffic profile (the key holds all they depend on), as a long range over
-    many campaigns would otherwise draw them anew on every request.
-    """
-    key = ("adsterra-advertiser-stats", campaign["id"], day, repr(campaign["_traffic"]))
-    return data.remembered(key, lambda: list(_generate(data, campaign, day)))
+    """The campaign's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked."""
+    return daily_facts(data, "adsterra-advertiser-stats", campaign, day, _generate)
 
 
 def _generate(data: DataFactory, campaign: Record, day: date) -> Iterator[Fact]:

@@ -13,8 +13,10 @@ from random import Random
 from typing import Any
 from urllib.parse import parse_qsl
 
+from ...data import DataFactory
 from ...errors import ApiError
 from ...gateway import RequestContext
+from ...store import Record
 
 WINDOW_DAYS = 60  # statistics are kept for the last 60 days, today included; older or future days have no rows
 MONEY_UNIT = 10_000  # counts of money are in 1/10000 USD
@@ -40,6 +42,17 @@ def days(today: date, start: date, finish: date) -> list[date]:
     first = max(start, today - timedelta(days=WINDOW_DAYS - 1))
     last = min(finish, today)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def daily_facts(
+    data: DataFactory, name: str, record: Record, day: date, generate: Callable[[DataFactory, Record, date], Iterable[Fact]]
+) -> list[Fact]:
+    """`generate`'s facts of a record on `day`, remembered per seed, record, day and traffic profile: all they depend on.
+
+    A long range over many records would otherwise draw every day anew on every request.
+    """
+    key = (name, record["id"], day, repr(record["_traffic"]))
+    return data.remembered(key, lambda: list(generate(data, record, day)))
 
 
 def rollup(

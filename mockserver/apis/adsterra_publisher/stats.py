@@ -8,20 +8,15 @@ from typing import Any
 
 from ...data import DataFactory
 from ...store import Record
-from ..adsterra_common.reports import MONEY_UNIT, Fact, money, ratio, rollup
+from ..adsterra_common.reports import MONEY_UNIT, Fact, daily_facts, money, ratio, rollup
 
 DIMENSIONS = ("date", "domain", "placement", "country", "placement_sub_id")  # also the order of the CSV columns
 METRICS = ("impression", "clicks", "ctr", "cpm", "revenue")
 
 
 def facts(data: DataFactory, placement: Record, day: date) -> list[Fact]:
-    """The placement's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked.
-
-    Remembered per seed, placement, day and traffic profile (the key holds all they depend on), as a long range over
-    many placements would otherwise draw them anew on every request.
-    """
-    key = ("adsterra-publisher-stats", placement["id"], day, repr(placement["_traffic"]))
-    return data.remembered(key, lambda: list(_generate(data, placement, day)))
+    """The placement's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked."""
+    return daily_facts(data, "adsterra-publisher-stats", placement, day, _generate)
 
 
 def _generate(data: DataFactory, placement: Record, day: date) -> Iterator[Fact]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...accounts import find_key
 from ...api import AccountAdmin
 from ...clock import iso
 from ...errors import ApiError
@@ -55,10 +56,7 @@ def rotate_key(state: MockState, value: str) -> dict[str, Any]:
 
 
 def _find(state: MockState, value: str) -> dict[str, Any]:
-    key = state.store.table(API, "keys").lookup(value)
-    if key is None:
-        raise ApiError(404, "No such BannerTrackr key")
-    return key
+    return find_key(state.store.table(API, "keys"), value, "BannerTrackr key")
 
 
 def _account(record: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import READ_WRITE, key_view, read_write_only
+from ...accounts import READ_WRITE, find_key, key_view, read_write_only
 from ...api import AccountAdmin
 from ...errors import ApiError
 from .access import ADMIN
@@ -50,10 +50,7 @@ def rotate_key(state: MockState, value: str) -> dict[str, Any]:
 
 
 def _find(state: MockState, value: str) -> dict[str, Any]:
-    key = state.store.table(API, "keys").lookup(value)
-    if key is None:
-        raise ApiError(404, "No such Binom key")
-    return key
+    return find_key(state.store.table(API, "keys"), value, "Binom key")
 
 
 def _account(user: dict[str, Any]) -> dict[str, Any]:

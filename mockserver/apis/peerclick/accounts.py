@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import READ_WRITE, key_view, no_plans, read_write_only
+from ...accounts import READ_WRITE, find_key, key_view, no_plans, read_write_only
 from ...api import AccountAdmin
 from ...errors import ApiError
 from ...store import OWNER
@@ -51,10 +51,7 @@ def rotate_key(state: MockState, value: str) -> dict[str, Any]:
 
 
 def _find(state: MockState, value: str) -> dict[str, Any]:
-    key = state.store.table(API, "access_keys").lookup(value)
-    if key is None:
-        raise ApiError(404, "No such PeerClick access key")
-    return key
+    return find_key(state.store.table(API, "access_keys"), value, "PeerClick access key")
 
 
 def _key(record: dict[str, Any], status: str) -> dict[str, Any]:
