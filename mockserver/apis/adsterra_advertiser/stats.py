@@ -8,20 +8,18 @@ from typing import Any
 
 from ...data import DataFactory
 from ...store import Record
-from ..adsterra_common.reports import MONEY_UNIT, Fact, daily_facts, money, ratio, rollup
+from ..adsterra_common import reports
+from ..adsterra_common.reports import MONEY_UNIT, Fact, money, ratio
 
 DIMENSIONS = ("date", "campaign", "banner", "placement", "country")  # also the order of the CSV columns
+SEED_NAME = "adsterra-advertiser-stats"  # names the seeded draws of one record and day, and their memo
 METRICS = ("impressions", "conversions", "clicks", "ctr", "cpm", "spent")
 
 
-def facts(data: DataFactory, campaign: Record, day: date) -> list[Fact]:
+def facts(data: DataFactory, campaign: Record, day: date) -> Iterator[Fact]:
     """The campaign's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked."""
-    return daily_facts(data, "adsterra-advertiser-stats", campaign, day, _generate)
-
-
-def _generate(data: DataFactory, campaign: Record, day: date) -> Iterator[Fact]:
     profile = campaign["_traffic"]
-    rng = data.derived("adsterra-advertiser-stats", campaign["id"], day.isoformat())
+    rng = data.derived(SEED_NAME, campaign["id"], day.isoformat())
     volume = profile["volume"] * rng.uniform(0.7, 1.3)
     for banner, banner_share in profile["banners"]:
         for placement, placement_share in profile["placements"]:
@@ -50,12 +48,4 @@ def report(
     data: DataFactory, campaigns: Iterable[Record], days: list[date], grouped: list[str], filters: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Rows of the campaigns' facts on `days` that match every filter (dimension -> value), grouped by `grouped`."""
-    wanted = [(DIMENSIONS.index(name), value) for name, value in filters.items() if value is not None]
-    selected = (
-        fact
-        for campaign in campaigns
-        for day in days
-        for fact in facts(data, campaign, day)
-        if all(fact[0][index] == value for index, value in wanted)
-    )
-    return rollup(selected, DIMENSIONS, grouped, metrics)
+    return reports.report(data, SEED_NAME, facts, campaigns, days, DIMENSIONS, grouped, filters, metrics)

@@ -44,15 +44,30 @@ def days(today: date, start: date, finish: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def daily_facts(
-    data: DataFactory, name: str, record: Record, day: date, generate: Callable[[DataFactory, Record, date], Iterable[Fact]]
-) -> list[Fact]:
-    """`generate`'s facts of a record on `day`, remembered per seed, record, day and traffic profile: all they depend on.
+def report(
+    data: DataFactory, name: str, generate: Callable[[DataFactory, Record, date], Iterable[Fact]], records: Iterable[Record],
+    days: list[date], dimensions: Sequence[str], grouped: list[str], filters: dict[str, Any],
+    metrics: Callable[[tuple[int, ...]], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Rows of the records' facts on `days` that match every filter (dimension -> value), grouped by `grouped`.
 
-    A long range over many records would otherwise draw every day anew on every request.
+    `generate` gives a record's seeded facts of one day; they are remembered per seed, record, day and traffic
+    profile (all they depend on), as a long range over many records would otherwise draw them anew every request.
     """
-    key = (name, record["id"], day, repr(record["_traffic"]))
-    return data.remembered(key, lambda: list(generate(data, record, day)))
+    wanted = [(dimensions.index(dimension), value) for dimension, value in filters.items() if value is not None]
+
+    def facts(record: Record, day: date) -> list[Fact]:
+        key = (name, record["id"], day, repr(record["_traffic"]))
+        return data.remembered(key, lambda: list(generate(data, record, day)))
+
+    selected = (
+        fact
+        for record in records
+        for day in days
+        for fact in facts(record, day)
+        if all(fact[0][index] == value for index, value in wanted)
+    )
+    return rollup(selected, dimensions, grouped, metrics)
 
 
 def rollup(

@@ -8,20 +8,18 @@ from typing import Any
 
 from ...data import DataFactory
 from ...store import Record
-from ..adsterra_common.reports import MONEY_UNIT, Fact, daily_facts, money, ratio, rollup
+from ..adsterra_common import reports
+from ..adsterra_common.reports import MONEY_UNIT, Fact, money, ratio
 
 DIMENSIONS = ("date", "domain", "placement", "country", "placement_sub_id")  # also the order of the CSV columns
+SEED_NAME = "adsterra-publisher-stats"  # names the seeded draws of one record and day, and their memo
 METRICS = ("impression", "clicks", "ctr", "cpm", "revenue")
 
 
-def facts(data: DataFactory, placement: Record, day: date) -> list[Fact]:
+def facts(data: DataFactory, placement: Record, day: date) -> Iterator[Fact]:
     """The placement's traffic on `day` at the finest grain; the same numbers for the same seed, whatever was asked."""
-    return daily_facts(data, "adsterra-publisher-stats", placement, day, _generate)
-
-
-def _generate(data: DataFactory, placement: Record, day: date) -> Iterator[Fact]:
     profile = placement["_traffic"]
-    rng = data.derived("adsterra-publisher-stats", placement["id"], day.isoformat())
+    rng = data.derived(SEED_NAME, placement["id"], day.isoformat())
     volume = profile["volume"] * rng.uniform(0.7, 1.3)
     for country, country_share in profile["countries"]:
         for sub_id, sub_id_share in profile["sub_ids"]:
@@ -47,12 +45,4 @@ def report(
     data: DataFactory, placements: Iterable[Record], days: list[date], grouped: list[str], filters: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Rows of the placements' facts on `days` that match every filter (dimension -> value), grouped by `grouped`."""
-    wanted = [(DIMENSIONS.index(name), value) for name, value in filters.items() if value is not None]
-    selected = (
-        fact
-        for placement in placements
-        for day in days
-        for fact in facts(data, placement, day)
-        if all(fact[0][index] == value for index, value in wanted)
-    )
-    return rollup(selected, DIMENSIONS, grouped, metrics)
+    return reports.report(data, SEED_NAME, facts, placements, days, DIMENSIONS, grouped, filters, metrics)
