@@ -27,6 +27,7 @@ from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONResponseBodyValidator, ParameterValidator, TextResponseBodyValidator
 from jsonschema import Draft4Validator
 
+from . import schema_formats
 from .json_bodies import StrictJSONBodyValidator
 
 CHECK = os.environ.get("MOCKSERVER_CHECK_SPEEDUPS") == "1"
@@ -86,6 +87,8 @@ def _has_key(node: Any, keys: tuple[str, ...]) -> bool:
 @cache
 def _format_check(name: str) -> Callable[[str], bool]:
     """connexion's verdict on format `name`: its checker's, or none (it checks no `uri`, say, where jsonschema_rs would)."""
+    # Our formats first: this verdict is remembered, so it must not be made before create_app installs them.
+    schema_formats.install()
     checker = Draft4Validator.FORMAT_CHECKER
     if name not in checker.checkers:
         return lambda value: True
