@@ -152,30 +152,31 @@ class FastParameterValidator(ParameterValidator):
         return None if fast else slow(parameter_type, value, param, param_name)
 
 
+def _body(is_valid: Callable[[Any], bool] | None, body: Any, slow: Callable[[], Any], what: str) -> Any:
+    """A body's validation: the compiled schema's verdict where there is one, connexion's (`slow`) otherwise."""
+    if is_valid is None:
+        return slow()
+    fast = is_valid(body)
+    if CHECK:
+        _agrees(fast, slow, what, body)
+        return None
+    return None if fast else slow()
+
+
 class FastJSONBodyValidator(StrictJSONBodyValidator):
     def _validate(self, body: Any) -> Any:
         is_valid = compiled(self._schema, nullable=True) if body is not None else None
-        if is_valid is None:
-            return super()._validate(body)
-        fast = is_valid(body)
-        if CHECK:
-            _agrees(fast, lambda: super(FastJSONBodyValidator, self)._validate(body), "request body", body)
-            return None
-        return None if fast else super()._validate(body)
+        return _body(is_valid, body, lambda: super(FastJSONBodyValidator, self)._validate(body), "request body")
 
 
 class _FastResponseMixin:
     _schema: dict[str, Any]
 
     def _validate(self, body: Any) -> Any:
-        is_valid = compiled(self._schema, nullable=True)
-        if is_valid is None:
-            return super()._validate(body)  # type: ignore[misc]
-        fast = is_valid(body)
-        if CHECK:
-            _agrees(fast, lambda: super(_FastResponseMixin, self)._validate(body), "response body", body)  # type: ignore[misc]
-            return None
-        return None if fast else super()._validate(body)  # type: ignore[misc]
+        def slow() -> Any:
+            return super(_FastResponseMixin, self)._validate(body)  # type: ignore[misc]
+
+        return _body(compiled(self._schema, nullable=True), body, slow, "response body")
 
 
 class FastJSONResponseBodyValidator(_FastResponseMixin, JSONResponseBodyValidator):
