@@ -8,7 +8,7 @@ from typing import Any
 
 from schemathesis import Case
 
-from mockserver.spec import METHODS, load, resolve
+from mockserver.spec import METHODS, header_credentials, load, resolve
 
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
 
@@ -53,14 +53,8 @@ def documents_rate_headers(response: dict[str, Any] | None) -> bool:
 
 def security_headers(case: Case) -> set[str]:
     """Lower-case names of the headers that carry this API's credentials."""
-    schemes = case.operation.schema.raw_schema.get("components", {}).get("securitySchemes", {}).values()
-    names = set()
-    for scheme in schemes:
-        if scheme.get("type") == "http":
-            names.add("authorization")
-        elif scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-            names.add(scheme["name"].lower())
-    return names
+    schemes = case.operation.schema.raw_schema.get("components", {}).get("securitySchemes", {})
+    return {header for header, _ in header_credentials(schemes)}
 
 
 def query_parameter(case: Case, name: str) -> dict[str, Any] | None:

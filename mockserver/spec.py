@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,16 +38,22 @@ def resolve(root: dict[str, Any], node: Any, depth: int = 0) -> Any:
     return node
 
 
-@cache
-def credential_headers(path: Path) -> tuple[tuple[str, str], ...]:
-    """(header, prefix) of each header credential the document's security schemes define: bearer or apiKey in a header."""
+def header_credentials(schemes: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(lower-case header, value prefix) of each credential security `schemes` put in a header: http (Authorization,
+    e.g. "bearer ") or apiKey in a header."""
     found = []
-    for scheme in load(path).get("components", {}).get("securitySchemes", {}).values():
-        if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer":
-            found.append(("authorization", "bearer "))
+    for scheme in schemes.values():
+        if scheme.get("type") == "http":
+            found.append(("authorization", f"{scheme.get('scheme', '').lower()} "))
         elif scheme.get("type") == "apiKey" and scheme.get("in") == "header":
             found.append((scheme["name"].lower(), ""))
     return tuple(found)
+
+
+@cache
+def credential_headers(path: Path) -> tuple[tuple[str, str], ...]:
+    """header_credentials of the document at `path`."""
+    return header_credentials(load(path).get("components", {}).get("securitySchemes", {}))
 
 
 @cache
