@@ -50,7 +50,8 @@ def _integer(values: dict[str, str], name: str, what: str, low: int, high: int) 
     value = values.get(name)
     if not value:
         return None
-    if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+    # Length first: int() refuses (ValueError) strings of more than 4,300 digits, and no bound here needs 20.
+    if not (len(value) <= 20 and value.isascii() and value.isdigit() and low <= int(value) <= high):
         raise ApiError(400, "Invalid Prefer header", f"{name} must be {what}, got {value!r}")
     return int(value)
 

@@ -195,6 +195,10 @@ def test_prefer_seed_and_prisms_query_forms(bt: Api) -> None:
     # the query form wins over the header; a bad value is a 400 either way
     assert bt.get("/sites/site_123", params={"__code": "404"}, headers={"Prefer": "code=200"}).status_code == 404
     assert bt.get("/sites/site_123", params={"__seed": "-1", "__dynamic": "true"}).status_code == 400
+    for huge in ({"Prefer": "seed=" + "9" * 5000}, {"Prefer": "code=" + "4" * 5000}):
+        refused = bt.get("/sites/site_123", headers=huge)
+        assert refused.status_code == 400 and refused.json()["error"] == "Invalid Prefer header"
+    assert bt.get("/sites/site_123", params={"__code": "4" * 5000}).status_code == 400
 
 
 def test_prefer_named_example(bt: Api) -> None:
