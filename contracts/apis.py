@@ -31,6 +31,10 @@ class ContractApi:
     mock_path: str  # base URL path of this API on the mock
     credential: Credential | None  # None: the API needs none (the mock's control API on loopback)
     read_only: Credential | None = None  # a credential that may only read, for the scope check
+    other: Credential | None = None  # another account's credential, for the account isolation check
+    # Default request budget of one run: enough for every phase against the mock, and minutes, not hours, at the
+    # real service's published rate (PeerClick: 3 requests/s). 0: unbounded.
+    max_requests: int = 0
 
     @property
     def spec_path(self) -> Path:
@@ -49,6 +53,9 @@ APIS = {
             read_only=Credential(
                 "bearerAuth", "BANNERTRACKR_READ_ONLY_KEY", "Authorization", "Bearer ", "bt_live_pro_read_only_demo"
             ),
+            other=Credential(
+                "bearerAuth", "BANNERTRACKR_OTHER_API_KEY", "Authorization", "Bearer ", "bt_live_growth_read_write_demo"
+            ),
         ),
         ContractApi(
             name="adsterra_advertiser",
@@ -58,6 +65,9 @@ APIS = {
             credential=Credential(
                 "apiKeyHeader", "ADSTERRA_ADVERTISER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000001"
             ),
+            other=Credential(
+                "apiKeyHeader", "ADSTERRA_ADVERTISER_OTHER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000002"
+            ),
         ),
         ContractApi(
             name="adsterra_publisher",
@@ -66,6 +76,9 @@ APIS = {
             mock_path="/adsterra/publisher",
             credential=Credential(
                 "apiKeyHeader", "ADSTERRA_PUBLISHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000001"
+            ),
+            other=Credential(
+                "apiKeyHeader", "ADSTERRA_PUBLISHER_OTHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000002"
             ),
         ),
         ContractApi(
@@ -90,6 +103,7 @@ APIS = {
             mock_path="/peerclick/v1",
             # A key token (POST /auth/access/session); the mock seeds a demo token that never expires.
             credential=Credential("apiToken", "PEERCLICK_API_TOKEN", "api-token", "", "pc_demo_api_token"),
+            other=Credential("apiToken", "PEERCLICK_OTHER_API_TOKEN", "api-token", "", "pc_other_api_token"),
         ),
     )
 }

@@ -13,8 +13,10 @@ import schemathesis
 from openapi_schema_validator import OAS30Validator
 from schemathesis import Case, Response
 
+from . import access, bodies, counts, deletion, equivalence, paging  # noqa: F401  (each registers its checks)
 from . import apis, cleanup
 from . import formats  # noqa: F401  (registers the XML and CSV deserializers)
+from .checking import contract_check, json_body
 from .probe import send
 from .spec import RATE_HEADERS, documented_response, documents_rate_headers, error_schema, query_parameter, security_headers
 
@@ -27,7 +29,7 @@ _walked: dict[tuple[Any, ...], int] = {}
 WALKS_PER_OPERATION = 2
 
 
-@schemathesis.check
+@contract_check
 def rate_limit_headers(ctx: Any, response: Response, case: Case) -> bool | None:
     """X-RateLimit-* present on every status that documents them, consistent (Remaining <= Limit) and non-increasing within a window."""
     values = [response.headers.get(name, [None])[0] for name in RATE_HEADERS]
@@ -53,7 +55,7 @@ def rate_limit_headers(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
-@schemathesis.check
+@contract_check
 def retry_after_on_429(ctx: Any, response: Response, case: Case) -> bool | None:
     """A 429 tells the client when to come back."""
     if response.status_code != 429:
@@ -64,7 +66,7 @@ def retry_after_on_429(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
-@schemathesis.check
+@contract_check
 def error_body_shape(ctx: Any, response: Response, case: Case) -> bool | None:
     """Every error, documented for the operation or not (405, 413, ...), uses the API's own error body."""
     if response.status_code < 400 or documented_response(case, response.status_code) is not None:
@@ -82,7 +84,7 @@ def error_body_shape(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
-@schemathesis.check
+@contract_check
 def cursor_pagination(ctx: Any, response: Response, case: Case) -> bool | None:
     """Following nextCursor visits every record exactly once, in the same order as one large page."""
     if not _is_first_page(case, response):
@@ -118,13 +120,16 @@ def cursor_pagination(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
-@schemathesis.check
+@contract_check
 def stats_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
     """BannerTrackr stats: summary is the sum of daily rows; ctr = clicks / impressions * 100 to 2 places; breakdowns add up."""
     api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))
     if api is None or api.name != "bannertrackr" or not case.operation.path.endswith("/stats") or response.status_code != 200:
         return None
-    data = json.loads(response.content)["data"]
+    body = json_body(response)
+    if not isinstance(body, dict):
+        return None  # not JSON: body_matches_content_type names that
+    data = body["data"]
     summary, daily = data["summary"], data["daily"]
     for metric in ("impressions", "clicks", "uniqueVisitors"):
         total = sum(row[metric] for row in daily)
@@ -152,14 +157,16 @@ BINOM_ADDITIVE = ("clicks", "unique_clicks", "unique_campaign_clicks", "leads", 
 PEERCLICK_ADDITIVE = ("visits", "clicks", "conversions", "revenue", "cost", "profit")
 
 
-@schemathesis.check
+@contract_check
 def totals_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
     """Binom `/stats/*`, `/info/*` and `/report/*`, PeerClick `/report`: when one page holds every row, the totals are
     the sum of the rows (Binom's report: of the level-1 rows, and every parent of its children)."""
     api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))
     if api is None or api.name not in ("binom", "peerclick") or response.status_code != 200 or case.method.upper() != "GET":
         return None
-    path, body = case.operation.path, json.loads(response.content)
+    path, body = case.operation.path, json_body(response)
+    if body is None:
+        return None
     whole = int((case.query or {}).get("offset") or 0) == 0
     if api.name == "peerclick" and path == "/report":
         if whole and len(body["rows"]) == body["totalRows"]:
@@ -195,7 +202,7 @@ def _same_sums(rows: list[dict[str, Any]], totals: dict[str, Any], metrics: tupl
             raise AssertionError(f"{what} says {metric} = {totals[metric]}, but its rows add up to {total}")
 
 
-@schemathesis.check
+@contract_check
 def read_only_scope(ctx: Any, response: Response, case: Case) -> bool | None:
     """A write that succeeded with the read-write credential is refused (401/403) with the read-only one."""
     api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))

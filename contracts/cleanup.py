@@ -14,6 +14,8 @@ from schemathesis import Case, Response
 
 from mockserver.spec import resolve
 
+from . import pacing
+
 
 @dataclass(frozen=True)
 class Created:
@@ -61,13 +63,21 @@ def pending() -> int:
 
 
 def delete_all(base_url: str, headers: dict[str, str]) -> tuple[int, list[str]]:
-    """Delete everything recorded, newest first; 404 counts as done (the run or a cascade already removed it)."""
+    """Delete everything recorded, newest first, at the run's pace; 404 counts as done (the run or a cascade
+    already removed it). Cleanup is outside the budget: a spent budget must not leave records behind.
+    What still fails after the pacer's 429 retries (or on the network) is returned by path and status."""
     deleted, failed = 0, []
+    pacer = pacing.current()
     with httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=30) as client:
         while _created:
             created = _created.pop()
             path = re.sub(r"\{(\w+)\}", lambda m: quote(created.parameters[m.group(1)], safe=""), created.delete_path)
-            status = client.delete(path).status_code
+            try:
+                status = pacer.send(lambda: client.delete(path), status=lambda answer: answer.status_code,
+                                    retry_after=lambda answer: answer.headers.get("retry-after"), budgeted=False).status_code
+            except httpx.HTTPError as error:
+                failed.append(f"DELETE {path} -> {type(error).__name__}: {error}")
+                continue
             if status < 300 or status == 404:
                 deleted += status != 404
             else:

@@ -20,13 +20,29 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--base-url", help="base URL of the implementation (default: start the mock in this process)")
     command.add_argument("--auth", help="read-write credential (default: the API's environment variable, e.g. BANNERTRACKR_API_KEY)")
     command.add_argument("--read-only-auth", help="a read-only credential: checks that writes with it are refused")
+    command.add_argument("--other-auth", help="another account's credential: checks it never reads the first account's records")
     command.add_argument("--allow-writes", action="store_true", help="also test POST/PUT/DELETE; everything created is deleted at the end")
     command.add_argument("--max-examples", type=int, default=20, help="generated cases per operation (default: %(default)s)")
     command.add_argument("--seed", type=int, help="seed for a reproducible run")
     command.add_argument("--junit", type=Path, help="write a JUnit XML report here")
     command.add_argument("--rate-limit", default="auto", help="'auto' (obey 429 Retry-After) or a rate such as 3/s (default: auto)")
+    command.add_argument("--max-requests", type=int, help="request budget of the run (default: per API, see README; 0: none)")
+    command.add_argument("--max-time", type=_duration, help="time budget of the run, e.g. 90s, 5m, 1h (default: none)")
     command.add_argument("--include-operation-id", action="append", default=[], help="test only this operation (repeatable)")
     return parser
+
+
+def _duration(text: str) -> float:
+    """Seconds from "90", "90s", "5m" or "1h"."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (text[:-1], units[text[-1]]) if text and text[-1] in units else (text, 1)
+    try:
+        seconds = float(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 90s, 5m, 1h)") from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("a duration must be positive")
+    return seconds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         base_url=args.base_url,
         auth=args.auth,
         read_only_auth=args.read_only_auth,
+        other_auth=args.other_auth,
+        max_requests=args.max_requests,
+        max_time=args.max_time,
         allow_writes=args.allow_writes,
         max_examples=args.max_examples,
         seed=args.seed,
@@ -47,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     result = run(options)
     failed = sorted({f"{failure.operation}: {failure.check}" for failure in result.failures})
+    print(f"contracts: {result.requests} requests" + (f"; the budget ({result.budget_spent}) left {len(result.untested)} "
+          "operation(s) untested" if result.budget_spent else ""))  # fmt: skip
     print(f"contracts: {'PASSED' if result.exit_code == 0 and not result.cleanup_errors else 'FAILED'}"
           + (f" ({len(failed)} failing check(s): {'; '.join(failed)})" if failed else ""))  # fmt: skip
     return 1 if result.exit_code or result.cleanup_errors else 0

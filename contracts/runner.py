@@ -17,8 +17,9 @@ from typing import Any
 from mockserver.background import serve_in_thread
 
 from . import checks, cleanup  # noqa: F401  (importing checks registers them with schemathesis)
-from .apis import APIS, ContractApi, mask
-from .spec import has_links_between
+from . import pacing
+from .apis import APIS, ContractApi, Credential, mask
+from .spec import has_links_between, operations
 
 CONFIG = Path(__file__).resolve().parent / "schemathesis.toml"
 
@@ -33,7 +34,10 @@ class RunOptions:
     max_examples: int = 20
     seed: int | None = None
     junit: Path | None = None
-    rate_limit: str = "auto"  # "auto" waits as 429 Retry-After says; "3/s" throttles
+    rate_limit: str = "auto"  # "auto": only wait as 429 Retry-After says; "3/s": also throttle to that rate
+    max_requests: int | None = None  # budget; None: the API's default (ContractApi.max_requests)
+    max_time: float | None = None  # budget in seconds; None: unbounded
+    other_auth: str | None = None  # a second account's credential: enables the account isolation check
     phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
     include_operation_ids: tuple[str, ...] = ()
     extra_args: tuple[str, ...] = ()
@@ -52,6 +56,9 @@ class RunResult:
     failures: list[Failure] = field(default_factory=list)
     deleted: int = 0
     cleanup_errors: list[str] = field(default_factory=list)
+    requests: int = 0  # sent at the run's pace: generated cases, checks' probes and cleanup
+    budget_spent: str | None = None  # "requests" or "time" when the budget ended the run early
+    untested: list[str] = field(default_factory=list)  # selected operations the run never reached
 
     @property
     def failed_checks(self) -> set[str]:
@@ -66,12 +73,26 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
     if api.credential and not credential:
         raise SystemExit(f"contracts: no credential for {api.name}: pass --auth or set {api.credential.env}")
     read_only = api.read_only.value(options.read_only_auth, mock=mock) if api.read_only else None
-    with _target(options, app) as base_url, _environment(api, credential, read_only), tempfile.TemporaryDirectory() as reports:
+    other = api.other.value(options.other_auth, mock=mock) if api.other else None
+    max_requests = options.max_requests if options.max_requests is not None else api.max_requests
+    pacer = pacing.Pacer(options.rate_limit, max_requests or None, options.max_time)
+    pacing.install(pacer)
+    credentials = {api.credential: credential, api.read_only: read_only, api.other: other}
+    with _target(options, app) as base_url, _environment(credentials), tempfile.TemporaryDirectory() as reports:
         print(f"contracts: {api.title} at {base_url} ({'read and write' if options.allow_writes else 'read-only'}; "
               f"credential {mask(credential) if credential else 'none'}"
-              f"{'; read-only ' + mask(read_only) if read_only else ''})", flush=True)  # fmt: skip
+              f"{'; read-only ' + mask(read_only) if read_only else ''}{'; other account ' + mask(other) if other else ''}; "
+              f"budget {_budget(pacer)})", flush=True)  # fmt: skip
         exit_code = _schemathesis(options, base_url, Path(reports))
-        result = RunResult(exit_code, failures=[f for report in Path(reports).glob("*.ndjson") for f in _failures(report)])
+        events = [event for report in Path(reports).glob("*.ndjson") for event in _events(report)]
+        result = RunResult(exit_code, failures=_failures(events), budget_spent=pacer.stopped_by)
+        if pacer.stopped_by is not None:
+            # Our own interrupt: schemathesis reports it as one, but a spent budget is a bound the user set.
+            result.exit_code = 1 if result.failures else 0
+            result.untested = sorted(_selected(options) - _reached(events))
+            print(f"contracts: budget spent ({pacer.stopped_by}: {pacer.sent} requests in {pacer.elapsed:.0f} s); "
+                  f"phases cut short or skipped: {', '.join(_unfinished_phases(events, options.phases)) or 'none'}; "
+                  f"operations never reached: {', '.join(result.untested) or 'none'}", flush=True)  # fmt: skip
         if options.junit is not None:
             for junit in Path(reports).glob("*.xml"):
                 shutil.copyfile(junit, options.junit)
@@ -81,7 +102,14 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
             result.deleted, result.cleanup_errors = cleanup.delete_all(base_url, headers)
             print(f"contracts: cleanup deleted {result.deleted} created records"
                   + (f", {len(result.cleanup_errors)} failed: {result.cleanup_errors}" if result.cleanup_errors else ""))  # fmt: skip
+        result.requests = pacer.sent
     return result
+
+
+def _budget(pacer: pacing.Pacer) -> str:
+    bounds = [f"{pacer.max_requests} requests" if pacer.max_requests else "",
+              f"{pacer.max_time:.0f} s" if pacer.max_time else "", f"throttled to {pacer.rate}" if pacer._limiter else ""]
+    return ", ".join(bound for bound in bounds if bound) or "unbounded"
 
 
 def _phases(options: RunOptions) -> tuple[str, ...]:
@@ -93,14 +121,16 @@ def _phases(options: RunOptions) -> tuple[str, ...]:
     if "stateful" not in options.phases:
         return options.phases
 
-    def selected(method: str, operation: dict[str, Any]) -> bool:
-        return (options.allow_writes or method == "GET") and (
-            not options.include_operation_ids or operation.get("operationId") in options.include_operation_ids)
-
-    if has_links_between(options.api.spec_path, selected):
+    if has_links_between(options.api.spec_path, lambda method, operation: _is_selected(options, method, operation)):
         return options.phases
     print("contracts: no links between the selected operations: skipping the stateful phase", flush=True)
     return tuple(phase for phase in options.phases if phase != "stateful")
+
+
+def _is_selected(options: RunOptions, method: str, operation: dict[str, Any]) -> bool:
+    """Whether the run tests this operation: the same filters as the --include-* options given to schemathesis."""
+    return (options.allow_writes or method == "GET") and (
+        not options.include_operation_ids or operation.get("operationId") in options.include_operation_ids)
 
 
 def _arguments(options: RunOptions, base_url: str, reports: Path) -> list[str]:
@@ -109,7 +139,9 @@ def _arguments(options: RunOptions, base_url: str, reports: Path) -> list[str]:
     args = [
         "--config-file", str(CONFIG), "run", str(options.api.spec_path), "--url", base_url,
         "--checks", "all", "--max-examples", str(options.max_examples), "--phases", ",".join(_phases(options)),
-        "--workers", "1", "--rate-limit", options.rate_limit, "--report", formats, "--report-dir", str(reports),
+        # Always "auto": schemathesis waits out 429s itself; the throttle is the pacer's (pacing.py), which also
+        # paces the checks' probes and cleanup, and which schemathesis' own throttle would not.
+        "--workers", "1", "--rate-limit", "auto", "--report", formats, "--report-dir", str(reports),
         "--suppress-health-check", "all",
     ]  # fmt: skip
     # Deterministic with a seed; otherwise still no example database, so a run never replays another's failures.
@@ -127,6 +159,7 @@ def _schemathesis(options: RunOptions, base_url: str, reports: Path) -> int:
 
     if options.allow_writes:
         cleanup.install()
+    pacing.install_hook()
     # Schemathesis' CLI probes each report path with an open() it never closes (harmless at process exit);
     # in-process that surfaces as a ResourceWarning, which says nothing about the API under test.
     with warnings.catch_warnings():
@@ -142,21 +175,49 @@ def _schemathesis(options: RunOptions, base_url: str, reports: Path) -> int:
     return int(code or 0)
 
 
-def _failures(report: Path) -> list[Failure]:
-    """Which check failed on which operation, from schemathesis' NDJSON event stream."""
+def _events(report: Path) -> list[dict[str, Any]]:
+    """Schemathesis' NDJSON event stream, one {event name: body} per line."""
+    return [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()] if report.exists() else []
+
+
+def _failures(events: list[dict[str, Any]]) -> list[Failure]:
+    """Which check failed on which operation."""
     failures = []
-    if not report.exists():
-        return failures
-    for line in report.read_text(encoding="utf-8").splitlines():
-        event = json.loads(line)
-        for name, body in event.items():
-            if name != "ScenarioFinished":
-                continue
-            for check in _iter_checks(body):
-                if check.get("status") == "failure":
-                    failure = check.get("failure_info", {}).get("failure", {})
-                    failures.append(Failure(str(body.get("label") or ""), str(check.get("name")), str(failure.get("title", ""))))
+    for body in _scenarios(events):
+        for check in _iter_checks(body):
+            if check.get("status") == "failure":
+                failure = check.get("failure_info", {}).get("failure", {})
+                failures.append(Failure(_label(body), str(check.get("name")), str(failure.get("title", ""))))
     return failures
+
+
+def _scenarios(events: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for event in events:
+        for name, body in event.items():
+            if name == "ScenarioFinished":
+                yield body
+
+
+def _label(scenario: dict[str, Any]) -> str:
+    """The operation a scenario ran on, e.g. "GET /sites"."""
+    return str(scenario.get("recorder", {}).get("label") or scenario.get("label") or "")
+
+
+def _reached(events: list[dict[str, Any]]) -> set[str]:
+    return {_label(body) for body in _scenarios(events)}
+
+
+def _unfinished_phases(events: list[dict[str, Any]], requested: tuple[str, ...]) -> list[str]:
+    """Requested phases the run cut short or never started."""
+    finished = {body["phase"]["name"]: body.get("status") for event in events for name, body in event.items()
+                if name == "PhaseFinished" and isinstance(body.get("phase"), dict)}  # fmt: skip
+    return [phase for phase in requested if finished.get(phase, "interrupted") in ("interrupted", "skip")]
+
+
+def _selected(options: RunOptions) -> set[str]:
+    """Labels of the operations the run was asked to test."""
+    return {f"{method} {path}" for method, path, operation in operations(options.api.spec_path)
+            if _is_selected(options, method, operation)}  # fmt: skip
 
 
 def _iter_checks(node: Any) -> Iterator[dict[str, Any]]:
@@ -171,20 +232,24 @@ def _iter_checks(node: Any) -> Iterator[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def _environment(api: ContractApi, credential: str, read_only: str | None) -> Iterator[None]:
+def _environment(credentials: dict[Credential | None, str | None]) -> Iterator[None]:
     """The credentials as the environment variables schemathesis.toml and the checks read.
 
     Schemathesis resolves every `${VAR}` in the config file when it loads it, the other APIs' projects included,
     so their variables get a placeholder when unset: a run needs only the credentials of the API it tests.
     """
-    values = {**({api.credential.env: credential} if api.credential else {}),
-              **({api.read_only.env: read_only} if api.read_only and read_only else {})}  # fmt: skip
+    values = {credential.env: value for credential, value in credentials.items() if credential is not None and value}
     for other in APIS.values():
-        for unused in (other.credential, other.read_only) if other.name != api.name else ():
-            if unused is not None and unused.env not in os.environ:
+        for unused in (other.credential, other.read_only, other.other):
+            if unused is not None and unused.env not in os.environ and unused.env not in values:
                 values[unused.env] = "unused"
-    saved = {name: os.environ.get(name) for name in values}
+    # A credential this run does not have must not linger from the caller's environment, e.g. an other-account
+    # key the user did not pass: the checks read presence as "test this".
+    absent = {credential.env for credential, value in credentials.items() if credential is not None and not value}
+    saved = {name: os.environ.get(name) for name in {*values, *absent}}
     os.environ.update(values)
+    for name in absent:
+        os.environ.pop(name, None)
     try:
         yield
     finally:

@@ -57,6 +57,13 @@ def security_headers(case: Case) -> set[str]:
     return {header for header, _ in header_credentials(schemes)}
 
 
+def parameters(root: dict[str, Any], path: str, method: str) -> dict[str, dict[str, Any]]:
+    """The resolved parameters of an operation (path-level ones included), by name."""
+    item = root["paths"][path]
+    found = [resolve(root, parameter) for parameter in [*item.get("parameters", []), *item[method].get("parameters", [])]]
+    return {parameter["name"]: parameter for parameter in found}
+
+
 def query_parameter(case: Case, name: str) -> dict[str, Any] | None:
     for parameter in raw_operation(case).get("parameters", []):
         if parameter.get("in") == "query" and parameter.get("name") == name:
@@ -64,12 +71,18 @@ def query_parameter(case: Case, name: str) -> dict[str, Any] | None:
     return None
 
 
+def operations(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    """(METHOD, path template, operation) of every operation of the spec at `path`."""
+    root = load(path)
+    return [(method.upper(), template, item[method]) for template, item in root["paths"].items() for method in METHODS
+            if method in item]  # fmt: skip
+
+
 def has_links_between(path: Path, selected: Callable[[str, dict[str, Any]], bool]) -> bool:
     """Whether a documented link leads from one selected operation to another: the stateful phase needs one."""
     root = load(path)
-    operations = [(method.upper(), item[method]) for item in root["paths"].values() for method in METHODS if method in item]
-    chosen = {op.get("operationId") for method, op in operations if selected(method, op)}
-    for method, op in operations:
+    chosen = {op.get("operationId") for method, _, op in operations(path) if selected(method, op)}
+    for _, _, op in operations(path):
         if op.get("operationId") not in chosen:
             continue
         for response in op.get("responses", {}).values():

@@ -1,0 +1,62 @@
+"""Check that the counts an answer states (Adsterra's itemCount, Binom's total_count, PeerClick's totalRows) agree
+with the rows it holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemathesis import Case, Response
+
+from .checking import contract_check, json_body
+from .paging import items_of
+from .spec import parameters
+
+
+@contract_check
+def item_counts(ctx: Any, response: Response, case: Case) -> bool | None:
+    """`itemCount` is the number of `items` (Adsterra); a total of matching rows (Binom's totals `total_count`,
+    PeerClick's `totalRows`) is at least `offset` + the rows on a non-empty page, and equals the rows when one page from
+    offset 0 holds fewer rows than the limit."""
+    if response.status_code != 200 or case.method.upper() != "GET":
+        return None
+    body = json_body(response)
+    if isinstance(body, dict) and "itemCount" in body and isinstance(body.get("items"), list):
+        if body["itemCount"] != len(body["items"]):
+            raise AssertionError(f"itemCount is {body['itemCount']} but the answer holds {len(body['items'])} items")
+        return None
+    total = _stated_total(body)
+    rows = items_of(body)
+    if total is None or rows is None:
+        return None
+    query = case.query or {}
+    documented = parameters(case.operation.schema.raw_schema, case.operation.path, "get")
+    offset = _integer(query.get("offset"), documented.get("offset"), 0)
+    limit = _integer(query.get("limit"), documented.get("limit"), None)
+    if rows and total < offset + len(rows):
+        raise AssertionError(f"The answer states {total} matching rows, but offset {offset} + {len(rows)} rows on the page is more")
+    if offset == 0 and limit is not None and len(rows) < limit and total != len(rows):
+        raise AssertionError(f"The answer states {total} matching rows, but the whole result (fewer than limit={limit}) "
+                             f"holds {len(rows)}")  # fmt: skip
+    return None
+
+
+def _stated_total(body: Any) -> int | None:
+    if isinstance(body, list) and body and isinstance(body[-1], dict) and body[-1].get("id") == "totals":
+        value = body[-1].get("total_count")
+    elif isinstance(body, dict) and "totalRows" in body:
+        value = body["totalRows"]
+    elif isinstance(body, dict) and isinstance(body.get("totals"), dict) and "total_count" in body["totals"]:
+        value = body["totals"]["total_count"]
+    else:
+        return None
+    return int(value)
+
+
+def _integer(value: Any, parameter: dict[str, Any] | None, fallback: int | None) -> int | None:
+    """The value sent, else the parameter's documented default."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    default = (parameter or {}).get("schema", {}).get("default")
+    return int(default) if isinstance(default, int) else fallback
