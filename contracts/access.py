@@ -23,9 +23,9 @@ def _secured(case: Case) -> bool:
 def credential_statuses(ctx: Any, response: Response, case: Case) -> bool | None:
     """A request without a credential, and one with a credential the server never issued, both get 401 where the
     operation documents it (every mocked API's docs: 401 = missing or unknown key; 403 is for a known key that may
-    not do this: read-only, revoked by rotation, another owner type). Probed once per operation."""
-    if not is_positive(case) or not _secured(case) or not documented(case, 401):
-        return None
+    not do this: read-only, revoked by rotation, another owner type). Probed once per operation, after a success."""
+    if not 200 <= response.status_code < 300 or not is_positive(case) or not _secured(case) or not documented(case, 401):
+        return None  # only a request that worked shows that the credential was all that stood in the way
     sent = sent_headers(response)
     carried = {name.lower(): value for name, value in sent.items() if name.lower() in security_headers(case)}
     if not carried or not may_probe("credential_statuses", case):

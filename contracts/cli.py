@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--max-requests", type=int, help="request budget of the run (default: per API, see README; 0: none)")
     command.add_argument("--max-time", type=_duration, help="time budget of the run, e.g. 90s, 5m, 1h (default: none)")
     command.add_argument("--include-operation-id", action="append", default=[], help="test only this operation (repeatable)")
+    mutants = commands.add_parser("mutants", help="run the mutation catalogue against the mock: which check catches what")
+    mutants.add_argument("--api", action="append", default=[], choices=sorted(APIS), help="only this API's breakages (repeatable)")
+    mutants.add_argument("--only", action="append", default=[], help="only this breakage, by name (repeatable)")
     return parser
 
 
@@ -49,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # connexion imports starlette's test client at import time, which warns about httpx; not the user's concern.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     args = _parser().parse_args(argv)
+    if args.command == "mutants":
+        from . import mutants
+
+        return mutants.main(args.api, args.only)
     options = RunOptions(
         api=APIS[args.api],
         base_url=args.base_url,

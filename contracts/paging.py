@@ -10,6 +10,8 @@ from schemathesis import Case, Response
 from .checking import contract_check, is_positive, json_body, may_probe, probe, sent_headers
 from .spec import parameters
 
+# The names of a page's records in an envelope that holds more than one array.
+PAGE_KEYS = ("data", "rows", "items", "report")
 MAX_PAGES = 25  # pages of 2 walked per list: enough to see a repeat or a gap, bounded for rate-limited accounts
 
 
@@ -21,7 +23,9 @@ def items_of(body: Any) -> list[Any] | None:
         return body[:-1] if body and isinstance(body[-1], dict) and body[-1].get("id") == "totals" else body
     if isinstance(body, dict):
         arrays = [value for value in body.values() if isinstance(value, list)]
-        if len(arrays) != 1:
+        if len(arrays) != 1:  # e.g. PeerClick's report: `rows` beside `columnMappings`
+            arrays = [body[name] for name in PAGE_KEYS if isinstance(body.get(name), list)][:1]
+        if not arrays:
             return None
         # Binom's report is a tree in one array: its page is the level-1 rows, each followed by its children.
         return [row for row in arrays[0] if not isinstance(row, dict) or str(row.get("level", "1")) == "1"]
