@@ -52,7 +52,8 @@ APIS = {
             credential=Credential("bearerAuth", "BANNERTRACKR_API_KEY", "Authorization", "Bearer ", "bt_live_pro_read_write_demo"),
             read_only=Credential(
                 "bearerAuth", "BANNERTRACKR_READ_ONLY_KEY", "Authorization", "Bearer ", "bt_live_pro_read_only_demo"
-            ),
+                max_requests=2000,
+        ),
             other=Credential(
                 "bearerAuth", "BANNERTRACKR_OTHER_API_KEY", "Authorization", "Bearer ", "bt_live_growth_read_write_demo"
             ),
@@ -64,7 +65,8 @@ APIS = {
             mock_path="/adsterra/advertiser",
             credential=Credential(
                 "apiKeyHeader", "ADSTERRA_ADVERTISER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000001"
-            ),
+                max_requests=2000,
+        ),
             other=Credential(
                 "apiKeyHeader", "ADSTERRA_ADVERTISER_OTHER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000002"
             ),
@@ -76,7 +78,8 @@ APIS = {
             mock_path="/adsterra/publisher",
             credential=Credential(
                 "apiKeyHeader", "ADSTERRA_PUBLISHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000001"
-            ),
+                max_requests=2000,
+        ),
             other=Credential(
                 "apiKeyHeader", "ADSTERRA_PUBLISHER_OTHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000002"
             ),
@@ -95,6 +98,7 @@ APIS = {
             mock_path="/binom/public/api/v1",
             # The administrator's key: a restricted user's key would see 403s on most campaign ids.
             credential=Credential("binomApiKey", "BINOM_API_KEY", "api-key", "", "binom_admin_demo_key"),
+            max_requests=8000,
         ),
         ContractApi(
             name="peerclick",
@@ -104,6 +108,7 @@ APIS = {
             # A key token (POST /auth/access/session); the mock seeds a demo token that never expires.
             credential=Credential("apiToken", "PEERCLICK_API_TOKEN", "api-token", "", "pc_demo_api_token"),
             other=Credential("apiToken", "PEERCLICK_OTHER_API_TOKEN", "api-token", "", "pc_other_api_token"),
+            max_requests=600,
         ),
     )
 }
