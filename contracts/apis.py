@@ -49,11 +49,11 @@ APIS = {
             spec="bannertrackr.yaml",
             title="BannerTrackr Developer API",
             mock_path="/bannertrackr",
+            max_requests=2000,  # Pro: 300 reads and 60 writes a minute
             credential=Credential("bearerAuth", "BANNERTRACKR_API_KEY", "Authorization", "Bearer ", "bt_live_pro_read_write_demo"),
             read_only=Credential(
                 "bearerAuth", "BANNERTRACKR_READ_ONLY_KEY", "Authorization", "Bearer ", "bt_live_pro_read_only_demo"
-                max_requests=2000,
-        ),
+            ),
             other=Credential(
                 "bearerAuth", "BANNERTRACKR_OTHER_API_KEY", "Authorization", "Bearer ", "bt_live_growth_read_write_demo"
             ),
@@ -63,10 +63,10 @@ APIS = {
             spec="adsterra_advertiser.yaml",
             title="Adsterra Advertiser API",
             mock_path="/adsterra/advertiser",
+            max_requests=2000,  # 1200 a minute
             credential=Credential(
                 "apiKeyHeader", "ADSTERRA_ADVERTISER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000001"
-                max_requests=2000,
-        ),
+            ),
             other=Credential(
                 "apiKeyHeader", "ADSTERRA_ADVERTISER_OTHER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000002"
             ),
@@ -76,10 +76,10 @@ APIS = {
             spec="adsterra_publisher.yaml",
             title="Adsterra Publisher API",
             mock_path="/adsterra/publisher",
+            max_requests=2000,  # 1200 a minute
             credential=Credential(
                 "apiKeyHeader", "ADSTERRA_PUBLISHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000001"
-                max_requests=2000,
-        ),
+            ),
             other=Credential(
                 "apiKeyHeader", "ADSTERRA_PUBLISHER_OTHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000002"
             ),
@@ -96,19 +96,19 @@ APIS = {
             spec="binom.yaml",
             title="Binom tracker API v2",
             mock_path="/binom/public/api/v1",
+            max_requests=8000,  # no limit documented
             # The administrator's key: a restricted user's key would see 403s on most campaign ids.
             credential=Credential("binomApiKey", "BINOM_API_KEY", "api-key", "", "binom_admin_demo_key"),
-            max_requests=8000,
         ),
         ContractApi(
             name="peerclick",
             spec="peerclick.yaml",
             title="PeerClick API",
             mock_path="/peerclick/v1",
+            max_requests=600,  # 3 a second (1 for reports): about 4 minutes
             # A key token (POST /auth/access/session); the mock seeds a demo token that never expires.
             credential=Credential("apiToken", "PEERCLICK_API_TOKEN", "api-token", "", "pc_demo_api_token"),
             other=Credential("apiToken", "PEERCLICK_OTHER_API_TOKEN", "api-token", "", "pc_other_api_token"),
-            max_requests=600,
         ),
     )
 }
