@@ -17,6 +17,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from contracts.apis import APIS as CONTRACT_APIS  # noqa: E402  (the demo keys of the served mock)
+
 APIS = ("bannertrackr", "binom", "peerclick", "adsterra_advertiser", "adsterra_publisher")
 PATHS = {"bannertrackr": "/bannertrackr", "binom": "/binom/public/api/v1", "peerclick": "/peerclick/v1",
          "adsterra_advertiser": "/adsterra/advertiser", "adsterra_publisher": "/adsterra/publisher"}  # fmt: skip
@@ -54,6 +57,10 @@ def main() -> int:
         for api in args.api or APIS:
             command = [sys.executable, "-m", "contracts", "run", "--api", api, "--seed", "1",
                        "--base-url", f"http://127.0.0.1:{port}{PATHS[api]}"]  # fmt: skip
+            contract = CONTRACT_APIS[api]
+            for flag, credential in (("--auth", contract.credential), ("--read-only-auth", contract.read_only),
+                                     ("--other-auth", contract.other)):  # fmt: skip
+                command += [flag, credential.mock_value] if credential is not None else []
             command += ["--allow-writes"] if args.writes else []
             command += ["--rate-limit", args.peerclick_rate] if api == "peerclick" else []
             started = time.monotonic()

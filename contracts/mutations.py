@@ -275,7 +275,8 @@ XML = _on("GET", r"\.xml$")
 def _catalogue() -> Iterator[Breakage]:
     bt_lists = ("listSites", "listPlacements")
     yield Breakage("bt-delete-keeps-site", "bannertrackr", "deleted_stays_deleted", "DELETE answers 200, the site stays",
-                   delete_keeps(rf"^{BT}/sites/[^/]+$", 200), Run(("createSite", "deleteSite", "getSite"), True, ("stateful",)))
+                   delete_keeps(rf"^{BT}/sites/[^/]+$", 200, b'{"success": true, "message": "Site deleted", "deletedPlacements": 0}',
+                                "application/json"), Run(("createSite", "deleteSite", "getSite"), True, ("stateful",)))
     yield Breakage("bt-limit-ignored", "bannertrackr", "page_size", "`limit` ignored: every record on one page",
                    drop_query("limit", _on("GET")), Run(bt_lists))
     yield Breakage("bt-cursor-skips", "bannertrackr", "cursor_pagination", "a cursor page drops its last record",

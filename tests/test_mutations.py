@@ -83,3 +83,12 @@ def test_a_request_defect_rewrites_only_what_it_changes() -> None:
              "query_string": b"limit=2&name=a", "headers": []}  # fmt: skip
     asyncio.run(_through(Wrapper(app, Defect(request=no_limit), "/api"), scope))
     assert seen[0]["query_string"] == b"name=a" and seen[0]["path"] == "/api/sites"
+
+
+def test_the_readme_table_is_the_catalogue() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| .+ \(`([\w-]+)`\) \| (\w+) \| `(\w+)` \|$", readme, re.MULTILINE)
+    assert rows == [(breakage.name, breakage.api, breakage.check) for breakage in CATALOGUE]
