@@ -9,14 +9,13 @@ from collections.abc import MutableMapping
 from decimal import Decimal
 from typing import Any
 
-import schemathesis
 from openapi_schema_validator import OAS30Validator
 from schemathesis import Case, Response
 
 from . import access, bodies, counts, deletion, equivalence, paging  # noqa: F401  (each registers its checks)
 from . import apis, cleanup
 from . import formats  # noqa: F401  (registers the XML and CSV deserializers)
-from .checking import contract_check, json_body
+from .checking import contract_check, json_body, sent_headers, target_key
 from .probe import send
 from .spec import RATE_HEADERS, documented_response, documents_rate_headers, error_schema, query_parameter, security_headers
 
@@ -89,7 +88,7 @@ def cursor_pagination(ctx: Any, response: Response, case: Case) -> bool | None:
     """Following nextCursor visits every record exactly once, in the same order as one large page."""
     if not _is_first_page(case, response):
         return None
-    key = (_target_key(case), case.operation.label)
+    key = (target_key(case), case.operation.label)
     if _walked.get(key, 0) >= WALKS_PER_OPERATION:
         return None
     _walked[key] = _walked.get(key, 0) + 1
@@ -211,7 +210,7 @@ def read_only_scope(ctx: Any, response: Response, case: Case) -> bool | None:
     read_only = os.environ.get(api.read_only.env)
     if not read_only:
         return None
-    headers = {**_sent_headers(response), api.read_only.header: api.read_only.prefix + read_only}
+    headers = {**sent_headers(response), api.read_only.header: api.read_only.prefix + read_only}
     probe = case.operation.Case(
         method=case.method,
         path_parameters=case.path_parameters,
@@ -236,15 +235,6 @@ def _seen_for(case: Case) -> dict[tuple[Any, ...], int]:
     return _url_windows.setdefault(str(case.operation.base_url), {})
 
 
-def _target_key(case: Case) -> Any:
-    return id(case.operation.app) if case.operation.app is not None else str(case.operation.base_url)
-
-
-def _sent_headers(response: Response) -> dict[str, str]:
-    skip = {"content-length", "content-type", "host"}
-    return {name: value for name, value in response.request.headers.items() if name.lower() not in skip}
-
-
 def _is_first_page(case: Case, response: Response) -> bool:
     if case.method.upper() != "GET" or response.status_code != 200 or query_parameter(case, "cursor") is None:
         return False
@@ -258,7 +248,7 @@ def _is_first_page(case: Case, response: Response) -> bool:
 
 
 def _page(ctx: Any, case: Case, response: Response, query: dict[str, Any]) -> dict[str, Any] | None:
-    probe = case.operation.Case(path_parameters=case.path_parameters, query=query, headers=_sent_headers(response))
+    probe = case.operation.Case(path_parameters=case.path_parameters, query=query, headers=sent_headers(response))
     page = send(ctx, case, probe)
     if page.status_code != 200:
         return None  # e.g. rate limited: nothing to conclude
