@@ -59,6 +59,7 @@ class RunResult:
     requests: int = 0  # sent at the run's pace: generated cases, checks' probes and cleanup
     budget_spent: str | None = None  # "requests" or "time" when the budget ended the run early
     untested: list[str] = field(default_factory=list)  # selected operations the run never reached
+    errors: list[str] = field(default_factory=list)  # what schemathesis could not run (a check that crashed, ...)
 
     @property
     def failed_checks(self) -> set[str]:
@@ -85,7 +86,7 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
               f"budget {_budget(pacer)})", flush=True)  # fmt: skip
         exit_code = _schemathesis(options, base_url, Path(reports))
         events = [event for report in Path(reports).glob("*.ndjson") for event in _events(report)]
-        result = RunResult(exit_code, failures=_failures(events), budget_spent=pacer.stopped_by)
+        result = RunResult(exit_code, failures=_failures(events), budget_spent=pacer.stopped_by, errors=_errors(events))
         if pacer.stopped_by is not None:
             # Our own interrupt: schemathesis reports it as one, but a spent budget is a bound the user set.
             result.exit_code = 1 if result.failures else 0
@@ -189,6 +190,10 @@ def _failures(events: list[dict[str, Any]]) -> list[Failure]:
                 failure = check.get("failure_info", {}).get("failure", {})
                 failures.append(Failure(_label(body), str(check.get("name")), str(failure.get("title", ""))))
     return failures
+
+
+def _errors(events: list[dict[str, Any]]) -> list[str]:
+    return [json.dumps(body)[:300] for event in events for name, body in event.items() if name == "NonFatalError"]
 
 
 def _scenarios(events: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

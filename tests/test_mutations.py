@@ -92,3 +92,29 @@ def test_the_readme_table_is_the_catalogue() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| .+ \(`([\w-]+)`\) \| (\w+) \| `(\w+)` \|$", readme, re.MULTILINE)
     assert rows == [(breakage.name, breakage.api, breakage.check) for breakage in CATALOGUE]
+
+
+def _garbage(call: Call, answer: Any) -> None:
+    """Every 200 answered with an HTML page under the type the spec promised (a proxy's error page, say)."""
+    if answer.status == 200:
+        answer.body = b"<html><body>502 Bad Gateway</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("api", "operations"),
+    [("bannertrackr", ("listSites", "getPlacementStats", "getMe")), ("binom", ("listCampaignStats", "getReport", "listOffers")),
+     ("peerclick", ("getReport", "listCampaigns")), ("adsterra_advertiser", ("getStats", "listCampaigns"))],
+)
+def test_no_check_crashes_on_a_body_that_is_not_what_its_type_says(api: str, operations: tuple[str, ...]) -> None:
+    """Every custom check reads bodies; none may crash on garbage, and one check names the problem."""
+    from contracts.apis import APIS
+    from contracts.mutants import SEED, mock
+    from contracts.runner import RunOptions, run
+
+    app = mock(api)
+    app.state.reseed(app.state.settings.seed)
+    options = RunOptions(api=APIS[api], max_examples=3, seed=SEED, include_operation_ids=operations,
+                         phases=("examples", "fuzzing"), max_requests=0)  # fmt: skip
+    result = run(options, app=Wrapper(app, Defect(respond=_garbage), APIS[api].mock_path))
+    assert result.errors == []
+    assert "body_matches_content_type" in result.failed_checks
