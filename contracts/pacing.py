@@ -41,6 +41,10 @@ class Pacer:
             self._limiter = build_limiter(self.rate)
 
     @property
+    def throttled(self) -> bool:
+        return self._limiter is not None
+
+    @property
     def elapsed(self) -> float:
         return 0.0 if self._started is None else time.monotonic() - self._started
 

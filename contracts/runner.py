@@ -88,12 +88,7 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
         events = [event for report in Path(reports).glob("*.ndjson") for event in _events(report)]
         result = RunResult(exit_code, failures=_failures(events), budget_spent=pacer.stopped_by, errors=_errors(events))
         if pacer.stopped_by is not None:
-            # Our own interrupt: schemathesis reports it as one, but a spent budget is a bound the user set.
-            result.exit_code = 1 if result.failures else 0
-            result.untested = sorted(_selected(options) - _reached(events))
-            print(f"contracts: budget spent ({pacer.stopped_by}: {pacer.sent} requests in {pacer.elapsed:.0f} s); "
-                  f"phases cut short or skipped: {', '.join(_unfinished_phases(events, options.phases)) or 'none'}; "
-                  f"operations never reached: {', '.join(result.untested) or 'none'}", flush=True)  # fmt: skip
+            _end_of_budget(result, pacer, events, options)
         if options.junit is not None:
             for junit in Path(reports).glob("*.xml"):
                 shutil.copyfile(junit, options.junit)
@@ -107,9 +102,19 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
     return result
 
 
+def _end_of_budget(result: RunResult, pacer: pacing.Pacer, events: list[dict[str, Any]], options: RunOptions) -> None:
+    """Our own interrupt ended the run: schemathesis reports it as one, but a spent budget is a bound the user set,
+    so what was tested decides the verdict, and the summary says what was not."""
+    result.exit_code = 1 if result.failures or result.errors else 0
+    result.untested = sorted(_selected(options) - _reached(events))
+    print(f"contracts: budget spent ({pacer.stopped_by}: {pacer.sent} requests in {pacer.elapsed:.0f} s); "
+          f"phases cut short or skipped: {', '.join(_unfinished_phases(events, options.phases)) or 'none'}; "
+          f"operations never reached: {', '.join(result.untested) or 'none'}", flush=True)  # fmt: skip
+
+
 def _budget(pacer: pacing.Pacer) -> str:
     bounds = [f"{pacer.max_requests} requests" if pacer.max_requests else "",
-              f"{pacer.max_time:.0f} s" if pacer.max_time else "", f"throttled to {pacer.rate}" if pacer._limiter else ""]
+              f"{pacer.max_time:.0f} s" if pacer.max_time else "", f"throttled to {pacer.rate}" if pacer.throttled else ""]
     return ", ".join(bound for bound in bounds if bound) or "unbounded"
 
 
