@@ -61,6 +61,14 @@ class Server:
                 return names
 
 
+def _wait_until_saved(state_file: Path, name: str, timeout: float = 10) -> None:
+    """Poll the state file (written atomically) until it names `name`."""
+    deadline = time.monotonic() + timeout
+    while not (state_file.exists() and f'"{name}"' in state_file.read_text()):
+        assert time.monotonic() < deadline, f"{name} never reached {state_file}"
+        time.sleep(0.02)
+
+
 @pytest.fixture
 def state_file(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "state.json"
@@ -95,8 +103,8 @@ def test_kill_9_between_writes_never_corrupts_the_file(state_file: Path) -> None
         for n in range(40):
             created = httpx.post(server.url + PLACEMENTS, headers=PRO, json={"siteId": site, "name": f"kill-{round_number}-{n}"})
             assert created.status_code == 201
-            if n == 20:
-                time.sleep(0.5)  # let one batch reach the disk mid-stream
+            if n == 20:  # wait until a batch holding this write has reached the disk, mid-stream
+                _wait_until_saved(state_file, f"kill-{round_number}-20")
         server.process.kill()  # SIGKILL: no shutdown hook runs
         server.process.wait(timeout=15)
         document = json.loads(state_file.read_text())  # parses: never half-written
