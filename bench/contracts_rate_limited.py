@@ -47,6 +47,8 @@ def main() -> int:
     parser.add_argument("--api", action="append", choices=APIS)
     parser.add_argument("--writes", action="store_true", help="run with --allow-writes (cleanup under the limits too)")
     parser.add_argument("--peerclick-rate", default="3/s", help="throttle of the PeerClick run (its published limit)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="instead: the plain default `contracts run --api NAME` (the mock in its process, no limits)")
     args = parser.parse_args()
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", str(port)],
@@ -55,14 +57,15 @@ def main() -> int:
     try:
         wait_serving(f"http://127.0.0.1:{port}/", server)
         for api in args.api or APIS:
-            command = [sys.executable, "-m", "contracts", "run", "--api", api, "--seed", "1",
-                       "--base-url", f"http://127.0.0.1:{port}{PATHS[api]}"]  # fmt: skip
-            contract = CONTRACT_APIS[api]
-            for flag, credential in (("--auth", contract.credential), ("--read-only-auth", contract.read_only),
-                                     ("--other-auth", contract.other)):  # fmt: skip
-                command += [flag, credential.mock_value] if credential is not None else []
+            command = [sys.executable, "-m", "contracts", "run", "--api", api, "--seed", "1"]
+            if not args.in_process:
+                command += ["--base-url", f"http://127.0.0.1:{port}{PATHS[api]}"]
+                contract = CONTRACT_APIS[api]
+                for flag, credential in (("--auth", contract.credential), ("--read-only-auth", contract.read_only),
+                                         ("--other-auth", contract.other)):  # fmt: skip
+                    command += [flag, credential.mock_value] if credential is not None else []
+                command += ["--rate-limit", args.peerclick_rate] if api == "peerclick" else []
             command += ["--allow-writes"] if args.writes else []
-            command += ["--rate-limit", args.peerclick_rate] if api == "peerclick" else []
             started = time.monotonic()
             done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=3600)
             seconds = time.monotonic() - started

@@ -9,6 +9,7 @@ from typing import Any
 from schemathesis import Case, Response
 
 from .checking import api_of, contract_check, documented, is_positive, may_probe, probe, sent_headers
+from .probe import send
 from .spec import parameters, security_headers
 
 
@@ -42,21 +43,26 @@ def credential_statuses(ctx: Any, response: Response, case: Case) -> bool | None
 
 @contract_check
 def account_isolation(ctx: Any, response: Response, case: Case) -> bool | None:
-    """A record one account reads is not readable with another account's credential (`--other-auth`): the other
-    account gets the API's documented 404 (or 403), never the record ("also for ids of other accounts")."""
+    """A record one account reads or changes is out of reach of another account's credential (`--other-auth`): the
+    other account gets the API's documented 404 (or 403), never the record ("also for ids of other accounts").
+    A successful PUT or PATCH is replayed as it was sent, so a broken server changes nothing it had not just changed."""
     api = api_of(case)
-    if api is None or api.other is None or case.method.upper() != "GET" or response.status_code != 200:
+    method = case.method.upper()
+    if api is None or api.other is None or method not in ("GET", "PUT", "PATCH") or not 200 <= response.status_code < 300:
         return None
     other = os.environ.get(api.other.env)
     if not other or not _secured(case) or not _names_a_record(case) or not may_probe("account_isolation", case, 2):
         return None
     headers = {name: value for name, value in sent_headers(response).items() if name.lower() != api.other.header.lower()}
     headers[api.other.header] = api.other.prefix + other
-    answer = probe(ctx, case, path=case.operation.path, query=case.query or {}, headers=headers)
+    replay = case.operation.Case(method=case.method, path_parameters=case.path_parameters, query=case.query or {},
+                                 headers=headers, body=case.body, media_type=case.media_type)  # fmt: skip
+    answer = send(ctx, case, replay)
+    done = "read" if method == "GET" else "changed"
     if 200 <= answer.status_code < 300:
-        raise AssertionError(f"Another account's credential read {case.formatted_path} ({answer.status_code})")
+        raise AssertionError(f"Another account's credential {done} {case.formatted_path} ({answer.status_code})")
     if answer.status_code not in (403, 404, 429):
-        raise AssertionError(f"Another account's credential got {answer.status_code} for {case.formatted_path}; "
+        raise AssertionError(f"Another account's credential got {answer.status_code} for {method} {case.formatted_path}; "
                              "the spec documents 404 or 403")  # fmt: skip
     return None
 

@@ -75,11 +75,13 @@ def status_as(old: int, new: int) -> Defect:
     return Defect(respond=respond)
 
 
-def swap_credential(header: str, old: str, new: str) -> Defect:
-    """The server treats credential `old` as `new` (a scope or owner it ignores)."""
+def swap_credential(header: str, old: str, new: str, methods: tuple[str, ...] = ()) -> Defect:
+    """The server treats credential `old` as `new` (a scope or owner it ignores), on `methods` (default: all)."""
 
     def request(call: Call) -> Call:
-        return call.with_header(header, new) if call.headers.get(header.lower()) == old else call
+        if call.headers.get(header.lower()) == old and (not methods or call.method in methods):
+            return call.with_header(header, new)
+        return call
 
     return Defect(request=request)
 
@@ -299,6 +301,8 @@ def _catalogue() -> Iterator[Breakage]:
                    accept_unknown("authorization", BT_KEY, (BT_KEY, BT_READ_ONLY, BT_OTHER)), Run(("getMe",)))
     yield Breakage("bt-other-account-reads", "bannertrackr", "account_isolation", "another account's key reads this one's site",
                    swap_credential("authorization", BT_OTHER, BT_KEY), Run(("getSite", "getPlacement")))
+    yield Breakage("bt-other-account-writes", "bannertrackr", "account_isolation", "another account's key may change this one's site",
+                   swap_credential("authorization", BT_OTHER, BT_KEY, ("PUT",)), Run(("createSite", "updateSite"), True, ("stateful",)))
     yield Breakage("bt-405-plain-text", "bannertrackr", "error_body_shape", "405 as plain text, not the error body",
                    _plain_405(), Run(("getMe",), phases=("coverage",)))
     yield Breakage("bt-empty-200", "bannertrackr", "body_matches_content_type", "a 200 with an empty JSON body (a 429 turned 200)",
