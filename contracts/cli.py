@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--seed", type=int, help="seed for a reproducible run")
     command.add_argument("--junit", type=Path, help="write a JUnit XML report here")
     command.add_argument("--rate-limit", default="auto", help="'auto' (obey 429 Retry-After) or a rate such as 3/s (default: auto)")
-    command.add_argument("--max-requests", type=int, help="request budget of the run (default: per API, see README; 0: none)")
+    command.add_argument("--max-requests", type=int, help="request budget of the run (default against --base-url: per API, see README; 0: none)")
     command.add_argument("--max-time", type=_duration, help="time budget of the run, e.g. 90s, 5m, 1h (default: none)")
     command.add_argument("--include-operation-id", action="append", default=[], help="test only this operation (repeatable)")
     mutants = commands.add_parser("mutants", help="run the mutation catalogue against the mock: which check catches what")

@@ -35,7 +35,7 @@ class RunOptions:
     seed: int | None = None
     junit: Path | None = None
     rate_limit: str = "auto"  # "auto": only wait as 429 Retry-After says; "3/s": also throttle to that rate
-    max_requests: int | None = None  # budget; None: the API's default (ContractApi.max_requests)
+    max_requests: int | None = None  # budget; None: the API's default against a URL, none against the mock started here
     max_time: float | None = None  # budget in seconds; None: unbounded
     other_auth: str | None = None  # a second account's credential: enables the account isolation check
     phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
@@ -75,7 +75,8 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
         raise SystemExit(f"contracts: no credential for {api.name}: pass --auth or set {api.credential.env}")
     read_only = api.read_only.value(options.read_only_auth, mock=mock) if api.read_only else None
     other = api.other.value(options.other_auth, mock=mock) if api.other else None
-    max_requests = options.max_requests if options.max_requests is not None else api.max_requests
+    # The default budget protects a real account; the mock started here costs nothing, so it is tested whole.
+    max_requests = options.max_requests if options.max_requests is not None else (0 if mock else api.max_requests)
     pacer = pacing.Pacer(options.rate_limit, max_requests or None, options.max_time)
     pacing.install(pacer)
     credentials = {api.credential: credential, api.read_only: read_only, api.other: other}
