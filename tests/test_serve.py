@@ -108,6 +108,12 @@ def test_startup_banner_lists_urls_and_demo_keys(served: tuple[str, str]) -> Non
     assert "bt_live_growth_read_write_demo" in banner and "growth plan, read-only" in banner
 
 
+def test_startup_prints_no_warnings(served: tuple[str, str]) -> None:
+    # connexion's import-time deprecation warnings (httpx2, RefResolver) are the mock's business, not the user's.
+    _, banner = served
+    assert "Warning" not in banner, banner
+
+
 def test_adsterra_apis_are_served_with_their_demo_tokens(served: tuple[str, str]) -> None:
     base, banner = served
     index = httpx.get(base + "/").text
