@@ -40,3 +40,14 @@ def test_clock_is_under_the_tests_control(mockserver: MockServer) -> None:
     mockserver.clock.advance(60)
     assert httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code == 200
     mockserver.clock.unfreeze()
+
+
+def test_an_unknown_key_label_names_the_labels_there_are(mockserver: MockServer) -> None:
+    with pytest.raises(LookupError, match="no demo key of 'bannertrackr' has 'growth, read-write'") as raised:
+        mockserver.key("bannertrackr", "growth, read-write")
+    assert "'growth plan, read-write'" in str(raised.value) and "'starter plan, read-only'" in str(raised.value)
+
+
+def test_an_unknown_api_names_the_apis_there_are(mockserver: MockServer) -> None:
+    with pytest.raises(LookupError, match="no mocked API is called 'banertrackr'; the mocked APIs are 'bannertrackr', "):
+        mockserver.base_url("banertrackr")
