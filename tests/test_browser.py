@@ -40,6 +40,11 @@ def chromium(tmp_path: Path, url: str, *args: str) -> str:
 
 def distinct_colours(png: bytes) -> int:
     """Colours in a (non-interlaced, 8-bit RGB/RGBA) PNG: a blank or failed page has one or two."""
+    return len(colours(png))
+
+
+def colours(png: bytes) -> set[bytes]:
+    """The RGB colours of a (non-interlaced, 8-bit RGB/RGBA) PNG, sampled every 7th pixel of every row."""
     width, height, depth, kind = struct.unpack(">IIBB", png[16:26])
     assert depth == 8 and kind in (2, 6)
     channels = 4 if kind == 6 else 3
@@ -50,7 +55,7 @@ def distinct_colours(png: bytes) -> int:
             data += png[position + 8 : position + 8 + length]
         position += 12 + length
     raw, stride = zlib.decompress(data), width * channels
-    previous, colours = bytearray(stride), set()
+    previous, colours = bytearray(stride), set[bytes]()
     for row in range(height):
         kind_byte, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1 : (row + 1) * (stride + 1)])
         for i in range(stride):
@@ -68,7 +73,7 @@ def distinct_colours(png: bytes) -> int:
                 line[i] = (line[i] + guess) & 255
         colours.update(bytes(line[i : i + 3]) for i in range(0, stride, channels * 7))
         previous = line
-    return len(colours)
+    return colours
 
 
 def test_index_page_renders_every_api_with_keys_and_counts(root: str, tmp_path: Path) -> None:
@@ -85,3 +90,15 @@ def test_swagger_ui_renders_the_operations(root: str, tmp_path: Path) -> None:
     assert "/placements/{placementId}/stats" in dom and "BannerTrackr Developer API" in dom
     chromium(tmp_path, root + "/bannertrackr/ui/", f"--screenshot={tmp_path / 'ui.png'}")
     assert distinct_colours((tmp_path / "ui.png").read_bytes()) > 20  # coloured method badges, text, borders
+
+
+GET_BADGE = bytes((0x61, 0xAF, 0xFE))  # Swagger UI's blue GET label, drawn only on an operation
+
+
+def test_swagger_ui_opens_on_the_operations_with_the_mock_notes_folded(root: str, tmp_path: Path) -> None:
+    """A first screen (1280x900) shows operations, not the description; the mock notes are one click away."""
+    chromium(tmp_path, root + "/bannertrackr/ui/", f"--screenshot={tmp_path / 'ui.png'}")
+    assert GET_BADGE in colours((tmp_path / "ui.png").read_bytes()), "no operation on the first screen"
+    dom = chromium(tmp_path, root + "/bannertrackr/ui/", "--dump-dom")
+    assert "<details><summary><strong>Mock notes</strong>" in dom  # closed, and rendered: the notes' table inside
+    assert "<table>" in dom.split("<summary><strong>Mock notes</strong>")[1].split("</details>")[0]
