@@ -18,12 +18,12 @@ import pytest
 
 from contracts.cli import _parser as contracts_parser
 
+from .agents import CHROME as BROWSER
 from .test_serve import _free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 READMES = (ROOT / "README.md", ROOT / "examples" / "README.md")
 DOC_HOST = re.compile(r"(?:localhost|127\.0\.0\.1):80\d\d\b")  # the READMEs' mock: port 8000 (8001 for "another port")
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0 Safari/537.36"
 
 # The commands that are not run here, each with why; a command the READMEs gain that is neither run nor listed
 # here fails `test_every_command_is_run_or_listed_as_not_run`. Keys are the start of the command.
@@ -35,7 +35,6 @@ NOT_RUN = {
     "BANNERTRACKR_API_KEY=bt_live_...": "a placeholder for your own server and key",
     "curl -X POST https://api.peerclick.com/": "the real API, with your access key",
     "BASE_URL=https://bannertrackr.com/": "the real API, with your key",
-    "./dev test -n0 -k stats": "pytest options for this very run",
     ".venv/bin/python bench/": "benchmarks, minutes each (see Performance); scripts, not tests",
     ".venv/bin/pip freeze": "rewrites requirements.lock",
     "./dev serve --state-file": "tests/test_persistence.py serves with a state file",
