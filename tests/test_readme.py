@@ -1,5 +1,6 @@
 """Every command, curl line, URL and code example of README.md and examples/README.md works as pasted, against a
-mock started with the README's own `./dev serve` on a free port (only host and port changed)."""
+mock started with the README's own `./dev serve` on a free port (only host and port changed). The README's pytest
+example runs in tests/test_wheel.py, in a project that has only the built wheel."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import os
 import re
 import shlex
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,13 +243,3 @@ def test_examples_run_column_prints_the_account_and_the_ctr(served: Served) -> N
         if command.startswith("node") and subprocess.run(["sh", "-c", "command -v node"], capture_output=True).returncode:
             continue  # node is optional on a developer's machine
         assert_example_worked(command, run_shell(served, command)[0])
-
-
-def test_pytest_example_passes_in_a_project_of_its_own(tmp_path: Path) -> None:
-    """The README's test, as a file of a project that only installed this package (the plugin gives `mockserver`)."""
-    example = next(block for block in blocks(ROOT / "README.md") if block.lang == "python")
-    (tmp_path / "test_example.py").write_text(example.text)
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout and "warning" not in result.stdout.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import site
@@ -77,7 +78,9 @@ def test_the_plugin_fixture_works_in_a_throwaway_project(venv: Path, tmp_path: P
     """The README's pytest example, in a project whose only link to this one is the installed wheel."""
     example = next(block for block in blocks(ROOT / "README.md") if block.lang == "python")
     (tmp_path / "test_client.py").write_text(example.text)
+    # Without this suite's settings: the speed-up self-checks (conftest) and pytest's own variables.
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("MOCKSERVER_", "PYTEST_"))}
     result = subprocess.run([venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
