@@ -39,7 +39,7 @@ class MockServer:
     def _api(self, name: str) -> ApiDefinition:
         api = self.state.apis.get(name)
         if api is None or api.control:
-            names = ", ".join(repr(api.name) for api in self.state.mocked)
+            names = ", ".join(repr(mocked.name) for mocked in self.state.mocked)
             raise LookupError(f"no mocked API is called {name!r}; the mocked APIs are {names}")
         return api
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from contracts.cli import _parser as contracts_parser
 
@@ -243,3 +244,13 @@ def test_examples_run_column_prints_the_account_and_the_ctr(served: Served) -> N
         if command.startswith("node") and subprocess.run(["sh", "-c", "command -v node"], capture_output=True).returncode:
             continue  # node is optional on a developer's machine
         assert_example_worked(command, run_shell(served, command)[0])
+
+
+def test_every_code_block_is_of_a_kind_these_tests_check() -> None:
+    """sh, html and python blocks are run (above, and the python one in tests/test_wheel.py); the GitHub Actions
+    job (yaml) can only run on GitHub, so it is checked to be a job with steps; an untagged block is a diagram."""
+    kinds = {block.lang for path in READMES for block in blocks(path)}
+    assert kinds <= {"sh", "html", "python", "yaml", ""}, kinds
+    for block in (block for path in READMES for block in blocks(path) if block.lang == "yaml"):
+        (job,) = yaml.safe_load(block.text).values()
+        assert job["runs-on"] and all("uses" in step or "run" in step for step in job["steps"]), block.where
