@@ -16,7 +16,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-warnings.filterwarnings("ignore", message=".*deprecated")  # connexion's imports under Starlette 1.x (stack_notes P11)
+# connexion's import-time deprecation warnings: an older checkout's mock (run.py --mock-src) does not filter them.
+warnings.filterwarnings("ignore", message=".*deprecated")
 
 # Where run.py leaves the recorded answers: [{"path", "methods", "status", "content_type", "body" (base64)}].
 BODIES = "BENCH_BARE_BODIES"

@@ -29,7 +29,6 @@ import os
 import sys
 import time
 import tracemalloc
-import warnings
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,7 +41,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-warnings.filterwarnings("ignore", message=".*deprecated")  # connexion's imports under Starlette 1.x (stack_notes P11)
 
 from mockserver.apis.bannertrackr import tracking, traffic, views  # noqa: E402
 from mockserver.apis.bannertrackr.images import PIXEL_GIF  # noqa: E402

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+SPEC_DIR = Path(__file__).resolve().parent.parent / "mockserver" / "openapi"  # the specs the mock serves (also in a wheel)
 
 
 @dataclass(frozen=True)

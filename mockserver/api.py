@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from .state import MockState
 
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+# openapi/ at the repository's root, reached through the package's `openapi` link so that a built wheel, which
+# copies the files behind the link, carries the specs inside the package.
+SPEC_DIR = Path(__file__).resolve().parent / "openapi"
 
 
 def ratelimit_headers(quota: Quota) -> dict[str, str]:

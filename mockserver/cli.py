@@ -7,7 +7,6 @@ import gc
 import ipaddress
 import secrets
 import sys
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,8 +56,6 @@ def banner(app_state: object, base_url: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # connexion imports starlette's test client at import time, which warns about httpx; not the user's concern.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     args = _parser().parse_args(argv)
     import uvicorn
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .api import DemoKey
+from .api import ApiDefinition, DemoKey
 from .background import serve_in_thread
 from .clock import Clock
 from .state import MockState
@@ -22,14 +22,26 @@ class MockServer:
     state: MockState
 
     def base_url(self, api: str) -> str:
-        return self.url + self.state.apis[api].api_base
+        return self.url + self._api(api).api_base
 
     def keys(self, api: str) -> list[DemoKey]:
-        return self.state.apis[api].demo_keys(self.state)
+        return self._api(api).demo_keys(self.state)
 
     def key(self, api: str, label: str = "") -> str:
         """The first demo key of `api` whose label contains `label` (e.g. "read-only")."""
-        return next(key.value for key in self.keys(api) if label in key.label)
+        keys = self.keys(api)
+        for key in keys:
+            if label in key.label:
+                return key.value
+        labels = ", ".join(repr(key.label) for key in keys)
+        raise LookupError(f"no demo key of {api!r} has {label!r} in its label; its keys' labels are {labels}")
+
+    def _api(self, name: str) -> ApiDefinition:
+        api = self.state.apis.get(name)
+        if api is None or api.control:
+            names = ", ".join(repr(mocked.name) for mocked in self.state.mocked)
+            raise LookupError(f"no mocked API is called {name!r}; the mocked APIs are {names}")
+        return api
 
     @property
     def clock(self) -> Clock:

@@ -40,6 +40,11 @@ def chromium(tmp_path: Path, url: str, *args: str) -> str:
 
 def distinct_colours(png: bytes) -> int:
     """Colours in a (non-interlaced, 8-bit RGB/RGBA) PNG: a blank or failed page has one or two."""
+    return len(colours(png))
+
+
+def colours(png: bytes) -> set[bytes]:
+    """The RGB colours of a (non-interlaced, 8-bit RGB/RGBA) PNG, sampled every 7th pixel of every row."""
     width, height, depth, kind = struct.unpack(">IIBB", png[16:26])
     assert depth == 8 and kind in (2, 6)
     channels = 4 if kind == 6 else 3
@@ -50,7 +55,7 @@ def distinct_colours(png: bytes) -> int:
             data += png[position + 8 : position + 8 + length]
         position += 12 + length
     raw, stride = zlib.decompress(data), width * channels
-    previous, colours = bytearray(stride), set()
+    previous, colours = bytearray(stride), set[bytes]()
     for row in range(height):
         kind_byte, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1 : (row + 1) * (stride + 1)])
         for i in range(stride):
@@ -68,7 +73,7 @@ def distinct_colours(png: bytes) -> int:
                 line[i] = (line[i] + guess) & 255
         colours.update(bytes(line[i : i + 3]) for i in range(0, stride, channels * 7))
         previous = line
-    return len(colours)
+    return colours
 
 
 def test_index_page_renders_every_api_with_keys_and_counts(root: str, tmp_path: Path) -> None:
@@ -79,9 +84,18 @@ def test_index_page_renders_every_api_with_keys_and_counts(root: str, tmp_path: 
     assert distinct_colours((tmp_path / "index.png").read_bytes()) > 3
 
 
-def test_swagger_ui_renders_the_operations(root: str, tmp_path: Path) -> None:
+GET_BADGE = bytes((0x61, 0xAF, 0xFE))  # Swagger UI's blue GET label, drawn only on an operation
+
+
+def test_swagger_ui_opens_on_the_operations_with_the_mock_notes_folded(root: str, tmp_path: Path) -> None:
     dom = chromium(tmp_path, root + "/bannertrackr/ui/", "--dump-dom")
     assert "opblock" in dom, "Swagger UI did not render any operation"
     assert "/placements/{placementId}/stats" in dom and "BannerTrackr Developer API" in dom
+    # The mock notes are one click away: a closed <details> holding the rendered Markdown (the plan table).
+    notes = dom.split("<details><summary><strong>Mock notes</strong>")[1].split("</details>")[0]
+    assert "<table>" in notes
     chromium(tmp_path, root + "/bannertrackr/ui/", f"--screenshot={tmp_path / 'ui.png'}")
-    assert distinct_colours((tmp_path / "ui.png").read_bytes()) > 20  # coloured method badges, text, borders
+    shown = colours((tmp_path / "ui.png").read_bytes())
+    assert len(shown) > 20  # coloured method badges, text, borders
+    assert GET_BADGE in shown, "no operation on the first screen (1280x900)"
+

@@ -1,4 +1,4 @@
-"""The `mockserver` pytest fixture, used the way the README shows a user's test using it."""
+"""The `mockserver` pytest fixture: seeded state per test, the clock under the test's control, clear lookup errors."""
 
 from __future__ import annotations
 
@@ -6,19 +6,6 @@ import httpx
 import pytest
 
 from mockserver.pytest_plugin import MockServer
-
-
-def test_my_client_reads_placement_stats(mockserver: MockServer) -> None:
-    # This is the README's example.
-    base_url = mockserver.base_url("bannertrackr")
-    key = mockserver.key("bannertrackr", "growth plan, read-write")
-    response = httpx.get(
-        f"{base_url}/placements/plc_123/stats",
-        headers={"Authorization": f"Bearer {key}"},
-        params={"from": "2024-01-01", "to": "2024-01-31"},
-    )
-    assert response.status_code == 200
-    assert response.json()["data"]["summary"]["ctr"] > 0
 
 
 @pytest.mark.parametrize("attempt", [1, 2])
@@ -40,3 +27,14 @@ def test_clock_is_under_the_tests_control(mockserver: MockServer) -> None:
     mockserver.clock.advance(60)
     assert httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code == 200
     mockserver.clock.unfreeze()
+
+
+def test_an_unknown_key_label_names_the_labels_there_are(mockserver: MockServer) -> None:
+    with pytest.raises(LookupError, match="no demo key of 'bannertrackr' has 'growth, read-write'") as raised:
+        mockserver.key("bannertrackr", "growth, read-write")
+    assert "'growth plan, read-write'" in str(raised.value) and "'starter plan, read-only'" in str(raised.value)
+
+
+def test_an_unknown_api_names_the_apis_there_are(mockserver: MockServer) -> None:
+    with pytest.raises(LookupError, match="no mocked API is called 'banertrackr'; the mocked APIs are 'bannertrackr', "):
+        mockserver.base_url("banertrackr")

@@ -114,3 +114,20 @@ def test_adsterra_documents_every_error_and_each_format(name: str) -> None:
         ok = shared[operation["responses"]["200"]["$ref"].rsplit("/", 1)[1]]
         assert set(ok["content"]) == {"application/json", "application/xml", "text/csv"}, (method, path)
     assert "Retry-After" in shared["TooManyRequests"]["headers"]
+
+
+@pytest.mark.parametrize("path", [p for p in SPECS if p.name != "admin.yaml"], ids=lambda p: p.name)
+def test_description_shows_one_paragraph_and_folds_the_rest(path: Path) -> None:
+    """Swagger UI shows info.description above the operations: one paragraph, then the docs' facts and the mock
+    notes folded in <details> (tests/test_browser.py checks the first screen)."""
+    description = yaml.safe_load(path.read_text(encoding="utf-8"))["info"]["description"]
+    visible, _, folded = description.partition("\n\n<details>")
+    assert "\n\n" not in visible.strip() and len(visible) < 600
+    assert folded.count("<details>") == 1 and description.count("</details>") == 2
+    assert "<details><summary><strong>Mock notes</strong>" in description and description.rstrip().endswith("</details>")
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_spec_cites_no_file_outside_the_repository(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "shared/reference" not in text and ".md`" not in text and "research notes" not in text

@@ -1,5 +1,5 @@
-const API_KEY = 'bt_live_growth_read_write_demo';
-const BASE_URL = 'http://localhost:8000/bannertrackr/api/public/v1';
+const API_KEY = process.env.API_KEY ?? 'bt_live_growth_read_write_demo';
+const BASE_URL = process.env.BASE_URL ?? 'http://localhost:8000/bannertrackr/api/public/v1';
 
 async function getStats(placementId, from, to) {
   const params = new URLSearchParams({ from, to, breakdowns: 'true' });

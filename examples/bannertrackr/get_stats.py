@@ -1,7 +1,9 @@
+import os
+
 import requests
 
-API_KEY = 'bt_live_growth_read_write_demo'
-BASE_URL = 'http://localhost:8000/bannertrackr/api/public/v1'
+API_KEY = os.environ.get('API_KEY', 'bt_live_growth_read_write_demo')
+BASE_URL = os.environ.get('BASE_URL', 'http://localhost:8000/bannertrackr/api/public/v1')
 
 def get_stats(placement_id, from_date, to_date):
     response = requests.get(

@@ -43,6 +43,10 @@ DOC_PLACEMENT = {
     "utm": {"source": "newsletter", "medium": "email", "campaign": "q1-2024", "term": None, "content": None},
     "siteId": "site_123", "createdAt": "2024-01-01T00:00:00Z", "updatedAt": "2024-01-15T00:00:00Z",
 }  # fmt: skip
+# The doc's placement ended in 2024, so its hits count nothing; this one, the doc site's second, runs with no end
+# date whatever the seed, for the README's tracking example. Only its id, pixel and dates are fixed, after it is
+# generated, so every other seeded value stays what it was.
+ACTIVE_PLACEMENT = {"id": "plc_456", "pixelId": "def456abc789", "status": "active", "endDate": None, "renewalDate": None}
 
 
 def key_value(plan: str, scope: str, status: str) -> str:
@@ -98,6 +102,8 @@ def _seed_account(state: MockState, owner: str, site_count: int, per_site: tuple
                 record = dict(DOC_PLACEMENT)
             else:
                 record = _placement(state, site, advertiser_ids, pixels)
+                if doc and index == 0 and number == 1:
+                    record.update(ACTIVE_PLACEMENT)
             record["_traffic"] = stats.traffic_profile(data.derived("bannertrackr-profile", record["id"]))
             placements.add(owner, record)
             pixels.add(owner, {"id": record["pixelId"], "placementId": record["id"]})
