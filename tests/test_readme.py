@@ -33,6 +33,7 @@ NOT_RUN = {
     "./dev serve --no-rate-limits &": "the contract example's server: tests/test_contracts.py runs the two as one",
     "./dev contracts run": "a contract run takes 10-70 s even at one example; tests/test_contracts.py runs the README's "
                            "served-mock command, and test_contract_commands_parse checks the others' options",
+    "./dev contracts mutants": "the whole catalogue takes minutes; tests/test_mutations.py runs every breakage of it",
     "BANNERTRACKR_API_KEY=bt_live_...": "a placeholder for your own server and key",
     "curl -X POST https://api.peerclick.com/": "the real API, with your access key",
     "BASE_URL=https://bannertrackr.com/": "the real API, with your key",
