@@ -12,6 +12,7 @@ from mockserver.cli import main
 from .conftest import BT, GROWTH_RW, STARTER_RW, Api, make_app
 
 ADMIN = "/__admin"
+JSON = {"Content-Type": "application/json"}  # what lets a body-less control call through (not a plain form)
 
 
 @pytest.fixture
@@ -128,6 +129,21 @@ def test_clock_controls_cross_a_rate_limit_window_and_move_today(admin: Any, bt:
     assert running["frozen"] is False
     time.sleep(0.01)
     assert admin.get(f"{ADMIN}/clock").json()["timestamp"] > running["timestamp"]
+
+
+def test_reset_restores_the_clock_and_null_or_delete_go_back_to_real_time(admin: Any) -> None:
+    started = admin.get(f"{ADMIN}/clock").json()
+    admin.post(f"{ADMIN}/clock/advance", json={"seconds": 3600})
+    admin.put(f"{ADMIN}/clock", json={"frozen": False})
+    assert admin.post(f"{ADMIN}/reset", json={}).status_code == 200
+    assert admin.get(f"{ADMIN}/clock").json() == started  # frozen again, at the configured start
+    real = admin.put(f"{ADMIN}/clock", json={"time": None})
+    assert real.status_code == 200 and real.json()["frozen"] is False
+    assert abs(real.json()["timestamp"] - time.time()) < 60
+    admin.put(f"{ADMIN}/clock", json={"time": "2030-01-01T00:00:00Z", "frozen": True})
+    deleted = admin.delete(f"{ADMIN}/clock", headers=JSON)
+    assert deleted.status_code == 200 and deleted.json()["frozen"] is False
+    assert abs(deleted.json()["timestamp"] - time.time()) < 60
 
 
 def test_forced_status_for_the_next_n_requests(admin: Any, bt: Api) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -40,3 +42,11 @@ def test_clock_is_under_the_tests_control(mockserver: MockServer) -> None:
     mockserver.clock.advance(60)
     assert httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code == 200
     mockserver.clock.unfreeze()
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_a_tests_clock_changes_do_not_leak_into_the_next(mockserver: MockServer, attempt: int) -> None:
+    clock = httpx.get(f"{mockserver.url}/__admin/clock").json()
+    assert clock["frozen"] is False and abs(clock["timestamp"] - time.time()) < 60  # real time, as configured
+    mockserver.clock.freeze()
+    mockserver.clock.advance(86_400 * 400)
