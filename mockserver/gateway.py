@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NoReturn
 
 from connexion.lifecycle import ConnexionRequest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -92,9 +92,20 @@ class RequestContext:
         assert self.api is not None
         self.quota = self.state.limiter.charge((self.api.name, bucket), limit, window)
         if self.quota.exceeded:
-            wait = self.quota.retry_after
-            raise ApiError(429, "Rate limit exceeded", f"Retry after {wait} seconds", headers={"Retry-After": str(wait)})
+            self.refuse()
         return self.quota
+
+    def refuse(self) -> NoReturn:
+        """This request's 429, as over its quota: `Retry-After`, the body and `X-RateLimit-Remaining: 0` agree.
+
+        Also what a forced 429 (`Prefer: code=429`, an injected fault) answers, so a client honouring
+        `Retry-After` sees the same answer as from a real limit.
+        """
+        assert self.api is not None
+        self.quota = self.state.limiter.exhausted(self.quota)
+        wait = self.quota.retry_after
+        message = self.api.errors.messages.get(429, "Rate limit exceeded")
+        raise ApiError(429, message, f"Retry after {wait} seconds", headers={"Retry-After": str(wait)})
 
 
 class Gateway:

@@ -59,10 +59,13 @@ async def _controlled(ctx: Any, api: ApiDefinition, operation_id: str, handler: 
     if fault is not None:
         if fault.latencyMs:
             await asyncio.sleep(fault.latencyMs / 1000)
+        if fault.status == 429:
+            ctx.refuse()  # the same 429 as over the limit: Retry-After, body and X-RateLimit-* agree
         if fault.status is not None:
-            retry = {"Retry-After": "1"} if fault.status == 429 else {}
-            raise ApiError(fault.status, HTTPStatus(fault.status).phrase, "Injected by the mock's fault controls", headers=retry)
+            raise ApiError(fault.status, HTTPStatus(fault.status).phrase, "Injected by the mock's fault controls")
     preference = prefer.parse(request.headers.get("prefer"), request.query_params)
+    if preference.code == 429 and "429" in spec.operation(api.spec_path, operation_id).get("responses", {}):
+        ctx.refuse()
     if preference.any:
         return prefer.respond(spec.operation(api.spec_path, operation_id), preference, ctx.state.data.seed)
     return respond(await handler(ctx, **params))
