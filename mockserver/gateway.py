@@ -157,6 +157,12 @@ class Gateway:
     ) -> None:
         # Shared with connexion's scope copies, so we can tell afterwards whether routing found an operation.
         scope.setdefault("extensions", {})
+        if api is not None and api.admit is not None:
+            try:
+                api.admit(ctx)
+            except ApiError as error:
+                await send_reply(errors.reply(api.errors, error), send)
+                return
         if api is None or not _is_operation(api, path):
             await self.app(scope, receive, send)
             return

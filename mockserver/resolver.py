@@ -29,8 +29,7 @@ def snake_case(operation_id: str) -> str:
 def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callable[..., Awaitable[Any]]:
     """Wrap `handler(ctx, **params)` as a connexion view taking the validated params as keyword arguments.
 
-    Between routing and the handler sit the mock's controls: the API's admission check, injected faults and
-    the `Prefer` header. They run here, after security and validation, so what they produce is still checked
+    Between routing and the handler sit the mock's controls: injected faults and the `Prefer` header. They run here, after security and validation, so what they produce is still checked
     against the spec by response validation.
     """
 
@@ -38,8 +37,6 @@ def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callabl
         for name in _CONTEXT_KWARGS:
             params.pop(name, None)
         ctx = request.scope["mockserver"]
-        if api.admit is not None:
-            api.admit(ctx)
         if api.control:
             response = respond(await handler(ctx, **params))
         else:
