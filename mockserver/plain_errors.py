@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +14,17 @@ _TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "
           "object": "an object", "array": "an array", "null": "null"}  # fmt: skip
 _FORMATS = {"date-time": "an RFC 3339 date-time such as 2024-01-31T12:00:00Z", "date": "a date as YYYY-MM-DD",
             "email": "an e-mail address", "uri": "an absolute URL"}  # fmt: skip
+
+
+# Where a hint names the value at fault: "Missing query parameter 'x'" (connexion's), "query parameter 'x' must ...",
+# "a.b[0] must ..." (describe's; the whole body is "the body").
+_FIELD = re.compile(r"parameter '(?P<parameter>[^']+)'|^(?!the body )(?P<body>[A-Za-z_][\w.\[\]]*) (?:must|lacks|has|matches) ")
+
+
+def field_of(hint: str) -> str | None:
+    """The parameter or body field a validation hint names, for APIs whose error bodies carry it apart."""
+    match = _FIELD.search(hint.splitlines()[0]) if hint else None
+    return (match["parameter"] or match["body"]) if match else None
 
 
 def shown(value: Any, limit: int = 60) -> str:
