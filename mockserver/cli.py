@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import uvicorn
 
+    from . import http_limits
     from .app import create_app
 
     admin_token = args.admin_token or (None if _is_loopback(args.host) else secrets.token_urlsafe(24))
@@ -86,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # garbage collections, which would otherwise walk them all (tens of milliseconds) every few thousand requests.
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **http_limits.uvicorn_options(app))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -112,16 +113,9 @@ class Gateway:
     def __init__(self, app: ASGIApp, state: MockState) -> None:
         self.app = app
         self.state = state
-        # Every base path and alias, longest first, so a nested base path wins over a shorter one.
-        prefixes = [(prefix, api) for api in state.apis.values() for prefix in (api.base_path, *api.alias_base_paths)]
-        self._prefixes = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
 
     def _api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
-        """The API serving `path`, and the prefix it was reached by."""
-        for prefix, api in self._prefixes:
-            if path == prefix or path.startswith(prefix + "/"):
-                return api, prefix
-        return None, ""
+        return find_api(self.state, path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -225,6 +219,26 @@ class Gateway:
         if ctx.api.anonymous_limit is None:
             return None
         return self.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
+
+
+def find_api(state: MockState, path: str) -> tuple[ApiDefinition | None, str]:
+    """The API serving `path`, and the prefix it was reached by (its base path or an alias)."""
+    for prefix, api in _prefixes(state):
+        if path == prefix or path.startswith(prefix + "/"):
+            return api, prefix
+    return None, ""
+
+
+_PREFIXES: weakref.WeakKeyDictionary[MockState, list[tuple[str, ApiDefinition]]] = weakref.WeakKeyDictionary()
+
+
+def _prefixes(state: MockState) -> list[tuple[str, ApiDefinition]]:
+    """Every base path and alias, longest first, so a nested base path wins over a shorter one (once per state)."""
+    cached = _PREFIXES.get(state)
+    if cached is None:
+        prefixes = [(prefix, api) for api in state.apis.values() for prefix in (api.base_path, *api.alias_base_paths)]
+        cached = _PREFIXES[state] = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
+    return cached
 
 
 def _charge_key(ctx: RequestContext) -> Quota | None:
