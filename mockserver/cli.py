@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .apis import ALL_APIS
+from .errors import ApiError
 from .persistence import StateFile
 from .settings import Settings
 
@@ -78,7 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     state = app.state  # type: ignore[attr-defined]
     if args.state_file is not None:
         state_file = StateFile(args.state_file, state)
-        loaded = state_file.load()
+        try:
+            loaded = state_file.load()
+        except ApiError as error:  # a hand-edited file: say what is wrong with it, and leave it as it is
+            print(f"State file {args.state_file}: {error.message}: {error.hint}", file=sys.stderr)
+            return 2
         state.listeners.append(state_file.schedule)
         state.on_shutdown.append(state_file.save)
         print(f"State file {args.state_file} ({'loaded' if loaded else 'new'})", flush=True)

@@ -44,7 +44,10 @@ def location(path: Iterable[Any], root: str = "the body") -> str:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     if not out:
         return root
-    return out if root == "the body" else f"{root} item {out}"
+    if root == "the body":
+        return out
+    # A document's part ("tables") leads its path; a parameter's name stands apart from the item's.
+    return f"{root}{'' if out.startswith('[') else '.'}{out}" if " " not in root else f"{root} item {out}"
 
 
 def _names(names: Iterable[str]) -> str:
