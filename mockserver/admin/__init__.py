@@ -8,7 +8,7 @@ from connexion.lifecycle import ConnexionRequest
 
 from ..api import ApiDefinition
 from ..auth import Principal
-from ..errors import ApiError, plain_shape
+from ..errors import plain_shape
 from ..gateway import RequestContext
 from . import guard, handlers
 
