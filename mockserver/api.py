@@ -88,7 +88,8 @@ class ApiDefinition:
     anonymous_limit: int | None = None
     rate_headers: Callable[[Quota], Mapping[str, str]] = field(default=ratelimit_headers)
     accounts: AccountAdmin | None = None  # account and key administration through the admin API
-    # Runs before every handler of this API (the admin API checks its token here).
+    # Runs in the gateway before anything else for every request below base_path (its Swagger UI too), and may
+    # raise ApiError: the control API refuses other origins, foreign Host names, plain forms and missing tokens.
     admit: Callable[[RequestContext], None] | None = None
     control: bool = False  # the mock's own control API: not listed, logged, faulted or Prefer-able
     # The API proper, below base_path: what clients use as base URL, and the only paths that are rate limited and

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .apis import ALL_APIS
+from .errors import ApiError
 from .persistence import StateFile
 from .settings import Settings
 
@@ -34,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
         "--no-cors", dest="cors", action="store_false", help="send no CORS headers (default: any origin may call the APIs)",
     )  # fmt: skip
     serve.add_argument("--state-file", type=Path, help="load the state from FILE at start, keep it saved there")
+    serve.add_argument(
+        "--allowed-host", dest="allowed_hosts", action="append", default=[], metavar="NAME",
+        help="a host name the control API answers to besides localhost, loopback addresses and --host (repeatable)",
+    )  # fmt: skip
     serve.add_argument("--admin-token", help="token the admin API requires (default: none on loopback, a random one elsewhere)")
     return parser
 
@@ -59,16 +64,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import uvicorn
 
+    from . import http_limits
     from .app import create_app
 
     admin_token = args.admin_token or (None if _is_loopback(args.host) else secrets.token_urlsafe(24))
+    # The name it was told to listen on is an address it serves (an IP is matched from the connection anyway).
+    allowed_hosts = tuple(name.lower() for name in (*args.allowed_hosts, *([] if _is_ip(args.host) else [args.host])))
     settings = Settings(seed=args.seed, apis=tuple(args.apis), enforce_rate_limits=args.enforce_rate_limits,
-                        admin_token=admin_token, cors=args.cors)
+                        admin_token=admin_token, cors=args.cors, allowed_hosts=allowed_hosts)
     app = create_app(settings)
     state = app.state  # type: ignore[attr-defined]
     if args.state_file is not None:
         state_file = StateFile(args.state_file, state)
-        loaded = state_file.load()
+        try:
+            loaded = state_file.load()
+        except ApiError as error:  # a hand-edited file: say what is wrong with it, and leave it as it is
+            print(f"State file {args.state_file}: {error.message}: {error.hint}", file=sys.stderr)
+            return 2
         state.listeners.append(state_file.schedule)
         state.on_shutdown.append(state_file.save)
         print(f"State file {args.state_file} ({'loaded' if loaded else 'new'})", flush=True)
@@ -77,8 +89,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # garbage collections, which would otherwise walk them all (tens of milliseconds) every few thousand requests.
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **http_limits.uvicorn_options(app))
     return 0
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_loopback(host: str) -> bool:

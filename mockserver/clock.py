@@ -22,7 +22,18 @@ class Clock:
     """
 
     def __init__(self, frozen_at: float | None = None) -> None:
+        self._start = frozen_at  # what `restart` goes back to: the configured start, or real time
         self._frozen_at = frozen_at
+        self._offset = 0.0
+
+    def restart(self) -> None:
+        """Back to how the clock started: frozen at the configured start, or real time."""
+        self._frozen_at = self._start
+        self._offset = 0.0
+
+    def real_time(self) -> None:
+        """Follow the wall clock again: no offset, not frozen."""
+        self._frozen_at = None
         self._offset = 0.0
 
     def time(self) -> float:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NoReturn
 
 from connexion.lifecycle import ConnexionRequest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -92,25 +93,29 @@ class RequestContext:
         assert self.api is not None
         self.quota = self.state.limiter.charge((self.api.name, bucket), limit, window)
         if self.quota.exceeded:
-            wait = self.quota.retry_after
-            raise ApiError(429, "Rate limit exceeded", f"Retry after {wait} seconds", headers={"Retry-After": str(wait)})
+            self.refuse()
         return self.quota
+
+    def refuse(self) -> NoReturn:
+        """This request's 429, as over its quota: `Retry-After`, the body and `X-RateLimit-Remaining: 0` agree.
+
+        Also what a forced 429 (`Prefer: code=429`, an injected fault) answers, so a client honouring
+        `Retry-After` sees the same answer as from a real limit.
+        """
+        assert self.api is not None
+        self.quota = self.state.limiter.exhausted(self.quota)
+        wait = self.quota.retry_after
+        message = self.api.errors.messages.get(429, "Rate limit exceeded")
+        raise ApiError(429, message, f"Retry after {wait} seconds", headers={"Retry-After": str(wait)})
 
 
 class Gateway:
     def __init__(self, app: ASGIApp, state: MockState) -> None:
         self.app = app
         self.state = state
-        # Every base path and alias, longest first, so a nested base path wins over a shorter one.
-        prefixes = [(prefix, api) for api in state.apis.values() for prefix in (api.base_path, *api.alias_base_paths)]
-        self._prefixes = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
 
     def _api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
-        """The API serving `path`, and the prefix it was reached by."""
-        for prefix, api in self._prefixes:
-            if path == prefix or path.startswith(prefix + "/"):
-                return api, prefix
-        return None, ""
+        return find_api(self.state, path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -146,6 +151,12 @@ class Gateway:
     ) -> None:
         # Shared with connexion's scope copies, so we can tell afterwards whether routing found an operation.
         scope.setdefault("extensions", {})
+        if api is not None and api.admit is not None:
+            try:
+                api.admit(ctx)
+            except ApiError as error:
+                await send_reply(errors.reply(api.errors, error), send)
+                return
         if api is None or not _is_operation(api, path):
             await self.app(scope, receive, send)
             return
@@ -208,6 +219,26 @@ class Gateway:
         if ctx.api.anonymous_limit is None:
             return None
         return self.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
+
+
+def find_api(state: MockState, path: str) -> tuple[ApiDefinition | None, str]:
+    """The API serving `path`, and the prefix it was reached by (its base path or an alias)."""
+    for prefix, api in _prefixes(state):
+        if path == prefix or path.startswith(prefix + "/"):
+            return api, prefix
+    return None, ""
+
+
+_PREFIXES: weakref.WeakKeyDictionary[MockState, list[tuple[str, ApiDefinition]]] = weakref.WeakKeyDictionary()
+
+
+def _prefixes(state: MockState) -> list[tuple[str, ApiDefinition]]:
+    """Every base path and alias, longest first, so a nested base path wins over a shorter one (once per state)."""
+    cached = _PREFIXES.get(state)
+    if cached is None:
+        prefixes = [(prefix, api) for api in state.apis.values() for prefix in (api.base_path, *api.alias_base_paths)]
+        cached = _PREFIXES[state] = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
+    return cached
 
 
 def _charge_key(ctx: RequestContext) -> Quota | None:

@@ -29,5 +29,5 @@ class StrictJSONBodyValidator(JSONRequestBodyValidator):
         try:
             return json.loads(body, parse_constant=_not_json)
         except json.decoder.JSONDecodeError as error:
-            raise BadRequestProblem(detail=str(error)) from None
+            raise BadRequestProblem(detail=f"The body is not valid JSON: {error}") from None
 

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import state_schema
 from .data import DataFactory
 from .errors import ApiError
 
@@ -25,7 +26,8 @@ def snapshot(state: MockState) -> dict[str, Any]:
 
 
 def restore(state: MockState, data: dict[str, Any]) -> int:
-    """Make `state` exactly what `snapshot` saw; a 400 (and no change) if `data` is not such a snapshot."""
+    """Make `state` exactly what `snapshot` saw; a 400 listing the problems (and no change) if `data` is not such a
+    snapshot: its records must have the shape the mock writes (`state_schema`)."""
     try:
         if data.get("version") != VERSION:
             raise ValueError(f"unsupported version {data.get('version')!r}")
@@ -38,9 +40,13 @@ def restore(state: MockState, data: dict[str, Any]) -> int:
                 for record in records:
                     if not isinstance(record.get("id"), (str, int)) or "_owner" not in record or not isinstance(record.get("_seq"), int):
                         raise ValueError("every record needs an id (string or integer), an _owner and an integer _seq")
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        found = state_schema.problems(data["tables"])
+        if found:
+            raise ValueError("; ".join(found))
+        store = state.store.loaded(data)  # a new store: on any error below, the state is as it was
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
         raise ApiError(400, "Not an exported state", str(error)) from None
-    state.store.load(data)
+    state.store = store
     state.data = generator
     return len(state.store)
 
@@ -77,7 +83,11 @@ class StateFile:
     def load(self) -> bool:
         if not self.path.exists():
             return False
-        restore(self.state, json.loads(self.path.read_text(encoding="utf-8")))
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except ValueError as error:  # UnicodeDecodeError too
+            raise ApiError(400, "Not an exported state", f"not JSON: {error}") from None
+        restore(self.state, data)
         return True
 
     def save(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -51,6 +52,14 @@ class RateLimiter:
             retry_after=max(math.ceil(end - now), 1),
             exceeded=exceeded,
         )
+
+    def exhausted(self, quota: Quota | None, window: float = 60.0) -> Quota:
+        """`quota` used up, as a request over its limit is told (a forced 429); a bare window where there is none."""
+        if quota is not None:
+            return dataclasses.replace(quota, remaining=0, exceeded=True)
+        now = self.clock.time()
+        end = (math.floor(now / window) + 1) * window
+        return Quota(limit=0, remaining=0, reset=math.ceil(end), retry_after=max(math.ceil(end - now), 1), exceeded=True)
 
     def reset(self) -> None:
         self._windows.clear()

@@ -29,8 +29,7 @@ def snake_case(operation_id: str) -> str:
 def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callable[..., Awaitable[Any]]:
     """Wrap `handler(ctx, **params)` as a connexion view taking the validated params as keyword arguments.
 
-    Between routing and the handler sit the mock's controls: the API's admission check, injected faults and
-    the `Prefer` header. They run here, after security and validation, so what they produce is still checked
+    Between routing and the handler sit the mock's controls: injected faults and the `Prefer` header. They run here, after security and validation, so what they produce is still checked
     against the spec by response validation.
     """
 
@@ -38,8 +37,6 @@ def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callabl
         for name in _CONTEXT_KWARGS:
             params.pop(name, None)
         ctx = request.scope["mockserver"]
-        if api.admit is not None:
-            api.admit(ctx)
         if api.control:
             response = respond(await handler(ctx, **params))
         else:
@@ -59,10 +56,13 @@ async def _controlled(ctx: Any, api: ApiDefinition, operation_id: str, handler: 
     if fault is not None:
         if fault.latencyMs:
             await asyncio.sleep(fault.latencyMs / 1000)
+        if fault.status == 429:
+            ctx.refuse()  # the same 429 as over the limit: Retry-After, body and X-RateLimit-* agree
         if fault.status is not None:
-            retry = {"Retry-After": "1"} if fault.status == 429 else {}
-            raise ApiError(fault.status, HTTPStatus(fault.status).phrase, "Injected by the mock's fault controls", headers=retry)
+            raise ApiError(fault.status, HTTPStatus(fault.status).phrase, "Injected by the mock's fault controls")
     preference = prefer.parse(request.headers.get("prefer"), request.query_params)
+    if preference.code == 429 and "429" in spec.operation(api.spec_path, operation_id).get("responses", {}):
+        ctx.refuse()
     if preference.any:
         return prefer.respond(spec.operation(api.spec_path, operation_id), preference, ctx.state.data.seed)
     return respond(await handler(ctx, **params))

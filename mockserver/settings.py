@@ -13,5 +13,6 @@ class Settings:
     validate_responses: bool = True  # the mock checks its own answers against the spec
     clock_start: float | None = None  # freeze the clock at this unix time (tests); None = real time
     admin_token: str | None = None  # required by the admin API when set (the CLI sets one off loopback)
+    allowed_hosts: tuple[str, ...] = ()  # Host names the control API answers besides loopback and the bound address
     cors: bool = True  # answer browsers' cross-origin requests (a web app on its own dev server calling the mock)
     fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)

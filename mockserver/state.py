@@ -34,12 +34,14 @@ class MockState:
         return [api for api in self.apis.values() if not api.control]
 
     def reset(self, seed: int | None = None) -> None:
-        """Back to the seeded state: records, faults, the request log and rate-limit counters (not the clock)."""
+        """Back to the seeded state: records, faults, the request log, rate-limit counters and the clock's start."""
         seed = self.data.seed if seed is None else seed
         self.reseed(seed)
         self.faults = Faults(seed)
         self.log.clear()
         self.limiter.reset()
+        # A test's freeze() or advance() must not leak into the next test, which starts from a reset.
+        self.clock.restart()
 
     def changed(self) -> None:
         for listener in self.listeners:

@@ -111,6 +111,14 @@ class Store:
             tables.setdefault(api, {})[name] = [encode(record) for record in table._rows.values()]
         return {"seq": self._seq, "tables": tables}
 
+    def loaded(self, data: dict[str, Any]) -> Store:
+        """A new store with this one's codecs holding `data` (an `export()`); this one stays as it is, so a load that
+        fails half-way changes nothing."""
+        store = Store()
+        store._codecs = dict(self._codecs)
+        store.load(data)
+        return store
+
     def load(self, data: dict[str, Any]) -> None:
         """Replace everything with an `export()`; the sequence resumes after the highest record seen."""
         self._tables.clear()

@@ -23,11 +23,13 @@ from typing import Any
 
 import jsonschema_rs
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONResponseBodyValidator, ParameterValidator, TextResponseBodyValidator
 from jsonschema import Draft4Validator
+from jsonschema.exceptions import best_match
 
-from . import schema_formats
+from . import plain_errors, schema_formats
 from .json_bodies import StrictJSONBodyValidator
 
 CHECK = os.environ.get("MOCKSERVER_CHECK_SPEEDUPS") == "1"
@@ -133,10 +135,20 @@ def _agrees(fast: bool, slow: Callable[[], Any], what: str, value: Any) -> None:
         raise
 
 
+def _plain_parameter(parameter_type: str, value: Any, param: dict[str, Any], param_name: Any = None) -> Any:
+    """connexion's verdict on a parameter, with its error (a dump of the schema) said in plain words."""
+    error = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
+    if error is None or value is None:
+        return error  # valid, or connexion's own "Missing query parameter 'x'"
+    schema = param.get("schema", param)
+    found = best_match(Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).iter_errors(value))
+    return error if found is None else plain_errors.describe(found, f"{parameter_type} parameter '{param.get('name')}'")
+
+
 class FastParameterValidator(ParameterValidator):
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any], param_name: Any = None) -> Any:
-        slow = ParameterValidator.validate_parameter
+        slow = _plain_parameter
         if value is None or (is_nullable(param) and is_null(value)):
             return slow(parameter_type, value, param, param_name)
         schema = param.get("schema", param)
@@ -166,7 +178,17 @@ def _body(is_valid: Callable[[Any], bool] | None, body: Any, slow: Callable[[], 
 class FastJSONBodyValidator(StrictJSONBodyValidator):
     def _validate(self, body: Any) -> Any:
         is_valid = compiled(self._schema, nullable=True) if body is not None else None
-        return _body(is_valid, body, lambda: super(FastJSONBodyValidator, self)._validate(body), "request body")
+        return _body(is_valid, body, lambda: self._plain(body), "request body")
+
+    def _plain(self, body: Any) -> Any:
+        """connexion's validation of the body, with its error said in plain words (where in the body, what rule)."""
+        try:
+            return super()._validate(body)
+        except BadRequestProblem:
+            found = best_match(self._validator.iter_errors(body)) if body is not None else None
+            if found is None:
+                raise
+            raise BadRequestProblem(detail=plain_errors.describe(found)) from None
 
 
 class _FastResponseMixin:

@@ -250,3 +250,30 @@ def binom(binom_app: Any) -> Api:
 def peerclick(peerclick_app: Any) -> Api:
     """PeerClick as the demo account (never-expiring token), on a mock of PeerClick alone in its seeded state."""
     return Api(fresh(peerclick_app).test_client(), PEERCLICK, PC_TOKEN, header="api-token", prefix="")
+
+
+# Reads across every API that go through its stored records (lists, single records, reports built from them).
+READS = [
+    ("/bannertrackr/api/public/v1/me", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    ("/bannertrackr/api/public/v1/sites", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    ("/bannertrackr/api/public/v1/placements", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    ("/bannertrackr/api/public/v1/placements/plc_123/stats", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    ("/bannertrackr/api/track/pixel.gif?p=abc123def456", {}),
+    ("/binom/public/api/v1/campaign/1", {"api-key": BINOM_ADMIN}),
+    ("/binom/public/api/v1/stats/campaign?datePreset=last_7_days", {"api-key": BINOM_ADMIN}),
+    ("/binom/public/api/v1/offer/1", {"api-key": BINOM_ADMIN}),
+    ("/peerclick/v1/campaign", {"api-token": PC_TOKEN}),
+    ("/peerclick/v1/offer", {"api-token": PC_TOKEN}),
+    ("/peerclick/v1/report?groupBy=campaign&from=2020-01-01", {"api-token": PC_TOKEN}),
+    ("/adsterra/advertiser/campaigns.json", {"X-API-Key": ADV_TOKEN}),
+    ("/adsterra/advertiser/stats.json?start_date=2026-06-01&finish_date=2026-06-15&group_by=campaign", {"X-API-Key": ADV_TOKEN}),
+    ("/adsterra/publisher/domains.json", {"X-API-Key": PUB_TOKEN}),
+]
+
+
+def no_later_call_fails(client: Any) -> None:
+    """After an import: every API still answers reads of its records without a 5xx."""
+    for path, headers in READS:
+        response = client.get(path, headers=headers)
+        assert response.status_code < 500, (path, response.text[:300])
+    assert client.get("/__admin/state").status_code == 200

@@ -12,6 +12,7 @@ from mockserver.cli import main
 from .conftest import BT, GROWTH_RW, STARTER_RW, Api, make_app
 
 ADMIN = "/__admin"
+JSON = {"Content-Type": "application/json"}  # what lets a body-less control call through (not a plain form)
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def test_reset_restores_the_seeded_state_exactly(admin: Any, bt: Api) -> None:
     bt.post("/sites", json={"name": "extra", "type": "website"})
     bt.delete("/sites/site_123")
     assert tables(admin) != seeded
-    assert admin.post(f"{ADMIN}/reset").json() == {"seed": 1}
+    assert admin.post(f"{ADMIN}/reset", headers=JSON).json() == {"seed": 1}
     assert tables(admin) == seeded
 
 
@@ -80,9 +81,9 @@ def test_accounts_and_keys_with_plan_and_scope(admin: Any, bt: Api) -> None:
     # Starter allows 2 keys: a third is the plan-limit 403
     third = admin.post(f"{ADMIN}/apis/bannertrackr/accounts/{account['id']}/keys", json={"scope": "read_only"})
     assert third.status_code == 403 and third.json()["error"] == "API key limit reached"
-    assert admin.post(f"{ADMIN}/apis/bannertrackr/keys/{read_only}/revoke").json()["status"] == "revoked"
+    assert admin.post(f"{ADMIN}/apis/bannertrackr/keys/{read_only}/revoke", headers=JSON).json()["status"] == "revoked"
     assert bt.get("/me", key=read_only).status_code == 401
-    rotated = admin.post(f"{ADMIN}/apis/bannertrackr/keys/{read_write}/rotate").json()
+    rotated = admin.post(f"{ADMIN}/apis/bannertrackr/keys/{read_write}/rotate", headers=JSON).json()
     assert rotated["scope"] == "read_write" and rotated["value"] != read_write
     assert bt.get("/me", key=read_write).status_code == 401
     assert bt.get("/me", key=rotated["value"]).status_code == 200
@@ -99,7 +100,7 @@ def test_accounts_and_keys_with_plan_and_scope(admin: Any, bt: Api) -> None:
     ],
 )
 def test_account_errors(admin: Any, path: str, body: Any, status: int) -> None:
-    response = admin.post(ADMIN + path, json=body)
+    response = admin.post(ADMIN + path, json=body, headers=JSON)
     assert response.status_code == status and "error" in response.json()
 
 
@@ -130,6 +131,21 @@ def test_clock_controls_cross_a_rate_limit_window_and_move_today(admin: Any, bt:
     assert admin.get(f"{ADMIN}/clock").json()["timestamp"] > running["timestamp"]
 
 
+def test_reset_restores_the_clock_and_null_or_delete_go_back_to_real_time(admin: Any) -> None:
+    started = admin.get(f"{ADMIN}/clock").json()
+    admin.post(f"{ADMIN}/clock/advance", json={"seconds": 3600})
+    admin.put(f"{ADMIN}/clock", json={"frozen": False})
+    assert admin.post(f"{ADMIN}/reset", json={}).status_code == 200
+    assert admin.get(f"{ADMIN}/clock").json() == started  # frozen again, at the configured start
+    real = admin.put(f"{ADMIN}/clock", json={"time": None})
+    assert real.status_code == 200 and real.json()["frozen"] is False
+    assert abs(real.json()["timestamp"] - time.time()) < 60
+    admin.put(f"{ADMIN}/clock", json={"time": "2030-01-01T00:00:00Z", "frozen": True})
+    deleted = admin.delete(f"{ADMIN}/clock", headers=JSON)
+    assert deleted.status_code == 200 and deleted.json()["frozen"] is False
+    assert abs(deleted.json()["timestamp"] - time.time()) < 60
+
+
 def test_forced_status_for_the_next_n_requests(admin: Any, bt: Api) -> None:
     fault = admin.post(f"{ADMIN}/faults", json={"api": "bannertrackr", "operationId": "getMe", "status": 500, "count": 2})
     assert fault.status_code == 201
@@ -143,8 +159,8 @@ def test_forced_429_carries_retry_after_and_fraction_picks_a_share(admin: Any, b
     statuses = [bt.get("/sites").status_code for _ in range(40)]
     assert 5 < statuses.count(429) < 35 and set(statuses) == {200, 429}
     refused = next(r for r in (bt.get("/me") for _ in range(20)) if r.status_code == 429)
-    assert refused.headers["Retry-After"] == "1"
-    assert admin.post(f"{ADMIN}/reset").status_code == 200
+    assert refused.headers["Retry-After"] == "30"  # to the end of the window, as over a real limit
+    assert admin.post(f"{ADMIN}/reset", headers=JSON).status_code == 200
     assert {bt.get("/sites").status_code for _ in range(10)} == {200}  # reset clears faults
 
 
@@ -215,6 +231,66 @@ def test_admin_token_required_off_loopback(bt: Api) -> None:
     assert client.post(f"{ADMIN}/reset", headers={"X-Admin-Token": "wrong"}).status_code == 401
     assert client.post(f"{ADMIN}/reset", headers={"X-Admin-Token": "s3cret"}).status_code == 200
     assert Api(client, BT, GROWTH_RW).get("/me").status_code == 200  # the mocked APIs do not need it
+    # compare_digest refuses non-ASCII text (a 500 before); the bytes are compared instead
+    odd = client.post(f"{ADMIN}/reset", headers={"X-Admin-Token": "s3crét".encode("latin-1")})
+    assert odd.status_code == 401 and odd.json()["error"] == "Admin token required"
+
+
+# What a web page the developer opens could send: nothing of it may steer or read the mock.
+CROSS_SITE = [
+    ("POST", "/reset", {"Origin": "http://evil.example"}),  # fetch(), or a form in a modern browser
+    ("POST", "/reset", {"Origin": "null"}),  # a sandboxed iframe or a file:// page
+    ("POST", "/reset", {"Origin": "http://localhost:3000"}),  # another local dev server: another origin
+    ("POST", "/reset", {"Origin": "http://localhost:3000", "Content-Type": "application/json"}),
+    ("POST", "/reset", {"Content-Type": "application/x-www-form-urlencoded"}),  # a form from a browser without Origin
+    ("POST", "/reset", {"Content-Type": "text/plain"}),
+    ("POST", "/reset", {"Content-Type": "multipart/form-data; boundary=x"}),
+    ("POST", "/reset", {}),  # a body-less POST (sendBeacon, an old browser's form)
+    ("DELETE", "/faults", {}),
+    ("GET", "/state", {"Host": "evil.example"}),  # DNS rebinding: evil.example now resolves to 127.0.0.1
+    ("GET", "/state", {"Host": "evil.example:8000", "Origin": "http://evil.example:8000"}),
+    ("GET", "/ui/", {"Host": "evil.example"}),
+    ("GET", "/state", {"Sec-Fetch-Site": "cross-site"}),  # <script src>, <img>, a link: no Origin on a GET
+    ("GET", "/state", {"Sec-Fetch-Site": "same-site"}),
+    ("OPTIONS", "/reset", {"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "headers"), CROSS_SITE, ids=[f"{m} {p} {h}" for m, p, h in CROSS_SITE])
+def test_the_control_api_refuses_what_a_web_page_could_send(admin: Any, bt: Api, method: str, path: str, headers: Any) -> None:
+    bt.post("/sites", json={"name": "kept", "type": "website"})
+    before = admin.get(f"{ADMIN}/state").json()
+    refused = admin.request(method, ADMIN + path, headers=headers, content=b"seed=2" if "form" in str(headers) else None)
+    assert refused.status_code == 403, refused.text
+    assert set(refused.json()) == {"error", "hint"} and refused.json()["error"] == "Forbidden"
+    assert "tables" not in refused.text and "access-control-allow-origin" not in refused.headers
+    assert admin.get(f"{ADMIN}/state").json() == before  # nothing changed
+
+
+ALLOWED = [
+    ("POST", "/reset", {"Content-Type": "application/json"}),  # curl -H 'Content-Type: application/json'
+    ("POST", "/reset", {"X-Admin-Token": "anything"}),  # a custom header: no form can send it
+    ("POST", "/reset", {"Origin": "http://testserver"}),  # its own Swagger UI (the test client is "testserver")
+    ("GET", "/state", {"Host": "localhost:8000"}),
+    ("GET", "/state", {"Host": "127.0.0.1:8000"}),
+    ("GET", "/state", {"Host": "[::1]:8000"}),
+    ("GET", "/state", {"Sec-Fetch-Site": "same-origin"}),
+    ("GET", "/state", {"Sec-Fetch-Site": "none"}),  # typed into the address bar
+]
+
+
+@pytest.mark.parametrize(("method", "path", "headers"), ALLOWED, ids=[f"{m} {p} {h}" for m, p, h in ALLOWED])
+def test_the_control_api_answers_its_own_clients(admin: Any, method: str, path: str, headers: Any) -> None:
+    assert admin.request(method, ADMIN + path, headers=headers).status_code == 200
+
+
+def test_allowed_host_names_another_address_of_the_mock(monkeypatch: pytest.MonkeyPatch) -> None:
+    apps: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: apps.append(app))
+    main(["serve", "--allowed-host", "mock.test", "--host", "devbox.local", "--admin-token", "t"])
+    client = apps[0].test_client()
+    for host, status in (("mock.test", 200), ("devbox.local:8000", 200), ("evil.example", 403)):
+        assert client.get(f"{ADMIN}/clock", headers={"Host": host, "X-Admin-Token": "t"}).status_code == status, host
 
 
 def test_cli_makes_a_token_when_bound_beyond_loopback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ import pytest
 from .conftest import ADV, ADV_TOKEN, BINOM, PEERCLICK, PUB, PUB_TOKEN, Adsterra, Api
 
 ADMIN = "/__admin"
+JSON = {"Content-Type": "application/json"}  # a body-less control call must show it is not a plain form
 
 
 def created(client: Any, api: str, **body: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -18,7 +19,7 @@ def created(client: Any, api: str, **body: Any) -> tuple[dict[str, Any], list[di
 
 
 def admin_post(client: Any, path: str, **kwargs: Any) -> Any:
-    response = client.post(ADMIN + path, **kwargs)
+    response = client.post(ADMIN + path, **{"headers": JSON, **kwargs})
     assert response.status_code in (200, 201), response.text
     return response.json()
 
@@ -63,7 +64,7 @@ def test_peerclick_account_with_an_access_key_that_makes_tokens(client: Any) -> 
     assert peerclick.get("/campaign", key=token).json()["description"].startswith("Invalid token")
     again = peerclick.post("/auth/access/session", json={"accessId": key["value"], "accessKey": key["secret"]})
     assert again.status_code == 401
-    assert client.post(f"{ADMIN}/apis/peerclick/keys/{key['value']}/rotate").status_code == 404
+    assert client.post(f"{ADMIN}/apis/peerclick/keys/{key['value']}/rotate", headers=JSON).status_code == 404
 
 
 def test_peerclick_token_expires_when_the_admin_clock_passes_its_lifetime(client: Any) -> None:
@@ -97,7 +98,7 @@ def test_adsterra_account_keeps_one_valid_token(client: Any, api: str, base: str
     assert adsterra.get(path, token=token).status_code == 200  # the demo account is untouched
     # The other Adsterra API's tokens are not this API's keys.
     other = "adsterra_publisher" if api == "adsterra_advertiser" else "adsterra_advertiser"
-    assert client.post(f"{ADMIN}/apis/{other}/keys/{token}/revoke").status_code == 404
+    assert client.post(f"{ADMIN}/apis/{other}/keys/{token}/revoke", headers=JSON).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -118,7 +119,7 @@ def test_adsterra_account_keeps_one_valid_token(client: Any, api: str, base: str
 )
 def test_account_errors_change_nothing(client: Any, path: str, body: Any, status: int) -> None:
     before = client.get(f"{ADMIN}/state").json()
-    response = client.post(ADMIN + path, json=body)
+    response = client.post(ADMIN + path, json=body, headers=JSON)
     assert response.status_code == status and "error" in response.json(), response.text
     assert client.get(f"{ADMIN}/state").json() == before
 

@@ -281,12 +281,12 @@ def test_stats_are_deterministic_from_the_seed(adv: Adsterra) -> None:
     ("params", "field"),
     [
         ({"start_date": "2026-02-30", "finish_date": "2026-03-01"}, None),
-        ({"start_date": "yesterday", "finish_date": "2026-03-01"}, None),
+        ({"start_date": "yesterday", "finish_date": "2026-03-01"}, "start_date"),
         ({"finish_date": "2026-03-01"}, "start_date"),
         ({**WEEK, "group_by": "os"}, None),
         ({**WEEK, "group_by[]": ["date", "date"]}, None),
-        ({**WEEK, "campaign": "abc"}, None),
-        ({**WEEK, "country": "us"}, None),
+        ({**WEEK, "campaign": "abc"}, "campaign"),
+        ({**WEEK, "country": "us"}, "country"),
     ],
 )
 def test_bad_stats_parameters_are_422_with_details(adv: Adsterra, params: dict[str, Any], field: str | None) -> None:

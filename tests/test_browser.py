@@ -1,15 +1,20 @@
-"""The index page and a Swagger UI render in a real browser (headless Chromium), as a person would see them."""
+"""In a real browser (headless Chromium): the index page and a Swagger UI render, and other origins cannot steer the mock."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import struct
 import subprocess
+import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from mockserver.background import serve_in_thread
@@ -99,3 +104,70 @@ def test_swagger_ui_opens_on_the_operations_with_the_mock_notes_folded(root: str
     assert len(shown) > 20  # coloured method badges, text, borders
     assert GET_BADGE in shown, "no operation on the first screen (1280x900)"
 
+
+ATTACK = """<!doctype html><html><body><pre id="log"></pre>
+<form id="reset" method="POST" action="MOCK/__admin/reset" target="sink1"></form>
+<form id="seed" method="POST" action="MOCK/__admin/seed" enctype="text/plain" target="sink2">
+  <input name='{"seed": 7, "x": "' value='"}'></form>
+<iframe name="sink1"></iframe><iframe name="sink2"></iframe>
+<script>
+const log = (line) => { document.getElementById("log").textContent += line + "\\n"; };
+const submitted = (form, sink) => new Promise((done) => {
+  document.querySelector(`iframe[name=${sink}]`).addEventListener("load", () => done("sent"), {once: true});
+  setTimeout(() => done("timeout"), 3000);
+  document.getElementById(form).submit();
+});
+const attempt = async (name, call) => {
+  try { log(`${name}:${await call()}`); } catch (error) { log(`${name}:blocked`); }
+};
+(async () => {
+  log("form-reset:" + await submitted("reset", "sink1"));
+  log("form-seed:" + await submitted("seed", "sink2"));
+  await attempt("nocors-reset", async () => (await fetch("MOCK/__admin/reset", {method: "POST", mode: "no-cors"})).type);
+  await attempt("nocors-fault", async () => (await fetch("MOCK/__admin/faults", {method: "POST", mode: "no-cors",
+    headers: {"Content-Type": "text/plain"}, body: JSON.stringify({api: "bannertrackr", status: 500})})).type);
+  await attempt("cors-reset", async () => (await fetch("MOCK/__admin/reset", {method: "POST",
+    headers: {"Content-Type": "application/json"}, body: "{}"})).status);
+  await attempt("read-state", async () => (await (await fetch("MOCK/__admin/state")).text()).length);
+  log("beacon:" + navigator.sendBeacon("MOCK/__admin/reset"));
+  await attempt("api-me", async () => (await fetch("MOCK/bannertrackr/api/public/v1/me",
+    {headers: {Authorization: "Bearer bt_live_growth_read_write_demo"}})).status);
+  log("finished:" + "all");
+})();
+</script></body></html>"""
+
+
+@contextlib.contextmanager
+def page_server(directory: Path) -> Iterator[str]:
+    """A second local origin (another port: another origin, as another dev server would be) serving `directory`."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+def test_a_page_of_another_origin_cannot_steer_or_read_the_control_api(tmp_path: Path) -> None:
+    with serve_in_thread(make_app()) as url:
+        mock = url.replace("127.0.0.1", "localhost")
+        created = httpx.post(f"{mock}/bannertrackr/api/public/v1/sites", json={"name": "mine", "type": "website"},
+                             headers={"Authorization": "Bearer bt_live_growth_read_write_demo"})  # fmt: skip
+        assert created.status_code == 201
+        before = httpx.get(f"{mock}/__admin/state").json()
+        site = tmp_path / "site"
+        site.mkdir()
+        (site / "attack.html").write_text(ATTACK.replace("MOCK", mock))
+        with page_server(site) as other_origin:
+            dom = chromium(tmp_path, f"{other_origin}/attack.html", "--dump-dom")
+        assert "finished:all" in dom, dom  # every attempt ran
+        assert "read-state:blocked" in dom and "cors-reset:blocked" in dom  # no CORS for the control API
+        assert "api-me:200" in dom  # the mocked APIs keep theirs
+        assert httpx.get(f"{mock}/__admin/state").json() == before  # no reset, no reseed
+        assert httpx.get(f"{mock}/__admin/faults").json() == []  # no injected fault
+        # DNS rebinding: the page's own name now resolves to the mock, so its fetch("/__admin/state") is same-origin
+        rebound = chromium(tmp_path, url.replace("127.0.0.1", "rebound.test") + "/__admin/state", "--dump-dom",
+                           "--host-resolver-rules=MAP rebound.test 127.0.0.1")  # fmt: skip
+        assert "Forbidden" in rebound and "tables" not in rebound, rebound

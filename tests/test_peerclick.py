@@ -301,6 +301,11 @@ def test_bad_bodies_are_400_with_field_errors_and_write_nothing(peerclick: Api, 
     assert [peerclick.get(path).json() for path in lists] == before
 
 
+def test_a_field_error_names_the_field(peerclick: Api) -> None:
+    response = peerclick.put("/affiliate-network/1", json={"name": "N", "workspaceId": "1"})
+    assert response.json()["errors"] == [{"field": "workspaceId", "message": "workspaceId must be an integer (got \"1\")"}]
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b"null", b'{"name": "\xff"}'])
 def test_malformed_bodies_are_400(peerclick: Api, body: bytes) -> None:
     error(peerclick.post("/offer", content=body, headers={"Content-Type": "application/json"}), 400, "BAD_REQUEST")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -38,3 +40,11 @@ def test_an_unknown_key_label_names_the_labels_there_are(mockserver: MockServer)
 def test_an_unknown_api_names_the_apis_there_are(mockserver: MockServer) -> None:
     with pytest.raises(LookupError, match="no mocked API is called 'banertrackr'; the mocked APIs are 'bannertrackr', "):
         mockserver.base_url("banertrackr")
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_a_tests_clock_changes_do_not_leak_into_the_next(mockserver: MockServer, attempt: int) -> None:
+    clock = httpx.get(f"{mockserver.url}/__admin/clock").json()
+    assert clock["frozen"] is False and abs(clock["timestamp"] - time.time()) < 60  # real time, as configured
+    mockserver.clock.freeze()
+    mockserver.clock.advance(86_400 * 400)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+import pytest
+
 from mockserver.clock import Clock
 from mockserver.ratelimit import RateLimiter
 
@@ -82,3 +87,29 @@ def test_a_path_no_operation_matches_charges_the_callers_key_not_an_anonymous_bu
     for key in (None, "bt_live_unknown"):
         assert bt.get("/no/such/path", key=key).headers["X-RateLimit-Limit"] == "60"
     assert bt.get("/no/such/path", key=None).headers["X-RateLimit-Remaining"] == "57"
+
+
+# (path, credential header, value) of a read on each API that documents 429.
+FORCED = [
+    (f"{BT}/me", "Authorization", f"Bearer {GROWTH_RW}"),
+    ("/peerclick/v1/campaign", "api-token", "pc_demo_api_token"),
+    ("/binom/public/api/v1/campaign/1", "api-key", "binom_admin_demo_key"),
+    ("/adsterra/advertiser/campaigns.json", "X-API-Key", "adsterraadvertiserdemo0000000001"),
+]
+
+
+@pytest.mark.parametrize(("path", "header", "value"), FORCED, ids=[path.split("/")[1] for path, _, _ in FORCED])
+@pytest.mark.parametrize("how", ["prefer", "fault"])
+def test_a_forced_429_is_what_a_real_one_would_be(client: Any, path: str, header: str, value: str, how: str) -> None:
+    if how == "fault":
+        api = path.split("/")[1] if "adsterra" not in path else "adsterra_advertiser"
+        assert client.post("/__admin/faults", json={"api": api, "status": 429, "count": 1}).status_code == 201
+    refused = client.get(path, headers={header: value, **({"Prefer": "code=429"} if how == "prefer" else {})})
+    assert refused.status_code == 429, refused.text
+    wait = int(refused.headers["Retry-After"])
+    assert wait > 0  # Retry-After: 0 makes a client that honours it loop
+    said = re.findall(r"[Rr]etry after (\d+) seconds?", refused.text)
+    assert set(said) <= {str(wait)}, refused.text  # the body, where it says when, says the same
+    if "X-RateLimit-Limit" in refused.headers:
+        assert refused.headers["X-RateLimit-Remaining"] == "0"
+        assert int(refused.headers["X-RateLimit-Reset"]) == int(FROZEN_AT) + wait or path.startswith("/peerclick")

@@ -71,13 +71,20 @@ async def get_clock(ctx: RequestContext) -> Any:
 
 async def set_clock(ctx: RequestContext, body: dict[str, Any]) -> Any:
     clock = ctx.state.clock
+    if "time" in body and body["time"] is None:
+        clock.real_time()  # `{"time": null}`: back to the wall clock (frozen there if `frozen` is also true)
     if "frozen" in body:
         clock.freeze() if body["frozen"] else clock.unfreeze()
-    if "time" in body:
+    if body.get("time") is not None:
         try:
             clock.set(parse_datetime(body["time"]).timestamp())
         except (ValueError, OverflowError) as error:
             raise ApiError(400, "Invalid time", str(error)) from None
+    return _clock(ctx)
+
+
+async def reset_clock(ctx: RequestContext) -> Any:
+    ctx.state.clock.real_time()
     return _clock(ctx)
 
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from ...errors import ErrorShape
-
-# Where connexion's validation messages name the field at fault: "Missing query parameter 'x'", "... - 'a.b'".
-_FIELD = re.compile(r"parameter '(?P<parameter>[^']+)'|- '(?P<body>[^']+)'$")
+from ...plain_errors import field_of
 
 
 def _body(status: int, message: str, hint: str | None, extra: Mapping[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] | None = dict(extra) or None
     if status == 422:  # the specs' ValidationError: data.detail always, data.field when the validator names it
-        detail = (hint or message).splitlines()[0]  # jsonschema appends the whole schema on later lines
-        match = _FIELD.search(detail)
-        data = {"detail": detail, **({"field": match["parameter"] or match["body"]} if match else {})}
+        detail = (hint or message).splitlines()[0]
+        field = field_of(detail)
+        data = {"detail": detail, **({"field": field} if field else {})}
     return {"code": status, "message": message, "data": data}
 
 

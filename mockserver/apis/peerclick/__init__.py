@@ -7,6 +7,7 @@ from typing import Any
 
 from ...api import ApiDefinition
 from ...errors import ErrorShape
+from ...plain_errors import field_of
 from . import accounts, handlers, seed, sessions
 
 # INVENTED `code` values around the confirmed `description`; statuses without one (405, 415) leave it out.
@@ -24,9 +25,8 @@ def _error_body(status: int, message: str, hint: str | None, extra: Mapping[str,
 
 
 def _field(hint: str) -> str:
-    """The body field or parameter a validation message names (connexion writes "... - 'payout.currency'")."""
-    first = hint.splitlines()[0]
-    return first.rsplit(" - ", 1)[1].strip("'") if " - " in first else "body"
+    """The body field or parameter a validation message names ("payout.currency must be ..."), else "body"."""
+    return field_of(hint) or "body"
 
 
 DEFINITION = ApiDefinition(

@@ -1,0 +1,103 @@
+"""Size limits on the request target and headers, answered 414/431 in the API's error body before uvicorn's parser fails.
+
+Left to itself, uvicorn (with httptools) takes headers of any size and gives up on a request target over 64 KiB
+(the URL parser's offsets are 16-bit) with its own `400 text/plain "Invalid HTTP request received."`, outside any
+API's error shape. This protocol counts the target and the headers as the parser hands them over, and past a limit
+answers at once, in the error body of the API the path names, and ends the connection (the rest of the request
+is read and dropped, so nothing reaches the app).
+"""
+
+from __future__ import annotations
+
+import http
+import uuid
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from . import errors
+from .errors import ApiError
+from .gateway import find_api
+from .state import MockState
+
+# As common front proxies allow (Cloudflare: 16 KB of URL, 32 KB of headers); far above what any mocked API needs.
+MAX_TARGET_BYTES = 16 * 1024
+MAX_HEADER_BYTES = 32 * 1024
+# After refusing, the rest of the request is read and dropped for a while before closing: closing a socket with
+# unread data makes the kernel send a reset, which can destroy the answer before the client reads it.
+LINGER_SECONDS = 5.0
+LINGER_BYTES = 4 * 1024 * 1024
+
+HINTS = {
+    414: f"The request target (path and query) may be at most {MAX_TARGET_BYTES} bytes; split long lists over requests",
+    431: f"The request headers may be at most {MAX_HEADER_BYTES} bytes in all",
+}
+
+
+class _TooLarge(Exception):
+    """Raised from a parser callback: httptools stops parsing, and uvicorn calls `send_400_response`."""
+
+
+def protocol_for(state: MockState) -> type[HttpToolsProtocol]:
+    """uvicorn's httptools protocol with the limits, answering in the error shapes of `state`'s APIs."""
+
+    class LimitedHttpToolsProtocol(HttpToolsProtocol):
+        _header_bytes = 0
+        _refusal: int | None = None
+        _dropped = 0
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._header_bytes = 0
+
+        def on_url(self, url: bytes) -> None:
+            super().on_url(url)
+            if len(self.url) > MAX_TARGET_BYTES:
+                self._refusal = 414
+                raise _TooLarge
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._header_bytes += len(name) + len(value) + 4  # ": " and CRLF, as on the wire
+            if self._header_bytes > MAX_HEADER_BYTES:
+                self._refusal = 431
+                raise _TooLarge
+            super().on_header(name, value)
+
+        def data_received(self, data: bytes) -> None:
+            if self._refusal is None:
+                super().data_received(data)
+                return
+            self._dropped += len(data)  # the refused request's remainder
+            if self._dropped > LINGER_BYTES:
+                self.transport.close()
+
+        def send_400_response(self, msg: str) -> None:
+            # uvicorn's answer to any parser error, here also to ours: a callback's exception stops the parser.
+            if self._refusal is None:
+                super().send_400_response(msg)
+            else:
+                self._refuse(self._refusal)
+
+        def _refuse(self, status: int) -> None:
+            path = self.url.split(b"?", 1)[0].decode("latin-1")
+            api = find_api(state, path)[0]
+            shape = api.errors if api is not None else errors.plain_shape()
+            reply = errors.reply(shape, ApiError(status, shape.message_for(status), HINTS[status]))
+            headers = [*self.server_state.default_headers, *reply.raw_headers, (b"connection", b"close")]
+            if api is not None and api.request_id_header is not None:
+                headers.append((api.request_id_header.lower().encode(), str(uuid.uuid4()).encode()))
+            head = f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\n".encode()
+            self.transport.write(head + b"".join(name + b": " + value + b"\r\n" for name, value in headers) + b"\r\n"
+                                 + reply.body)  # fmt: skip
+            if self.transport.can_write_eof():
+                self.transport.write_eof()  # the answer is complete; the client's close (or the timer) ends it
+                self.loop.call_later(LINGER_SECONDS, self.transport.close)
+            else:
+                self.transport.close()
+
+    return LimitedHttpToolsProtocol
+
+
+def uvicorn_options(app: Any) -> dict[str, Any]:
+    """What `uvicorn.run` / `uvicorn.Config` need besides host and port to serve a mock app with these limits."""
+    return {"http": protocol_for(app.state)}

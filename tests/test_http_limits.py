@@ -1,0 +1,92 @@
+"""Over-long request targets and headers get 414 and 431 in each API's documented error body, from a real server."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from openapi_schema_validator import OAS30Validator
+
+from mockserver import admin, spec
+from mockserver.apis import ALL_APIS
+from mockserver.background import serve_in_thread
+from mockserver.http_limits import MAX_HEADER_BYTES, MAX_TARGET_BYTES
+
+from .conftest import make_app
+
+# An operation of each API (and of the control API), with a credential, so that only the size is wrong.
+CALLS = {
+    "bannertrackr": ("/bannertrackr/api/public/v1/placements", {"Authorization": "Bearer bt_live_growth_read_write_demo"}),
+    "binom": ("/binom/public/api/v1/campaign", {"api-key": "binom_admin_demo_key"}),
+    "peerclick": ("/peerclick/v1/campaign", {"api-token": "pc_demo_api_token"}),
+    "adsterra_advertiser": ("/adsterra/advertiser/campaign/1234567/custom_bid.json",
+                            {"X-API-Key": "adsterraadvertiserdemo0000000001"}),
+    "adsterra_publisher": ("/adsterra/publisher/domains.json", {"X-API-Key": "adsterrapublisherdemo00000000001"}),
+    "admin": ("/__admin/requests", {}),
+}  # fmt: skip
+HUGE = 100_000
+
+
+@pytest.fixture(scope="module")
+def root() -> Iterator[str]:
+    with serve_in_thread(make_app()) as url:
+        yield url
+
+
+SPECS = {api.name: api.spec_path for api in (*ALL_APIS, admin.DEFINITION)}
+
+
+def documented(api: str, response: str, body: Any) -> None:
+    """`body` conforms to the schema of the spec's components/responses/`response`."""
+    document = spec.load(SPECS[api])
+    schema = document["components"]["responses"][response]["content"]["application/json"]["schema"]
+    OAS30Validator({**schema, "components": document["components"]}).validate(body)
+
+# What a fuzzer or a careless client sends: each is refused before routing, whatever the API.
+OVERSIZED = {
+    "long-query": (lambda path: path + "?placement_ids=" + ",".join(str(15_413_270 + i) for i in range(HUGE // 9)), {}, 414),
+    "long-path": (lambda path: path + "/" + "a" * HUGE, {}, 414),
+    "long-header": (lambda path: path, {"X-Padding": "b" * HUGE}, 431),
+    "many-headers": (lambda path: path, {f"X-Pad-{i}": "c" * 20 for i in range(3_000)}, 431),
+    "long-cookie": (lambda path: path, {"Cookie": "session=" + "d" * HUGE}, 431),
+}
+
+
+@pytest.mark.parametrize("api", CALLS)
+@pytest.mark.parametrize("kind", OVERSIZED)
+def test_oversized_requests_get_414_or_431_in_the_apis_error_body(root: str, api: str, kind: str) -> None:
+    path, headers = CALLS[api]
+    target, extra, status = OVERSIZED[kind]
+    method = "DELETE" if "custom_bid" in path and kind == "long-query" else "GET"
+    code, response_headers, body = send(root, method, target(path), {**headers, **extra})
+    assert code == status, body[:300]
+    assert response_headers["content-type"] == "application/json"
+    documented(api, "UriTooLong" if status == 414 else "HeaderFieldsTooLarge", json.loads(body))
+    if api == "binom":
+        assert len(response_headers["x-request-id"]) == 36  # as on every Binom answer
+
+
+def send(root: str, method: str, target: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """One request with http.client, which (unlike httpx, which stops at 64 KiB) sends any URL it is given."""
+    host, port = root.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request(method, target, headers=headers)
+        response = connection.getresponse()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def test_requests_within_the_limits_are_served_and_the_server_stays_up(root: str) -> None:
+    path, headers = CALLS["bannertrackr"]
+    near = httpx.get(root + path + "?q=" + "x" * (MAX_TARGET_BYTES - len(path) - 10),
+                     headers={**headers, "X-Padding": "y" * (MAX_HEADER_BYTES // 2)})  # fmt: skip
+    assert near.status_code == 200
+    with httpx.Client(base_url=root, headers=headers) as client:
+        assert client.get(path + "?q=" + "z" * 60_000).status_code == 414
+        assert client.get(path).status_code == 200  # a new connection: the refused one was closed
