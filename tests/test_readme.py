@@ -39,6 +39,8 @@ NOT_RUN = {
     "BASE_URL=https://bannertrackr.com/": "the real API, with your key",
     ".venv/bin/python bench/": "benchmarks, minutes each (see Performance); scripts, not tests",
     ".venv/bin/pip freeze": "rewrites requirements.lock",
+    ".venv/bin/python -m mockserver.state_schema": "rewrites mockserver/state_schema.json; tests/test_state_import.py "
+                                                   "fails when the committed file is out of date",
     "./dev serve --state-file": "tests/test_persistence.py serves with a state file",
     'curl -A "Mozilla/5.0 (iPhone)" ...': "an abbreviation: `...` stands for any tracking URL (tests/test_visitors.py)",
     "pip install ": "into your own project; tests/test_wheel.py builds the wheel and installs it in a fresh virtualenv",
@@ -100,7 +102,7 @@ class Served:
         return DOC_HOST.sub(f"127.0.0.1:{self.port}", text)
 
     def reset(self) -> None:
-        assert httpx.post(self.root + "/__admin/reset").status_code == 200
+        assert httpx.post(self.root + "/__admin/reset", json={}).status_code == 200
 
 
 @pytest.fixture(scope="module")
