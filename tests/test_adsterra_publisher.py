@@ -264,3 +264,15 @@ def test_1200_requests_per_minute_shared_by_header_and_path_forms_then_429(pub: 
     assert pub.get("/domains.json").status_code == 429  # same window
     clock.advance(1)
     assert pub.get("/domains.json").status_code == 200  # the next one
+
+
+def test_the_help_articles_filter_names_filter_as_the_documented_ones(pub: Adsterra) -> None:
+    """The help article names the filters `domain_id` and `placement_id`; unknown, they would come back unfiltered."""
+    assert _stats(pub, domain_id=DOMAIN) == _stats(pub, domain=DOMAIN) != _stats(pub)
+    assert _stats(pub, placement_id=34845646) == _stats(pub, placement=34845646) != _stats(pub)
+    assert _stats(pub, domain=DOMAIN, domain_id=DOMAIN) == _stats(pub, domain=DOMAIN)
+
+
+def test_a_filter_and_its_alias_both_apply(pub: Adsterra) -> None:
+    assert _stats(pub, domain=DOMAIN, domain_id=OTHER_DOMAIN) == []
+    assert _stats(pub, placement=34845646, placement_id=34895644) == []

@@ -37,13 +37,26 @@ async def list_smart_links(ctx: RequestContext, format_: str, status: int | None
 async def get_stats(
     ctx: RequestContext, format_: str, start_date: str, finish_date: str, domain: int | None = None,
     placement: int | None = None, country: str | None = None, placement_sub_id: str | None = None, group_by: Any = None,
+    domain_id: int | None = None, placement_id: int | None = None,
 ) -> Document:  # fmt: skip
+    domain, placement = _aliased(domain, domain_id), _aliased(placement, placement_id)
     # connexion passes one of group_by and group_by[] as `group_by`; the grouping is their union, from the raw query.
     grouped = reports.grouping(ctx, stats.DIMENSIONS)
     days = reports.days(ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date))
     filters = {"domain": domain, "placement": placement, "country": country, "placement_sub_id": placement_sub_id}
     rows = stats.report(ctx.state.data, ctx.table("placements").rows(ctx.account_id), days, grouped, filters)
     return views.stats(rows, grouped, format_)
+
+
+# No record has this id: the filter value when a filter and its alias disagree, so that both apply and nothing matches.
+NO_RECORD = -1
+
+
+def _aliased(value: int | None, alias: int | None) -> int | None:
+    """A filter given as `domain` or as `domain_id` (the help article's name for it), or as both, which both apply."""
+    if value is not None and alias is not None and value != alias:
+        return NO_RECORD
+    return value if value is not None else alias
 
 
 async def list_domains_legacy(ctx: RequestContext, token: str, format_: str) -> Document:
