@@ -107,6 +107,8 @@ class ApiDefinition:
     # Further base paths that answer exactly like `base_path` (PeerClick's /v1_1 next to /v1); the gateway
     # rewrites them to `base_path` before routing, so there is one mounted spec and one state.
     alias_base_paths: tuple[str, ...] = ()
+    # Paths that open this API's Swagger UI where the real service keeps its docs (Binom: /api/doc on the tracker).
+    doc_paths: tuple[str, ...] = ()
 
     @property
     def spec_path(self) -> Path:

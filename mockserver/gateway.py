@@ -125,6 +125,10 @@ class Gateway:
         if path in ("/", "/index.html"):
             await index.serve(self.state, base_url(scope), send)
             return
+        docs = next((api for api in self.state.mocked if path in api.doc_paths), None)
+        if docs is not None:
+            await send_reply(Reply(302, "text/plain; charset=utf-8", headers={"Location": docs.base_path + "/ui/"}), send)
+            return
         if "\n" in path:
             # Starlette's pattern for an API's base path (`.*`) stops at a line break, so a decoded %0A in an id
             # would skip the API's routes (no authentication, an anonymous quota) and 404 as an unknown URI.

@@ -300,3 +300,11 @@ def test_seed_is_deterministic(binom: Api) -> None:
     first = [binom.get("/campaign/1").json(), binom.get("/offer/list/filtered").json()]
     assert snapshot(1) == first
     assert snapshot(2) != first
+
+
+def test_the_trackers_api_doc_path_opens_the_swagger_ui(binom: Api) -> None:
+    """Binom's docs put the Swagger UI at /api/doc on the tracker's domain; here that is /binom/api/doc."""
+    answer = binom.client.get("/binom/api/doc", follow_redirects=False)
+    assert answer.status_code == 302 and answer.headers["location"] == "/binom/public/api/v1/ui/"
+    page = binom.client.get(answer.headers["location"])
+    assert page.status_code == 200 and "swagger-ui" in page.text.lower()

@@ -35,5 +35,6 @@ DEFINITION = ApiDefinition(
     demo_keys=seed.demo_keys,
     rate_headers=lambda quota: {},  # Binom documents no X-RateLimit-* headers; its optional limiter only answers 429
     request_id_header="X-Request-Id",
+    doc_paths=("/binom/api/doc",),  # the docs: "Swagger UI at /api/doc" on the tracker's domain
     accounts=accounts.ACCOUNTS,
 )
