@@ -24,19 +24,24 @@ def _secured(case: Case) -> bool:
 def credential_statuses(ctx: Any, response: Response, case: Case) -> bool | None:
     """A request without a credential, and one with a credential the server never issued, both get 401 where the
     operation documents it (every mocked API's docs: 401 = missing or unknown key; 403 is for a known key that may
-    not do this: read-only, revoked by rotation, another owner type). Probed once per operation, after a success."""
+    not do this: read-only, revoked by rotation, another owner type). Probed once per read operation, after a success."""
     api = api_of(case)
     if api is None or api.credential is None:
         return None  # an API whose credential is optional (the mock's control API on loopback)
-    if not 200 <= response.status_code < 300 or not is_positive(case) or not _secured(case) or not documented(case, 401):
-        return None  # only a request that worked shows that the credential was all that stood in the way
+    # Reads only: replaying a write could change a real account. A read that worked shows that the credential was
+    # all that stood in the way.
+    if case.method.upper() != "GET" or not 200 <= response.status_code < 300 or not is_positive(case):
+        return None
+    if not _secured(case) or not documented(case, 401):
+        return None
     sent = sent_headers(response)
     carried = {name.lower(): value for name, value in sent.items() if name.lower() in security_headers(case)}
     if not carried or not may_probe("credential_statuses", case):
         return None
     bare = {name: value for name, value in sent.items() if name.lower() not in carried}
-    for what, headers in (("no credential", bare), ("an unknown credential", {**bare, **{name: _unknown(value) for name, value in carried.items()}})):
-        answer = probe(ctx, case, method=case.method, path=case.operation.path, query=case.query or {}, headers=headers)
+    unknown = {**bare, **{name: _unknown(value) for name, value in carried.items()}}
+    for what, headers in (("no credential", bare), ("an unknown credential", unknown)):
+        answer = probe(ctx, case, path=case.operation.path, query=case.query or {}, headers=headers)
         if answer.status_code == 429:
             continue  # still limited after waiting: nothing to conclude
         if answer.status_code != 401:
