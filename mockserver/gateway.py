@@ -6,7 +6,6 @@ import logging
 import time
 import uuid
 import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NoReturn
@@ -125,16 +124,14 @@ class Gateway:
         if path in ("/", "/index.html"):
             await index.serve(self.state, base_url(scope), send)
             return
-        docs = next((api for api in self.state.mocked if path in api.doc_paths), None)
-        if docs is not None:
-            await send_reply(Reply(302, "text/plain; charset=utf-8", headers={"Location": docs.base_path + "/ui/"}), send)
-            return
         if "\n" in path:
             # Starlette's pattern for an API's base path (`.*`) stops at a line break, so a decoded %0A in an id
             # would skip the API's routes (no authentication, an anonymous quota) and 404 as an unknown URI.
             # Kept encoded it reaches its operation, where it is an unknown id like any other.
             scope["path"] = path = path.replace("\n", "%0A")
         api, prefix = self._api_for(path)
+        if api is None and await _docs_redirect(self.state, path, send):  # outside every API: not on the hot path
+            return
         if api is not None and prefix != api.base_path:
             scope = _rebased(scope, prefix, api.base_path)
             path = scope["path"]
@@ -223,6 +220,14 @@ class Gateway:
         if ctx.api.anonymous_limit is None:
             return None
         return self.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
+
+
+async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:
+    """Send an API's Swagger UI to where the real service keeps its docs (`doc_paths`, e.g. Binom's /api/doc)."""
+    docs = next((api for api in state.mocked if path in api.doc_paths), None)
+    if docs is not None:
+        await send_reply(Reply(302, "text/plain; charset=utf-8", headers={"Location": docs.base_path + "/ui/"}), send)
+    return docs is not None
 
 
 def find_api(state: MockState, path: str) -> tuple[ApiDefinition | None, str]:
