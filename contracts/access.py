@@ -8,9 +8,8 @@ from typing import Any
 
 from schemathesis import Case, Response
 
-from .checking import api_of, contract_check, documented, is_positive, may_probe, probe, sent_headers
-from .probe import send
-from .spec import parameters, security_headers
+from .checking import api_of, case_parameters, contract_check, documented, is_positive, may_probe, probe, replay, sent_headers
+from .spec import security_headers
 
 
 def _secured(case: Case) -> bool:
@@ -63,9 +62,7 @@ def account_isolation(ctx: Any, response: Response, case: Case) -> bool | None:
         return None
     headers = {name: value for name, value in sent_headers(response).items() if name.lower() != api.other.header.lower()}
     headers[api.other.header] = api.other.prefix + other
-    replay = case.operation.Case(method=case.method, path_parameters=case.path_parameters, query=case.query or {},
-                                 headers=headers, body=case.body, media_type=case.media_type)  # fmt: skip
-    answer = send(ctx, case, replay)
+    answer = replay(ctx, case, headers)
     done = "read" if method == "GET" else "changed"
     if 200 <= answer.status_code < 300:
         raise AssertionError(f"Another account's credential {done} {case.formatted_path} ({answer.status_code})")
@@ -77,9 +74,8 @@ def account_isolation(ctx: Any, response: Response, case: Case) -> bool | None:
 
 def _names_a_record(case: Case) -> bool:
     """Whether a path parameter picks a record (an id), not a rendering (`{format}` is an enum)."""
-    documented_parameters = parameters(case.operation.schema.raw_schema, case.operation.path, case.operation.method.lower())
     return any(parameter.get("in") == "path" and "enum" not in parameter.get("schema", {})
-               for parameter in documented_parameters.values())  # fmt: skip
+               for parameter in case_parameters(case).values())  # fmt: skip
 
 
 def _unknown(value: str) -> str:

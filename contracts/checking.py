@@ -12,6 +12,7 @@ from schemathesis import Case, Response
 
 from . import apis
 from .probe import send
+from .spec import parameters
 
 Check = Callable[[Any, Response, Case], "bool | None"]
 _probed: dict[tuple[Any, ...], int] = {}  # probes already made per (check, target, operation)
@@ -84,6 +85,23 @@ def probe(ctx: Any, case: Case, *, method: str = "GET", path: str | None = None,
         headers=headers if headers is not None else {},
     )
     return send(ctx, case, follow_up)
+
+
+def replay(ctx: Any, case: Case, headers: dict[str, str]) -> Response:
+    """`case` sent again exactly (method, path, query, body) but with `headers`, e.g. another credential."""
+    again = case.operation.Case(method=case.method, path_parameters=case.path_parameters, query=case.query or {},
+                                headers=headers, body=case.body, media_type=case.media_type)  # fmt: skip
+    return send(ctx, case, again)
+
+
+def case_parameters(case: Case) -> dict[str, dict[str, Any]]:
+    """The resolved parameters of the case's operation, by name."""
+    return parameters(case.operation.schema.raw_schema, case.operation.path, case.operation.method.lower())
+
+
+def formats_of(case: Case) -> set[str]:
+    """The renderings a `{format}` path parameter offers (Adsterra's json, xml, csv); empty without one."""
+    return set(case_parameters(case).get("format", {}).get("schema", {}).get("enum", []))
 
 
 def documented(case: Case, status: int, path: str | None = None, method: str | None = None) -> bool:

@@ -13,19 +13,17 @@ from openapi_schema_validator import OAS30Validator
 from schemathesis import Case, Response
 
 from . import access, bodies, counts, deletion, equivalence, paging  # noqa: F401  (each registers its checks)
-from . import apis, cleanup
+from . import cleanup
 from . import formats  # noqa: F401  (registers the XML and CSV deserializers)
-from .checking import contract_check, json_body, sent_headers, target_key
-from .probe import send
+from .checking import api_of, contract_check, json_body, may_probe, probe, replay, sent_headers
+from .paging import totals_row
 from .spec import RATE_HEADERS, documented_response, documents_rate_headers, error_schema, query_parameter, security_headers
 
 READS = ("GET", "HEAD", "OPTIONS")
 # Last X-RateLimit-Remaining seen per (target, credential, request class, limit, window end).
 _windows: MutableMapping[Any, dict[tuple[Any, ...], int]] = weakref.WeakKeyDictionary()
 _url_windows: dict[str, dict[tuple[Any, ...], int]] = {}
-# Paginated lists already walked per target and operation, so each is walked a bounded number of times.
-_walked: dict[tuple[Any, ...], int] = {}
-WALKS_PER_OPERATION = 2
+WALKS_PER_OPERATION = 2  # each paginated list is walked a bounded number of times per target
 
 
 @contract_check
@@ -86,12 +84,8 @@ def error_body_shape(ctx: Any, response: Response, case: Case) -> bool | None:
 @contract_check
 def cursor_pagination(ctx: Any, response: Response, case: Case) -> bool | None:
     """Following nextCursor visits every record exactly once, in the same order as one large page."""
-    if not _is_first_page(case, response):
+    if not _is_first_page(case, response) or not may_probe("cursor_pagination", case, WALKS_PER_OPERATION):
         return None
-    key = (target_key(case), case.operation.label)
-    if _walked.get(key, 0) >= WALKS_PER_OPERATION:
-        return None
-    _walked[key] = _walked.get(key, 0) + 1
     query = {name: value for name, value in (case.query or {}).items() if name not in ("cursor", "limit")}
     walked: list[Any] = []
     cursor = None
@@ -122,7 +116,7 @@ def cursor_pagination(ctx: Any, response: Response, case: Case) -> bool | None:
 @contract_check
 def stats_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
     """BannerTrackr stats: summary is the sum of daily rows; ctr = clicks / impressions * 100 to 2 places; breakdowns add up."""
-    api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))
+    api = api_of(case)
     if api is None or api.name != "bannertrackr" or not case.operation.path.endswith("/stats") or response.status_code != 200:
         return None
     body = json_body(response)
@@ -160,7 +154,7 @@ PEERCLICK_ADDITIVE = ("visits", "clicks", "conversions", "revenue", "cost", "pro
 def totals_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
     """Binom `/stats/*`, `/info/*` and `/report/*`, PeerClick `/report`: when one page holds every row, the totals are
     the sum of the rows (Binom's report: of the level-1 rows, and every parent of its children)."""
-    api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))
+    api = api_of(case)
     if api is None or api.name not in ("binom", "peerclick") or response.status_code != 200 or case.method.upper() != "GET":
         return None
     path, body = case.operation.path, json_body(response)
@@ -170,7 +164,7 @@ def totals_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
     if api.name == "peerclick" and path == "/report":
         if whole and len(body["rows"]) == body["totalRows"]:
             _same_sums(body["rows"], body["totals"], PEERCLICK_ADDITIVE, "totals")
-    elif path.startswith(("/stats/", "/info/")) and body and body[-1].get("id") == "totals":
+    elif path.startswith(("/stats/", "/info/")) and totals_row(body) is not None:
         rows, totals = body[:-1], body[-1]
         if whole and len(rows) == int(totals["total_count"]):
             _same_sums(rows, totals, BINOM_ADDITIVE, "the totals row")
@@ -204,22 +198,13 @@ def _same_sums(rows: list[dict[str, Any]], totals: dict[str, Any], metrics: tupl
 @contract_check
 def read_only_scope(ctx: Any, response: Response, case: Case) -> bool | None:
     """A write that succeeded with the read-write credential is refused (401/403) with the read-only one."""
-    api = apis.by_title(case.operation.schema.raw_schema.get("info", {}).get("title", ""))
+    api = api_of(case)
     if api is None or api.read_only is None or case.method.upper() in READS or not 200 <= response.status_code < 300:
         return None
     read_only = os.environ.get(api.read_only.env)
     if not read_only:
         return None
-    headers = {**sent_headers(response), api.read_only.header: api.read_only.prefix + read_only}
-    probe = case.operation.Case(
-        method=case.method,
-        path_parameters=case.path_parameters,
-        query=case.query,
-        headers=headers,
-        body=case.body,
-        media_type=case.media_type,
-    )
-    replayed = send(ctx, case, probe)
+    replayed = replay(ctx, case, {**sent_headers(response), api.read_only.header: api.read_only.prefix + read_only})
     if 200 <= replayed.status_code < 300:
         cleanup.record(case.operation, replayed)
         raise AssertionError(f"{case.method} succeeded ({replayed.status_code}) with a read-only credential")
@@ -248,8 +233,7 @@ def _is_first_page(case: Case, response: Response) -> bool:
 
 
 def _page(ctx: Any, case: Case, response: Response, query: dict[str, Any]) -> dict[str, Any] | None:
-    probe = case.operation.Case(path_parameters=case.path_parameters, query=query, headers=sent_headers(response))
-    page = send(ctx, case, probe)
+    page = probe(ctx, case, query=query, headers=sent_headers(response))
     if page.status_code != 200:
         return None  # e.g. rate limited: nothing to conclude
     body = json.loads(page.content)

@@ -7,9 +7,8 @@ from typing import Any
 
 from schemathesis import Case, Response
 
-from .checking import contract_check, is_positive, json_body, may_probe, probe, sent_headers
-from .paging import items_of
-from .spec import parameters
+from .checking import case_parameters, contract_check, formats_of, is_positive, json_body, may_probe, probe, sent_headers
+from .paging import items_of, totals_row
 
 
 @contract_check
@@ -20,7 +19,7 @@ def item_counts(ctx: Any, response: Response, case: Case) -> bool | None:
     if response.status_code != 200 or case.method.upper() != "GET":
         return None
     body = json_body(response)
-    if body is None and is_positive(case) and _renders_json(case) and may_probe("item_counts", case):
+    if body is None and is_positive(case) and "json" in formats_of(case) and may_probe("item_counts", case):
         # An XML or CSV answer states no count of its own to compare; its JSON rendering does (Adsterra).
         answer = probe(ctx, case, path=case.operation.path, path_parameters={**case.path_parameters, "format": "json"},
                        query=case.query or {}, headers=sent_headers(response))  # fmt: skip
@@ -34,7 +33,7 @@ def item_counts(ctx: Any, response: Response, case: Case) -> bool | None:
     if total is None or rows is None:
         return None
     query = case.query or {}
-    documented = parameters(case.operation.schema.raw_schema, case.operation.path, "get")
+    documented = case_parameters(case)
     offset = _integer(query.get("offset"), documented.get("offset"), 0)
     limit = _integer(query.get("limit"), documented.get("limit"), None)
     if rows and total < offset + len(rows):
@@ -45,14 +44,10 @@ def item_counts(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
-def _renders_json(case: Case) -> bool:
-    documented = parameters(case.operation.schema.raw_schema, case.operation.path, case.operation.method.lower())
-    return "json" in documented.get("format", {}).get("schema", {}).get("enum", [])
-
-
 def _stated_total(body: Any) -> int | None:
-    if isinstance(body, list) and body and isinstance(body[-1], dict) and body[-1].get("id") == "totals":
-        value = body[-1].get("total_count")
+    row = totals_row(body)
+    if row is not None:
+        value = row.get("total_count")
     elif isinstance(body, dict) and "totalRows" in body:
         value = body["totalRows"]
     elif isinstance(body, dict) and isinstance(body.get("totals"), dict) and "total_count" in body["totals"]:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from xml.etree import ElementTree
 
 from schemathesis import Case, Response
 
-from .checking import contract_check, is_positive, may_probe, probe, sent_headers
-from .spec import parameters
+from .checking import contract_check, formats_of, is_positive, json_body, may_probe, probe, sent_headers
+from .paging import items_of
 
 CSV_DELIMITER = ";"
 
@@ -22,9 +21,7 @@ def format_equivalence(ctx: Any, response: Response, case: Case) -> bool | None:
     """For an operation with a `{format}` of json, xml and csv (Adsterra): `.csv` is `;`-separated with a header row
     naming the JSON record fields and one line per record, `.xml` is rooted at `<response>`, and both carry the
     JSON answer's values. Probed twice per operation."""
-    documented = parameters(case.operation.schema.raw_schema, case.operation.path, case.operation.method.lower())
-    formats = set(documented.get("format", {}).get("schema", {}).get("enum", []))
-    if case.method.upper() != "GET" or response.status_code != 200 or not {"json", "xml", "csv"} <= formats:
+    if case.method.upper() != "GET" or response.status_code != 200 or not {"json", "xml", "csv"} <= formats_of(case):
         return None
     if not is_positive(case) or not may_probe("format_equivalence", case, 2):
         return None
@@ -34,29 +31,23 @@ def format_equivalence(ctx: Any, response: Response, case: Case) -> bool | None:
                        query=case.query or {}, headers=sent_headers(response))  # fmt: skip
         if answer.status_code != 200:
             return None  # limited, or the data changed in between: nothing to compare
-        answers[name] = bytes(answer.content).decode("utf-8", errors="replace")
-    data = json_body_text(answers["json"])
+        answers[name] = answer
+    data = json_body(answers["json"])
     if data is None:
         return None
-    _compare_csv(data, answers["csv"])
-    _compare_xml(data, answers["xml"])
+    _compare_csv(data, _text(answers["csv"]))
+    _compare_xml(data, _text(answers["xml"]))
     return None
 
 
-def json_body_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+def _text(response: Response) -> str:
+    return bytes(response.content).decode("utf-8", errors="replace")
 
 
 def records(data: Any) -> list[Any]:
-    """The CSV lines a JSON answer makes: the entries of its one list (`items`, `placement_ids`), else itself."""
-    if isinstance(data, dict):
-        arrays = [value for value in data.values() if isinstance(value, list)]
-        if len(arrays) == 1:
-            return arrays[0]
-    return [data]
+    """The CSV lines a JSON answer makes: the entries of its list (`items`, `placement_ids`), else itself."""
+    entries = items_of(data) if isinstance(data, dict) else None
+    return [data] if entries is None else entries
 
 
 def _compare_csv(data: Any, text: str) -> None:

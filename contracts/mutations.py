@@ -6,7 +6,7 @@ suite failed under the intended check; the unbroken mock behind the same wrapper
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .defects import (
@@ -120,34 +120,31 @@ def _catalogue() -> Iterator[Breakage]:
     yield Breakage("pc-total-rows-off", "peerclick", "item_counts", "totalRows one more than the rows",
                    json_answer(on("GET", r"^/report$"), inplace(lambda data: bump(data, "totalRows"))), Run(("getReport",)))
 
-    adv_reads = ("listCampaigns", "getCampaign", "getStats")
-    yield Breakage("adv-csv-commas", "adsterra_advertiser", "format_equivalence", "CSV separated by `,`, not `;`",
-                   text_answer(CSV, csv_commas), Run(adv_reads))
-    yield Breakage("adv-csv-no-header", "adsterra_advertiser", "format_equivalence", "CSV without its header row",
-                   text_answer(CSV, csv_no_header), Run(adv_reads))
-    yield Breakage("adv-xml-root", "adsterra_advertiser", "format_equivalence", "XML rooted at `<result>`, not `<response>`",
-                   text_answer(XML, xml_root), Run(adv_reads))
-    yield Breakage("adv-item-count-off", "adsterra_advertiser", "item_counts", "itemCount one more than the items",
-                   json_answer(on("GET"), item_count_off), Run(("listCampaigns", "listCampaignBanners")))
-    yield Breakage("adv-401-as-403", "adsterra_advertiser", "credential_statuses", "a missing or unknown token gets 403",
-                   status_as(401, 403), Run(("getBalance", "listCampaigns")))
-    yield Breakage("adv-other-account-reads", "adsterra_advertiser", "account_isolation", "another account's token reads this one's campaign",
-                   swap_credential("x-api-key", ADV_OTHER, ADV_KEY), Run(("getCampaign", "listCampaignBanners")))
+    yield from _adsterra("adv", "adsterra_advertiser", ADV_KEY, ADV_OTHER, reads=("listCampaigns", "getCampaign", "getStats"),
+                         counted=("listCampaigns", "listCampaignBanners"), isolated=("getCampaign", "listCampaignBanners"),
+                         csv_breakage=("csv-no-header", "CSV without its header row", csv_no_header),
+                         record="campaign", credential_reads=("getBalance", "listCampaigns"))
+    yield from _adsterra("pub", "adsterra_publisher", PUB_KEY, PUB_OTHER, reads=("listDomains", "listPlacements", "getStats"),
+                         counted=("listDomains", "listPlacements"), isolated=("listDomainPlacements",),
+                         csv_breakage=("csv-reordered", "CSV lines in another order than the JSON", csv_lines_reversed),
+                         record="placements", credential_reads=("listDomains", "listPlacements"))
 
-    pub_reads = ("listDomains", "listPlacements", "getStats")
-    yield Breakage("pub-csv-commas", "adsterra_publisher", "format_equivalence", "CSV separated by `,`, not `;`",
-                   text_answer(CSV, csv_commas), Run(pub_reads))
-    yield Breakage("pub-csv-reordered", "adsterra_publisher", "format_equivalence", "CSV lines in another order than the JSON",
-                   text_answer(CSV, csv_lines_reversed), Run(pub_reads))
-    yield Breakage("pub-xml-root", "adsterra_publisher", "format_equivalence", "XML rooted at `<result>`, not `<response>`",
-                   text_answer(XML, xml_root), Run(pub_reads))
-    yield Breakage("pub-item-count-off", "adsterra_publisher", "item_counts", "itemCount one more than the items",
-                   json_answer(on("GET"), item_count_off), Run(("listDomains", "listPlacements")))
-    yield Breakage("pub-401-as-403", "adsterra_publisher", "credential_statuses", "a missing or unknown token gets 403",
-                   status_as(401, 403), Run(("listDomains", "listPlacements")))
-    yield Breakage("pub-other-account-reads", "adsterra_publisher", "account_isolation", "another account's token reads this one's placements",
-                   swap_credential("x-api-key", PUB_OTHER, PUB_KEY), Run(("listDomainPlacements",)))
 
+def _adsterra(prefix: str, api: str, key: str, other: str, *, reads: tuple[str, ...], counted: tuple[str, ...],
+              isolated: tuple[str, ...], csv_breakage: tuple[str, str, Callable[[str], str]], record: str,
+              credential_reads: tuple[str, ...]) -> Iterator[Breakage]:  # fmt: skip
+    """The breakages both Adsterra APIs share (one renderer, one token scheme), and one CSV breakage of each."""
+    suffix, what, edit = csv_breakage
+    yield Breakage(f"{prefix}-csv-commas", api, "format_equivalence", "CSV separated by `,`, not `;`",
+                   text_answer(CSV, csv_commas), Run(reads))
+    yield Breakage(f"{prefix}-{suffix}", api, "format_equivalence", what, text_answer(CSV, edit), Run(reads))
+    yield Breakage(f"{prefix}-xml-root", api, "format_equivalence", "XML rooted at `<result>`, not `<response>`",
+                   text_answer(XML, xml_root), Run(reads))
+    yield Breakage(f"{prefix}-item-count-off", api, "item_counts", "itemCount one more than the items",
+                   json_answer(on("GET"), item_count_off), Run(counted))
+    yield Breakage(f"{prefix}-401-as-403", api, "credential_statuses", "a missing or unknown token gets 403",
+                   status_as(401, 403), Run(credential_reads))
+    yield Breakage(f"{prefix}-other-account-reads", api, "account_isolation", f"another account's token reads this one's {record}",
+                   swap_credential("x-api-key", other, key), Run(isolated))
 
 CATALOGUE: tuple[Breakage, ...] = tuple(_catalogue())
-BY_NAME = {breakage.name: breakage for breakage in CATALOGUE}

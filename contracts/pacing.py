@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import schemathesis
 from schemathesis.core.rate_limit import build_limiter, parse_retry_after
 
 R = TypeVar("R")
@@ -48,20 +49,20 @@ class Pacer:
     def elapsed(self) -> float:
         return 0.0 if self._started is None else time.monotonic() - self._started
 
-    def room_left(self) -> bool:
-        """Whether the budget allows one more request (cleanup asks, and runs anyway: it never leaves records)."""
+    def _spent(self) -> str | None:
+        """Which bound of the budget leaves no room for one more request: "requests", "time", or None."""
         if self.max_requests is not None and self.sent >= self.max_requests:
-            return False
-        return self.max_time is None or self.elapsed < self.max_time
+            return "requests"
+        return "time" if self.max_time is not None and self.elapsed >= self.max_time else None
 
     def take_turn(self, *, budgeted: bool = True) -> None:
         """Block until the throttle allows the next request; raise BudgetSpent when a budgeted one has no room."""
         with self._lock:
             if self._started is None:
                 self._started = time.monotonic()
-            if budgeted and not self.room_left():
-                self.stopped_by = self.stopped_by or (
-                    "requests" if self.max_requests is not None and self.sent >= self.max_requests else "time")
+            spent = self._spent() if budgeted else None
+            if spent is not None:
+                self.stopped_by = self.stopped_by or spent
                 raise BudgetSpent
             self.sent += 1
         if self._limiter is not None:
@@ -104,7 +105,6 @@ def install_hook() -> None:
     """Pace schemathesis' own requests too (its hooks are process-wide, so register once)."""
     global _hooked
     if not _hooked:
-        import schemathesis
 
         @schemathesis.hook
         def before_call(context: Any, case: Any, kwargs: Any) -> None:

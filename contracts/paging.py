@@ -7,12 +7,18 @@ from typing import Any
 
 from schemathesis import Case, Response
 
-from .checking import contract_check, is_positive, json_body, may_probe, probe, sent_headers
-from .spec import parameters
+from .checking import case_parameters, contract_check, is_positive, json_body, may_probe, probe, sent_headers
 
 # The names of a page's records in an envelope that holds more than one array.
 PAGE_KEYS = ("data", "rows", "items", "report")
 MAX_PAGES = 25  # pages of 2 walked per list: enough to see a repeat or a gap, bounded for rate-limited accounts
+
+
+def totals_row(body: Any) -> dict[str, Any] | None:
+    """Binom's totals row: the last element of a bare array answer, `{"id": "totals", "total_count": N, ...}`."""
+    if isinstance(body, list) and body and isinstance(body[-1], dict) and body[-1].get("id") == "totals":
+        return body[-1]
+    return None
 
 
 def items_of(body: Any) -> list[Any] | None:
@@ -20,7 +26,7 @@ def items_of(body: Any) -> list[Any] | None:
     of an envelope (`data`, `campaigns`, `rows`, `items`, ...; a report's level-1 rows); None when the body is not
     a list answer."""
     if isinstance(body, list):
-        return body[:-1] if body and isinstance(body[-1], dict) and body[-1].get("id") == "totals" else body
+        return body[:-1] if totals_row(body) is not None else body
     if isinstance(body, dict):
         arrays = [value for value in body.values() if isinstance(value, list)]
         if len(arrays) != 1:  # e.g. PeerClick's report: `rows` beside `columnMappings`
@@ -38,7 +44,7 @@ def page_size(ctx: Any, response: Response, case: Case) -> bool | None:
     PeerClick documents `limit` as the page size); probed once per list with the smallest limit."""
     if case.method.upper() != "GET" or response.status_code != 200:
         return None
-    limit_parameter = parameters(case.operation.schema.raw_schema, case.operation.path, "get").get("limit")
+    limit_parameter = case_parameters(case).get("limit")
     if limit_parameter is None or limit_parameter.get("in") != "query":
         return None
     items = items_of(json_body(response))
@@ -62,7 +68,7 @@ def offset_paging(ctx: Any, response: Response, case: Case) -> bool | None:
     """Walking `offset` in pages of 2 (Binom, PeerClick) visits the records of one large page exactly once, in order."""
     if case.method.upper() != "GET" or response.status_code != 200 or not is_positive(case):
         return None
-    documented = parameters(case.operation.schema.raw_schema, case.operation.path, "get")
+    documented = case_parameters(case)
     if "offset" not in documented or "limit" not in documented or items_of(json_body(response)) is None:
         return None
     if not may_probe("offset_paging", case):

@@ -250,13 +250,13 @@ def _environment(credentials: dict[Credential | None, str | None]) -> Iterator[N
     so their variables get a placeholder when unset: a run needs only the credentials of the API it tests.
     """
     values = {credential.env: value for credential, value in credentials.items() if credential is not None and value}
-    for other in APIS.values():
-        for unused in (other.credential, other.read_only, other.other):
-            if unused is not None and unused.env not in os.environ and unused.env not in values:
-                values[unused.env] = "unused"
     # A credential this run does not have must not linger from the caller's environment, e.g. an other-account
     # key the user did not pass: the checks read presence as "test this".
     absent = {credential.env for credential, value in credentials.items() if credential is not None and not value}
+    for other in APIS.values():
+        for unused in (other.credential, other.read_only, other.other):
+            if unused is not None and unused.env not in {*os.environ, *values, *absent}:
+                values[unused.env] = "unused"
     saved = {name: os.environ.get(name) for name in {*values, *absent}}
     os.environ.update(values)
     for name in absent:

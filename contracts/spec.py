@@ -65,10 +65,8 @@ def parameters(root: dict[str, Any], path: str, method: str) -> dict[str, dict[s
 
 
 def query_parameter(case: Case, name: str) -> dict[str, Any] | None:
-    for parameter in raw_operation(case).get("parameters", []):
-        if parameter.get("in") == "query" and parameter.get("name") == name:
-            return parameter  # type: ignore[no-any-return]
-    return None
+    parameter = parameters(case.operation.schema.raw_schema, case.operation.path, case.operation.method.lower()).get(name)
+    return parameter if parameter is not None and parameter.get("in") == "query" else None
 
 
 def operations(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
@@ -80,9 +78,9 @@ def operations(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
 
 def has_links_between(path: Path, selected: Callable[[str, dict[str, Any]], bool]) -> bool:
     """Whether a documented link leads from one selected operation to another: the stateful phase needs one."""
-    root = load(path)
-    chosen = {op.get("operationId") for method, _, op in operations(path) if selected(method, op)}
-    for _, _, op in operations(path):
+    root, every = load(path), operations(path)
+    chosen = {op.get("operationId") for method, _, op in every if selected(method, op)}
+    for _, _, op in every:
         if op.get("operationId") not in chosen:
             continue
         for response in op.get("responses", {}).values():

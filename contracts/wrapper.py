@@ -69,7 +69,8 @@ class Wrapper:
         self.app, self.defect, self.mount = app, defect or Defect(), mount
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.app, name)  # `state` and the like, for callers that treat this as the mock
+        # Serving reads the mock's `state` (the size limits answer in each API's error body): the wrapped mock's.
+        return getattr(self.app, name)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.mount):
