@@ -81,6 +81,7 @@ class StateFile:
         self._pending: asyncio.TimerHandle | None = None
 
     def load(self) -> bool:
+        self._sweep_leftovers()
         if not self.path.exists():
             return False
         try:
@@ -89,6 +90,12 @@ class StateFile:
             raise ApiError(400, "Not an exported state", f"not JSON: {error}") from None
         restore(self.state, data)
         return True
+
+    def _sweep_leftovers(self) -> None:
+        """A process killed inside `write_atomically` leaves its temporary file; the rename never happened, so the
+        file is an unfinished copy and nothing else reads it."""
+        for leftover in self.path.parent.glob(f".{self.path.name}.*"):
+            leftover.unlink(missing_ok=True)
 
     def save(self) -> None:
         self._pending = None

@@ -111,4 +111,10 @@ def test_kill_9_between_writes_never_corrupts_the_file(state_file: Path) -> None
         names = {name for name in json.dumps(document).split('"') if name.startswith("kill-")}
         assert saved_before <= names
         assert {f"kill-{round_number}-{n}" for n in range(21)} <= names  # acknowledged before the pause
-    assert [p.name for p in state_file.parent.iterdir()] == ["state.json"]
+    state_file.with_name(f".{state_file.name}.cut-short").write_text('{"version": 1, "se')  # as a kill mid-save leaves
+    restarted = Server(state_file)  # the next start sweeps what a killed save left behind
+    try:
+        assert [p.name for p in state_file.parent.iterdir()] == ["state.json"]
+    finally:
+        restarted.process.terminate()
+        restarted.process.wait(timeout=15)
