@@ -131,8 +131,9 @@ def _hits(app: Any, hits: int) -> dict[str, Any]:
     state = app.state
     api = state.apis["bannertrackr"]
     # Active and without an end date, so still counting 30 days on.
+    table = state.store.table("bannertrackr", "placements")
     placements = [
-        p for p in state.store.table("bannertrackr", "placements").rows()
+        p for owner in table.owners() for p in table.rows(owner)
         if p["endDate"] is None and views.status(p, state.clock.now()) == "active"
     ]  # fmt: skip
     agents = [BROWSER["User-Agent"], "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/124.0", "Mozilla/5.0 (iPad; CPU OS 17_4)"]
@@ -153,8 +154,9 @@ def _hits(app: Any, hits: int) -> dict[str, Any]:
 
     asyncio.run(drive())
     table = state.store.table("bannertrackr", traffic.TABLE)
-    placement_days = sum(len(row["days"]) for row in table.rows())
-    counted = sum(tally.counts.impressions for row in table.rows() for tally in row["days"].values())
+    rows = [row for owner in table.owners() for row in table.rows(owner)]
+    placement_days = sum(len(row["days"]) for row in rows)
+    counted = sum(tally.counts.impressions for row in rows for tally in row["days"].values())
     assert counted == hits, (counted, hits)
     return {"placements": len(placements), "days": days, "placement_days": placement_days, "counted": counted}
 

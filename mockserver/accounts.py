@@ -1,13 +1,21 @@
-"""What every API's account administration shares: the admin API's Key answer and the checks of plans and scopes."""
+"""What every API's account administration shares: the admin API's Key answer, key revocation and rotation, the checks."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
+from .api import AccountAdmin
 from .errors import ApiError
-from .store import Record, Table
+from .store import OWNER, Table, View
+
+if TYPE_CHECKING:
+    from .state import MockState
 
 READ_WRITE = "read_write"
+REVOKED = "revoked"
+CreateKey = Callable[["MockState", str, str], dict[str, Any]]
+RevokeKey = Callable[["MockState", str], dict[str, Any]]
 
 
 def key_view(value: str, account: str, scope: str, status: str, **extra: Any) -> dict[str, Any]:
@@ -27,9 +35,28 @@ def read_write_only(title: str, scope: str) -> None:
         raise ApiError(400, f"{title} has no {scope} keys", f"A {title} key carries all its owner's rights; use read_write")
 
 
-def find_key(keys: Table, value: str, what: str) -> Record:
-    """The key record `value` of any account, or the admin API's 404 naming `what` (e.g. "Binom key")."""
-    key = keys.lookup(value)
-    if key is None:
+def find_key(keys: Table, value: str, what: str, belongs: Callable[[View], bool] = lambda key: True) -> View:
+    """The key record `value` of any account (the admin API names keys, not owners), or the 404 naming `what`."""
+    key = keys.lookup_credential(value)
+    if key is None or not belongs(key):
         raise ApiError(404, f"No such {what}")
     return key
+
+
+def revoke(keys: Table, value: str, what: str, belongs: Callable[[View], bool] = lambda key: True) -> Mapping[str, Any]:
+    """Mark key `value` revoked (kept, so the API can tell a revoked key from an unknown one); the revoked record."""
+    key = find_key(keys, value, what, belongs)
+    revoked = keys.update(key[OWNER], value, {"status": REVOKED})
+    assert revoked is not None
+    return revoked
+
+
+def administration(create_account: Any, create_key: CreateKey, revoke_key: RevokeKey) -> AccountAdmin:
+    """The admin operations, rotation being the same everywhere keys are revoked: revoke first (so the replacement
+    fits any key limit), then a new key for the same account and scope."""
+
+    def rotate_key(state: MockState, value: str) -> dict[str, Any]:
+        revoked = revoke_key(state, value)
+        return create_key(state, revoked["account"], revoked["scope"])
+
+    return AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)

@@ -3,38 +3,54 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 Record = dict[str, Any]
+View = Mapping[str, Any]  # what reads hand out: a read-only face of a stored record
+# What removing a record does to the records that refer to it (a cascade), told the store and the removed record.
+Hook = Callable[["Store", str, View], None]
 
 # Bookkeeping fields every stored record carries; views never copy them out.
 OWNER = "_owner"
 SEQ = "_seq"
+DELETED = "deleted"  # the flag a soft-deleting table sets instead of dropping the record
+_FIXED = frozenset(("id", OWNER, SEQ))
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a table does beyond storing: its cascades, and whether removing only marks the record deleted."""
+
+    on_remove: tuple[Hook, ...] = ()
+    soft_delete: bool = False
 
 
 class Table:
     """Records of one kind, keyed by id, kept in creation order (which is what cursors page through).
 
     Every read takes the owner: a record of another account is simply not there, so handlers
-    cannot leak or touch it by forgetting a check.
+    cannot leak or touch it by forgetting a check. Reads hand out read-only views, and a record changes only
+    through `update` and `remove`, which replace it whole (copy on write): a view already handed out stays as it was.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, rules: Rules = Rules()) -> None:
         self._store = store
+        self.rules = rules
         self._rows: dict[Any, Record] = {}
         # The same records per owner, also in creation order: an account's list or count costs what it holds,
         # not what every account holds.
         self._owned: dict[str, dict[Any, Record]] = {}
         self._top_int_id = 0  # highest integer id ever added, so a removed id is never handed out again
 
-    def add(self, owner: str, record: Record) -> Record:
+    def add(self, owner: str, record: Record) -> View:
         if record["id"] in self._rows:
             raise KeyError(f"duplicate id {record['id']!r}")
-        record[OWNER] = owner
-        record[SEQ] = self._store.next_seq()
-        self._put(record)
-        return record
+        stored = {**record, OWNER: owner, SEQ: self._store.next_seq()}
+        self._put(stored)
+        return MappingProxyType(stored)
 
     def _put(self, record: Record) -> None:
         if isinstance(record["id"], int):
@@ -46,34 +62,75 @@ class Table:
         """The next integer id, for APIs whose ids are 1, 2, 3, ... (Binom, PeerClick); removed ids are not reused."""
         return self._top_int_id + 1
 
-    def get(self, owner: str, record_id: str) -> Record | None:
+    def get(self, owner: str, record_id: Any) -> View | None:
+        record = self._owned.get(owner, {}).get(record_id)
+        return None if record is None else MappingProxyType(record)
+
+    def lookup_credential(self, value: Any) -> View | None:
+        """Any account's record whose id is itself a credential (API key, token, pixel id): how a request finds its
+        owner, which it cannot know before."""
+        record = self._rows.get(value)
+        return None if record is None else MappingProxyType(record)
+
+    def find_credential(self, matches: Callable[[View], bool]) -> View | None:
+        """The first record of any account that `matches`: for credentials that are not ids (a login's e-mail)."""
+        return next((view for view in map(MappingProxyType, self._rows.values()) if matches(view)), None)
+
+    def owner_of(self, record_id: Any) -> str | None:
+        """Whose record `record_id` is, without its fields: for APIs that answer 403, not 404, on another's record."""
         record = self._rows.get(record_id)
-        return record if record is not None and record[OWNER] == owner else None
+        return None if record is None else record[OWNER]
 
-    def lookup(self, record_id: str) -> Record | None:
-        """Any account's record: for ids that are themselves credentials (API keys, tokens, pixel ids)."""
-        return self._rows.get(record_id)
+    def owners(self) -> list[str]:
+        return [owner for owner, records in self._owned.items() if records]
 
-    def rows(self, owner: str | None = None, **equals: Any) -> Iterator[Record]:
-        """Records in creation order, of `owner` if given, whose fields equal `equals`."""
-        records = self._rows if owner is None else self._owned.get(owner, {})
-        for record in records.values():
+    def rows(self, owner: str, **equals: Any) -> Iterator[View]:
+        """The owner's records in creation order whose fields equal `equals`."""
+        for record in self._owned.get(owner, {}).values():
             if all(record.get(key) == value for key, value in equals.items()):
-                yield record
+                yield MappingProxyType(record)
 
-    def count(self, owner: str | None = None, **equals: Any) -> int:
+    def count(self, owner: str, **equals: Any) -> int:
         if not equals:
-            return len(self._rows) if owner is None else len(self._owned.get(owner, ()))
+            return len(self._owned.get(owner, ()))
         return sum(1 for _ in self.rows(owner, **equals))
 
-    def remove(self, owner: str, record_id: str) -> Record | None:
-        record = self.get(owner, record_id)
-        if record is not None:
-            del self._rows[record_id]
-            del self._owned[owner][record_id]
-        return record
+    def update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
+        """The owner's record with `changes` applied (None if it has none such); id, owner and position stay."""
+        record = self._owned.get(owner, {}).get(record_id)
+        if record is None:
+            return None
+        moved = [name for name in _FIXED & changes.keys() if changes[name] != record[name]]
+        if moved:  # a whole merged record may come back with these, but never different
+            raise KeyError(f"cannot change {sorted(moved)}")
+        changed = {**record, **changes}
+        self._rows[record_id] = self._owned[owner][record_id] = changed
+        return MappingProxyType(changed)
 
-    def __contains__(self, record_id: str) -> bool:
+    def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
+        """Let `count` bump counters of the stored record in place: only for what every tracking hit changes, where
+        copying the record per hit would cost what that hot path cannot afford."""
+        record = self._owned.get(owner, {}).get(record_id)
+        if record is None:
+            raise KeyError(record_id)
+        count(record)
+
+    def remove(self, owner: str, record_id: Any) -> View | None:
+        """Remove the owner's record (mark it deleted, if the table soft-deletes), then run the cascades; the record
+        as it was removed, or None if the owner has none such."""
+        if self.rules.soft_delete:
+            removed = self.update(owner, record_id, {DELETED: True})
+        else:
+            record = self._owned.get(owner, {}).pop(record_id, None)
+            removed = None if record is None else MappingProxyType(record)
+            if record is not None:
+                del self._rows[record_id]
+        if removed is not None:
+            for hook in self.rules.on_remove:
+                hook(self._store, owner, removed)
+        return removed
+
+    def __contains__(self, record_id: Any) -> bool:
         return record_id in self._rows
 
     def __len__(self) -> int:
@@ -88,6 +145,12 @@ class Store:
         self._seq = 0
         # Tables whose records hold more than JSON (e.g. compact counters): how to write and read them.
         self._codecs: dict[tuple[str, str], tuple[Callable[[Record], Record], Callable[[Record], Record]]] = {}
+        self._rules: dict[tuple[str, str], Rules] = {}
+
+    def declare(self, api: str, name: str, rules: Rules) -> None:
+        """Table (api, name) follows `rules` (its cascades, its soft delete) from now on."""
+        self._rules[(api, name)] = rules
+        self.table(api, name).rules = rules
 
     def register_codec(self, api: str, name: str, encode: Callable[[Record], Record], decode: Callable[[Record], Record]) -> None:
         """Records of table (api, name) go through `encode` in `export` and come back through `decode` in `load`."""
@@ -96,7 +159,7 @@ class Store:
     def table(self, api: str, name: str) -> Table:
         key = (api, name)
         if key not in self._tables:
-            self._tables[key] = Table(self)
+            self._tables[key] = Table(self, self._rules.get(key, Rules()))
         return self._tables[key]
 
     def next_seq(self) -> int:
@@ -116,6 +179,7 @@ class Store:
         fails half-way changes nothing."""
         store = Store()
         store._codecs = dict(self._codecs)
+        store._rules = dict(self._rules)
         store.load(data)
         return store
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from mockserver.apis.binom.seed import TRACKER
+
 from .conftest import BINOM_RESTRICTED, Api
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -77,7 +79,7 @@ def test_an_internal_error_is_a_500_in_binoms_shape(binom: Api, monkeypatch: pyt
 
 def test_optional_per_user_limit_answers_429_then_lets_through(binom: Api) -> None:
     """Off for every seeded user; set on a user (the control plane's job) it counts per minute on the mock clock."""
-    binom.state.store.table("binom", "users").lookup(1)["requestsPerMinute"] = 2
+    binom.state.store.table("binom", "users").update(TRACKER, 1, {"requestsPerMinute": 2})
     assert [binom.get("/campaign/1").status_code for _ in range(2)] == [200, 200]
     refused = binom.get("/campaign/1")
     error(refused, 429, "TooManyRequests")

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from mockserver.apis.binom.seed import TRACKER
+
 from .conftest import BINOM, Api
 
 WEEK = {"datePreset": "last_7_days"}
@@ -66,7 +68,7 @@ def test_stats_totals_cover_every_row_not_just_the_page(binom: Api) -> None:
 
 
 def test_stats_with_no_visible_entity_is_an_empty_array(binom: Api) -> None:
-    binom.state.store.table("binom", "users").lookup(2)["grants"] = {}
+    binom.state.store.table("binom", "users").update(TRACKER, 2, {"grants": {}})
     assert get(Api(binom.client, BINOM, "binom_restricted_demo_key", header="api-key", prefix=""), "/stats/campaign") == []
 
 

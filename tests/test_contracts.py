@@ -83,8 +83,10 @@ def test_catches_a_missing_rate_limit_header(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_catches_a_write_accepted_with_a_read_only_key() -> None:
     app = make_app(enforce_rate_limits=False, validate_responses=False, apis=("bannertrackr",))
-    for key in app.state.store.table("bannertrackr", "keys").rows():
-        key["scope"] = "read_write"  # an implementation that ignores scopes
+    keys = app.state.store.table("bannertrackr", "keys")
+    for owner in keys.owners():
+        for key in list(keys.rows(owner)):
+            keys.update(owner, key["id"], {"scope": "read_write"})  # an implementation that ignores scopes
     assert "read_only_scope" in suite(app, "createSite", writes=True)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...formats import Document
 from ...gateway import RequestContext
-from ...store import Record
+from ...store import View
 from ..adsterra_common import reports, tokens
 from . import stats, views
 
@@ -28,9 +28,8 @@ async def get_campaign(ctx: RequestContext, campaign_id: int, format_: str) -> D
 
 
 async def update_campaign(ctx: RequestContext, campaign_id: int, format_: str, body: dict[str, Any]) -> Document:
-    record = _campaign(ctx, campaign_id)
-    record["active"] = ACTIVE if body["active"] else INACTIVE
-    return views.campaign(record, format_)
+    _campaign(ctx, campaign_id)
+    return views.campaign(_change(ctx, "campaigns", campaign_id, active=ACTIVE if body["active"] else INACTIVE), format_)
 
 
 async def list_campaign_banners(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
@@ -44,9 +43,8 @@ async def list_campaign_landings(ctx: RequestContext, campaign_id: int, format_:
 
 
 async def update_banner(ctx: RequestContext, banner_id: int, format_: str, body: dict[str, Any]) -> Document:
-    record = ctx.owned("banners", banner_id, NOT_FOUND)
-    record["active"] = ACTIVE if body["active"] else INACTIVE
-    return views.banner(record, format_)
+    ctx.owned("banners", banner_id, NOT_FOUND)
+    return views.banner(_change(ctx, "banners", banner_id, active=ACTIVE if body["active"] else INACTIVE), format_)
 
 
 async def list_banner_landings(ctx: RequestContext, banner_id: int, format_: str) -> Document:
@@ -130,22 +128,28 @@ async def rotate_token(ctx: RequestContext, format_: str) -> Document:
     return tokens.rotated(ctx, format_)
 
 
-def _campaign(ctx: RequestContext, campaign_id: int) -> Record:
+def _campaign(ctx: RequestContext, campaign_id: int) -> View:
     return ctx.owned("campaigns", campaign_id, NOT_FOUND)
+
+
+def _change(ctx: RequestContext, table: str, record_id: int, **changes: Any) -> View:
+    """The caller's record, already found, with `changes` stored."""
+    record = ctx.table(table).update(ctx.account_id, record_id, changes)
+    assert record is not None
+    return record
 
 
 def _linking(ctx: RequestContext, campaign_id: int, name: str, change: Callable[[set[int]], set[int]], format_: str) -> Document:
     """Black and white lists: the campaign's list after `change`, which answers in full."""
-    record = _campaign(ctx, campaign_id)
-    record[name] = sorted(change(set(record[name])))
-    return views.placement_ids(record[name], format_)
+    placements = sorted(change(set(_campaign(ctx, campaign_id)[name])))
+    _change(ctx, "campaigns", campaign_id, **{name: placements})
+    return views.placement_ids(placements, format_)
 
 
 def _bids(ctx: RequestContext, campaign_id: int, change: Callable[[dict[int, float]], dict[int, float]], format_: str) -> Document:
     """Custom bids, stored as [placement_id, bid] pairs: the campaign's bids after `change`, in full."""
-    record = _campaign(ctx, campaign_id)
-    bids = change(dict(record["custom_bids"]))
-    record["custom_bids"] = [[placement, bid] for placement, bid in sorted(bids.items())]
+    bids = change(dict(_campaign(ctx, campaign_id)["custom_bids"]))
+    _change(ctx, "campaigns", campaign_id, custom_bids=[[placement, bid] for placement, bid in sorted(bids.items())])
     return views.custom_bids(bids, format_)
 
 

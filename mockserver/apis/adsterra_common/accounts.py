@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import READ_WRITE, key_view, no_plans, read_write_only
+from ...accounts import READ_WRITE, find_key, key_view, no_plans, read_write_only, revoke
 from ...api import AccountAdmin
 from ...errors import ApiError
-from ...store import OWNER
+from ...store import OWNER, View
 from . import tokens
 
 if TYPE_CHECKING:
@@ -30,27 +30,25 @@ def administration(api: str, owner_type: str, **new_account: Any) -> AccountAdmi
         return {"id": account_id}, [_key(tokens.issue(state, owner_type, account_id))]
 
     def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
-        if state.store.table(api, "accounts").lookup(account_id) is None:
+        if state.store.table(api, "accounts").get(account_id, account_id) is None:  # an account owns itself
             raise ApiError(404, f"No {TITLE} {owner_type} account {account_id!r}")
         read_write_only(TITLE, scope)
         return _key(tokens.issue(state, owner_type, account_id))
 
     def revoke_key(state: MockState, value: str) -> dict[str, Any]:
-        token = find(state, value)
-        token["status"] = "revoked"  # then 403 "Invalid token", as for a replaced one
-        return _key(token)
+        return _key(revoke(tokens.table(state), value, what, ours))  # then 403 "Invalid token", as for a replaced one
 
     def rotate_key(state: MockState, value: str) -> dict[str, Any]:
-        return _key(tokens.issue(state, owner_type, find(state, value)[OWNER]))
+        # Not revoke-then-create: the old token ends `replaced`, as the UI's "Generate new token" leaves it.
+        return _key(tokens.issue(state, owner_type, find_key(tokens.table(state), value, what, ours)[OWNER]))
 
-    def find(state: MockState, value: str) -> dict[str, Any]:
-        token = tokens.table(state).lookup(value)
-        if token is None or token["owner_type"] != owner_type:  # the other Adsterra API's tokens are not this API's keys
-            raise ApiError(404, f"No such {TITLE} {owner_type} token")
-        return token
+    def ours(token: View) -> bool:
+        return bool(token["owner_type"] == owner_type)  # the other Adsterra API's tokens are not this API's keys
+
+    what = f"{TITLE} {owner_type} token"
 
     return AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)
 
 
-def _key(token: dict[str, Any]) -> dict[str, Any]:
+def _key(token: View) -> dict[str, Any]:
     return key_view(token["id"], token[OWNER], READ_WRITE, "active" if token["status"] == "active" else "revoked")

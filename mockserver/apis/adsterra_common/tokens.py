@@ -14,7 +14,7 @@ from ...clock import iso
 from ...errors import ApiError
 from ...formats import Document
 from ...ratelimit import Quota
-from ...store import OWNER, Record, Table
+from ...store import OWNER, Table, View
 from .documents import single
 
 if TYPE_CHECKING:
@@ -32,11 +32,11 @@ def table(state: MockState) -> Table:
     return state.store.table(NAMESPACE, "tokens")
 
 
-def issue(state: MockState, owner_type: str, account_id: str, value: str | None = None) -> Record:
+def issue(state: MockState, owner_type: str, account_id: str, value: str | None = None) -> View:
     """A new valid token for the account (`value`, or a random one); the token valid until now is replaced."""
     tokens = table(state)
     for token in list(tokens.rows(account_id, status="active")):
-        token["status"] = "replaced"
+        tokens.update(account_id, token["id"], {"status": "replaced"})
     value = value or state.data.new_id("", tokens, length=TOKEN_LENGTH)
     return tokens.add(account_id, {"id": value, "owner_type": owner_type, "status": "active", "created_at": iso(state.clock.now())})
 
@@ -54,7 +54,7 @@ def rotate_token(state: MockState, account_id: str) -> str:
 
 def check(ctx: RequestContext, token: str, owner_type: str) -> Principal:
     """The caller behind `token` (header or legacy path segment alike), charged against its per-minute limit."""
-    record = table(ctx.state).lookup(token)
+    record = table(ctx.state).lookup_credential(token)
     if record is None:
         raise ApiError(401, "Token not found")
     if record["owner_type"] != owner_type:
@@ -77,7 +77,7 @@ def authenticator(owner_type: str) -> Callable[[RequestContext, str, ConnexionRe
 
 def rotated(ctx: RequestContext, format_: str) -> Document:
     """The mock-only rotate operation of either API: a new token for the caller's account."""
-    record = table(ctx.state).lookup(rotate_token(ctx.state, ctx.account_id))
+    record = table(ctx.state).get(ctx.account_id, rotate_token(ctx.state, ctx.account_id))
     assert record is not None
     return single({"token": record["id"], "created_at": record["created_at"]}, format_)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import find_key
-from ...api import AccountAdmin
+from ...accounts import administration, revoke
 from ...clock import iso
 from ...errors import ApiError
 from ...store import OWNER
@@ -33,7 +33,7 @@ def create_account(state: MockState, plan: str | None, name: str | None, email: 
 
 
 def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
-    account = state.store.table(API, "accounts").lookup(account_id)
+    account = state.store.table(API, "accounts").get(account_id, account_id)  # an account owns itself
     if account is None:
         raise ApiError(404, f"No BannerTrackr account {account_id!r}")
     keys = state.store.table(API, "keys")
@@ -44,27 +44,15 @@ def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
 
 
 def revoke_key(state: MockState, value: str) -> dict[str, Any]:
-    key = _find(state, value)
-    key["status"] = "revoked"
-    return _key(key)
+    return _key(revoke(state.store.table(API, "keys"), value, "BannerTrackr key"))
 
 
-def rotate_key(state: MockState, value: str) -> dict[str, Any]:
-    key = _find(state, value)
-    key["status"] = "revoked"  # first, so the replacement fits within the plan's key limit
-    return create_key(state, key[OWNER], key["scope"])
-
-
-def _find(state: MockState, value: str) -> dict[str, Any]:
-    return find_key(state.store.table(API, "keys"), value, "BannerTrackr key")
-
-
-def _account(record: dict[str, Any]) -> dict[str, Any]:
+def _account(record: Mapping[str, Any]) -> dict[str, Any]:
     return {name: record[name] for name in ("id", "plan", "name", "email")}
 
 
-def _key(record: dict[str, Any]) -> dict[str, Any]:
+def _key(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"value": record["id"], "account": record[OWNER], "scope": record["scope"], "status": record["status"]}
 
 
-ACCOUNTS = AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)
+ACCOUNTS = administration(create_account, create_key, revoke_key)

@@ -44,8 +44,8 @@ async def get_site(ctx: RequestContext, site_id: str) -> Any:
 
 
 async def update_site(ctx: RequestContext, site_id: str, body: dict[str, Any] | None = None) -> Any:
-    record = ctx.owned("sites", site_id, "Site not found")
-    record.update(body or {}, updatedAt=iso(ctx.state.clock.now()))
+    ctx.owned("sites", site_id, "Site not found")
+    record = ctx.table("sites").update(ctx.account_id, site_id, {**(body or {}), "updatedAt": iso(ctx.state.clock.now())})
     return {"data": views.site(ctx, record)}
 
 
@@ -85,9 +85,9 @@ async def create_placement(ctx: RequestContext, body: dict[str, Any]) -> Any:
         "createdAt": now,
         "updatedAt": now,
     }
-    ctx.table("placements").add(ctx.account_id, record)
+    stored = ctx.table("placements").add(ctx.account_id, record)
     ctx.table("pixels").add(ctx.account_id, {"id": pixel_id, "placementId": record["id"]})
-    return {"data": views.placement(ctx, record)}, 201
+    return {"data": views.placement(ctx, stored)}, 201
 
 
 async def get_placement(ctx: RequestContext, placement_id: str) -> Any:
@@ -95,8 +95,8 @@ async def get_placement(ctx: RequestContext, placement_id: str) -> Any:
 
 
 async def update_placement(ctx: RequestContext, placement_id: str, body: dict[str, Any] | None = None) -> Any:
-    record = ctx.owned("placements", placement_id, "Placement not found")
-    record.update(_merge(ctx, record, body or {}), updatedAt=iso(ctx.state.clock.now()))
+    merged = _merge(ctx, ctx.owned("placements", placement_id, "Placement not found"), body or {})
+    record = ctx.table("placements").update(ctx.account_id, placement_id, {**merged, "updatedAt": iso(ctx.state.clock.now())})
     return {"data": views.placement(ctx, record)}
 
 
@@ -147,7 +147,7 @@ async def track_click(ctx: RequestContext, pixel_id: str) -> Any:
 
 
 def _account(ctx: RequestContext) -> Record:
-    account = ctx.table("accounts").lookup(ctx.account_id)
+    account = ctx.table("accounts").get(ctx.account_id, ctx.account_id)  # an account owns itself
     assert account is not None
     return account
 

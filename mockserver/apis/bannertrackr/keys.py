@@ -13,10 +13,10 @@ from .plans import PLANS, UPGRADE_URL
 
 
 def authenticate(ctx: RequestContext, token: str, request: ConnexionRequest) -> Principal:
-    key = ctx.table("keys").lookup(token)
+    key = ctx.table("keys").lookup_credential(token)
     if key is None:
         raise ApiError(401, "Invalid API key", "Send 'Authorization: Bearer bt_live_...' with a key from Settings -> Developer API")
-    account = ctx.table("accounts").lookup(key[OWNER])
+    account = ctx.table("accounts").get(key[OWNER], key[OWNER])  # an account owns itself
     assert account is not None
     plan = PLANS[account["plan"]]
     if plan.reads_per_minute is None or plan.writes_per_minute is None:

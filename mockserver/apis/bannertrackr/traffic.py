@@ -35,21 +35,25 @@ def record(table: Table, placement: Record, day: int, metric: str, visitor: Visi
     Synchronous on purpose: handlers share one event loop, and with no await between reading and writing the
     counters no other request can run in between, so concurrent hits are never lost.
     """
-    row = table.lookup(placement["id"])
-    if row is None:
-        row = table.add(placement[OWNER], {"id": placement["id"], "days": {}})
-    tally = row["days"].get(day)
-    if tally is None:
-        tally = row["days"][day] = Tally()
-    counts = tally.counts
-    if metric == "impressions":
-        counts.impressions += 1
-        if tally.visitors.add(visitor.id):
-            counts.unique_visitors += 1
-    else:
-        counts.clicks += 1
-    counts.by_device[visitor.device, metric] += 1
-    counts.by_country[visitor.country, metric] += 1
+    owner = placement[OWNER]
+    if table.get(owner, placement["id"]) is None:
+        table.add(owner, {"id": placement["id"], "days": {}})
+
+    def count(row: Record) -> None:
+        tally = row["days"].get(day)
+        if tally is None:
+            tally = row["days"][day] = Tally()
+        counts = tally.counts
+        if metric == "impressions":
+            counts.impressions += 1
+            if tally.visitors.add(visitor.id):
+                counts.unique_visitors += 1
+        else:
+            counts.clicks += 1
+        counts.by_device[visitor.device, metric] += 1
+        counts.by_country[visitor.country, metric] += 1
+
+    table.tally(owner, placement["id"], count)
 
 
 def recorded(table: Table, owner: str, placement_id: str) -> dict[date, Day]:

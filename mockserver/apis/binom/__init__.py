@@ -8,7 +8,8 @@ from typing import Any
 
 from ...api import ApiDefinition
 from ...errors import ErrorShape
-from . import access, accounts, handlers, seed
+from ...resources import seeding
+from . import access, accounts, entities, handlers, seed
 
 # `title` is the PHP exception class in the captured errors; the others are INVENTED in the same spirit.
 TITLES = {400: "Webmozart.Assert.InvalidArgumentException", 401: "Unauthorized", 403: "AccessDenied", 404: "NotFound",
@@ -31,7 +32,7 @@ DEFINITION = ApiDefinition(
     handlers=handlers,
     errors=ErrorShape(body=_error_body, messages={400: "Validation failed", 401: "Missing API key", 404: "Not found"}),
     authenticate=access.authenticate,
-    seed=seed.seed,
+    seed=seeding(seed.seed, entities.SCHEME, entities.ENTITIES),
     demo_keys=seed.demo_keys,
     rate_headers=lambda quota: {},  # Binom documents no X-RateLimit-* headers; its optional limiter only answers 429
     request_id_header="X-Request-Id",

@@ -17,11 +17,11 @@ MODIFY = "modify"
 
 
 def authenticate(ctx: RequestContext, key: str, request: ConnexionRequest) -> Principal:
-    record = ctx.table("keys").lookup(key)
+    record = ctx.table("keys").lookup_credential(key)
     # A revoked key is as unknown to Binom as a made-up one (state saved before keys had a status has none: active).
     if record is None or record.get("status", "active") != "active":
         raise ApiError(401, "Invalid API key", "Send the key of Settings -> User in the api-key header")
-    user = ctx.table("users").lookup(record["userId"])
+    user = ctx.table("users").get(TRACKER, record["userId"])
     assert user is not None
     if user["requestsPerMinute"] is not None:  # INVENTED optional limiter, off for every seeded user
         ctx.charge(("user", user["id"]), user["requestsPerMinute"])
@@ -30,7 +30,7 @@ def authenticate(ctx: RequestContext, key: str, request: ConnexionRequest) -> Pr
 
 def user(ctx: RequestContext) -> Record:
     assert ctx.principal is not None
-    record = ctx.table("users").lookup(ctx.principal.attributes["user"])
+    record = ctx.table("users").get(TRACKER, ctx.principal.attributes["user"])
     assert record is not None
     return record
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import READ_WRITE, find_key, key_view, read_write_only
-from ...api import AccountAdmin
+from ...accounts import READ_WRITE, administration, key_view, read_write_only, revoke
 from ...errors import ApiError
 from .access import ADMIN
 from .seed import API, TRACKER
@@ -29,7 +29,7 @@ def create_account(state: MockState, plan: str | None, name: str | None, email: 
 
 
 def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
-    user = state.store.table(API, "users").lookup(int(account_id)) if account_id.isdecimal() else None
+    user = state.store.table(API, "users").get(TRACKER, int(account_id)) if account_id.isdecimal() else None
     if user is None:
         raise ApiError(404, f"No Binom user {account_id!r}")
     read_write_only(TITLE, scope)
@@ -38,27 +38,15 @@ def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
 
 
 def revoke_key(state: MockState, value: str) -> dict[str, Any]:
-    key = _find(state, value)
-    key["status"] = "revoked"  # Binom then answers it as an unknown key: 401
-    return _key(key)
+    return _key(revoke(state.store.table(API, "keys"), value, "Binom key"))  # Binom then answers it as an unknown key: 401
 
 
-def rotate_key(state: MockState, value: str) -> dict[str, Any]:
-    key = _find(state, value)
-    key["status"] = "revoked"
-    return create_key(state, str(key["userId"]), READ_WRITE)
-
-
-def _find(state: MockState, value: str) -> dict[str, Any]:
-    return find_key(state.store.table(API, "keys"), value, "Binom key")
-
-
-def _account(user: dict[str, Any]) -> dict[str, Any]:
+def _account(user: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": str(user["id"]), "plan": user["role"], "name": user["login"]}
 
 
-def _key(record: dict[str, Any]) -> dict[str, Any]:
+def _key(record: Mapping[str, Any]) -> dict[str, Any]:
     return key_view(record["id"], str(record["userId"]), READ_WRITE, record.get("status", "active"))
 
 
-ACCOUNTS = AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)
+ACCOUNTS = administration(create_account, create_key, revoke_key)

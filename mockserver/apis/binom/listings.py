@@ -13,6 +13,7 @@ from ...pagination import offset_page
 from ...store import Record
 from . import access, views
 from .periods import Period, binom_datetime, period
+from .seed import TRACKER
 from .traffic import Leaf, Route, Sums, Traffic
 
 
@@ -34,12 +35,12 @@ KINDS = {
 
 def visible_campaigns(ctx: RequestContext) -> list[Record]:
     """Live campaigns the caller may see: everything for the administrator, the granted ones otherwise."""
-    return [campaign for campaign in ctx.table("campaigns").rows() if not campaign["deleted"] and access.visible(ctx, campaign)]
+    return [campaign for campaign in ctx.table("campaigns").rows(TRACKER) if not campaign["deleted"] and access.visible(ctx, campaign)]
 
 
 def entities(ctx: RequestContext, kind: str, status: str = "all") -> list[Record]:
     """The entities a list shows: live ones (or only deleted ones for status=deleted) the caller may see."""
-    rows = ctx.table(KINDS[kind].table).rows()
+    rows = ctx.table(KINDS[kind].table).rows(TRACKER)
     chosen = [row for row in rows if row["deleted"] is (status == "deleted")]
     if kind == "campaign":
         chosen = [row for row in chosen if access.visible(ctx, row)]
@@ -161,12 +162,12 @@ def _first_clicks(kind: str, traffic: Traffic, campaigns: list[Record]) -> dict[
 
 
 def _group_name(ctx: RequestContext, record: Record) -> str | None:
-    group = ctx.table("groups").lookup(record["groupUuid"]) if record.get("groupUuid") else None
+    group = ctx.table("groups").get(TRACKER, record["groupUuid"]) if record.get("groupUuid") else None
     return group["name"] if group else None
 
 
 def _network_name(ctx: RequestContext, offer: Record) -> str | None:
-    network = ctx.table("affiliate_networks").lookup(offer["affiliateNetworkId"]) if offer["affiliateNetworkId"] else None
+    network = ctx.table("affiliate_networks").get(TRACKER, offer["affiliateNetworkId"]) if offer["affiliateNetworkId"] else None
     return network["name"] if network and not network["deleted"] else None
 
 
@@ -174,7 +175,7 @@ def _counts(ctx: RequestContext, kind: str, record: Record) -> str:
     """Live campaigns of a traffic source (visible to the caller) or live offers of a network, as a string."""
     if kind == "traffic_source":
         return str(sum(1 for campaign in visible_campaigns(ctx) if campaign["trafficSourceId"] == record["id"]))
-    return str(sum(1 for offer in ctx.table("offers").rows() if not offer["deleted"] and offer["affiliateNetworkId"] == record["id"]))
+    return str(sum(1 for offer in ctx.table("offers").rows(TRACKER) if not offer["deleted"] and offer["affiliateNetworkId"] == record["id"]))
 
 
 def _info_extra(ctx: RequestContext, kind: str, record: Record) -> dict[str, Any]:
@@ -192,7 +193,7 @@ def _info_extra(ctx: RequestContext, kind: str, record: Record) -> dict[str, Any
 
 def _stats_extra(ctx: RequestContext, kind: str, record: Record) -> dict[str, Any]:
     if kind == "campaign":
-        source = ctx.table("traffic_sources").lookup(record["trafficSourceId"])
+        source = ctx.table("traffic_sources").get(TRACKER, record["trafficSourceId"])
         return {"group_name": _group_name(ctx, record), "traffic_source": source["name"] if source else "", "is_domain_banned": False}
     if kind == "offer":
         return {"country": "" if record["countryCode"] == "GLOBAL" else record["countryCode"], "group_name": _group_name(ctx, record),

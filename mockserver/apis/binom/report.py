@@ -15,6 +15,7 @@ from ...store import Record
 from . import access, views
 from .listings import KINDS, visible_campaigns
 from .periods import Period
+from .seed import TRACKER
 from .traffic import Leaf, Sums, Traffic
 
 Label = tuple[str, str]  # (entity_id, name) of a row
@@ -61,7 +62,7 @@ def _check_ids(ctx: RequestContext, page: str, ids: list[int]) -> None:
     """Every `ids[]` value must be a live entity of the page's kind (404), and a campaign the caller may see (403)."""
     table = ctx.table(KINDS[page].table)
     for entity_id in ids:
-        record = table.lookup(entity_id)
+        record = table.get(TRACKER, entity_id)
         if record is None or record["deleted"]:
             raise ApiError(404, f"{page.replace('_', ' ').capitalize()} {entity_id} not found")
         if page == "campaign":
@@ -91,7 +92,7 @@ def _labeller(ctx: RequestContext, grouping: str) -> Callable[[Leaf], Label]:
     """How a leaf is labelled at one grouping level (INVENTED names for ids 0: direct, none, default)."""
     def named(table: str, empty: str) -> Callable[[int], Label]:
         def label(entity_id: int) -> Label:
-            record = ctx.table(table).lookup(entity_id) if entity_id else None
+            record = ctx.table(table).get(TRACKER, entity_id) if entity_id else None
             return str(entity_id), record["name"] if record else empty
 
         return label
@@ -114,6 +115,6 @@ def _labeller(ctx: RequestContext, grouping: str) -> Callable[[Leaf], Label]:
 
 
 def _network_of_offer(ctx: RequestContext, offer_id: str) -> str:
-    offer: Record | None = ctx.table("offers").lookup(int(offer_id)) if offer_id != "0" else None
-    network = ctx.table("affiliate_networks").lookup(offer["affiliateNetworkId"]) if offer and offer["affiliateNetworkId"] else None
+    offer: Record | None = ctx.table("offers").get(TRACKER, int(offer_id)) if offer_id != "0" else None
+    network = ctx.table("affiliate_networks").get(TRACKER, offer["affiliateNetworkId"]) if offer and offer["affiliateNetworkId"] else None
     return str(network["name"]) if network else ""

@@ -15,6 +15,7 @@ from ...data import apportion
 from ...gateway import RequestContext
 from ...series import Series, campaign_series
 from ...store import Record
+from .seed import TRACKER
 
 SERIES_METRICS = (("clicks", None), ("unique", "clicks"), ("bots", "clicks"), ("leads", "clicks"))
 ADDITIVE = ("clicks", "unique", "bots", "leads", "lander_views", "lander_clicks", "revenue", "cost")
@@ -140,7 +141,7 @@ class Traffic:
                 setattr(leaf, name, values[index])
             if not leaf.clicks:
                 continue
-            offer = offers.lookup(leaf.route.offer) if leaf.route.offer else None
+            offer = offers.get(TRACKER, leaf.route.offer) if leaf.route.offer else None
             leaf.revenue = leaf.leads * round(offer["amount"] * 100) if offer else 0
             leaf.cost = _cost(campaign, leaf)
             leaf.lead_seconds = leaf.leads * profile["timeToConvert"]
@@ -163,7 +164,7 @@ def _cost(campaign: Record, leaf: Leaf) -> int:
 def _routes(ctx: RequestContext, campaign: Record) -> list[Route]:
     """The campaign's default paths as weighted routes; rules are stored but get no traffic (INVENTED)."""
     weighted: dict[tuple[int, int, int], Route] = {}
-    networks = {offer["id"]: offer["affiliateNetworkId"] or 0 for offer in ctx.table("offers").rows()}
+    networks = {offer["id"]: offer["affiliateNetworkId"] or 0 for offer in ctx.table("offers").rows(TRACKER)}
     paths = [(index, path) for index, path in enumerate(campaign["customRotation"].get("defaultPaths", []), 1) if _on(path)]
     path_total = sum(path["weight"] for _, path in paths)
     for index, path in paths:
@@ -188,7 +189,7 @@ def _offers(ctx: RequestContext, path: Record) -> list[tuple[int, float, bool]]:
         if not _on(entry):
             continue
         if entry.get("offerId"):
-            offer = ctx.table("offers").lookup(entry["offerId"])
+            offer = ctx.table("offers").get(TRACKER, entry["offerId"])
             if offer is not None and not offer["deleted"]:
                 result.append((offer["id"], entry["weight"], True))
         elif entry.get("campaignId") or entry.get("directUrl"):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...errors import ApiError
 from ...gateway import RequestContext
-from ...store import Record
-from .seed import DEFAULT_SETTINGS
+from ...store import Record, Store, View
+from .seed import API, DEFAULT_SETTINGS, TRACKER
 
 PATH_DEFAULTS: dict[str, Any] = {"enabled": True, "weight": 100}
 OFFER_ENTRY_DEFAULTS: dict[str, Any] = {"offerId": 0, "campaignId": 0, "directUrl": "", "enabled": True, "weight": 100}
@@ -18,7 +18,7 @@ CAMPAIGN_DEFAULTS: dict[str, Any] = {
 }  # fmt: skip
 
 
-def campaign(ctx: RequestContext, body: dict[str, Any], current: Record | None) -> Record:
+def campaign(ctx: RequestContext, body: dict[str, Any], current: View | None) -> Record:
     """The stored form of a flat campaign body (either cost variant; `amount` wins when both are sent)."""
     fields = {name: body.get(name, default) for name, default in CAMPAIGN_DEFAULTS.items()}
     rotation = body.get("customRotation") or {}
@@ -80,11 +80,17 @@ def affiliate_network(body: dict[str, Any]) -> Record:
     return {"name": body["name"], "postbackUrl": body.get("postbackUrl"), "offerParameter": body.get("offerParameter")}
 
 
-def drop_from_paths(ctx: RequestContext, kind: str, matches: Callable[[dict[str, Any]], bool]) -> None:
-    """Cascade of deleting an offer or landing: it leaves every path of every campaign."""
-    for record in ctx.table("campaigns").rows():
-        for path in _all_paths(record):
-            path[kind] = [entry for entry in path[kind] if not matches(entry)]
+def drop_from_paths(store: Store, kind: str, matches: Callable[[dict[str, Any]], bool]) -> None:
+    """Cascade of deleting an offer or landing: it leaves every path of every campaign (paths rebuilt, not edited)."""
+    campaigns = store.table(API, "campaigns")
+    for record in list(campaigns.rows(TRACKER)):
+
+        def kept(path: dict[str, Any]) -> dict[str, Any]:
+            return {**path, kind: [entry for entry in path[kind] if not matches(entry)]}
+
+        rotation = record["customRotation"]
+        rules = [{**rule, "paths": [kept(path) for path in rule["paths"]]} for rule in rotation["rules"]]
+        campaigns.update(TRACKER, record["id"], {"customRotation": {**rotation, "defaultPaths": [kept(path) for path in rotation["defaultPaths"]], "rules": rules}})
 
 
 def _path(path: dict[str, Any]) -> dict[str, Any]:
@@ -94,18 +100,18 @@ def _path(path: dict[str, Any]) -> dict[str, Any]:
     return stored
 
 
-def _all_paths(record: Record) -> list[dict[str, Any]]:
+def _all_paths(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     rotation = record["customRotation"]
     return [*rotation["defaultPaths"], *(path for rule in rotation["rules"] for path in rule["paths"])]
 
 
 def _require(ctx: RequestContext, table: str, record_id: int, what: str) -> None:
-    record = ctx.table(table).lookup(record_id)
+    record = ctx.table(table).get(TRACKER, record_id)
     if record is None or record.get("deleted"):
         raise ApiError(404, f"{what} {record_id} not found")
 
 
-def _unique_key(ctx: RequestContext, key: str, current: Record | None) -> None:
-    for other in ctx.table("campaigns").rows(key=key):
+def _unique_key(ctx: RequestContext, key: str, current: View | None) -> None:
+    for other in ctx.table("campaigns").rows(TRACKER, key=key):
         if not other["deleted"] and (current is None or other["id"] != current["id"]):
             raise ApiError(409, "Campaign key is already in use", f"Key {key!r} belongs to campaign {other['id']}")

@@ -8,7 +8,8 @@ from typing import Any
 from ...api import ApiDefinition
 from ...errors import ErrorShape
 from ...plain_errors import field_of
-from . import accounts, handlers, seed, sessions
+from ...resources import seeding
+from . import accounts, entities, handlers, seed, sessions
 
 # INVENTED `code` values around the confirmed `description`; statuses without one (405, 415) leave it out.
 CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS",
@@ -39,7 +40,7 @@ DEFINITION = ApiDefinition(
     handlers=handlers,
     errors=ErrorShape(body=_error_body, messages={400: "Validation failed", 401: "Invalid token", 404: "Not found", 500: "Internal error"}),
     authenticate=sessions.authenticate,
-    seed=seed.seed,
+    seed=seeding(seed.seed, entities.SCHEME, entities.ENTITIES),
     demo_keys=seed.demo_keys,
     accounts=accounts.ACCOUNTS,
 )

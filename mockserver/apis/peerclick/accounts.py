@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import READ_WRITE, find_key, key_view, no_plans, read_write_only
-from ...api import AccountAdmin
+from ...accounts import READ_WRITE, administration, find_key, key_view, no_plans, read_write_only
 from ...errors import ApiError
-from ...store import OWNER
+from ...store import OWNER, View
 from .seed import API
 from .sessions import delete_access_key
 
@@ -31,7 +30,7 @@ def create_account(state: MockState, plan: str | None, name: str | None, email: 
 
 
 def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
-    if state.store.table(API, "accounts").lookup(account_id) is None:
+    if state.store.table(API, "accounts").get(account_id, account_id) is None:  # an account owns itself
         raise ApiError(404, f"No PeerClick account {account_id!r}")
     read_write_only(TITLE, scope)
     keys = state.store.table(API, "access_keys")
@@ -45,18 +44,13 @@ def revoke_key(state: MockState, value: str) -> dict[str, Any]:
     return _key(key, "revoked")
 
 
-def rotate_key(state: MockState, value: str) -> dict[str, Any]:
-    revoked = revoke_key(state, value)
-    return create_key(state, revoked["account"], READ_WRITE)
-
-
-def _find(state: MockState, value: str) -> dict[str, Any]:
+def _find(state: MockState, value: str) -> View:
     return find_key(state.store.table(API, "access_keys"), value, "PeerClick access key")
 
 
-def _key(record: dict[str, Any], status: str) -> dict[str, Any]:
+def _key(record: View, status: str) -> dict[str, Any]:
     # The access ID is the key's name in the admin API; POST /auth/access/session needs its secret too.
     return key_view(record["id"], record[OWNER], READ_WRITE, status, secret=record["secret"])
 
 
-ACCOUNTS = AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)
+ACCOUNTS = administration(create_account, create_key, revoke_key)

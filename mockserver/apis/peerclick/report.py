@@ -102,14 +102,14 @@ def _columns(ctx: RequestContext, dimensions: list[str]) -> list[Callable[[Leaf]
 
     def entity(prefix: str, table: str, of_leaf: Callable[[Leaf], int]) -> Callable[[Leaf], dict[str, Any]]:
         def columns(leaf: Leaf) -> dict[str, Any]:
-            record = ctx.table(table).lookup(of_leaf(leaf)) if of_leaf(leaf) else None
+            record = ctx.table(table).get(ctx.account_id, of_leaf(leaf)) if of_leaf(leaf) else None
             return {f"{prefix}Id": record["id"], f"{prefix}Name": record["name"]} if record else {f"{prefix}Name": ""}
 
         return columns
 
     def variable(index: int) -> Callable[[Leaf], dict[str, Any]]:
         def columns(leaf: Leaf) -> dict[str, Any]:
-            source = ctx.table("traffic_sources").lookup(leaf.campaign["trafficSource"])
+            source = ctx.table("traffic_sources").get(ctx.account_id, leaf.campaign["trafficSource"])
             defined = source is not None and any(item["index"] == index for item in source["customVariables"])
             return {f"customVariable{index}": leaf.segment["variables"][index - 1] if defined else ""}
 
@@ -131,7 +131,7 @@ def _columns(ctx: RequestContext, dimensions: list[str]) -> list[Callable[[Leaf]
 
 
 def _network(ctx: RequestContext, offer_id: int) -> int:
-    offer = ctx.table("offers").lookup(offer_id) if offer_id else None
+    offer = ctx.table("offers").get(ctx.account_id, offer_id) if offer_id else None
     return int(offer["affiliateNetwork"]["id"]) if offer and offer["affiliateNetwork"] else 0
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ...api import DemoKey
 from ...clock import iso
 from ...countries import COUNTRIES
+from .sessions import ACCESS_KEY_RULES
 
 if TYPE_CHECKING:
     from ...data import DataFactory
@@ -37,6 +38,7 @@ ISPS = ("Comcast", "Verizon", "Deutsche Telekom", "Orange", "Vodafone", "AT&T", 
 
 def seed(state: MockState) -> None:
     data, now = state.data, state.clock.now()
+    state.store.declare(API, "access_keys", ACCESS_KEY_RULES)
 
     def table(name: str) -> Table:
         return state.store.table(API, name)

@@ -11,7 +11,7 @@ from ...auth import Principal
 from ...clock import iso
 from ...errors import ApiError
 from ...gateway import RequestContext
-from ...store import OWNER, Record
+from ...store import OWNER, Rules, Store, View
 
 if TYPE_CHECKING:
     from ...state import MockState
@@ -24,7 +24,7 @@ TOKEN_PREFIX = "pc_kt_"
 
 
 def authenticate(ctx: RequestContext, token: str, request: ConnexionRequest) -> Principal:
-    record = ctx.table("tokens").lookup(token)
+    record = ctx.table("tokens").lookup_credential(token)
     if record is None:
         raise ApiError(401, "Invalid token", "Create a key token with POST /auth/access/session")
     if record["expiresAt"] is not None and ctx.state.clock.time() >= record["expiresAt"]:
@@ -42,7 +42,7 @@ def charge_report(ctx: RequestContext) -> None:
 def access_session(ctx: RequestContext, access_id: str, secret: str, lifetime: int) -> dict[str, Any]:
     """Exchange an access key (id + secret) for a key token living `lifetime` seconds."""
     ctx.charge(ctx.anonymous_bucket, PER_SECOND, window=1.0)
-    key = ctx.table("access_keys").lookup(access_id)
+    key = ctx.table("access_keys").lookup_credential(access_id)
     if key is None or key["secret"] != secret:
         raise ApiError(401, "Invalid access key", "Use the access ID and key shown in Settings -> Security -> Access keys")
     return _issue(ctx.state, key[OWNER], key["id"], lifetime)
@@ -51,10 +51,19 @@ def access_session(ctx: RequestContext, access_id: str, secret: str, lifetime: i
 def password_session(ctx: RequestContext, email: str, password: str) -> dict[str, Any]:
     """The real client's login: e-mail and password for a session token with the default lifetime."""
     ctx.charge(ctx.anonymous_bucket, PER_SECOND, window=1.0)
-    account = next((row for row in ctx.table("accounts").rows() if row["email"].casefold() == email.casefold()), None)
+    account = ctx.table("accounts").find_credential(lambda row: bool(row["email"].casefold() == email.casefold()))
     if account is None or account["password"] != password:
         raise ApiError(401, "Invalid email or password")
     return _issue(ctx.state, account["id"], None, DEFAULT_LIFETIME)
+
+
+def _drop_tokens(store: Store, owner: str, key: View) -> None:
+    tokens = store.table(API, "tokens")
+    for token in list(tokens.rows(owner, accessKeyId=key["id"])):
+        tokens.remove(owner, token["id"])
+
+
+ACCESS_KEY_RULES = Rules(on_remove=(_drop_tokens,))  # an access key's tokens stop working with it
 
 
 def delete_access_key(state: MockState, access_id: str) -> bool:
@@ -62,14 +71,9 @@ def delete_access_key(state: MockState, access_id: str) -> bool:
 
     For the control plane and tests: True when the key existed.
     """
-    keys, tokens = state.store.table(API, "access_keys"), state.store.table(API, "tokens")
-    key = keys.lookup(access_id)
-    if key is None:
-        return False
-    for token in list(tokens.rows(key[OWNER], accessKeyId=access_id)):
-        tokens.remove(key[OWNER], token["id"])
-    keys.remove(key[OWNER], access_id)
-    return True
+    keys = state.store.table(API, "access_keys")
+    owner = keys.owner_of(access_id)
+    return owner is not None and keys.remove(owner, access_id) is not None  # its tokens with it
 
 
 def _issue(state: MockState, account: str, access_id: str | None, lifetime: int) -> dict[str, Any]:
@@ -80,7 +84,7 @@ def _issue(state: MockState, account: str, access_id: str | None, lifetime: int)
     return {"token": token, "expirationTimestamp": iso(datetime.fromtimestamp(expires, tz=timezone.utc)), "lifetime": lifetime}
 
 
-def account(ctx: RequestContext) -> Record:
-    record = ctx.table("accounts").lookup(ctx.account_id)
+def account(ctx: RequestContext) -> View:
+    record = ctx.table("accounts").get(ctx.account_id, ctx.account_id)  # an account owns itself
     assert record is not None
     return record

@@ -80,7 +80,7 @@ class Traffic:
     def payout(self, offer_id: int) -> int:
         """What one conversion of an offer earns, in cents (AUTO without a value: a seeded network payout)."""
         if offer_id not in self._payouts:
-            offer = self.ctx.table("offers").lookup(offer_id) if offer_id else None
+            offer = self.ctx.table("offers").get(self.ctx.account_id, offer_id) if offer_id else None
             value = offer["payout"]["value"] if offer else None
             if offer is None or (value is None and offer["payout"]["type"] == "MANUAL"):
                 self._payouts[offer_id] = 0

@@ -43,13 +43,13 @@ def listing(ctx: RequestContext, table: str, records: list[Record], total: int) 
 
 
 def _named(ctx: RequestContext, table: str, ref: dict[str, Any] | None) -> dict[str, Any] | None:
-    record = ctx.table(table).lookup(ref["id"]) if ref else None
+    record = ctx.table(table).get(ctx.account_id, ref["id"]) if ref else None
     return {"id": record["id"], "name": record["name"]} if record else None
 
 
 def _named_paths(ctx: RequestContext, target: dict[str, Any]) -> dict[str, Any]:
     def named(table: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**entry, "name": ctx.table(table).lookup(entry["id"])["name"]} for entry in entries]  # type: ignore[index]
+        return [{**entry, "name": ctx.table(table).get(ctx.account_id, entry["id"])["name"]} for entry in entries]  # type: ignore[index]
 
     paths = [{**path, "offers": named("offers", path["offers"]), "landers": named("landers", path["landers"])}
              for path in target["path"]["defaultPaths"]]  # fmt: skip

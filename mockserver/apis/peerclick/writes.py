@@ -6,19 +6,22 @@ from typing import Any
 
 from ...errors import ApiError
 from ...gateway import RequestContext
-from ...store import OWNER, Record
+from ...store import Record, Store, View
+from .seed import API
 from .sessions import account
 
 GLOBAL = {"code": "GLB"}
 
 
-def owned(ctx: RequestContext, table: str, record_id: int, what: str) -> Record:
+def owned(ctx: RequestContext, table: str, record_id: int, what: str) -> View:
     """The caller's record: 404 when there is none, 403 when it belongs to another account (the spec's choice)."""
-    record = ctx.table(table).lookup(record_id)
-    if record is None:
+    owner = ctx.table(table).owner_of(record_id)
+    if owner is None:
         raise ApiError(404, f"{what} {record_id} not found")
-    if record[OWNER] != ctx.account_id:
+    if owner != ctx.account_id:
         raise ApiError(403, f"Access to {what.lower()} {record_id} is denied")
+    record = ctx.table(table).get(owner, record_id)
+    assert record is not None
     return record
 
 
@@ -70,11 +73,13 @@ def affiliate_network(ctx: RequestContext, body: dict[str, Any]) -> Record:
             "appendClickIdToOfferUrl": body.get("appendClickIdToOfferUrl", False)}  # fmt: skip
 
 
-def drop_from_paths(ctx: RequestContext, kind: str, entity_id: int) -> None:
-    """Cascade of deleting an offer or a lander: it leaves every path of the account's campaigns."""
-    for record in ctx.table("campaigns").rows(ctx.account_id):
-        for path in record["redirectTarget"]["path"]["defaultPaths"]:
-            path[kind] = [entry for entry in path[kind] if entry["id"] != entity_id]
+def drop_from_paths(store: Store, owner: str, kind: str, entity_id: int) -> None:
+    """Cascade of deleting an offer or a lander: it leaves every path of the account's campaigns (rebuilt, not edited)."""
+    campaigns = store.table(API, "campaigns")
+    for record in list(campaigns.rows(owner)):
+        target = record["redirectTarget"]
+        paths = [{**path, kind: [entry for entry in path[kind] if entry["id"] != entity_id]} for path in target["path"]["defaultPaths"]]
+        campaigns.update(owner, record["id"], {"redirectTarget": {**target, "path": {**target["path"], "defaultPaths": paths}}})
 
 
 def _path(ctx: RequestContext, path: dict[str, Any]) -> dict[str, Any]:

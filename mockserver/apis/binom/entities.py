@@ -1,0 +1,85 @@
+"""Binom's CRUD entities, one definition each: campaigns, offers, landings, traffic sources, affiliate networks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ...errors import ApiError
+from ...formats import no_content
+from ...gateway import RequestContext
+from ...resources import Entity, Scheme
+from ...store import DELETED, Hook, Store, View
+from . import access, listings, views, writes
+from .seed import API, TRACKER
+
+
+def _live(ctx: RequestContext, entity: Entity, record_id: int) -> View:
+    """A record that exists and is not deleted, or 404 (deleted entities are gone until restored)."""
+    record = ctx.table(entity.table).get(TRACKER, record_id)
+    if record is None or record[DELETED]:
+        raise ApiError(404, f"{entity.what} {record_id} not found")
+    return record
+
+
+def _administrator(ctx: RequestContext, entity: Entity, verb: str, record: View | None) -> None:
+    """Restricted users may read these entities; only the administrator writes them."""
+    if verb != "read":
+        access.require_admin(ctx, f"{verb} {entity.plural}")
+
+
+def _granted(ctx: RequestContext, entity: Entity, verb: str, record: View | None) -> None:
+    """A campaign is the administrator's to create, and a granted user's to read (or, with `modify`, to change)."""
+    if record is None:
+        access.require_admin(ctx, "create campaigns")
+    else:
+        access.require_campaign(ctx, record, write=verb != "read")
+
+
+SCHEME = Scheme(
+    api=API,
+    owner=lambda ctx: TRACKER,  # one tracker: its users share every entity, campaign grants aside
+    find=_live,
+    listing=lambda ctx, entity, params: listings.filtered(ctx, entity.kind, params),
+    created=lambda ctx, entity, record: {"id": record["id"]},
+    deleted=lambda ctx, entity, record: no_content(),
+    stamp=lambda ctx, new: {DELETED: False} if new else {},
+    allow=_administrator,
+    soft_delete=True,
+)
+
+
+def _drop_from_paths(kind: str, field: str) -> Hook:
+    """The cascade of deleting an offer or landing: it leaves every path of every campaign."""
+    return lambda store, owner, removed: writes.drop_from_paths(store, kind, lambda entry: entry.get(field) == removed["id"])
+
+
+def _related(table: str, field: str, change: Callable[[Store, str, View], Any]) -> Hook:
+    """A cascade applying `change` to each record of `table` whose `field` is the removed record's id."""
+
+    def cascade(store: Store, owner: str, removed: View) -> None:
+        for record in list(store.table(API, table).rows(owner, **{field: removed["id"]})):
+            change(store, owner, record)
+
+    return cascade
+
+
+CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record), allow=_granted)
+OFFERS = Entity("offers", "offer", "Offer", lambda ctx, body, current: writes.offer(ctx, body["offer"]),
+                lambda ctx, record: views.offer(record), cascades=(_drop_from_paths("offers", "offerId"),))  # fmt: skip
+LANDINGS = Entity("landings", "landing", "Landing", lambda ctx, body, current: writes.landing(body),
+                  lambda ctx, record: views.landing(record), cascades=(_drop_from_paths("landings", "id"),))  # fmt: skip
+TRAFFIC_SOURCES = Entity(
+    "traffic_sources", "traffic_source", "Traffic source", lambda ctx, body, current: writes.traffic_source(body),
+    lambda ctx, record: views.traffic_source(record),
+    # A campaign cannot outlive its source.
+    cascades=(_related("campaigns", "trafficSourceId", lambda store, owner, campaign: store.table(API, "campaigns").remove(owner, campaign["id"])),),
+)  # fmt: skip
+AFFILIATE_NETWORKS = Entity(
+    "affiliate_networks", "affiliate_network", "Affiliate network", lambda ctx, body, current: writes.affiliate_network(body),
+    lambda ctx, record: views.affiliate_network(record),
+    # Offers stay, without a network.
+    cascades=(_related("offers", "affiliateNetworkId",
+                       lambda store, owner, offer: store.table(API, "offers").update(owner, offer["id"], {"affiliateNetworkId": None})),),
+)  # fmt: skip
+ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS)

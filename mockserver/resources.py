@@ -1,0 +1,136 @@
+"""CRUD entities declared once (table, ids, owner, cascades, views), their create/get/update/delete/list derived from that."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .store import Hook, Record, Rules, Store, Table, View
+
+if TYPE_CHECKING:
+    from .gateway import RequestContext
+
+Handler = Callable[..., Awaitable[Any]]
+# The request body (and, on update, the stored record) -> the fields to store; raises ApiError before anything changes.
+Write = Callable[["RequestContext", dict[str, Any], "View | None"], Record]
+# May the caller `verb` ("create", "read", "edit", "delete") this entity (this record, but on create)? Raises ApiError.
+Allow = Callable[["RequestContext", "Entity", str, "View | None"], None]
+
+
+def anyone(ctx: RequestContext, entity: Entity, verb: str, record: View | None) -> None:
+    """Every caller may do everything to its own records."""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One kind of CRUD record of an API: what a later operation of the same shape adds is one of these."""
+
+    table: str  # store table and the list handler's stem: "traffic_sources"
+    kind: str  # the other handlers' stem: "traffic_source"
+    what: str  # in 404s: "Traffic source"
+    write: Write
+    view: Callable[[RequestContext, View], Any]  # the answer of get, create (for APIs answering the record) and update
+    cascades: tuple[Hook, ...] = ()  # what removing one does to the records that refer to it
+    allow: Allow | None = None  # overrides the scheme's access rule
+    id_param: str = "id_"  # the path parameter as connexion passes it
+
+    @property
+    def plural(self) -> str:
+        return self.table.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """What all CRUD entities of one API have in common: ids, owner, stamps, deletes, access and answers."""
+
+    api: str
+    owner: Callable[[RequestContext], str]
+    find: Callable[[RequestContext, Entity, Any], View]  # the caller's record, or the API's 404 (or 403)
+    listing: Callable[[RequestContext, Entity, dict[str, Any]], Any]  # the list answer, from the query parameters
+    created: Callable[[RequestContext, Entity, View], Any]
+    deleted: Callable[[RequestContext, Entity, View], Any]
+    stamp: Callable[[RequestContext, bool], Record] = lambda ctx, new: {}  # fields every create (new) or update sets
+    allow: Allow = anyone
+    soft_delete: bool = False  # a deleted record stays, flagged (store.DELETED), until restored
+    new_id: Callable[[Table], Any] = Table.next_int_id
+
+
+class Operations(NamedTuple):
+    create: Handler
+    get: Handler
+    update: Handler
+    delete: Handler
+    list: Handler
+
+
+def operations(scheme: Scheme, entity: Entity) -> Operations:
+    """The five handlers of `entity`."""
+
+    def table(ctx: RequestContext) -> Table:
+        return ctx.state.store.table(scheme.api, entity.table)
+
+    async def create(ctx: RequestContext, body: dict[str, Any]) -> Any:
+        (entity.allow or scheme.allow)(ctx, entity, "create", None)
+        fields = entity.write(ctx, body, None)
+        stored = table(ctx).add(scheme.owner(ctx), {"id": scheme.new_id(table(ctx)), **fields, **scheme.stamp(ctx, True)})
+        return scheme.created(ctx, entity, stored)
+
+    async def get(ctx: RequestContext, **params: Any) -> Any:
+        return entity.view(ctx, found(ctx, scheme, entity, params[entity.id_param], "read"))
+
+    async def update(ctx: RequestContext, body: dict[str, Any], **params: Any) -> Any:
+        record = found(ctx, scheme, entity, params[entity.id_param], "edit")
+        changes = entity.write(ctx, body, record) | scheme.stamp(ctx, False)  # checked as a whole first
+        return entity.view(ctx, _stored(table(ctx).update(scheme.owner(ctx), record["id"], changes)))
+
+    async def delete(ctx: RequestContext, **params: Any) -> Any:
+        record = found(ctx, scheme, entity, params[entity.id_param], "delete")
+        return scheme.deleted(ctx, entity, _stored(table(ctx).remove(scheme.owner(ctx), record["id"])))
+
+    async def list_(ctx: RequestContext, **params: Any) -> Any:
+        return scheme.listing(ctx, entity, params)
+
+    derived = Operations(create, get, update, delete, list_)
+    for verb, handler in zip(Operations._fields, derived):  # names that say which operation a traceback is about
+        handler.__name__ = handler.__qualname__ = handler_name(verb, entity)
+    return derived
+
+
+def handler_name(verb: str, entity: Entity) -> str:
+    """The operationId's snake case: `list_traffic_sources`, `create_traffic_source`."""
+    return f"list_{entity.table}" if verb == "list" else f"{verb}_{entity.kind}"
+
+
+def handlers(scheme: Scheme, entities: Iterable[Entity]) -> dict[str, Handler]:
+    """Every entity's handlers by name, for a handlers module to take in: `globals().update(handlers(...))`."""
+    return {handler.__name__: handler for entity in entities for handler in operations(scheme, entity)}
+
+
+def declare(store: Store, scheme: Scheme, entities: Iterable[Entity]) -> None:
+    """Tell the store what removing each entity's records does: its cascades, and the scheme's soft delete."""
+    for entity in entities:
+        store.declare(scheme.api, entity.table, Rules(on_remove=entity.cascades, soft_delete=scheme.soft_delete))
+
+
+def seeding(seed: Callable[[Any], None], scheme: Scheme, entities: Iterable[Entity]) -> Callable[[Any], None]:
+    """The API's seed, on a store told the entities' rules first (every new store is: reseed, reset, restore)."""
+    entities = tuple(entities)
+
+    def seeded(state: Any) -> None:
+        declare(state.store, scheme, entities)
+        seed(state)
+
+    return seeded
+
+
+def found(ctx: RequestContext, scheme: Scheme, entity: Entity, record_id: Any, verb: str) -> View:
+    """The caller's record `record_id`, if it may `verb` it (a 404 comes before a 403)."""
+    record = scheme.find(ctx, entity, record_id)
+    (entity.allow or scheme.allow)(ctx, entity, verb, record)
+    return record
+
+
+def _stored(record: View | None) -> View:
+    assert record is not None, "found a moment ago, with no await in between"
+    return record
