@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ...errors import ApiError
 from ...formats import no_content
 from ...gateway import RequestContext
@@ -51,35 +48,33 @@ SCHEME = Scheme(
 
 def _drop_from_paths(kind: str, field: str) -> Hook:
     """The cascade of deleting an offer or landing: it leaves every path of every campaign."""
-    return lambda store, owner, removed: writes.drop_from_paths(store, kind, lambda entry: entry.get(field) == removed["id"])
+    return lambda store, owner, removed: writes.drop_from_paths(store, owner, kind, lambda entry: entry.get(field) == removed["id"])
 
 
-def _related(table: str, field: str, change: Callable[[Store, str, View], Any]) -> Hook:
-    """A cascade applying `change` to each record of `table` whose `field` is the removed record's id."""
-
-    def cascade(store: Store, owner: str, removed: View) -> None:
-        for record in list(store.table(API, table).rows(owner, **{field: removed["id"]})):
-            change(store, owner, record)
-
-    return cascade
+def _delete_campaigns_of_source(store: Store, owner: str, source: View) -> None:
+    campaigns = store.table(API, "campaigns")
+    for campaign in list(campaigns.rows(owner, trafficSourceId=source["id"])):
+        campaigns.remove(owner, campaign["id"])  # a campaign cannot outlive its source
 
 
-CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record), allow=_granted)
+def _unlink_offers_of_network(store: Store, owner: str, network: View) -> None:
+    offers = store.table(API, "offers")
+    for offer in list(offers.rows(owner, affiliateNetworkId=network["id"])):
+        offers.update(owner, offer["id"], {"affiliateNetworkId": None})  # offers stay, without a network
+
+
+CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record),
+                   allow=_granted)  # fmt: skip
 OFFERS = Entity("offers", "offer", "Offer", lambda ctx, body, current: writes.offer(ctx, body["offer"]),
                 lambda ctx, record: views.offer(record), cascades=(_drop_from_paths("offers", "offerId"),))  # fmt: skip
 LANDINGS = Entity("landings", "landing", "Landing", lambda ctx, body, current: writes.landing(body),
                   lambda ctx, record: views.landing(record), cascades=(_drop_from_paths("landings", "id"),))  # fmt: skip
 TRAFFIC_SOURCES = Entity(
     "traffic_sources", "traffic_source", "Traffic source", lambda ctx, body, current: writes.traffic_source(body),
-    lambda ctx, record: views.traffic_source(record),
-    # A campaign cannot outlive its source.
-    cascades=(_related("campaigns", "trafficSourceId", lambda store, owner, campaign: store.table(API, "campaigns").remove(owner, campaign["id"])),),
+    lambda ctx, record: views.traffic_source(record), cascades=(_delete_campaigns_of_source,),
 )  # fmt: skip
 AFFILIATE_NETWORKS = Entity(
     "affiliate_networks", "affiliate_network", "Affiliate network", lambda ctx, body, current: writes.affiliate_network(body),
-    lambda ctx, record: views.affiliate_network(record),
-    # Offers stay, without a network.
-    cascades=(_related("offers", "affiliateNetworkId",
-                       lambda store, owner, offer: store.table(API, "offers").update(owner, offer["id"], {"affiliateNetworkId": None})),),
+    lambda ctx, record: views.affiliate_network(record), cascades=(_unlink_offers_of_network,),
 )  # fmt: skip
 ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS)

@@ -80,17 +80,18 @@ def affiliate_network(body: dict[str, Any]) -> Record:
     return {"name": body["name"], "postbackUrl": body.get("postbackUrl"), "offerParameter": body.get("offerParameter")}
 
 
-def drop_from_paths(store: Store, kind: str, matches: Callable[[dict[str, Any]], bool]) -> None:
+def drop_from_paths(store: Store, owner: str, kind: str, matches: Callable[[dict[str, Any]], bool]) -> None:
     """Cascade of deleting an offer or landing: it leaves every path of every campaign (paths rebuilt, not edited)."""
     campaigns = store.table(API, "campaigns")
-    for record in list(campaigns.rows(TRACKER)):
+    for record in list(campaigns.rows(owner)):
 
         def kept(path: dict[str, Any]) -> dict[str, Any]:
             return {**path, kind: [entry for entry in path[kind] if not matches(entry)]}
 
         rotation = record["customRotation"]
-        rules = [{**rule, "paths": [kept(path) for path in rule["paths"]]} for rule in rotation["rules"]]
-        campaigns.update(TRACKER, record["id"], {"customRotation": {**rotation, "defaultPaths": [kept(path) for path in rotation["defaultPaths"]], "rules": rules}})
+        rotation = {**rotation, "defaultPaths": [kept(path) for path in rotation["defaultPaths"]],
+                    "rules": [{**rule, "paths": [kept(path) for path in rule["paths"]]} for rule in rotation["rules"]]}  # fmt: skip
+        campaigns.update(owner, record["id"], {"customRotation": rotation})
 
 
 def _path(path: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,11 @@ SCHEME = Scheme(
 
 def _entity(table: str, kind: str, what: str, write: Write, *cascades: Hook) -> Entity:
     """Every PeerClick entity answers in its envelope and takes its id as `<kind>_id`."""
-    return Entity(table, kind, what, write, lambda ctx, record: views.envelope(ctx, table, record), cascades, id_param=f"{kind}_id")
+
+    def view(ctx: RequestContext, record: View) -> Any:
+        return views.envelope(ctx, table, record)
+
+    return Entity(table, kind, what, write, view, cascades, id_param=f"{kind}_id")
 
 
 def _body_only(write: Any) -> Write:
@@ -70,7 +74,8 @@ def _unlink_offers_of_network(store: Store, owner: str, network: View) -> None:
 CAMPAIGNS = _entity("campaigns", "campaign", "Campaign", _campaign)
 OFFERS = _entity("offers", "offer", "Offer", _body_only(writes.offer), _drop_from_paths("offers"))
 LANDERS = _entity("landers", "lander", "Lander", _body_only(writes.lander), _drop_from_paths("landers"))
-TRAFFIC_SOURCES = _entity("traffic_sources", "traffic_source", "Traffic source", _body_only(writes.traffic_source), _remove_campaigns_of_source)
+TRAFFIC_SOURCES = _entity("traffic_sources", "traffic_source", "Traffic source", _body_only(writes.traffic_source),
+                          _remove_campaigns_of_source)  # fmt: skip
 AFFILIATE_NETWORKS = _entity("affiliate_networks", "affiliate_network", "Affiliate network", _body_only(writes.affiliate_network),
                              _unlink_offers_of_network)  # fmt: skip
 ENTITIES = (CAMPAIGNS, OFFERS, LANDERS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS)

@@ -1,0 +1,112 @@
+"""The store's rules: reads take the owner and cannot write, records change only through the store, removes cascade."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mockserver.apis.binom import entities as binom
+from mockserver.apis.binom import handlers as binom_handlers
+from mockserver.apis.peerclick import entities as peerclick
+from mockserver.apis.peerclick import handlers as peerclick_handlers
+from mockserver.resources import Operations, handler_name
+from mockserver.store import DELETED, OWNER, Rules, Store, Table, View
+
+
+@pytest.fixture
+def table() -> Table:
+    table = Store().table("api", "things")
+    table.add("me", {"id": 1, "name": "mine", "tags": ["a"]})
+    table.add("you", {"id": 2, "name": "yours", "tags": []})
+    return table
+
+
+def test_a_read_cannot_change_the_store(table: Table) -> None:
+    record = table.get("me", 1)
+    assert record is not None
+    with pytest.raises(TypeError):
+        record["name"] = "changed"  # type: ignore[index]
+    for row in table.rows("me"):
+        with pytest.raises(TypeError):
+            row["name"] = "changed"  # type: ignore[index]
+    found = table.lookup_credential(1)
+    assert found is not None
+    with pytest.raises(TypeError):
+        found["name"] = "changed"  # type: ignore[index]
+    assert table.get("me", 1)["name"] == "mine"  # type: ignore[index]
+
+
+def test_an_added_record_is_the_stores_own(table: Table) -> None:
+    given = {"id": 3, "name": "new"}
+    table.add("me", given)
+    given["name"] = "changed afterwards"
+    assert table.get("me", 3)["name"] == "new"  # type: ignore[index]
+
+
+def test_every_read_takes_the_owner(table: Table) -> None:
+    with pytest.raises(TypeError):
+        table.rows()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        table.count()  # type: ignore[call-arg]
+    assert not hasattr(table, "lookup")  # the owner-less read is gone; credentials have their own
+    assert table.get("you", 1) is None and [row["id"] for row in table.rows("you")] == [2]
+    assert table.owner_of(1) == "me"  # who, without the record
+
+
+def test_an_update_changes_the_record_only_through_the_store(table: Table) -> None:
+    before = table.get("me", 1)
+    after = table.update("me", 1, {"name": "renamed"})
+    assert after is not None and after["name"] == "renamed" and after["tags"] == ["a"]
+    assert before is not None and before["name"] == "mine"  # a view handed out earlier is a snapshot
+    assert table.get("me", 1)["name"] == "renamed"  # type: ignore[index]
+    assert table.update("you", 1, {"name": "stolen"}) is None  # another account's record is not there to change
+    assert table.get("me", 1)["name"] == "renamed"  # type: ignore[index]
+    with pytest.raises(KeyError):
+        table.update("me", 1, {OWNER: "you"})
+    assert table.update("me", 1, {"id": 1, "name": "same id"}) is not None  # a merged whole record may repeat its id
+
+
+def test_a_cascade_hook_runs_on_remove_and_sees_the_removed_record() -> None:
+    store = Store()
+    seen: list[tuple[str, Any]] = []
+
+    def unlink(store: Store, owner: str, removed: View) -> None:
+        seen.append((owner, removed["id"]))
+        for child in list(store.table("api", "children").rows(owner, parent=removed["id"])):
+            store.table("api", "children").update(owner, child["id"], {"parent": None})
+
+    store.declare("api", "parents", Rules(on_remove=(unlink,)))
+    store.table("api", "parents").add("me", {"id": 1})
+    store.table("api", "children").add("me", {"id": 7, "parent": 1})
+    removed = store.table("api", "parents").remove("me", 1)
+    assert removed is not None and removed["id"] == 1 and 1 not in store.table("api", "parents")
+    assert seen == [("me", 1)] and store.table("api", "children").get("me", 7)["parent"] is None  # type: ignore[index]
+    assert store.table("api", "parents").remove("me", 1) is None and seen == [("me", 1)]  # nothing removed: no cascade
+
+
+def test_a_soft_deleting_table_keeps_the_record_flagged_and_still_cascades() -> None:
+    store = Store()
+    seen: list[Any] = []
+    store.declare("api", "things", Rules(on_remove=(lambda store, owner, removed: seen.append(removed[DELETED]),), soft_delete=True))
+    store.table("api", "things").add("me", {"id": 1, DELETED: False})
+    store.table("api", "things").remove("me", 1)
+    assert store.table("api", "things").get("me", 1)[DELETED] is True and seen == [True]  # type: ignore[index]
+
+
+def test_rules_and_the_export_format_survive_a_restore() -> None:
+    store = Store()
+    store.declare("api", "things", Rules(soft_delete=True))
+    store.table("api", "things").add("me", {"id": 1, DELETED: False})
+    exported = store.export()
+    assert exported == {"seq": 1, "tables": {"api": {"things": [{"id": 1, DELETED: False, OWNER: "me", "_seq": 1}]}}}
+    restored = store.loaded(exported)
+    restored.table("api", "things").remove("me", 1)
+    assert restored.table("api", "things").get("me", 1)[DELETED] is True  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("module", "entities"), [(binom_handlers, binom.ENTITIES), (peerclick_handlers, peerclick.ENTITIES)])
+def test_each_entity_definition_gives_its_five_handlers(module: Any, entities: Any) -> None:
+    for entity in entities:
+        for verb in Operations._fields:
+            assert callable(getattr(module, handler_name(verb, entity)))
