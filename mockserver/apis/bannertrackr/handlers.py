@@ -9,7 +9,7 @@ from ...clock import iso, parse_datetime
 from ...errors import ApiError
 from ...gateway import RequestContext
 from ...pagination import cursor_page
-from ...store import Record
+from ...store import View
 from . import stats, tracking, traffic, views
 from .plans import PLANS, enforce
 
@@ -51,11 +51,9 @@ async def update_site(ctx: RequestContext, site_id: str, body: dict[str, Any] | 
 
 async def delete_site(ctx: RequestContext, site_id: str) -> Any:
     ctx.owned("sites", site_id, "Site not found")
-    placements = list(ctx.table("placements").rows(ctx.account_id, siteId=site_id))
-    for placement in placements:  # the doc: deleting a site deletes its placements and their tracking data
-        _delete_placement(ctx, placement)
-    ctx.table("sites").remove(ctx.account_id, site_id)
-    return {"success": True, "message": "Site deleted", "deletedPlacements": len(placements)}
+    placements = ctx.table("placements").count(ctx.account_id, siteId=site_id)
+    ctx.table("sites").remove(ctx.account_id, site_id)  # the doc: with its placements and their tracking data (cascades.py)
+    return {"success": True, "message": "Site deleted", "deletedPlacements": placements}
 
 
 async def list_placements(
@@ -101,7 +99,8 @@ async def update_placement(ctx: RequestContext, placement_id: str, body: dict[st
 
 
 async def delete_placement(ctx: RequestContext, placement_id: str) -> Any:
-    _delete_placement(ctx, ctx.owned("placements", placement_id, "Placement not found"))
+    ctx.owned("placements", placement_id, "Placement not found")
+    ctx.table("placements").remove(ctx.account_id, placement_id)  # with its pixel and tracking data (cascades.py)
     return {"success": True, "message": "Placement deleted"}
 
 
@@ -146,16 +145,10 @@ async def track_click(ctx: RequestContext, pixel_id: str) -> Any:
     return await tracking.click(ctx, pixel_id)
 
 
-def _account(ctx: RequestContext) -> Record:
+def _account(ctx: RequestContext) -> View:
     account = ctx.table("accounts").get(ctx.account_id, ctx.account_id)  # an account owns itself
     assert account is not None
     return account
-
-
-def _delete_placement(ctx: RequestContext, placement: Record) -> None:
-    traffic.forget(ctx.table(traffic.TABLE), ctx.account_id, placement["id"])
-    ctx.table("pixels").remove(ctx.account_id, placement["pixelId"])
-    ctx.table("placements").remove(ctx.account_id, placement["id"])
 
 
 def _merge(ctx: RequestContext, current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...api import DemoKey
 from ...clock import iso
-from . import stats, traffic
+from . import cascades, stats, traffic
 
 if TYPE_CHECKING:
     from ...state import MockState
@@ -56,6 +56,7 @@ def key_value(plan: str, scope: str, status: str) -> str:
 def seed(state: MockState) -> None:
     data, store, now = state.data, state.store, state.clock.now()
     store.register_codec(API, traffic.TABLE, traffic.encode, traffic.decode)  # recorded hits are compact counters
+    cascades.declare(store)
     accounts, keys = store.table(API, "accounts"), store.table(API, "keys")
     for plan, account_id, site_count, per_site in ACCOUNTS:
         doc_account = account_id == "user_123"

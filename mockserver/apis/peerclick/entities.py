@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...clock import iso
@@ -44,7 +45,7 @@ def _entity(table: str, kind: str, what: str, write: Write, *cascades: Hook) -> 
     return Entity(table, kind, what, write, view, cascades, id_param=f"{kind}_id")
 
 
-def _body_only(write: Any) -> Write:
+def _body_only(write: Callable[[RequestContext, dict[str, Any]], Record]) -> Write:
     return lambda ctx, body, current: write(ctx, body)  # a full replacement: the stored record does not matter
 
 

@@ -1,0 +1,27 @@
+"""What deleting a BannerTrackr site or placement takes with it (the doc's cascades), as the store's remove rules."""
+
+from __future__ import annotations
+
+from ...store import Rules, Store, View
+from . import traffic
+
+API = "bannertrackr"
+
+
+def _placements_of_site(store: Store, owner: str, site: View) -> None:
+    placements = store.table(API, "placements")
+    for placement in list(placements.rows(owner, siteId=site["id"])):
+        placements.remove(owner, placement["id"])
+
+
+def _pixel_and_traffic(store: Store, owner: str, placement: View) -> None:
+    traffic.forget(store.table(API, traffic.TABLE), owner, placement["id"])
+    store.table(API, "pixels").remove(owner, placement["pixelId"])  # its tracking URLs answer 404 from now on
+
+
+RULES = {"sites": Rules(on_remove=(_placements_of_site,)), "placements": Rules(on_remove=(_pixel_and_traffic,))}
+
+
+def declare(store: Store) -> None:
+    for name, rules in RULES.items():
+        store.declare(API, name, rules)
