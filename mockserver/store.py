@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -86,9 +86,10 @@ class Table:
 
     def rows(self, owner: str, **equals: Any) -> Iterator[View]:
         """The owner's records in creation order whose fields equal `equals`."""
-        for record in self._owned.get(owner, {}).values():
-            if all(record.get(key) == value for key, value in equals.items()):
-                yield MappingProxyType(record)
+        records: Iterable[Record] = self._owned.get(owner, {}).values()
+        if equals:
+            records = (record for record in records if all(record.get(key) == value for key, value in equals.items()))
+        return map(MappingProxyType, records)  # a view costs no copy: reads are the hot path
 
     def count(self, owner: str, **equals: Any) -> int:
         if not equals:
