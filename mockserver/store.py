@@ -82,6 +82,7 @@ class Table:
         return None if record is None else record[OWNER]
 
     def owners(self) -> list[str]:
+        """The accounts holding records here, for walks over every account (tests, benchmarks)."""
         return [owner for owner, records in self._owned.items() if records]
 
     def rows(self, owner: str, **equals: Any) -> Iterator[View]:
