@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import spec
+from .contract import Contract
 from .errors import ErrorShape
 from .ratelimit import Quota
 
@@ -109,6 +110,7 @@ class ApiDefinition:
     alias_base_paths: tuple[str, ...] = ()
     # Paths that open this API's Swagger UI where the real service keeps its docs (Binom: /api/doc on the tracker).
     doc_paths: tuple[str, ...] = ()
+    contract: Contract = Contract()  # what the contract suite needs beyond the spec: credentials, budget, settings
 
     @property
     def spec_path(self) -> Path:

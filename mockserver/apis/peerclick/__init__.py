@@ -8,7 +8,7 @@ from typing import Any
 from ...api import ApiDefinition
 from ...errors import ErrorShape
 from ...plain_errors import field_of
-from . import accounts, handlers, seed, sessions
+from . import accounts, contract, handlers, seed, sessions
 
 # INVENTED `code` values around the confirmed `description`; statuses without one (405, 415) leave it out.
 CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS",
@@ -42,4 +42,5 @@ DEFINITION = ApiDefinition(
     seed=seed.seed,
     demo_keys=seed.demo_keys,
     accounts=accounts.ACCOUNTS,
+    contract=contract.CONTRACT,
 )
