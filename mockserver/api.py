@@ -76,7 +76,7 @@ class FastRoute:
 class ApiDefinition:
     name: str  # short name, also the URL prefix: /<name>/...
     title: str
-    spec: str  # file name under openapi/
+    spec: str  # file name under openapi/ (or an absolute path, for an API defined outside the project)
     base_path: str  # where the spec's paths are mounted on the mock (the spec's paths start below it)
     real_base_url: str  # the production base URL that base_path + api_prefix stands in for
     handlers: ModuleType  # operationId `getSite` -> handlers.get_site(ctx, **params)
