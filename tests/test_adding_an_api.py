@@ -11,13 +11,16 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from contracts.apis import contract_api
+from contracts.apis import APIS, contract_api
 from contracts.runner import RunOptions, run
+from mockserver import spec
 from mockserver.api import ApiDefinition
 from mockserver.apis import ALL_APIS
 from mockserver.app import create_app
 from mockserver.background import serve_in_thread
 from mockserver.settings import Settings
+
+from .conftest import REGISTRY
 
 SPEC = """\
 openapi: 3.0.3
@@ -168,3 +171,13 @@ def test_the_contract_suite_passes_it(tinynotes: ApiDefinition) -> None:
     result = run(RunOptions(api=contract_api(tinynotes), max_examples=5, seed=1, max_time=60), app=app)
     assert result.exit_code == 0 and result.failures == [] and result.errors == [] and result.untested == []
     assert result.requests > 10
+
+
+@pytest.mark.parametrize("name", sorted(APIS))
+def test_every_registered_api_keeps_the_guides_rules(name: str) -> None:
+    """Its title is its spec's (schemathesis finds the API's settings by it) and its contract names demo keys it has."""
+    api, definition = APIS[name], REGISTRY.apis[name]
+    assert spec.load(api.spec_path)["info"]["title"] == api.title
+    for credential in (api.credential, api.read_only, api.other):
+        if credential is not None:
+            assert credential.demo_value(definition.demo_keys(REGISTRY))
