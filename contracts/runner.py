@@ -82,9 +82,9 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
     # The default budget protects a real account; the mock started here costs nothing, so it is tested whole.
     max_requests = options.max_requests if options.max_requests is not None else (0 if mock else api.max_requests)
     pacer = pacing.Pacer(options.rate_limit, max_requests or None, options.max_time)
-    pacing.install(pacer)
     credentials = {api.credential: credential, api.read_only: read_only, api.other: other}
-    with _target(options, app) as base_url, _environment(credentials), _known(api), tempfile.TemporaryDirectory() as reports:
+    with (pacing.installed(pacer), _target(options, app) as base_url, _environment(credentials), _known(api),
+          tempfile.TemporaryDirectory() as reports):  # fmt: skip
         print(f"contracts: {api.title} at {base_url} ({'read and write' if options.allow_writes else 'read-only'}; "
               f"credential {mask(credential) if credential else 'none'}"
               f"{'; read-only ' + mask(read_only) if read_only else ''}{'; other account ' + mask(other) if other else ''}; "
