@@ -18,11 +18,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from contracts.apis import APIS as CONTRACT_APIS  # noqa: E402  (the demo keys of the served mock)
+from contracts.apis import APIS as CONTRACT_APIS  # noqa: E402
+from mockserver.apis import ALL_APIS  # noqa: E402
+from mockserver.settings import Settings  # noqa: E402
+from mockserver.state import MockState  # noqa: E402
 
-APIS = ("bannertrackr", "binom", "peerclick", "adsterra_advertiser", "adsterra_publisher")
-PATHS = {"bannertrackr": "/bannertrackr", "binom": "/binom/public/api/v1", "peerclick": "/peerclick/v1",
-         "adsterra_advertiser": "/adsterra/advertiser", "adsterra_publisher": "/adsterra/publisher"}  # fmt: skip
+APIS = tuple(api.name for api in ALL_APIS)
+DEMO = MockState(Settings(), ALL_APIS)  # the demo keys of the served mock
 
 
 def free_port() -> int:
@@ -59,11 +61,12 @@ def main() -> int:
         for api in args.api or APIS:
             command = [sys.executable, "-m", "contracts", "run", "--api", api, "--seed", "1"]
             if not args.in_process:
-                command += ["--base-url", f"http://127.0.0.1:{port}{PATHS[api]}"]
                 contract = CONTRACT_APIS[api]
+                command += ["--base-url", f"http://127.0.0.1:{port}{contract.mock_path}"]
+                demo_keys = DEMO.apis[api].demo_keys(DEMO)
                 for flag, credential in (("--auth", contract.credential), ("--read-only-auth", contract.read_only),
                                          ("--other-auth", contract.other)):  # fmt: skip
-                    command += [flag, credential.mock_value] if credential is not None else []
+                    command += [flag, credential.demo_value(demo_keys)] if credential is not None else []
                 command += ["--rate-limit", args.peerclick_rate] if api == "peerclick" else []
             command += ["--allow-writes"] if args.writes else []
             started = time.monotonic()

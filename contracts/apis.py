@@ -1,12 +1,18 @@
-"""What the contract suite needs to know about each API beyond its spec: where credentials go and where the mock is."""
+"""Each API as the contract suite sees it, derived from its ApiDefinition: spec, title, mock path, credentials, settings."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "mockserver" / "openapi"  # the specs the mock serves (also in a wheel)
+from mockserver import admin
+from mockserver.api import ApiDefinition, DemoKey
+from mockserver.apis import ALL_APIS
+from mockserver.contract import ContractKey
+from mockserver.spec import load
 
 
 @dataclass(frozen=True)
@@ -17,101 +23,67 @@ class Credential:
     env: str  # environment variable that holds the value
     header: str  # where the value travels
     prefix: str = ""  # e.g. "Bearer "
-    mock_value: str = ""  # the demo credential used against the local mock
+    demo: str = ""  # part of the label of the mock's demo key that stands in for it
 
-    def value(self, override: str | None = None, *, mock: bool = False) -> str | None:
-        return override or os.environ.get(self.env) or (self.mock_value if mock else None)
+    def value(self, override: str | None = None, demo_keys: Sequence[DemoKey] | None = None) -> str | None:
+        """The flag's value, else the variable's, else (against the mock, whose `demo_keys` are given) the demo key's."""
+        return override or os.environ.get(self.env) or (self.demo_value(demo_keys) if demo_keys is not None else None)
+
+    def demo_value(self, demo_keys: Sequence[DemoKey]) -> str:
+        found = next((key.value for key in demo_keys if self.demo in key.label), None)
+        if found is None:
+            raise LookupError(f"no demo key has {self.demo!r} in its label: {', '.join(key.label for key in demo_keys)}")
+        return found
+
+    @property
+    def auth(self) -> dict[str, str]:
+        """Schemathesis' [project.auth.openapi.<scheme>] entry: the value from the environment."""
+        return {"bearer" if self.prefix == "Bearer " else "api_key": "${" + self.env + "}"}
 
 
 @dataclass(frozen=True)
 class ContractApi:
     name: str
-    spec: str  # file under openapi/
+    spec_path: Path
     title: str  # info.title: schemathesis matches [[project]] config entries by it
-    mock_path: str  # base URL path of this API on the mock
+    mock_path: str  # base URL path of this API on the mock: where its spec is mounted
     credential: Credential | None  # None: the API needs none (the mock's control API on loopback)
     read_only: Credential | None = None  # a credential that may only read, for the scope check
     other: Credential | None = None  # another account's credential, for the account isolation check
-    # Default request budget of one run: enough for every phase against the mock, and minutes, not hours, at the
-    # real service's published rate (PeerClick: 3 requests/s). 0: unbounded.
+    # Default request budget of one run against a URL (see mockserver/contract.py). 0: unbounded.
     max_requests: int = 0
-
-    @property
-    def spec_path(self) -> Path:
-        return SPEC_DIR / self.spec
+    project: Mapping[str, Any] = field(default_factory=dict)  # schemathesis settings, less title and auth
+    dictionaries: Mapping[str, Sequence[Any]] = field(default_factory=dict)
 
 
-APIS = {
-    api.name: api
-    for api in (
-        ContractApi(
-            name="bannertrackr",
-            spec="bannertrackr.yaml",
-            title="BannerTrackr Developer API",
-            mock_path="/bannertrackr",
-            max_requests=2000,  # Pro: 300 reads and 60 writes a minute
-            credential=Credential("bearerAuth", "BANNERTRACKR_API_KEY", "Authorization", "Bearer ", "bt_live_pro_read_write_demo"),
-            read_only=Credential(
-                "bearerAuth", "BANNERTRACKR_READ_ONLY_KEY", "Authorization", "Bearer ", "bt_live_pro_read_only_demo"
-            ),
-            other=Credential(
-                "bearerAuth", "BANNERTRACKR_OTHER_API_KEY", "Authorization", "Bearer ", "bt_live_growth_read_write_demo"
-            ),
-        ),
-        ContractApi(
-            name="adsterra_advertiser",
-            spec="adsterra_advertiser.yaml",
-            title="Adsterra Advertiser API",
-            mock_path="/adsterra/advertiser",
-            max_requests=2000,  # 1200 a minute
-            credential=Credential(
-                "apiKeyHeader", "ADSTERRA_ADVERTISER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000001"
-            ),
-            other=Credential(
-                "apiKeyHeader", "ADSTERRA_ADVERTISER_OTHER_API_KEY", "X-API-Key", mock_value="adsterraadvertiserdemo0000000002"
-            ),
-        ),
-        ContractApi(
-            name="adsterra_publisher",
-            spec="adsterra_publisher.yaml",
-            title="Adsterra Publisher API",
-            mock_path="/adsterra/publisher",
-            max_requests=2000,  # 1200 a minute
-            credential=Credential(
-                "apiKeyHeader", "ADSTERRA_PUBLISHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000001"
-            ),
-            other=Credential(
-                "apiKeyHeader", "ADSTERRA_PUBLISHER_OTHER_API_KEY", "X-API-Key", mock_value="adsterrapublisherdemo00000000002"
-            ),
-        ),
-        ContractApi(
-            name="admin",
-            spec="admin.yaml",
-            title="Mock control API",
-            mock_path="/__admin",
-            credential=None,
-        ),
-        ContractApi(
-            name="binom",
-            spec="binom.yaml",
-            title="Binom tracker API v2",
-            mock_path="/binom/public/api/v1",
-            max_requests=8000,  # no limit documented
-            # The administrator's key: a restricted user's key would see 403s on most campaign ids.
-            credential=Credential("binomApiKey", "BINOM_API_KEY", "api-key", "", "binom_admin_demo_key"),
-        ),
-        ContractApi(
-            name="peerclick",
-            spec="peerclick.yaml",
-            title="PeerClick API",
-            mock_path="/peerclick/v1",
-            max_requests=600,  # 3 a second (1 for reports): about 4 minutes
-            # A key token (POST /auth/access/session); the mock seeds a demo token that never expires.
-            credential=Credential("apiToken", "PEERCLICK_API_TOKEN", "api-token", "", "pc_demo_api_token"),
-            other=Credential("apiToken", "PEERCLICK_OTHER_API_TOKEN", "api-token", "", "pc_other_api_token"),
-        ),
-    )
-}
+def contract_api(definition: ApiDefinition) -> ContractApi:
+    """What the suite needs of `definition`: static facts only, so that it can test any implementation by URL."""
+    contract, scheme = definition.contract, _scheme(definition.spec_path)
+    return ContractApi(
+        name=definition.name, spec_path=definition.spec_path, title=definition.title, mock_path=definition.base_path,
+        credential=_credential(scheme, contract.key), read_only=_credential(scheme, contract.read_only),
+        other=_credential(scheme, contract.other), max_requests=contract.max_requests, project=contract.project,
+        dictionaries=contract.dictionaries,
+    )  # fmt: skip
+
+
+def _scheme(spec: Path) -> tuple[str, dict[str, Any]] | None:
+    """The first security scheme the document requires by default, by name."""
+    document = load(spec)
+    names = [name for requirement in document.get("security", []) for name in requirement]
+    return (names[0], document["components"]["securitySchemes"][names[0]]) if names else None
+
+
+def _credential(scheme: tuple[str, dict[str, Any]] | None, key: ContractKey | None) -> Credential | None:
+    if key is None or scheme is None:
+        return None
+    name, definition = scheme
+    if definition["type"] == "http":
+        return Credential(name, key.env, "Authorization", definition["scheme"].capitalize() + " ", key.demo)
+    return Credential(name, key.env, definition["name"], "", key.demo)
+
+
+APIS = {api.name: api for api in map(contract_api, (*ALL_APIS, admin.DEFINITION))}
 
 
 def by_title(title: str) -> ContractApi | None:

@@ -9,6 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from mockserver.apis import ALL_APIS
+from mockserver.settings import Settings
+from mockserver.state import MockState
+
+from .apis import APIS
 from .defects import (
     accept_unknown, binom_totals, bump, crash_on_punctuation, csv_commas, csv_lines_reversed, csv_no_header,
     ctr_to_one_place, delete_keeps, drop_header, drop_query, empty_body, every_third_limited, inplace,
@@ -38,12 +43,21 @@ class Breakage:
     run: Run
 
 
+_MOCK = MockState(Settings(), ALL_APIS)  # only for its demo keys
+
+
+def _sent(api: str, role: str) -> str:
+    """What a run against the mock sends as `api`'s credential in `role` (credential, read_only, other), prefix and all."""
+    credential = getattr(APIS[api], role)
+    return credential.prefix + credential.demo_value(_MOCK.apis[api].demo_keys(_MOCK))
+
+
 BT = "/api/public/v1"
-BT_KEY, BT_READ_ONLY, BT_OTHER = "Bearer bt_live_pro_read_write_demo", "Bearer bt_live_pro_read_only_demo", "Bearer bt_live_growth_read_write_demo"
+BT_KEY, BT_READ_ONLY, BT_OTHER = _sent("bannertrackr", "credential"), _sent("bannertrackr", "read_only"), _sent("bannertrackr", "other")
 BT_ERROR = {"error": {"code": "rate_limited", "message": "Too many requests"}}
-ADV_KEY, ADV_OTHER = "adsterraadvertiserdemo0000000001", "adsterraadvertiserdemo0000000002"
-PUB_KEY, PUB_OTHER = "adsterrapublisherdemo00000000001", "adsterrapublisherdemo00000000002"
-PC_KEY, PC_OTHER = "pc_demo_api_token", "pc_other_api_token"
+ADV_KEY, ADV_OTHER = _sent("adsterra_advertiser", "credential"), _sent("adsterra_advertiser", "other")
+PUB_KEY, PUB_OTHER = _sent("adsterra_publisher", "credential"), _sent("adsterra_publisher", "other")
+PC_KEY, PC_OTHER = _sent("peerclick", "credential"), _sent("peerclick", "other")
 STATS = on("GET", r"/stats\.json$")
 CSV = on("GET", r"\.csv$")
 XML = on("GET", r"\.xml$")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -96,6 +97,17 @@ def current() -> Pacer:
 def install(pacer: Pacer) -> None:
     global _current
     _current = pacer
+
+
+@contextlib.contextmanager
+def installed(pacer: Pacer) -> Iterator[None]:
+    """`pacer` paces the block's requests; after it, none is bounded (the hook stays: a spent budget must not
+    interrupt requests schemathesis sends later in the process, e.g. the tests' own)."""
+    install(pacer)
+    try:
+        yield
+    finally:
+        install(Pacer())
 
 
 _hooked = False

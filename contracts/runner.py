@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mockserver.app import create_app
 from mockserver.background import serve_in_thread
+from mockserver.settings import Settings
 
 from . import checks, cleanup  # noqa: F401  (importing checks registers them with schemathesis)
-from . import pacing
+from . import config, pacing
 from .apis import APIS, ContractApi, Credential, mask
 from .spec import has_links_between, operations
-
-CONFIG = Path(__file__).resolve().parent / "schemathesis.toml"
 
 
 @dataclass(frozen=True)
@@ -70,17 +70,21 @@ def run(options: RunOptions, app: Any = None) -> RunResult:
     """Run schemathesis with every check over the API's spec; `app` replaces the mock when no base URL is given."""
     api = options.api
     mock = options.base_url is None
-    credential = api.credential.value(options.auth, mock=mock) if api.credential else ""
+    if mock and app is None:
+        app = create_app(Settings(enforce_rate_limits=False))  # never answers 429
+    # Against the mock, its own demo keys stand in for the credentials not given.
+    demo = app.state.apis[api.name].demo_keys(app.state) if mock else None
+    credential = api.credential.value(options.auth, demo) if api.credential else ""
     if api.credential and not credential:
         raise SystemExit(f"contracts: no credential for {api.name}: pass --auth or set {api.credential.env}")
-    read_only = api.read_only.value(options.read_only_auth, mock=mock) if api.read_only else None
-    other = api.other.value(options.other_auth, mock=mock) if api.other else None
+    read_only = api.read_only.value(options.read_only_auth, demo) if api.read_only else None
+    other = api.other.value(options.other_auth, demo) if api.other else None
     # The default budget protects a real account; the mock started here costs nothing, so it is tested whole.
     max_requests = options.max_requests if options.max_requests is not None else (0 if mock else api.max_requests)
     pacer = pacing.Pacer(options.rate_limit, max_requests or None, options.max_time)
-    pacing.install(pacer)
     credentials = {api.credential: credential, api.read_only: read_only, api.other: other}
-    with _target(options, app) as base_url, _environment(credentials), tempfile.TemporaryDirectory() as reports:
+    with (pacing.installed(pacer), _target(options, app) as base_url, _environment(credentials), _known(api),
+          tempfile.TemporaryDirectory() as reports):  # fmt: skip
         print(f"contracts: {api.title} at {base_url} ({'read and write' if options.allow_writes else 'read-only'}; "
               f"credential {mask(credential) if credential else 'none'}"
               f"{'; read-only ' + mask(read_only) if read_only else ''}{'; other account ' + mask(other) if other else ''}; "
@@ -144,7 +148,7 @@ def _arguments(options: RunOptions, base_url: str, reports: Path) -> list[str]:
     # Reports go to a directory: schemathesis' --report-*-path files stay open when its CLI runs in-process.
     formats = "ndjson,junit" if options.junit is not None else "ndjson"
     args = [
-        "--config-file", str(CONFIG), "run", str(options.api.spec_path), "--url", base_url,
+        "--config-file", str(reports / "schemathesis.toml"), "run", str(options.api.spec_path), "--url", base_url,
         "--checks", "all", "--max-examples", str(options.max_examples), "--phases", ",".join(_phases(options)),
         # Always "auto": schemathesis waits out 429s itself; the throttle is the pacer's (pacing.py), which also
         # paces the checks' probes and cleanup, and which schemathesis' own throttle would not.
@@ -167,6 +171,7 @@ def _schemathesis(options: RunOptions, base_url: str, reports: Path) -> int:
     if options.allow_writes:
         cleanup.install()
     pacing.install_hook()
+    (reports / "schemathesis.toml").write_text(config.toml([options.api]), encoding="utf-8")
     # Schemathesis' CLI probes each report path with an open() it never closes (harmless at process exit);
     # in-process that surfaces as a ResourceWarning, which says nothing about the API under test.
     with warnings.catch_warnings():
@@ -244,19 +249,11 @@ def _iter_checks(node: Any) -> Iterator[dict[str, Any]]:
 
 @contextlib.contextmanager
 def _environment(credentials: dict[Credential | None, str | None]) -> Iterator[None]:
-    """The credentials as the environment variables schemathesis.toml and the checks read.
-
-    Schemathesis resolves every `${VAR}` in the config file when it loads it, the other APIs' projects included,
-    so their variables get a placeholder when unset: a run needs only the credentials of the API it tests.
-    """
+    """The credentials as the environment variables the generated configuration (config.py) and the checks read."""
     values = {credential.env: value for credential, value in credentials.items() if credential is not None and value}
     # A credential this run does not have must not linger from the caller's environment, e.g. an other-account
     # key the user did not pass: the checks read presence as "test this".
     absent = {credential.env for credential, value in credentials.items() if credential is not None and not value}
-    for other in APIS.values():
-        for unused in (other.credential, other.read_only, other.other):
-            if unused is not None and unused.env not in {*os.environ, *values, *absent}:
-                values[unused.env] = "unused"
     saved = {name: os.environ.get(name) for name in {*values, *absent}}
     os.environ.update(values)
     for name in absent:
@@ -269,6 +266,18 @@ def _environment(credentials: dict[Credential | None, str | None]) -> Iterator[N
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextlib.contextmanager
+def _known(api: ContractApi) -> Iterator[None]:
+    """`api` among the APIs the checks look up by title for the run, also when it is none of the registry's."""
+    added = api.name not in APIS
+    APIS.setdefault(api.name, api)
+    try:
+        yield
+    finally:
+        if added:
+            del APIS[api.name]
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import spec
+from .contract import Contract
 from .errors import ErrorShape
 from .ratelimit import Quota
 
@@ -75,7 +76,7 @@ class FastRoute:
 class ApiDefinition:
     name: str  # short name, also the URL prefix: /<name>/...
     title: str
-    spec: str  # file name under openapi/
+    spec: str  # file name under openapi/ (or an absolute path, for an API defined outside the project)
     base_path: str  # where the spec's paths are mounted on the mock (the spec's paths start below it)
     real_base_url: str  # the production base URL that base_path + api_prefix stands in for
     handlers: ModuleType  # operationId `getSite` -> handlers.get_site(ctx, **params)
@@ -109,6 +110,7 @@ class ApiDefinition:
     alias_base_paths: tuple[str, ...] = ()
     # Paths that open this API's Swagger UI where the real service keeps its docs (Binom: /api/doc on the tracker).
     doc_paths: tuple[str, ...] = ()
+    contract: Contract = Contract()  # what the contract suite needs beyond the spec: credentials, budget, settings
 
     @property
     def spec_path(self) -> Path:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 
 from . import admin, errors, schema_formats, spec, spec_check, stack, validation
-from .api import SPEC_DIR
+from .api import SPEC_DIR, ApiDefinition
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
 from .cors import ApiCors
@@ -22,13 +22,16 @@ from .settings import Settings
 from .state import MockState
 
 
-def create_app(settings: Settings | None = None) -> AsyncApp:
-    """A fresh app with its own state; `app.state` is the MockState (tests and the CLI read it)."""
+def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] = ALL_APIS) -> AsyncApp:
+    """A fresh app with its own state; `app.state` is the MockState (tests and the CLI read it).
+
+    `apis` are the APIs to mock (settings.apis picks among them): the registry's, or others defined elsewhere.
+    """
     settings = settings or Settings()
     # Unknown query parameters are ignored, as the real APIs do; connexion would log each one at ERROR.
     logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
     schema_formats.install()
-    state = MockState(settings, [*select(ALL_APIS, settings.apis), admin.DEFINITION])
+    state = MockState(settings, [*select(apis, settings.apis), admin.DEFINITION])
 
     @contextlib.asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:

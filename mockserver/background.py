@@ -11,15 +11,10 @@ from typing import Any
 
 
 @contextlib.contextmanager
-def serve_in_thread(app: Any = None) -> Iterator[str]:
-    """Serve `app` (default: a fresh mock that never answers 429) until the block ends; yields its root URL."""
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """Serve `app` until the block ends; yields its root URL."""
     import uvicorn
 
-    if app is None:
-        from .app import create_app
-        from .settings import Settings
-
-        app = create_app(Settings(enforce_rate_limits=False))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

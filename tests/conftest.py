@@ -18,33 +18,52 @@ import pytest
 # (mockserver/validation.py), and servers the tests start inherit it.
 os.environ["MOCKSERVER_CHECK_SPEEDUPS"] = "1"
 
+from mockserver import admin  # noqa: E402
 from mockserver.app import create_app  # noqa: E402
+from mockserver.apis import ALL_APIS  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
+from mockserver.state import MockState  # noqa: E402
 
 # A fixed instant 30 s into a minute, so rate-limit windows are predictable.
 FROZEN_AT = datetime(2026, 6, 15, 12, 0, 30, tzinfo=timezone.utc).timestamp()
-BT = "/bannertrackr/api/public/v1"
-GROWTH_RW = "bt_live_growth_read_write_demo"
-GROWTH_RO = "bt_live_growth_read_only_demo"
-GROWTH_REVOKED = "bt_live_growth_revoked_demo"
-STARTER_RW = "bt_live_starter_read_write_demo"
-PRO_RW = "bt_live_pro_read_write_demo"
-FREE = "bt_live_free_revoked_demo"
-ADV = "/adsterra/advertiser"
-PUB = "/adsterra/publisher"
-ADV_TOKEN = "adsterraadvertiserdemo0000000001"
-ADV_OTHER = "adsterraadvertiserdemo0000000002"
-ADV_REPLACED = "adsterraadvertiserreplaced000001"
-PUB_TOKEN = "adsterrapublisherdemo00000000001"
-PUB_OTHER = "adsterrapublisherdemo00000000002"
-PUB_REPLACED = "adsterrapublisherreplaced0000001"
+# Every API of the registry with its demo keys, as the mock prints them; the constants below are read from it.
+REGISTRY = MockState(Settings(), [*ALL_APIS, admin.DEFINITION])
+
+
+def demo_key(api: str, label: str) -> str:
+    """The value of `api`'s first demo key whose label contains `label` (e.g. "growth plan, read-only")."""
+    keys = REGISTRY.apis[api].demo_keys(REGISTRY)
+    return next(key.value for key in keys if label in key.label)
+
+
+def base(api: str) -> str:
+    """Where clients of `api` point their base URL on the mock (below its base path: its api_prefix)."""
+    return REGISTRY.apis[api].api_base
+
+
+BT = base("bannertrackr")
+GROWTH_RW = demo_key("bannertrackr", "growth plan, read-write")
+GROWTH_RO = demo_key("bannertrackr", "growth plan, read-only")
+GROWTH_REVOKED = demo_key("bannertrackr", "growth plan, revoked")
+STARTER_RW = demo_key("bannertrackr", "starter plan, read-write")
+PRO_RW = demo_key("bannertrackr", "pro plan, read-write")
+PRO_RO = demo_key("bannertrackr", "pro plan, read-only")
+FREE = demo_key("bannertrackr", "free plan, revoked")
+ADV = base("adsterra_advertiser")
+PUB = base("adsterra_publisher")
+ADV_TOKEN = demo_key("adsterra_advertiser", "demo advertiser")
+ADV_OTHER = demo_key("adsterra_advertiser", "another advertiser")
+ADV_REPLACED = demo_key("adsterra_advertiser", "replaced token")
+PUB_TOKEN = demo_key("adsterra_publisher", "demo publisher")
+PUB_OTHER = demo_key("adsterra_publisher", "another publisher")
+PUB_REPLACED = demo_key("adsterra_publisher", "replaced token")
 FORMATS = ("json", "xml", "csv")
-BINOM = "/binom/public/api/v1"
-BINOM_ADMIN = "binom_admin_demo_key"
-BINOM_RESTRICTED = "binom_restricted_demo_key"
-PEERCLICK = "/peerclick/v1"
-PC_TOKEN = "pc_demo_api_token"
-PC_OTHER = "pc_other_api_token"
+BINOM = base("binom")
+BINOM_ADMIN = demo_key("binom", "administrator")
+BINOM_RESTRICTED = demo_key("binom", "restricted user")
+PEERCLICK = base("peerclick")
+PC_TOKEN = demo_key("peerclick", "api-token of the demo account")
+PC_OTHER = demo_key("peerclick", "api-token of a second account")
 
 
 class Api:
@@ -254,20 +273,20 @@ def peerclick(peerclick_app: Any) -> Api:
 
 # Reads across every API that go through its stored records (lists, single records, reports built from them).
 READS = [
-    ("/bannertrackr/api/public/v1/me", {"Authorization": f"Bearer {GROWTH_RW}"}),
-    ("/bannertrackr/api/public/v1/sites", {"Authorization": f"Bearer {GROWTH_RW}"}),
-    ("/bannertrackr/api/public/v1/placements", {"Authorization": f"Bearer {GROWTH_RW}"}),
-    ("/bannertrackr/api/public/v1/placements/plc_123/stats", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    (f"{BT}/me", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    (f"{BT}/sites", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    (f"{BT}/placements", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    (f"{BT}/placements/plc_123/stats", {"Authorization": f"Bearer {GROWTH_RW}"}),
     ("/bannertrackr/api/track/pixel.gif?p=abc123def456", {}),
-    ("/binom/public/api/v1/campaign/1", {"api-key": BINOM_ADMIN}),
-    ("/binom/public/api/v1/stats/campaign?datePreset=last_7_days", {"api-key": BINOM_ADMIN}),
-    ("/binom/public/api/v1/offer/1", {"api-key": BINOM_ADMIN}),
-    ("/peerclick/v1/campaign", {"api-token": PC_TOKEN}),
-    ("/peerclick/v1/offer", {"api-token": PC_TOKEN}),
-    ("/peerclick/v1/report?groupBy=campaign&from=2020-01-01", {"api-token": PC_TOKEN}),
-    ("/adsterra/advertiser/campaigns.json", {"X-API-Key": ADV_TOKEN}),
-    ("/adsterra/advertiser/stats.json?start_date=2026-06-01&finish_date=2026-06-15&group_by=campaign", {"X-API-Key": ADV_TOKEN}),
-    ("/adsterra/publisher/domains.json", {"X-API-Key": PUB_TOKEN}),
+    (f"{BINOM}/campaign/1", {"api-key": BINOM_ADMIN}),
+    (f"{BINOM}/stats/campaign?datePreset=last_7_days", {"api-key": BINOM_ADMIN}),
+    (f"{BINOM}/offer/1", {"api-key": BINOM_ADMIN}),
+    (f"{PEERCLICK}/campaign", {"api-token": PC_TOKEN}),
+    (f"{PEERCLICK}/offer", {"api-token": PC_TOKEN}),
+    (f"{PEERCLICK}/report?groupBy=campaign&from=2020-01-01", {"api-token": PC_TOKEN}),
+    (f"{ADV}/campaigns.json", {"X-API-Key": ADV_TOKEN}),
+    (f"{ADV}/stats.json?start_date=2026-06-01&finish_date=2026-06-15&group_by=campaign", {"X-API-Key": ADV_TOKEN}),
+    (f"{PUB}/domains.json", {"X-API-Key": PUB_TOKEN}),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import BT, STARTER_RW, Api, make_app
+from .conftest import BT, GROWTH_RW, PRO_RW, STARTER_RW, Api, make_app
 
 PLACEMENT = {
     "siteId": "site_123", "name": "Header Banner", "destinationUrl": "https://example.com", "status": "active",
@@ -108,7 +108,7 @@ def test_site_plan_limit_is_403_with_the_docs_body(bt: Api) -> None:
 
 
 def test_placement_plan_limit() -> None:
-    bt = Api(make_app(enforce_rate_limits=False).test_client(), BT, "bt_live_growth_read_write_demo")
+    bt = Api(make_app(enforce_rate_limits=False).test_client(), BT, GROWTH_RW)
     used = bt.get("/me").json()["data"]["usage"]["placements"]
     for _ in range(50 - used):
         assert bt.post("/placements", json={"siteId": "site_123", "name": "more"}).status_code == 201
@@ -138,13 +138,13 @@ def test_semantic_validation_rejects_without_writing(bt: Api) -> None:
 
 
 def test_advertiser_of_another_account_is_rejected(bt: Api) -> None:
-    response = bt.post("/placements", key="bt_live_pro_read_write_demo", json={"siteId": _first_site(bt, "bt_live_pro_read_write_demo"), "name": "x", "advertiserId": "adv_123"})
+    response = bt.post("/placements", key=PRO_RW, json={"siteId": _first_site(bt, PRO_RW), "name": "x", "advertiserId": "adv_123"})
     assert response.status_code == 400
 
 
 def test_same_seed_same_data_other_seed_other_data() -> None:
     def snapshot(seed: int) -> list[Any]:
-        api = Api(make_app(seed=seed).test_client(), BT, "bt_live_pro_read_write_demo")
+        api = Api(make_app(seed=seed).test_client(), BT, PRO_RW)
         return [api.all("/sites"), api.all("/placements")]
 
     assert snapshot(7) == snapshot(7)

@@ -10,7 +10,7 @@ import pytest
 
 from mockserver.apis.binom.seed import TRACKER
 
-from .conftest import BINOM, Api
+from .conftest import BINOM, BINOM_RESTRICTED, Api
 
 WEEK = {"datePreset": "last_7_days"}
 ADDITIVE = ("clicks", "unique_campaign_clicks", "leads", "revenue", "cost", "profit")
@@ -69,7 +69,7 @@ def test_stats_totals_cover_every_row_not_just_the_page(binom: Api) -> None:
 
 def test_stats_with_no_visible_entity_is_an_empty_array(binom: Api) -> None:
     binom.state.store.table("binom", "users").update(TRACKER, 2, {"grants": {}})
-    assert get(Api(binom.client, BINOM, "binom_restricted_demo_key", header="api-key", prefix=""), "/stats/campaign") == []
+    assert get(Api(binom.client, BINOM, BINOM_RESTRICTED, header="api-key", prefix=""), "/stats/campaign") == []
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -1,5 +1,5 @@
 """The mocks pass their own contracts: schemathesis over each whole spec, in-process, stateless and stateful via links,
-with the contract suite's custom checks and configuration (contracts/schemathesis.toml, also used by `contracts run`)."""
+with the contract suite's custom checks and configuration (contracts/config.py, also used by `contracts run`)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,17 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 import contracts.checks  # noqa: F401  (registers the suite's custom checks)
+from contracts import config
 from contracts.apis import APIS
-from contracts.runner import CONFIG
 
-from .conftest import make_app, no_later_call_fails
+from .conftest import REGISTRY, make_app, no_later_call_fails
 
-# The suite reads credentials from the environment, as `contracts run` provides them.
+# The suite reads credentials from the environment, as `contracts run` provides them: the mock's demo keys.
 for _api in APIS.values():
     for _credential in (_api.credential, _api.read_only):
         if _credential is not None:
-            os.environ.setdefault(_credential.env, _credential.mock_value)
+            os.environ.setdefault(_credential.env, _credential.demo_value(REGISTRY.apis[_api.name].demo_keys(REGISTRY)))
+CONFIG = config.settings(APIS.values())
 
 # Counted but never refused: thousands of generated requests would otherwise mostly meet 429s. One mock per API
 # (both Adsterra APIs share theirs), so that a stateful scenario's reseed rebuilds only the API under test.
@@ -28,16 +29,16 @@ APP = make_app(enforce_rate_limits=False, apis=("bannertrackr",))
 ADSTERRA_APP = make_app(enforce_rate_limits=False, apis=("adsterra_advertiser", "adsterra_publisher"))
 BINOM_APP = make_app(enforce_rate_limits=False, apis=("binom",))
 PEERCLICK_APP = make_app(enforce_rate_limits=False, apis=("peerclick",))
-bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/openapi.json", APP, config=SchemathesisConfig.from_path(CONFIG))
+bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/openapi.json", APP, config=SchemathesisConfig.from_dict(CONFIG))
 # The config leaves out the mock-only token rotation (it would invalidate the demo token mid-run; tested on its own).
 adsterra_advertiser = schemathesis.openapi.from_asgi(
-    "/adsterra/advertiser/openapi.json", ADSTERRA_APP, config=SchemathesisConfig.from_path(CONFIG)
+    "/adsterra/advertiser/openapi.json", ADSTERRA_APP, config=SchemathesisConfig.from_dict(CONFIG)
 )
 adsterra_publisher = schemathesis.openapi.from_asgi(
-    "/adsterra/publisher/openapi.json", ADSTERRA_APP, config=SchemathesisConfig.from_path(CONFIG)
+    "/adsterra/publisher/openapi.json", ADSTERRA_APP, config=SchemathesisConfig.from_dict(CONFIG)
 )
-binom = schemathesis.openapi.from_asgi("/binom/public/api/v1/openapi.json", BINOM_APP, config=SchemathesisConfig.from_path(CONFIG))
-peerclick = schemathesis.openapi.from_asgi("/peerclick/v1/openapi.json", PEERCLICK_APP, config=SchemathesisConfig.from_path(CONFIG))
+binom = schemathesis.openapi.from_asgi("/binom/public/api/v1/openapi.json", BINOM_APP, config=SchemathesisConfig.from_dict(CONFIG))
+peerclick = schemathesis.openapi.from_asgi("/peerclick/v1/openapi.json", PEERCLICK_APP, config=SchemathesisConfig.from_dict(CONFIG))
 # The tracker specs have three times BannerTrackr's operations and deeply nested bodies, on which the coverage
 # phase spends two thirds of the time; here they run examples and fuzzing (and stateful below), and
 # `contracts run --api binom|peerclick` runs every phase (tests/test_contracts.py).
@@ -92,7 +93,7 @@ TestAdsterraPublisherStateful = AdsterraPublisherStateful.TestCase
 
 # The control API on an app of its own: its resets, imports and faults must not disturb the runs above.
 ADMIN_APP = make_app(enforce_rate_limits=False)
-admin = schemathesis.openapi.from_asgi("/__admin/openapi.json", ADMIN_APP, config=SchemathesisConfig.from_path(CONFIG))
+admin = schemathesis.openapi.from_asgi("/__admin/openapi.json", ADMIN_APP, config=SchemathesisConfig.from_dict(CONFIG))
 
 
 @admin.parametrize()

@@ -11,21 +11,19 @@ import httpx
 import pytest
 from openapi_schema_validator import OAS30Validator
 
-from mockserver import admin, spec
-from mockserver.apis import ALL_APIS
+from mockserver import spec
 from mockserver.background import serve_in_thread
 from mockserver.http_limits import MAX_HEADER_BYTES, MAX_TARGET_BYTES
 
-from .conftest import make_app
+from .conftest import ADV, ADV_TOKEN, BINOM, BINOM_ADMIN, BT, GROWTH_RW, PC_TOKEN, PEERCLICK, PUB, PUB_TOKEN, REGISTRY, make_app
 
 # An operation of each API (and of the control API), with a credential, so that only the size is wrong.
 CALLS = {
-    "bannertrackr": ("/bannertrackr/api/public/v1/placements", {"Authorization": "Bearer bt_live_growth_read_write_demo"}),
-    "binom": ("/binom/public/api/v1/campaign", {"api-key": "binom_admin_demo_key"}),
-    "peerclick": ("/peerclick/v1/campaign", {"api-token": "pc_demo_api_token"}),
-    "adsterra_advertiser": ("/adsterra/advertiser/campaign/1234567/custom_bid.json",
-                            {"X-API-Key": "adsterraadvertiserdemo0000000001"}),
-    "adsterra_publisher": ("/adsterra/publisher/domains.json", {"X-API-Key": "adsterrapublisherdemo00000000001"}),
+    "bannertrackr": (f"{BT}/placements", {"Authorization": f"Bearer {GROWTH_RW}"}),
+    "binom": (f"{BINOM}/campaign", {"api-key": BINOM_ADMIN}),
+    "peerclick": (f"{PEERCLICK}/campaign", {"api-token": PC_TOKEN}),
+    "adsterra_advertiser": (f"{ADV}/campaign/1234567/custom_bid.json", {"X-API-Key": ADV_TOKEN}),
+    "adsterra_publisher": (f"{PUB}/domains.json", {"X-API-Key": PUB_TOKEN}),
     "admin": ("/__admin/requests", {}),
 }  # fmt: skip
 HUGE = 100_000
@@ -37,7 +35,7 @@ def root() -> Iterator[str]:
         yield url
 
 
-SPECS = {api.name: api.spec_path for api in (*ALL_APIS, admin.DEFINITION)}
+SPECS = {api.name: api.spec_path for api in REGISTRY.apis.values()}
 
 
 def documented(api: str, response: str, body: Any) -> None:

@@ -58,12 +58,12 @@ def test_cleanup_reports_by_path_what_it_could_not_delete() -> None:
 
 
 def test_cleanup_runs_although_the_budget_is_spent() -> None:
-    pacing.install(pacing.Pacer(max_requests=1))
-    pacing.current().take_turn()  # the run spent its one request
-    app, log = _limited_then_ok(limited=0)
-    cleanup._created.append(cleanup.Created("/things/{id}", {"id": "2"}))
-    with serve_in_thread(app) as root:
-        assert cleanup.delete_all(root, {}) == (1, [])
+    with pacing.installed(pacing.Pacer(max_requests=1)):
+        pacing.current().take_turn()  # the run spent its one request
+        app, log = _limited_then_ok(limited=0)
+        cleanup._created.append(cleanup.Created("/things/{id}", {"id": "2"}))
+        with serve_in_thread(app) as root:
+            assert cleanup.delete_all(root, {}) == (1, [])
 
 
 def test_a_budgeted_request_past_the_budget_stops_the_run() -> None:

@@ -10,7 +10,8 @@ import pytest
 from mockserver.clock import Clock
 from mockserver.ratelimit import RateLimiter
 
-from .conftest import BT, FROZEN_AT, GROWTH_RW, PRO_RW, STARTER_RW, Api, make_app
+from .conftest import (ADV, ADV_TOKEN, BINOM, BINOM_ADMIN, BT, FROZEN_AT, GROWTH_RW, PC_TOKEN, PEERCLICK, PRO_RO, PRO_RW,
+                       STARTER_RW, Api, make_app)
 
 
 def test_limiter_counts_within_a_window_and_resets_at_its_end() -> None:
@@ -72,7 +73,7 @@ def test_disabled_enforcement_never_answers_429() -> None:
 
 def test_growth_limits_match_the_doc(bt: Api) -> None:
     assert bt.get("/me", key=GROWTH_RW).headers["X-RateLimit-Limit"] == "120"
-    assert bt.get("/me", key="bt_live_pro_read_only_demo").headers["X-RateLimit-Limit"] == "300"
+    assert bt.get("/me", key=PRO_RO).headers["X-RateLimit-Limit"] == "300"
 
 
 def test_a_path_no_operation_matches_charges_the_callers_key_not_an_anonymous_bucket(bt: Api) -> None:
@@ -92,9 +93,9 @@ def test_a_path_no_operation_matches_charges_the_callers_key_not_an_anonymous_bu
 # (path, credential header, value) of a read on each API that documents 429.
 FORCED = [
     (f"{BT}/me", "Authorization", f"Bearer {GROWTH_RW}"),
-    ("/peerclick/v1/campaign", "api-token", "pc_demo_api_token"),
-    ("/binom/public/api/v1/campaign/1", "api-key", "binom_admin_demo_key"),
-    ("/adsterra/advertiser/campaigns.json", "X-API-Key", "adsterraadvertiserdemo0000000001"),
+    (f"{PEERCLICK}/campaign", "api-token", PC_TOKEN),
+    (f"{BINOM}/campaign/1", "api-key", BINOM_ADMIN),
+    (f"{ADV}/campaigns.json", "X-API-Key", ADV_TOKEN),
 ]
 
 

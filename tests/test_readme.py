@@ -45,7 +45,6 @@ NOT_RUN = {
     'curl -A "Mozilla/5.0 (iPhone)" ...': "an abbreviation: `...` stands for any tracking URL (tests/test_visitors.py)",
     "pip install ": "into your own project; tests/test_wheel.py builds the wheel and installs it in a fresh virtualenv",
     "pip wheel ": "the same (tests/test_wheel.py)",
-    "st --config-file": "a placeholder URL; the same settings run in tests/test_contract.py",
 }  # fmt: skip
 
 

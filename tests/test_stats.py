@@ -9,7 +9,7 @@ import pytest
 
 from mockserver.apis.bannertrackr.stats import ctr
 
-from .conftest import BT, Api, make_app
+from .conftest import BT, GROWTH_RW, Api, make_app
 
 
 def stats(bt: Api, placement: str = "plc_123", **params: Any) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def test_366_days_is_the_longest_period(bt: Api) -> None:
 
 def test_same_seed_same_numbers() -> None:
     def numbers(seed: int) -> Any:
-        api = Api(make_app(seed=seed).test_client(), BT, "bt_live_growth_read_write_demo")
+        api = Api(make_app(seed=seed).test_client(), BT, GROWTH_RW)
         return stats(api, **{"from": "2024-01-01", "to": "2024-01-31", "breakdowns": "true"})
 
     assert numbers(3) == numbers(3)

@@ -46,7 +46,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_the_project_comes_from_the_wheel_with_its_specs(venv: Path, tmp_path: Path) -> None:
-    code = "import contracts.apis, mockserver, mockserver.api; print(mockserver.__file__, mockserver.api.SPEC_DIR, contracts.apis.SPEC_DIR)"
+    code = "import contracts.apis, mockserver, mockserver.api; print(mockserver.__file__, mockserver.api.SPEC_DIR, contracts.apis.APIS['binom'].spec_path.parent)"
     where = subprocess.run([venv / "bin" / "python", "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     package, specs, contract_specs = (Path(path) for path in where.stdout.split())
     assert package.is_relative_to(venv) and specs.is_relative_to(venv) and contract_specs.resolve() == specs.resolve()

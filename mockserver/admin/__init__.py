@@ -10,7 +10,7 @@ from ..api import ApiDefinition
 from ..auth import Principal
 from ..errors import plain_shape
 from ..gateway import RequestContext
-from . import guard, handlers
+from . import contract, guard, handlers
 
 
 def _authenticate(ctx: RequestContext, token: str, request: ConnexionRequest) -> Principal:
@@ -34,4 +34,5 @@ DEFINITION = ApiDefinition(
     demo_keys=_nothing,
     admit=guard.admit,
     control=True,
+    contract=contract.CONTRACT,
 )

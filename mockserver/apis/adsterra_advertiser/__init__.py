@@ -6,7 +6,7 @@ from ...api import ApiDefinition
 from ..adsterra_common import tokens
 from ..adsterra_common.accounts import administration
 from ..adsterra_common.errors import ERRORS
-from . import handlers, seed
+from . import contract, handlers, seed
 
 DEFINITION = ApiDefinition(
     name="adsterra_advertiser",
@@ -23,4 +23,5 @@ DEFINITION = ApiDefinition(
     rate_headers=tokens.no_rate_headers,
     accounts=administration(seed.API, seed.OWNER_TYPE, balance=0.0),
     path_enums_route=True,  # an unsupported .{format} suffix is 404: "Make sure the URI is correct"
+    contract=contract.CONTRACT,
 )

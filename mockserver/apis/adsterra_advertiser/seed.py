@@ -16,7 +16,7 @@ API = "adsterra_advertiser"
 OWNER_TYPE = "advertiser"
 DEMO_ACCOUNT = "advertiser_demo"
 OTHER_ACCOUNT = "advertiser_other"
-# Fixed whatever the seed (README, start-up banner, contracts/schemathesis.toml): tokens [a-z0-9]{32}.
+# Fixed whatever the seed (README, start-up banner, contract.py): tokens [a-z0-9]{32}.
 DEMO_TOKEN = "adsterraadvertiserdemo0000000001"
 OTHER_TOKEN = "adsterraadvertiserdemo0000000002"
 REPLACED_TOKEN = "adsterraadvertiserreplaced000001"  # the demo account's previous token: 403 Invalid token

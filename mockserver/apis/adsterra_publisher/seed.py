@@ -16,7 +16,7 @@ API = "adsterra_publisher"
 OWNER_TYPE = "publisher"
 DEMO_ACCOUNT = "publisher_demo"
 OTHER_ACCOUNT = "publisher_other"
-# Fixed whatever the seed (README, start-up banner, contracts/schemathesis.toml): tokens [a-z0-9]{32}.
+# Fixed whatever the seed (README, start-up banner, contract.py): tokens [a-z0-9]{32}.
 DEMO_TOKEN = "adsterrapublisherdemo00000000001"
 OTHER_TOKEN = "adsterrapublisherdemo00000000002"
 REPLACED_TOKEN = "adsterrapublisherreplaced0000001"  # the demo account's previous token: 403 Invalid token

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...api import ApiDefinition
 from ...errors import ErrorShape
-from . import handlers, keys, seed, tracking
+from . import contract, handlers, keys, seed, tracking
 from .accounts import ACCOUNTS
 
 
@@ -34,4 +34,5 @@ DEFINITION = ApiDefinition(
     api_prefix="/api/public/v1",  # the tracking URLs (/api/track/...) are not part of the rate-limited API
     links=(("tracking", "/api/track"),),
     fast_routes=tracking.FAST_ROUTES,  # the tracking URLs are a tracker's hot path: answered before connexion
+    contract=contract.CONTRACT,
 )

@@ -9,7 +9,7 @@ from typing import Any
 from ...api import ApiDefinition
 from ...errors import ErrorShape
 from ...resources import seeding
-from . import access, accounts, entities, handlers, seed
+from . import access, accounts, contract, entities, handlers, seed
 
 # `title` is the PHP exception class in the captured errors; the others are INVENTED in the same spirit.
 TITLES = {400: "Webmozart.Assert.InvalidArgumentException", 401: "Unauthorized", 403: "AccessDenied", 404: "NotFound",
@@ -38,4 +38,5 @@ DEFINITION = ApiDefinition(
     request_id_header="X-Request-Id",
     doc_paths=("/binom/api/doc",),  # the docs: "Swagger UI at /api/doc" on the tracker's domain
     accounts=accounts.ACCOUNTS,
+    contract=contract.CONTRACT,
 )

@@ -9,7 +9,7 @@ from ...api import ApiDefinition
 from ...errors import ErrorShape
 from ...plain_errors import field_of
 from ...resources import seeding
-from . import accounts, entities, handlers, seed, sessions
+from . import accounts, contract, entities, handlers, seed, sessions
 
 # INVENTED `code` values around the confirmed `description`; statuses without one (405, 415) leave it out.
 CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS",
@@ -43,4 +43,5 @@ DEFINITION = ApiDefinition(
     seed=seeding(seed.seed, entities.SCHEME, entities.ENTITIES),
     demo_keys=seed.demo_keys,
     accounts=accounts.ACCOUNTS,
+    contract=contract.CONTRACT,
 )

@@ -1,0 +1,24 @@
+"""What the contract suite needs beyond Binom's spec: the administrator's demo key, a budget, a check turned off."""
+
+from __future__ import annotations
+
+from ...contract import Contract, ContractKey
+
+# Binom answers schema-valid input only with 2xx, 401, 403, 404 or 409 (the default expectations): its spec turns
+# odd but well-formed values (a reversed date range, 2024-02-30, an unknown zone) into empty results or fallbacks.
+CONTRACT = Contract(
+    # The administrator's key: a restricted user's key would see 403s on most campaign ids.
+    key=ContractKey("BINOM_API_KEY", "administrator"),
+    max_requests=8000,  # no limit documented
+    project={
+        "operations": [
+            # ensure_resource_availability reads any 404 on a just-created resource as a lost write. Two documented
+            # 404s are not: deleting a traffic source deletes its campaigns (deleteTrafficSource), so a campaign a
+            # stateful scenario created can be gone without a DELETE of its own; and an update whose body names an
+            # unknown traffic source, offer, landing, rotation or affiliate network answers 404 although the
+            # resource itself is there.
+            {"include-operation-id": ["getCampaign", "updateCampaign", "deleteCampaign", "getCampaignUrl", "updateOffer"],
+             "checks": {"ensure_resource_availability": {"enabled": False}}},
+        ],
+    },
+)  # fmt: skip
