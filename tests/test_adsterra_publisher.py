@@ -190,7 +190,10 @@ def test_the_date_csv_has_the_column_order_seen_in_the_wild(pub: Adsterra) -> No
 def test_out_of_window_and_reversed_ranges_have_no_rows(pub: Adsterra) -> None:
     assert _stats(pub, start_date="2026-06-15", finish_date="2026-06-14") == []
     assert _stats(pub, start_date="2030-01-01", finish_date="2030-12-31") == []
-    assert len(_stats(pub, start_date="2000-01-01", finish_date="2099-12-31")) == 60
+    assert _stats(pub, start_date="2000-01-01", finish_date="2024-11-30") == []  # before the first kept day
+    every_day = _stats(pub, start_date="2000-01-01", finish_date="2099-12-31")
+    assert every_day[0]["date"] == "2024-12-01" and every_day[-1]["date"] == "2026-06-15"  # the clock's today
+    assert len(every_day) == 562
 
 
 def test_stats_are_deterministic_from_the_seed(pub: Adsterra) -> None:
