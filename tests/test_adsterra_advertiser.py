@@ -258,10 +258,21 @@ def test_grouping_is_the_union_of_both_parameters_in_column_order(adv: Adsterra)
     assert _stats(adv, group_by="banner,date") == _stats(adv, group_by=["date", "banner"])  # commas separate, as validated
 
 
+def test_the_help_articles_example_range_has_rows_that_add_up(adv: Adsterra) -> None:
+    doc = {"start_date": "2024-12-01", "finish_date": "2025-01-15"}  # long before the clock's 2026-06-15
+    by_campaign = _stats(adv, group_by="campaign", **doc)
+    assert [row["campaign"] for row in by_campaign] == [1234567, 1234568, 1234569, 1234570]
+    by_date = _stats(adv, **doc)
+    assert len(by_date) == 46 and _totals(by_date) == _totals(by_campaign)
+    assert _stats(adv, start_date="2024-12-01", finish_date="2024-12-01") == by_date[:1]  # the same day, alone
+
+
 def test_days_outside_the_window_or_a_reversed_range_have_no_rows(adv: Adsterra) -> None:
     assert _stats(adv, start_date="2026-06-20", finish_date="2026-06-10") == []
-    assert _stats(adv, start_date="2025-01-01", finish_date="2026-04-16") == []  # more than 60 days ago
-    assert len(_stats(adv, start_date="2000-01-01", finish_date="2099-12-31")) == 60
+    assert _stats(adv, start_date="2000-01-01", finish_date="2024-11-30") == []  # before the first kept day
+    every_day = _stats(adv, start_date="2000-01-01", finish_date="2099-12-31")
+    assert every_day[0]["date"] == "2024-12-01" and every_day[-1]["date"] == "2026-06-15"  # the clock's today
+    assert len(every_day) == 562
     empty = adv.get("/stats.csv", params={"start_date": "2030-01-01", "finish_date": "2030-01-02"})
     assert empty.text == "date;" + ";".join(METRICS) + "\n"  # the header alone
 

@@ -19,7 +19,8 @@ from .conftest import (
     make_app,
 )
 
-DOMAIN = 11104450  # the 2.3.0 docs' example domains, in the demo account whatever the seed
+HELP_DOMAIN = 1385226  # the help article's "first website", then the 2.3.0 docs' example domains, in the demo
+DOMAIN = 11104450  # account whatever the seed
 OTHER_DOMAIN = 11561045
 METRICS = ("impression", "clicks", "ctr", "cpm", "revenue")
 PLACEMENT_COLUMNS = ("id", "title", "alias", "direct_url", "domain_id")
@@ -55,7 +56,11 @@ def test_every_endpoint_gives_the_same_data_in_json_xml_and_csv(
 
 def test_seeded_demo_account_holds_the_doc_examples(pub: Adsterra) -> None:
     domains = pub.json("GET", "/domains.{format}")
-    assert domains["items"][:2] == [{"id": 11104450, "title": "title1.com"}, {"id": 11561045, "title": "title2.com"}]
+    assert domains["items"][:3] == [
+        {"id": 1385226, "title": "my-website.com"}, {"id": 11104450, "title": "title1.com"}, {"id": 11561045, "title": "title2.com"},
+    ]  # fmt: skip
+    help_placements = pub.json("GET", f"/domain/{HELP_DOMAIN}/placements.{{format}}")["items"]
+    assert [p["id"] for p in help_placements] == [13852261, 13852262]  # INVENTED ids: the article names none
     assert pub.json("GET", f"/domain/{DOMAIN}/placements.{{format}}") == {
         "items": [
             {"id": 34895644, "title": "Popunder_1", "alias": "Popunder_1",
@@ -157,7 +162,7 @@ def test_every_grouping_has_the_same_totals(pub: Adsterra, grouping: list[str]) 
 
 def test_filters_select_a_subset_that_adds_up(pub: Adsterra) -> None:
     by_domain = {row["domain"]: row for row in _stats(pub, group_by="domain")}
-    assert set(by_domain) == {DOMAIN, OTHER_DOMAIN}
+    assert set(by_domain) == {HELP_DOMAIN, DOMAIN, OTHER_DOMAIN}
     assert _totals(_stats(pub, domain=DOMAIN))[0] == by_domain[DOMAIN]["impression"]
     by_placement = _stats(pub, group_by="placement", domain=DOMAIN)
     assert {row["placement"] for row in by_placement} == {34895644, 34845646}
@@ -185,7 +190,10 @@ def test_the_date_csv_has_the_column_order_seen_in_the_wild(pub: Adsterra) -> No
 def test_out_of_window_and_reversed_ranges_have_no_rows(pub: Adsterra) -> None:
     assert _stats(pub, start_date="2026-06-15", finish_date="2026-06-14") == []
     assert _stats(pub, start_date="2030-01-01", finish_date="2030-12-31") == []
-    assert len(_stats(pub, start_date="2000-01-01", finish_date="2099-12-31")) == 60
+    assert _stats(pub, start_date="2000-01-01", finish_date="2024-11-30") == []  # before the first kept day
+    every_day = _stats(pub, start_date="2000-01-01", finish_date="2099-12-31")
+    assert every_day[0]["date"] == "2024-12-01" and every_day[-1]["date"] == "2026-06-15"  # the clock's today
+    assert len(every_day) == 562
 
 
 def test_stats_are_deterministic_from_the_seed(pub: Adsterra) -> None:

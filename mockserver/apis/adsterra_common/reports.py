@@ -18,7 +18,9 @@ from ...errors import ApiError
 from ...gateway import RequestContext
 from ...store import Record
 
-WINDOW_DAYS = 60  # statistics are kept for the last 60 days, today included; older or future days have no rows
+# Statistics are kept from this day (the Advertiser help article's example report starts on it) to today included,
+# whatever the seed and clock; earlier or future days have no rows. Each day is generated on demand from the seed.
+FIRST_DAY = date(2024, 12, 1)
 MONEY_UNIT = 10_000  # counts of money are in 1/10000 USD
 GROUP_BY = ("group_by", "group_by[]")
 
@@ -38,8 +40,8 @@ def grouping(ctx: RequestContext, dimensions: Sequence[str], default: str = "dat
 
 
 def days(today: date, start: date, finish: date) -> list[date]:
-    """The days of [start, finish] that still have statistics (none when start is after finish)."""
-    first = max(start, today - timedelta(days=WINDOW_DAYS - 1))
+    """The days of [start, finish] that have statistics (none when start is after finish)."""
+    first = max(start, FIRST_DAY)
     last = min(finish, today)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 

@@ -20,7 +20,14 @@ OTHER_ACCOUNT = "publisher_other"
 DEMO_TOKEN = "adsterrapublisherdemo00000000001"
 OTHER_TOKEN = "adsterrapublisherdemo00000000002"
 REPLACED_TOKEN = "adsterrapublisherreplaced0000001"  # the demo account's previous token: 403 Invalid token
-# The 2.3.0 docs' examples, with fixed ids: domains and the placements of the first one.
+# The docs' examples, with fixed ids, in the demo account whatever the seed. The help article's "first website
+# (domain_id 1385226)" comes first; the article names none of its placements, so their ids are INVENTED.
+HELP_DOMAIN = {"id": 1385226, "title": "my-website.com"}
+HELP_PLACEMENTS = (
+    {"id": 13852261, "title": "SocialBar_1", "alias": "SocialBar_1"},
+    {"id": 13852262, "title": "NativeBanner_1", "alias": "NativeBanner_1"},
+)
+# The 2.3.0 docs' domains and the placements of the first one.
 DOC_DOMAINS = ({"id": 11104450, "title": "title1.com"}, {"id": 11561045, "title": "title2.com"})
 DOC_PLACEMENTS = (
     {"id": 34895644, "title": "Popunder_1", "alias": "Popunder_1",
@@ -45,9 +52,14 @@ def seed(state: MockState) -> None:
 
 
 def _account(state: MockState, owner: str, doc: bool = False) -> None:
-    """Two domains with their placements (each with a traffic profile), and Smartlinks."""
+    """Two domains (three in the demo account) with their placements (each with a traffic profile), and Smartlinks."""
     data, store = state.data, state.store
     domain_table, placements, smart_links = (store.table(API, name) for name in ("domains", "placements", "smart_links"))
+    if doc:  # traffic drawn from its own stream, so the records seeded after it are the same as before it was added
+        domain_table.add(owner, copy.deepcopy(HELP_DOMAIN))
+        for placement in HELP_PLACEMENTS:
+            traffic = _traffic(data.derived(API, "help-placement", placement["id"]))
+            placements.add(owner, copy.deepcopy(placement) | {"_traffic": traffic, "domain_id": HELP_DOMAIN["id"]})
     for index in range(2):
         domain = copy.deepcopy(DOC_DOMAINS[index]) if doc else {
             "id": data.new_int_id(domain_table, 1_000_000, 19_999_999), "title": data.faker.domain_name(),
@@ -94,7 +106,7 @@ def _traffic(rng: Any) -> dict[str, Any]:
 
 def demo_keys(state: MockState) -> list[DemoKey]:
     return [
-        DemoKey("demo publisher (the docs' domains 11104450, 11561045), X-API-Key or path", DEMO_TOKEN),
+        DemoKey("demo publisher (the docs' domains 1385226, 11104450, 11561045), X-API-Key or path", DEMO_TOKEN),
         DemoKey("another publisher account", OTHER_TOKEN),
         DemoKey("the demo account's replaced token: 403 Invalid token", REPLACED_TOKEN),
     ]
