@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import logging
 from collections.abc import AsyncIterator
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
+from starlette.types import Scope
 
-from . import admin, errors, schema_formats, spec, spec_check, stack, validation
+from . import admin, context, errors, framework, schema_formats, spec, spec_check, validation
 from .api import SPEC_DIR
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
@@ -25,8 +25,7 @@ from .state import MockState
 def create_app(settings: Settings | None = None) -> AsyncApp:
     """A fresh app with its own state; `app.state` is the MockState (tests and the CLI read it)."""
     settings = settings or Settings()
-    # Unknown query parameters are ignored, as the real APIs do; connexion would log each one at ERROR.
-    logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
+    framework.quiet_unknown_parameters()
     schema_formats.install()
     state = MockState(settings, [*select(ALL_APIS, settings.apis), admin.DEFINITION])
 
@@ -44,9 +43,9 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
         validator_map=validation.VALIDATORS,
-        middlewares=stack.middlewares(),
+        middlewares=framework.middlewares(skip_swagger_ui=_is_operation),
     )
-    stack.install(app)
+    framework.install(app)
     with spec_check.compiled():
         for api in state.apis.values():
             app.add_api(
@@ -67,3 +66,9 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     errors.install(app)
     app.state = state  # type: ignore[attr-defined]
     return app
+
+
+def _is_operation(scope: Scope) -> bool:
+    """A request the gateway found to be an operation: Swagger UI's router would find nothing in it."""
+    ctx = context.of(scope)
+    return ctx is not None and ctx.operation
