@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 from ...data import DataFactory
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record
 
 WINDOW_DAYS = 60  # statistics are kept for the last 60 days, today included; older or future days have no rows

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...formats import no_content
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record
 from . import access, listings, views, writes
 from .periods import Period, period

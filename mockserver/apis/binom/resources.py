@@ -8,7 +8,7 @@ from typing import Any
 
 from ...errors import ApiError
 from ...formats import no_content
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record
 from . import access, listings
 from .seed import TRACKER

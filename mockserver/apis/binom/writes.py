@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record
 from .seed import DEFAULT_SETTINGS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...gateway import RequestContext
+from ...context import RequestContext
 from . import sessions, views, writes
 from .report import report
 from .resources import Resource, add, delete, handlers, listing, replace

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...clock import iso
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...pagination import offset_page
 from ...store import Record
 from . import views, writes
