@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 import time
 
-from connexion.lifecycle import ConnexionRequest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import context, errors, framework, index
 from .api import ApiDefinition
-from .auth import credential
 from .clock import iso
 from .context import SAFE_METHODS, RequestContext, base_url
 from .errors import ApiError
@@ -90,7 +88,7 @@ class Gateway:
             if message["type"] == "http.response.start":
                 status.append(message["status"])
                 if stamp:
-                    self._settle_quota(ctx)
+                    context.settle_quota(ctx)
                 headers = ctx.stamp_headers(rate=stamp)
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in present]
@@ -114,22 +112,6 @@ class Gateway:
             )
         )
 
-    def _settle_quota(self, ctx: RequestContext) -> None:
-        """The one place a request of the API proper is sure to be counted, as it is answered: a request whose
-        credential was checked already was (by its policy, through `ctx.charge`); any other is charged here."""
-        if ctx.quota is not None or ctx.stamped:
-            return
-        assert ctx.api is not None
-        if framework.routed_operation_id(ctx.scope) is None:
-            # No operation matched (a router 404 or 405), so connexion's security never ran. The real APIs check
-            # keys before routing: a valid key is charged and reported as on any other call, not the client's
-            # anonymous bucket (which would report another limit to the same key).
-            _charge_key(ctx)
-            if ctx.quota is not None:
-                return
-        if ctx.api.anonymous_limit is not None:
-            ctx.quota = self.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
-
 
 async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:
     """Send an API's Swagger UI to where the real service keeps its docs (`doc_paths`, e.g. Binom's /api/doc)."""
@@ -137,18 +119,6 @@ async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:
     if docs is not None:
         await send_reply(Reply(302, "text/plain; charset=utf-8", headers={"Location": docs.base_path + "/ui/"}), send)
     return docs is not None
-
-
-def _charge_key(ctx: RequestContext) -> None:
-    """Identify the request's credential, if it has one, which charges its bucket; the answer stays the router's."""
-    assert ctx.api is not None
-    value = credential(ctx.api, ctx.scope)
-    if value is None:
-        return
-    try:
-        ctx.api.authenticate(ctx, value, ConnexionRequest(ctx.scope))  # not the request's principal: it reached no operation
-    except ApiError:
-        pass  # an invalid key stays anonymous; a valid one over its limit (or read-only) was still charged
 
 
 async def _answer_fast(api: ApiDefinition, ctx: RequestContext, send: Send) -> bool:
