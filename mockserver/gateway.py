@@ -1,4 +1,4 @@
-"""The outermost middleware: finds a request's API and context, answers fast routes, caps bodies, stamps rate headers."""
+"""The outermost middleware: gives each request its context, answers fast routes, caps bodies, stamps headers, logs."""
 
 from __future__ import annotations
 
