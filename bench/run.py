@@ -182,7 +182,7 @@ def memory_child(kind: str, records: int) -> None:
     if kind == "mock":
         from mockserver.apis.bannertrackr import handlers
         from mockserver.auth import Principal
-        from mockserver.gateway import RequestContext
+        from mockserver.context import RequestContext
 
         state = app.state
         scope = {"type": "http", "method": "POST", "headers": [(b"host", b"127.0.0.1:8000")], "scheme": "http"}

@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mockserver.apis.bannertrackr import tracking, traffic, views  # noqa: E402
 from mockserver.apis.bannertrackr.images import PIXEL_GIF  # noqa: E402
 from mockserver.app import create_app  # noqa: E402
-from mockserver.gateway import RequestContext  # noqa: E402
+from mockserver.context import RequestContext  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
 
 from harness import ROOT, Load, cpus, ensure_wrk, measure, round_robin, server, write_results  # noqa: E402

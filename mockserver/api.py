@@ -9,7 +9,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from . import spec
 from .contract import Contract
 from .errors import ErrorShape
 from .ratelimit import Quota
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 
     from .auth import Principal
     from .formats import Reply
-    from .gateway import RequestContext
+    from .context import RequestContext
     from .state import MockState
 
 
@@ -123,9 +122,3 @@ class ApiDefinition:
 
     def is_api_path(self, path: str) -> bool:
         return path == self.api_base or path.startswith(self.api_base + "/")
-
-    def allowed_methods(self, path: str) -> list[str]:
-        return spec.allowed_methods(self.spec_path, self.base_path, path)
-
-    def outside_enum(self, path: str) -> bool:
-        return self.path_enums_route and spec.outside_enum(self.spec_path, self.base_path, path)

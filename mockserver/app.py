@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import logging
 from collections.abc import AsyncIterator, Sequence
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
+from starlette.types import Scope
 
-from . import admin, errors, schema_formats, spec, spec_check, stack, validation
+from . import admin, context, errors, framework, schema_formats, spec, spec_check, validation
 from .api import SPEC_DIR, ApiDefinition
 from .apis import ALL_APIS, select
 from .auth import SECURITY_MAP
@@ -28,8 +28,7 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
     `apis` are the APIs to mock (settings.apis picks among them): the registry's, or others defined elsewhere.
     """
     settings = settings or Settings()
-    # Unknown query parameters are ignored, as the real APIs do; connexion would log each one at ERROR.
-    logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
+    framework.quiet_unknown_parameters()
     schema_formats.install()
     state = MockState(settings, [*select(apis, settings.apis), admin.DEFINITION])
 
@@ -47,9 +46,9 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
         security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
         validator_map=validation.VALIDATORS,
-        middlewares=stack.middlewares(),
+        middlewares=framework.middlewares(skip_swagger_ui=_is_operation),
     )
-    stack.install(app)
+    framework.install(app)
     with spec_check.compiled():
         for api in state.apis.values():
             app.add_api(
@@ -70,3 +69,9 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
     errors.install(app)
     app.state = state  # type: ignore[attr-defined]
     return app
+
+
+def _is_operation(scope: Scope) -> bool:
+    """A request the gateway found to be an operation: Swagger UI's router would find nothing in it."""
+    ctx = context.of(scope)
+    return ctx is not None and ctx.operation

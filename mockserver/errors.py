@@ -25,6 +25,7 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
+from . import context
 from .formats import JSON, Reply
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def render(shape: ErrorShape, error: ApiError) -> ConnexionResponse:
 
 
 def _shape_of(request: ConnexionRequest) -> ErrorShape:
-    ctx = request.scope.get("mockserver")
+    ctx = context.of(request.scope)
     return ctx.api.errors if ctx is not None and ctx.api is not None else plain_shape()
 
 
@@ -97,9 +98,9 @@ def _from_problem(request: ConnexionRequest, exc: Exception) -> ApiError:
     headers = dict(getattr(exc, "headers", None) or {})
     if status == 405:
         # Starlette lists only the first matching route's methods; the spec knows them all.
-        ctx = request.scope.get("mockserver")
+        ctx = context.of(request.scope)
         if ctx is not None and ctx.api is not None:
-            headers["Allow"] = ", ".join(ctx.api.allowed_methods(request.url.path)) or headers.get("Allow", "")
+            headers["Allow"] = ", ".join(ctx.state.router.allowed_methods(ctx.api, request.url.path)) or headers.get("Allow", "")
     if status >= 500:
         log.error("server error on %s %s: %s", request.method, request.url.path, exc)
     return ApiError(status, _shape_of(request).message_for(status), hint, headers=headers)

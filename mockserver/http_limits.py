@@ -17,7 +17,6 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from . import errors
 from .errors import ApiError
-from .gateway import find_api
 from .state import MockState
 
 # As common front proxies allow (Cloudflare: 16 KB of URL, 32 KB of headers); far above what any mocked API needs.
@@ -80,7 +79,7 @@ def protocol_for(state: MockState) -> type[HttpToolsProtocol]:
 
         def _refuse(self, status: int) -> None:
             path = self.url.split(b"?", 1)[0].decode("latin-1")
-            api = find_api(state, path)[0]
+            api = state.router.api_for(path)[0]
             shape = api.errors if api is not None else errors.plain_shape()
             reply = errors.reply(shape, ApiError(status, shape.message_for(status), HINTS[status]))
             headers = [*self.server_state.default_headers, *reply.raw_headers, (b"connection", b"close")]

@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator
 from typing import Any
 
 from connexion.exceptions import BadRequestProblem
-from connexion.validators import JSONRequestBodyValidator
-from starlette.types import Scope
+
+from .framework import RequestBodyValidator
 
 
 def _not_json(constant: str) -> Any:
     raise BadRequestProblem(detail=f"{constant} is not a JSON number")
 
 
-class StrictJSONBodyValidator(JSONRequestBodyValidator):
+class StrictJSONBodyValidator(RequestBodyValidator):
     """connexion's JSON body validator, except that NaN, Infinity and -Infinity are rejected (400) before validation.
 
     A NaN passes every numeric schema check (comparisons with it are false), so without this it would be stored
     and later sent back as `NaN`, which no JSON client can read.
     """
 
-    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
-        body = b"".join([message async for message in stream]).decode(self._encoding)
-        if not body:
-            return None
+    def parse_text(self, text: str) -> Any:
         try:
-            return json.loads(body, parse_constant=_not_json)
+            return json.loads(text, parse_constant=_not_json)
         except json.decoder.JSONDecodeError as error:
             raise BadRequestProblem(detail=f"The body is not valid JSON: {error}") from None
-

@@ -11,7 +11,7 @@ from typing import Any
 from connexion import request
 from connexion.resolver import Resolver
 
-from . import prefer, spec
+from . import context, prefer, spec
 from .api import ApiDefinition
 from .errors import ApiError
 from .formats import respond
@@ -36,15 +36,15 @@ def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callabl
     async def view(**params: Any) -> Any:
         for name in _CONTEXT_KWARGS:
             params.pop(name, None)
-        ctx = request.scope["mockserver"]
+        ctx = context.of(request.scope)
+        assert ctx is not None
         if api.control:
             response = respond(await handler(ctx, **params))
         else:
             response = await _controlled(ctx, api, operation_id, handler, params)
         # Added here rather than by the gateway so that response validation sees the documented headers.
-        response.headers.update(ctx.rate_headers())
-        response.headers.update(ctx.request_id_headers())
-        ctx.sent_json = (response.body, getattr(response, "source", None))  # validation.py skips parsing it back
+        response.headers.update(ctx.stamp_headers())
+        ctx.sent(response.body, getattr(response, "source", None))  # validation.py skips parsing it back
         return response
 
     view.__name__ = handler.__name__

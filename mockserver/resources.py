@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .store import Hook, Record, Rules, Store, Table, View
 
 if TYPE_CHECKING:
-    from .gateway import RequestContext
+    from .context import RequestContext
 
 Handler = Callable[..., Awaitable[Any]]
 # The request body (and, on update, the stored record) -> the fields to store; raises ApiError before anything changes.

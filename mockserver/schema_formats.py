@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from jsonschema import Draft4Validator
+from .framework import FORMAT_CHECKER
 
 
 def _is_date(value: object) -> bool:
@@ -14,6 +14,5 @@ def _is_date(value: object) -> bool:
 
 def install() -> None:
     """Register on the checker instance connexion validates with; idempotent."""
-    checker = Draft4Validator.FORMAT_CHECKER
-    if "date" not in checker.checkers or checker.checkers["date"][0] is not _is_date:
-        checker.checks("date", raises=ValueError)(_is_date)
+    if "date" not in FORMAT_CHECKER.checkers or FORMAT_CHECKER.checkers["date"][0] is not _is_date:
+        FORMAT_CHECKER.checks("date", raises=ValueError)(_is_date)

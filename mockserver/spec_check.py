@@ -10,23 +10,18 @@ a `default` key (more places than connexion looks, never fewer; a false alarm on
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 import jsonschema_rs
-from connexion.json_schema import NullableTypeValidator
-from connexion.spec import OpenAPISpecification
-from jsonschema import Draft4Validator
-from jsonschema.validators import extend
 
-_Instance = extend(Draft4Validator, {"type": NullableTypeValidator})  # how connexion checks a default
+from . import framework
 
 
 @cache
 def _openapi_schema() -> Any:
-    return jsonschema_rs.Draft4Validator(OpenAPISpecification.openapi_schema, validate_formats=False)
+    return jsonschema_rs.Draft4Validator(framework.OPENAPI_SCHEMA, validate_formats=False)
 
 
 def _mappings_with_default(node: Any) -> Iterator[dict[str, Any]]:
@@ -44,25 +39,10 @@ def valid(spec: dict[str, Any]) -> bool:
     """True when connexion would accept `spec` (False may also mean: let connexion decide)."""
     if not _openapi_schema().is_valid(spec):
         return False
-    instance = _Instance(spec)
+    instance = framework.DefaultsValidator(spec)
     return all(instance.evolve(schema=node).is_valid(node["default"]) for node in _mappings_with_default(spec))
 
 
-@contextlib.contextmanager
-def compiled() -> Iterator[None]:
+def compiled() -> contextlib.AbstractContextManager[None]:
     """While open, connexion checks OpenAPI 3 specs the fast way first (for the add_api calls of create_app)."""
-    own = "_validate_spec" in OpenAPISpecification.__dict__
-    original = inspect.getattr_static(OpenAPISpecification, "_validate_spec")  # a classmethod (connexion's Specification's)
-
-    def validate(cls: type[OpenAPISpecification], spec: dict[str, Any]) -> None:
-        if not valid(spec):
-            original.__func__(cls, spec)
-
-    OpenAPISpecification._validate_spec = classmethod(validate)  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        if own:
-            OpenAPISpecification._validate_spec = original  # type: ignore[method-assign]
-        else:
-            del OpenAPISpecification._validate_spec
+    return framework.spec_validation(valid)

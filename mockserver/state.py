@@ -10,6 +10,7 @@ from .data import DataFactory
 from .faults import Faults
 from .ratelimit import RateLimiter
 from .requestlog import RequestLog
+from .routing import Router
 from .settings import Settings
 from .store import Store
 
@@ -18,6 +19,7 @@ class MockState:
     def __init__(self, settings: Settings, apis: Iterable[ApiDefinition]) -> None:
         self.settings = settings
         self.apis = {api.name: api for api in apis}
+        self.router = Router(self.apis.values())  # what each path is: which API, which operation
         self.clock = Clock(frozen_at=settings.clock_start)
         self.limiter = RateLimiter(self.clock, enforce=settings.enforce_rate_limits)
         self.store = Store()

@@ -17,19 +17,17 @@ see as a 500.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
 import jsonschema_rs
-from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
-from connexion.utils import is_null, is_nullable
-from connexion.validators import VALIDATOR_MAP, JSONResponseBodyValidator, ParameterValidator, TextResponseBodyValidator
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import best_match
 
-from . import plain_errors, schema_formats
+from . import context, framework, plain_errors, schema_formats
+from .framework import FORMAT_CHECKER, is_null, is_nullable
 from .json_bodies import StrictJSONBodyValidator
 
 CHECK = os.environ.get("MOCKSERVER_CHECK_SPEEDUPS") == "1"
@@ -91,11 +89,10 @@ def _format_check(name: str) -> Callable[[str], bool]:
     """connexion's verdict on format `name`: its checker's, or none (it checks no `uri`, say, where jsonschema_rs would)."""
     # Our formats first: this verdict is remembered, so it must not be made before create_app installs them.
     schema_formats.install()
-    checker = Draft4Validator.FORMAT_CHECKER
-    if name not in checker.checkers:
+    if name not in FORMAT_CHECKER.checkers:
         return lambda value: True
     # The same strings recur (timestamps of the same records), and a format's verdict on a string never changes.
-    return lru_cache(maxsize=16_384)(lambda value: checker.conforms(value, name))
+    return lru_cache(maxsize=16_384)(lambda value: FORMAT_CHECKER.conforms(value, name))
 
 
 _compiled: dict[tuple[int, bool], tuple[Any, Callable[[Any], bool] | None]] = {}
@@ -137,31 +134,29 @@ def _agrees(fast: bool, slow: Callable[[], Any], what: str, value: Any) -> None:
 
 def _plain_parameter(parameter_type: str, value: Any, param: dict[str, Any], param_name: Any = None) -> Any:
     """connexion's verdict on a parameter, with its error (a dump of the schema) said in plain words."""
-    error = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
+    error = framework.connexion_parameter_error(parameter_type, value, param, param_name)
     if error is None or value is None:
         return error  # valid, or connexion's own "Missing query parameter 'x'"
     schema = param.get("schema", param)
-    found = best_match(Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).iter_errors(value))
+    found = best_match(Draft4Validator(schema, format_checker=FORMAT_CHECKER).iter_errors(value))
     return error if found is None else plain_errors.describe(found, f"{parameter_type} parameter '{param.get('name')}'")
 
 
-class FastParameterValidator(ParameterValidator):
-    @staticmethod
-    def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any], param_name: Any = None) -> Any:
-        slow = _plain_parameter
-        if value is None or (is_nullable(param) and is_null(value)):
-            return slow(parameter_type, value, param, param_name)
-        schema = param.get("schema", param)
-        is_valid = compiled(schema, nullable=False)  # connexion checks parameters with plain Draft 4
-        if is_valid is None:
-            return slow(parameter_type, value, param, param_name)
-        fast = is_valid(value)
-        if CHECK:
-            error = slow(parameter_type, value, param, param_name)
-            if fast and error is not None:
-                raise SpeedupMismatch(f"{parameter_type} parameter {param.get('name')}: {value!r}: compiled {fast}, connexion {error}")
-            return error
-        return None if fast else slow(parameter_type, value, param, param_name)
+def _validate_parameter(parameter_type: str, value: Any, param: dict[str, Any], param_name: Any = None) -> Any:
+    slow = _plain_parameter
+    if value is None or (is_nullable(param) and is_null(value)):
+        return slow(parameter_type, value, param, param_name)
+    schema = param.get("schema", param)
+    is_valid = compiled(schema, nullable=False)  # connexion checks parameters with plain Draft 4
+    if is_valid is None:
+        return slow(parameter_type, value, param, param_name)
+    fast = is_valid(value)
+    if CHECK:
+        error = slow(parameter_type, value, param, param_name)
+        if fast and error is not None:
+            raise SpeedupMismatch(f"{parameter_type} parameter {param.get('name')}: {value!r}: compiled {fast}, connexion {error}")
+        return error
+    return None if fast else slow(parameter_type, value, param, param_name)
 
 
 def _body(is_valid: Callable[[Any], bool] | None, body: Any, slow: Callable[[], Any], what: str) -> Any:
@@ -176,54 +171,52 @@ def _body(is_valid: Callable[[Any], bool] | None, body: Any, slow: Callable[[], 
 
 
 class FastJSONBodyValidator(StrictJSONBodyValidator):
-    def _validate(self, body: Any) -> Any:
-        is_valid = compiled(self._schema, nullable=True) if body is not None else None
+    def check(self, body: Any) -> Any:
+        is_valid = compiled(self.schema, nullable=True) if body is not None else None
         return _body(is_valid, body, lambda: self._plain(body), "request body")
 
     def _plain(self, body: Any) -> Any:
         """connexion's validation of the body, with its error said in plain words (where in the body, what rule)."""
         try:
-            return super()._validate(body)
+            return super().check(body)
         except BadRequestProblem:
-            found = best_match(self._validator.iter_errors(body)) if body is not None else None
+            found = best_match(self.errors(body)) if body is not None else None
             if found is None:
                 raise
             raise BadRequestProblem(detail=plain_errors.describe(found)) from None
 
 
-class _FastResponseMixin:
-    _schema: dict[str, Any]
+class _FastResponse:
+    schema: dict[str, Any]
 
-    def _validate(self, body: Any) -> Any:
+    def check(self, body: Any) -> Any:
         def slow() -> Any:
-            return super(_FastResponseMixin, self)._validate(body)  # type: ignore[misc]
+            return super(_FastResponse, self).check(body)  # type: ignore[misc]
 
-        return _body(compiled(self._schema, nullable=True), body, slow, "response body")
+        return _body(compiled(self.schema, nullable=True), body, slow, "response body")
 
 
-class FastJSONResponseBodyValidator(_FastResponseMixin, JSONResponseBodyValidator):
-    def _parse(self, stream: Iterable[bytes]) -> Any:
+class FastJSONResponseBodyValidator(_FastResponse, framework.JSONResponseValidator):
+    def parse_bytes(self, body: bytes) -> Any:
         # A handler's JSON answer is validated as the value it was serialised from (formats.json_response), not
         # parsed back from its bytes: the same value, and nothing runs between serialising and sending.
-        body = b"".join(stream)
-        ctx = self._scope.get("mockserver")
-        sent = getattr(ctx, "sent_json", None)
-        if sent is not None and sent[1] is not None and sent[0] == body:
-            if CHECK and sent[1] != super()._parse(iter((body,))):
+        sent = context.sent_json(self.scope, body)
+        if sent is not None:
+            if CHECK and sent != super().parse_bytes(body):
                 raise SpeedupMismatch(f"a response body reads back differently from the value it was made of: {body[:200]!r}")
-            return sent[1]
-        return super()._parse(iter((body,)))
+            return sent
+        return super().parse_bytes(body)
 
 
-class FastTextResponseBodyValidator(_FastResponseMixin, TextResponseBodyValidator):
+class FastTextResponseBodyValidator(_FastResponse, framework.TextResponseValidator):
     pass
 
 
+FastParameterValidator = framework.parameter_validator(_validate_parameter)
+
 # Given to connexion as `validator_map`: its own table with the compiled validators in place.
-VALIDATORS = {
-    "parameter": FastParameterValidator,
-    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": FastJSONBodyValidator}),
-    "response": MediaTypeDict(
-        {**VALIDATOR_MAP["response"], "*/*json": FastJSONResponseBodyValidator, "text/plain": FastTextResponseBodyValidator}
-    ),
-}
+VALIDATORS = framework.validator_map(
+    parameter=FastParameterValidator,
+    body={"*/*json": FastJSONBodyValidator},
+    response={"*/*json": FastJSONResponseBodyValidator, "text/plain": FastTextResponseBodyValidator},
+)

@@ -19,7 +19,7 @@ from contracts.runner import RunOptions, run
 from mockserver.apis.adsterra_advertiser import views as advertiser_views
 from mockserver import formats
 from mockserver.apis.bannertrackr import handlers, stats
-from mockserver.gateway import RequestContext
+from mockserver.context import RequestContext
 from mockserver.pagination import encode_cursor
 
 from .conftest import ADV_TOKEN, PUB_TOKEN, make_app

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver import spec as specs
+from mockserver.routing import Paths
 from mockserver.errors import ApiError, ErrorShape, render
 from mockserver.formats import Document, respond, to_csv, to_xml
 
@@ -90,10 +90,10 @@ def test_error_shape_can_rename_statuses() -> None:
 
 
 def test_a_path_value_outside_its_enum_fits_no_route() -> None:
-    spec, base = SPECS / "adsterra_advertiser.yaml", "/a"
-    assert specs.outside_enum(spec, base, "/a/stats.pdf")
-    assert specs.outside_enum(spec, base, "/a/campaign/5.json.pdf")
-    assert specs.outside_enum(spec, base, "/a/campaign/5..json")  # an integer id takes digits only, as routed
-    assert not specs.outside_enum(spec, base, "/a/campaign/5.csv")
-    assert not specs.outside_enum(spec, base, "/a/nothing.pdf")  # no template at all: the router's own 404
-    assert not specs.outside_enum(SPECS / "bannertrackr.yaml", base, "/a/sites/site_123")  # no enums in its paths
+    paths = Paths(SPECS / "adsterra_advertiser.yaml", "/a")
+    assert paths.outside_enum("/a/stats.pdf")
+    assert paths.outside_enum("/a/campaign/5.json.pdf")
+    assert paths.outside_enum("/a/campaign/5..json")  # an integer id takes digits only, as routed
+    assert not paths.outside_enum("/a/campaign/5.csv")
+    assert not paths.outside_enum("/a/nothing.pdf")  # no template at all: the router's own 404
+    assert not Paths(SPECS / "bannertrackr.yaml", "/a").outside_enum("/a/sites/site_123")  # no enums in its paths

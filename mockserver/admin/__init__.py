@@ -9,7 +9,7 @@ from connexion.lifecycle import ConnexionRequest
 from ..api import ApiDefinition
 from ..auth import Principal
 from ..errors import plain_shape
-from ..gateway import RequestContext
+from ..context import RequestContext
 from . import contract, guard, handlers
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 
 from ..errors import ApiError
-from ..gateway import SAFE_METHODS, RequestContext
+from ..context import SAFE_METHODS, RequestContext
 
 # Names that always mean this machine. A DNS-rebinding page reaches the mock under its own name (Host: evil.example),
 # so any other name must be given with --allowed-host.
@@ -47,8 +47,8 @@ def admit(ctx: RequestContext) -> None:
 
 def _documented(ctx: RequestContext, method: str) -> bool:
     """An operation of the spec: another method or path is left to the router's 405 or 404, which change nothing."""
-    assert ctx.api is not None
-    return method in ctx.api.allowed_methods(ctx.scope["path"])
+    match = ctx.state.router.match(method, ctx.scope["path"])[1]
+    return match is not None and match.operation_id is not None
 
 
 def _hostname(authority: str) -> tuple[str, int | None]:

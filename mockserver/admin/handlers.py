@@ -8,7 +8,7 @@ from .. import persistence, spec
 from ..api import AccountAdmin, ApiDefinition
 from ..clock import iso, parse_datetime
 from ..errors import ApiError
-from ..gateway import RequestContext
+from ..context import RequestContext
 
 
 async def list_apis(ctx: RequestContext) -> Any:

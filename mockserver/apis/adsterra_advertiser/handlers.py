@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...formats import Document
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import View
 from ..adsterra_common import reports, tokens
 from . import stats, views

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 from ...data import DataFactory
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record
 
 # Statistics are kept from this day (the Advertiser help article's example report starts on it) to today included,

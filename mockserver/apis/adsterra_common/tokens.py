@@ -20,7 +20,7 @@ from .documents import single
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
-    from ...gateway import RequestContext
+    from ...context import RequestContext
     from ...state import MockState
 
 NAMESPACE = "adsterra"  # store namespace of what both APIs share

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...formats import Document
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ..adsterra_common import reports, tokens
 from . import stats, views
 from .seed import OWNER_TYPE

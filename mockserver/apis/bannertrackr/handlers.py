@@ -7,7 +7,7 @@ from typing import Any
 
 from ...clock import iso, parse_datetime
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...pagination import cursor_page
 from ...store import View
 from . import stats, tracking, traffic, views

@@ -6,7 +6,7 @@ from connexion.lifecycle import ConnexionRequest
 
 from ...auth import Principal
 from ...errors import ApiError
-from ...gateway import SAFE_METHODS, RequestContext
+from ...context import SAFE_METHODS, RequestContext
 from ...store import OWNER
 from .plans import PLANS, UPGRADE_URL
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 from ...api import FastRoute
 from ...errors import ApiError
 from ...formats import Reply
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import OWNER, Record
 from . import images, redirect, traffic, views, visitors
 

@@ -7,7 +7,7 @@ from operator import itemgetter
 from typing import Any
 
 from ...clock import parse_datetime
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import OWNER, Record
 from .plans import PLANS
 

@@ -6,7 +6,7 @@ from connexion.lifecycle import ConnexionRequest
 
 from ...auth import Principal
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record
 from .seed import TRACKER
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...errors import ApiError
 from ...formats import no_content
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...resources import Entity, Scheme
 from ...store import DELETED, Hook, Store, View
 from . import access, listings, views, writes

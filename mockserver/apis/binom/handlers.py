@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import resources
-from ...gateway import RequestContext
+from ...context import RequestContext
 from . import listings, views
 from .entities import CAMPAIGNS, ENTITIES, LANDINGS, SCHEME
 from .periods import Period, period

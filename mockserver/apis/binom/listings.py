@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...pagination import offset_page
 from ...store import Record
 from . import access, views

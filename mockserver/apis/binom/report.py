@@ -9,7 +9,7 @@ from typing import Any
 
 from ... import countries
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...pagination import offset_page
 from ...store import Record
 from . import access, views

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from ...data import apportion
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...series import Series, campaign_series
 from ...store import Record
 from .seed import TRACKER

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record, Store, View
 from .seed import API, DEFAULT_SETTINGS, TRACKER
 

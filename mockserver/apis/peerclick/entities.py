@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...clock import iso
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...pagination import offset_page
 from ...resources import Entity, Scheme, Write
 from ...store import Hook, Record, Store, View

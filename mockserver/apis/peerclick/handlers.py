@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import resources
-from ...gateway import RequestContext
+from ...context import RequestContext
 from . import sessions, views
 from .entities import CAMPAIGNS, ENTITIES, SCHEME
 from .report import report

@@ -8,7 +8,7 @@ from typing import Any
 
 from ... import countries
 from ...clock import clamped_date, localized, zone
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...pagination import offset_page
 from .traffic import ADDITIVE, Leaf, Traffic
 

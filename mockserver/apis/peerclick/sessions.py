@@ -10,7 +10,7 @@ from connexion.lifecycle import ConnexionRequest
 from ...auth import Principal
 from ...clock import iso
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import OWNER, Rules, Store, View
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ...data import apportion
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...series import Series, campaign_series
 from ...store import Record
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record
 
 SUCCESS = "Success"

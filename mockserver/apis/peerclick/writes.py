@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ApiError
-from ...gateway import RequestContext
+from ...context import RequestContext
 from ...store import Record, Store, View
 from .seed import API
 from .sessions import account

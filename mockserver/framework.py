@@ -1,0 +1,311 @@
+"""The one seam to connexion's internals: every private name the mock relies on is used here, and listed in RELIES_ON."""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Mapping
+from functools import cache, lru_cache
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
+from connexion.context import receive, scope
+from connexion.datastructures import MediaTypeDict
+from connexion.decorators import StarletteDecorator
+from connexion.decorators.parameter import AsyncParameterDecorator
+from connexion.json_schema import NullableTypeValidator
+from connexion.middleware.abstract import ROUTING_CONTEXT
+from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.operations import AbstractOperation
+from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
+from connexion.spec import OpenAPISpecification
+from connexion.utils import inspect_function_arguments
+from connexion.utils import is_null as is_null  # connexion's reading of a null parameter value
+from connexion.utils import is_nullable as is_nullable  # ... and of `nullable` on a parameter
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
+from connexion.validators import TextResponseBodyValidator as _TextResponseBodyValidator
+from jsonschema import Draft4Validator
+from jsonschema.validators import extend
+from starlette.types import Receive, Scope, Send
+
+# What this module uses of connexion beyond its public app API: dotted name -> the parameters it must take (None: it
+# must exist). tests/test_framework.py checks each, so a connexion upgrade that moves one fails there, by name.
+RELIES_ON: dict[str, tuple[str, ...] | None] = {
+    "connexion.apps.asynchronous.AsyncApi.make_operation": ("self", "operation"),
+    "connexion.apps.asynchronous.AsyncASGIApp.api_cls": None,
+    "connexion.apps.asynchronous.AsyncOperation.from_operation": None,
+    "connexion.apps.asynchronous.AsyncOperation.fn": None,
+    "connexion.apps.asynchronous.AsyncOperation._fn": None,
+    "connexion.apps.asynchronous.AsyncOperation.pythonic_params": None,
+    "connexion.apps.asynchronous.AsyncOperation.jsonifier": None,
+    "connexion.apps.abstract.AbstractApp._middleware_app": None,
+    "connexion.apps.abstract.AbstractApp.middleware": None,
+    "connexion.context.receive": None,
+    "connexion.context.scope": None,
+    "connexion.datastructures.MediaTypeDict": None,
+    "connexion.decorators.StarletteDecorator.decorate": ("self", "function"),
+    "connexion.decorators.StarletteDecorator._parameter_decorator_cls": None,
+    "connexion.decorators.StarletteDecorator.framework": None,
+    "connexion.decorators.StarletteDecorator.uri_parser": None,
+    "connexion.decorators.parameter": None,  # the logger quiet_unknown_parameters quiets
+    "connexion.decorators.parameter.AsyncParameterDecorator.sanitize_fn": None,
+    "connexion.frameworks.starlette.Starlette.get_request": ("uri_parser", "scope", "receive"),
+    "connexion.json_schema.NullableTypeValidator": None,
+    "connexion.middleware.abstract.ROUTING_CONTEXT": None,
+    "connexion.middleware.main.ConnexionMiddleware.app": None,
+    "connexion.middleware.main.ConnexionMiddleware.default_middlewares": None,
+    "connexion.middleware.swagger_ui.SwaggerUIMiddleware.app": None,
+    "connexion.operations.AbstractOperation": None,
+    "connexion.security.ApiKeySecurityHandler._resolve_func": ("self", "security_scheme"),
+    "connexion.security.BearerSecurityHandler._resolve_func": ("self", "security_scheme"),
+    "connexion.security.AbstractSecurityHandler._accepts_kwarg": ("func", "keyword"),
+    "connexion.spec.OpenAPISpecification._validate_spec": ("spec",),
+    "connexion.spec.OpenAPISpecification.openapi_schema": None,
+    "connexion.utils.inspect_function_arguments": ("function",),
+    "connexion.utils.is_null": ("value",),
+    "connexion.utils.is_nullable": ("param_def",),
+    "connexion.validators.VALIDATOR_MAP": None,
+    "connexion.validators.ParameterValidator.validate_parameter": ("parameter_type", "value", "param", "param_name"),
+    "connexion.validators.JSONRequestBodyValidator._parse": ("self", "stream", "scope"),
+    "connexion.validators.JSONRequestBodyValidator._validate": ("self", "body"),
+    "connexion.validators.JSONRequestBodyValidator._validator": None,
+    "connexion.validators.JSONRequestBodyValidator._schema": None,
+    "connexion.validators.JSONRequestBodyValidator._encoding": None,
+    "connexion.validators.JSONResponseBodyValidator._parse": ("self", "stream"),
+    "connexion.validators.JSONResponseBodyValidator._validate": ("self", "body"),
+    "connexion.validators.JSONResponseBodyValidator._schema": None,
+    "connexion.validators.JSONResponseBodyValidator._scope": None,
+    "connexion.validators.TextResponseBodyValidator": None,
+}
+
+# The checker instance connexion's validators check string formats with (so ours must be registered on it).
+FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
+# How connexion checks a spec's `default` values against their schema (OpenAPI's `nullable` understood).
+DefaultsValidator = extend(Draft4Validator, {"type": NullableTypeValidator})
+OPENAPI_SCHEMA: dict[str, Any] = OpenAPISpecification.openapi_schema  # the OpenAPI 3.0 schema connexion checks specs with
+connexion_parameter_error = ParameterValidator.validate_parameter  # connexion's verdict on one parameter (None: valid)
+
+
+# ---- once per operation what connexion does per request (the view's decorators, parameter names)
+
+
+class _ParameterDecorator(AsyncParameterDecorator):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Turning `siteId` into `site_id` runs regular expressions, for every parameter of every request.
+        self.sanitize_fn = lru_cache(maxsize=4096)(self.sanitize_fn)
+
+
+class _OnceDecorator(StarletteDecorator):
+    """connexion's StarletteDecorator, whose wrapper decorates the view anew on every call (inspecting its signature
+    each time); this one decorates it once. What differs per request is read from connexion's context as before."""
+
+    @property
+    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
+        return _ParameterDecorator
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        decorated = self.decorate(function)
+
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
+            return await decorated(request)
+
+        return wrapper
+
+
+class _Operation(AsyncOperation):
+    """An operation whose decorated view is built when it is registered (connexion builds it per request)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._decorated = _OnceDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
+
+    @property
+    def fn(self) -> Callable[..., Any]:
+        return self._decorated
+
+
+class _Api(AsyncApi):
+    def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
+        return _Operation.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+
+
+class _App(AsyncASGIApp):
+    api_cls = _Api
+
+
+def install(app: AsyncApp) -> None:
+    """Swap the app's innermost ASGI app for one that decorates each view once; call before the first `add_api`."""
+    inner = _App()
+    app._middleware_app = inner
+    app.middleware.app = inner
+
+
+def middlewares(skip_swagger_ui: Callable[[Scope], bool]) -> list[Any]:
+    """connexion's middleware stack for AsyncApp(middlewares=...), whose Swagger UI layer passes requests for which
+    `skip_swagger_ui(scope)` is true straight on (its router would find nothing in them and pass them on anyway)."""
+
+    class SwaggerUI(SwaggerUIMiddleware):
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if skip_swagger_ui(scope):
+                await self.app(scope.copy(), receive, send)
+            else:
+                await super().__call__(scope, receive, send)
+
+    return [SwaggerUI if layer is SwaggerUIMiddleware else layer for layer in ConnexionMiddleware.default_middlewares]
+
+
+def quiet_unknown_parameters() -> None:
+    """Unknown query parameters are ignored, as the real APIs do; connexion would log each one at ERROR."""
+    logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
+
+
+# ---- routing: what connexion's router found
+
+
+def track_routing(scope: Scope) -> None:
+    """Make connexion record its routing in `scope` itself, not in its copies, for `routed_operation_id`."""
+    scope.setdefault("extensions", {})
+
+
+def routed_operation_id(scope: Scope) -> str | None:
+    """The operation connexion's router matched for `scope` (prepared with `track_routing`); None for a 404/405."""
+    return (scope["extensions"].get(ROUTING_CONTEXT) or {}).get("operation_id")  # type: ignore[no-any-return]
+
+
+# ---- security: every scheme hands its credential to one function
+
+
+@cache
+def _accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
+    # connexion inspects the security function's signature on every request; it never changes.
+    arguments, has_kwargs = inspect_function_arguments(func)
+    return has_kwargs or keyword in arguments
+
+
+def security_map(verify: Callable[..., Any]) -> dict[str, type]:
+    """connexion's `security_map` with every bearer and apiKey scheme checked by `verify(credential, required_scopes,
+    request)`, so the specs need no x-*InfoFunc and stay pure contracts."""
+
+    class Bearer(BearerSecurityHandler):
+        _accepts_kwarg = staticmethod(_accepts_kwarg)
+
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Any:
+            return verify
+
+    class ApiKey(ApiKeySecurityHandler):
+        _accepts_kwarg = staticmethod(_accepts_kwarg)
+
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Any:
+            return verify
+
+    return {"bearer": Bearer, "apiKey": ApiKey}
+
+
+# ---- validation: connexion's validators, with the steps the mock replaces as public methods
+
+
+class RequestBodyValidator(JSONRequestBodyValidator):
+    """connexion's JSON request body validator; subclasses give `parse_text` and may override `check`."""
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return self._schema  # type: ignore[no-any-return]
+
+    def errors(self, body: Any) -> Iterable[Any]:
+        """What connexion's validator finds wrong with `body`."""
+        return self._validator.iter_errors(body)  # type: ignore[no-any-return]
+
+    def parse_text(self, text: str) -> Any:
+        """The value of a non-empty decoded body (raise BadRequestProblem if it is none)."""
+        raise NotImplementedError
+
+    def check(self, body: Any) -> Any:
+        """connexion's validation of the parsed body: raises BadRequestProblem when invalid."""
+        return super()._validate(body)
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        text = b"".join([message async for message in stream]).decode(self._encoding)
+        return self.parse_text(text) if text else None
+
+    def _validate(self, body: Any) -> Any:
+        return self.check(body)
+
+
+class _ResponseHooks:
+    """connexion's response body validation, its two steps as public methods."""
+
+    _schema: dict[str, Any]
+    _scope: Scope
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return self._schema
+
+    @property
+    def scope(self) -> Scope:
+        return self._scope
+
+    def parse_bytes(self, body: bytes) -> Any:
+        """connexion's reading of the whole response body."""
+        return super()._parse(iter((body,)))  # type: ignore[misc]
+
+    def check(self, body: Any) -> Any:
+        """connexion's validation of the parsed body: raises NonConformingResponseBody when invalid."""
+        return super()._validate(body)  # type: ignore[misc]
+
+    def _parse(self, stream: Iterable[bytes]) -> Any:
+        return self.parse_bytes(b"".join(stream))
+
+    def _validate(self, body: Any) -> Any:
+        return self.check(body)
+
+
+class JSONResponseValidator(_ResponseHooks, JSONResponseBodyValidator):
+    pass
+
+
+class TextResponseValidator(_ResponseHooks, _TextResponseBodyValidator):
+    pass
+
+
+def parameter_validator(validate: Callable[..., Any]) -> type:
+    """connexion's parameter validator with `validate(parameter_type, value, param, param_name)` deciding each."""
+    return type("ParameterValidator", (ParameterValidator,), {"validate_parameter": staticmethod(validate)})
+
+
+def validator_map(parameter: type, body: Mapping[str, type], response: Mapping[str, type]) -> dict[str, Any]:
+    """connexion's `validator_map`: its own table with `body` and `response` validators put in by media type."""
+    return {
+        "parameter": parameter,
+        "body": MediaTypeDict({**VALIDATOR_MAP["body"], **body}),
+        "response": MediaTypeDict({**VALIDATOR_MAP["response"], **response}),
+    }
+
+
+# ---- start-up: connexion's check of each spec
+
+
+@contextlib.contextmanager
+def spec_validation(accept: Callable[[dict[str, Any]], bool]) -> Iterator[None]:
+    """While open, a spec `accept` returns True for passes connexion's start-up check at once; the others go through
+    connexion's own check (and its InvalidSpecification)."""
+    own = "_validate_spec" in OpenAPISpecification.__dict__
+    original = inspect.getattr_static(OpenAPISpecification, "_validate_spec")  # a classmethod (connexion's Specification's)
+
+    def validate(cls: type[OpenAPISpecification], spec: dict[str, Any]) -> None:
+        if not accept(spec):
+            original.__func__(cls, spec)
+
+    OpenAPISpecification._validate_spec = classmethod(validate)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        if own:
+            OpenAPISpecification._validate_spec = original  # type: ignore[method-assign]
+        else:
+            del OpenAPISpecification._validate_spec

@@ -1,0 +1,157 @@
+"""The mock's one reading of its APIs' paths: (method, path) -> API, operation and path parameters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import spec
+
+if TYPE_CHECKING:
+    from .api import ApiDefinition, FastRoute
+
+_PARAMETER = re.compile(r"\\\{([^}]+)\\\}")
+# What connexion serves under an API's base path besides its operations: the spec document and Swagger UI.
+_SPEC_DOCUMENTS = ("/openapi.json", "/openapi.yaml", "/swagger.json")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One path of a spec, mounted below a base path."""
+
+    loose: re.Pattern[str]  # any segment for any parameter
+    routed: re.Pattern[str]  # as connexion's router matches it: an integer parameter takes digits only
+    names: tuple[str, ...]  # the path parameters, in order
+    enums: tuple[frozenset[str], ...]  # the values each parameter may take (empty: any)
+    operations: dict[str, str]  # upper-case method -> operationId
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a request is: its operation (None: no operation of the API's spec has that method and path)."""
+
+    template: Template
+    operation_id: str | None
+    params: dict[str, str]
+
+
+class Paths:
+    """The paths of the spec at `spec_path` mounted at `base_path`: a pure function of the document."""
+
+    def __init__(self, spec_path: Path, base_path: str) -> None:
+        root = spec.load(spec_path)
+        self.templates = tuple(_template(root, base_path, template, item) for template, item in root["paths"].items())
+
+    def match(self, method: str, path: str) -> Match | None:
+        """The template `path` fits as routed, with `method`'s operation and the path parameters."""
+        for template in self.templates:
+            found = template.routed.match(path)
+            if found is not None:
+                operation = template.operations.get("GET" if method == "HEAD" else method)  # HEAD is GET, as routed
+                return Match(template, operation, dict(zip(template.names, found.groups(), strict=True)))
+        return None
+
+    def allowed_methods(self, path: str) -> list[str]:
+        """Methods the document gives the path (HEAD wherever GET is), for the `Allow` header of a 405."""
+        for template in self.templates:
+            if template.loose.match(path):
+                methods = template.operations
+                return sorted({*methods, *(["HEAD"] if "GET" in methods else [])})
+        return []
+
+    def outside_enum(self, path: str) -> bool:
+        """True when `path` fits a template only with a path parameter outside its enum (`/stats.pdf` for json|xml|csv)."""
+        fits_loosely = False
+        for template in self.templates:
+            found = template.routed.match(path)
+            if found is None:
+                continue
+            if all(not values or value in values for value, values in zip(found.groups(), template.enums, strict=True)):
+                return False
+            fits_loosely = True
+        return fits_loosely
+
+
+class Router:
+    """Every mounted API's paths, built once per MockState: the gateway, auth, error handlers and http_limits ask it."""
+
+    def __init__(self, apis: Iterable[ApiDefinition]) -> None:
+        prefixes = [(prefix, api) for api in apis for prefix in (api.base_path, *api.alias_base_paths)]
+        # Longest first, so a nested base path wins over a shorter one.
+        self._prefixes = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
+        self._paths: dict[str, Paths] = {}
+
+    def api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
+        """The API serving `path`, and the prefix it was reached by (its base path or an alias)."""
+        for prefix, api in self._prefixes:
+            if path == prefix or path.startswith(prefix + "/"):
+                return api, prefix
+        return None, ""
+
+    def paths(self, api: ApiDefinition) -> Paths:
+        """`api`'s spec paths (read on first use: most requests never need them)."""
+        found = self._paths.get(api.name)
+        if found is None:
+            found = self._paths[api.name] = Paths(api.spec_path, api.base_path)
+        return found
+
+    def match(self, method: str, path: str) -> tuple[ApiDefinition | None, Match | None]:
+        """The API and operation of a request for `path` (rebased from an alias), and its path parameters."""
+        api, prefix = self.api_for(path)
+        if api is None:
+            return None, None
+        return api, self.paths(api).match(method, api.base_path + path[len(prefix) :])
+
+    def allowed_methods(self, api: ApiDefinition, path: str) -> list[str]:
+        return self.paths(api).allowed_methods(path)
+
+    def outside_enum(self, api: ApiDefinition, path: str) -> bool:
+        """For an API whose path enums route: a path segment outside its enum names no resource (a 404)."""
+        return api.path_enums_route and self.paths(api).outside_enum(path)
+
+    @staticmethod
+    def is_operation(api: ApiDefinition, path: str) -> bool:
+        """False for the spec document and Swagger UI that connexion serves under the API's base path."""
+        rest = path[len(api.base_path) :]
+        return not (rest.startswith("/ui") or rest in _SPEC_DOCUMENTS)
+
+    @staticmethod
+    def fast_route(api: ApiDefinition, method: str, path: str) -> tuple[FastRoute, re.Match[str]] | None:
+        """The first of `api`'s fast routes for `method` that `path` (below its base path) fits, and the fit."""
+        rest = path[len(api.base_path) :]
+        for route in api.fast_routes:
+            found = route.pattern.fullmatch(rest)
+            if found is not None and method in route.methods:
+                return route, found
+        return None
+
+
+def rebased(scope: dict[str, Any], prefix: str, base_path: str) -> dict[str, Any]:
+    """`scope` with the alias `prefix` of its path replaced by the API's base path (what connexion routes on)."""
+    moved = {**scope, "path": base_path + scope["path"][len(prefix) :]}
+    if "raw_path" in scope:
+        moved["raw_path"] = base_path.encode() + scope["raw_path"][len(prefix.encode()) :]
+    return moved
+
+
+def _template(root: dict[str, Any], base_path: str, template: str, item: dict[str, Any]) -> Template:
+    schemas: dict[str, dict[str, Any]] = {}
+    operations = [item[m] for m in spec.METHODS if m in item]
+    for operation in [item, *operations]:
+        for parameter in (spec.deref(root, p) for p in operation.get("parameters", [])):
+            if parameter.get("in") == "path":
+                schemas[parameter["name"]] = spec.deref(root, parameter.get("schema", {}))
+    escaped = re.escape(base_path + template)
+    names = tuple(name.replace("\\", "") for name in _PARAMETER.findall(re.escape(template)))
+    # connexion routes integer parameters with starlette's int convertor: digits only.
+    groups = iter(f"({'[0-9]+' if schemas.get(name, {}).get('type') == 'integer' else '[^/]+'})" for name in names)
+    return Template(
+        loose=re.compile(_PARAMETER.sub("[^/]+", escaped) + "$"),
+        routed=re.compile(_PARAMETER.sub(lambda _: next(groups), escaped) + "$"),
+        names=names,
+        enums=tuple(frozenset(str(value) for value in schemas.get(name, {}).get("enum", ())) for name in names),
+        operations={m.upper(): item[m].get("operationId", "") for m in spec.METHODS if m in item},
+    )
