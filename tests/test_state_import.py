@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver import state_schema
+from mockserver import learn_state_schema, state_schema
 
 from .conftest import GROWTH_RW, PC_TOKEN, make_app, no_later_call_fails
 
@@ -28,8 +28,8 @@ def client() -> Any:
 
 
 def test_the_schema_is_what_the_mock_writes_today() -> None:
-    # Fails when a record's shape changes: then run `python -m mockserver.state_schema` and review the diff.
-    assert state_schema.generate() == state_schema.tables_schema()
+    # Fails when a record's shape changes: then run `python -m mockserver.learn_state_schema` and review the diff.
+    assert learn_state_schema.generate() == state_schema.tables_schema()
 
 
 def test_an_export_after_writes_imports_back(client: Any) -> None:
