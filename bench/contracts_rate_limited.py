@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from contracts.apis import APIS as CONTRACT_APIS  # noqa: E402
 from mockserver.apis import ALL_APIS  # noqa: E402
+from mockserver.mockstate import MockState  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
-from mockserver.state import MockState  # noqa: E402
 
 APIS = tuple(api.name for api in ALL_APIS)
 DEMO = MockState(Settings(), ALL_APIS)  # the demo keys of the served mock

@@ -44,9 +44,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from harness import (
-    ROOT, Load, cpus, ensure_wrk, free_port, measure, median, peak_rss, round_robin, server, serving, write_results,
+    ROOT,
+    Load,
+    cpus,
+    ensure_wrk,
+    free_port,
+    measure,
+    median,
+    peak_rss,
+    round_robin,
+    server,
+    serving,
+    write_results,
 )
 
 BT = "/bannertrackr/api/public/v1"
@@ -181,8 +191,8 @@ def memory_child(kind: str, records: int) -> None:
     after_start = peak_rss()
     if kind == "mock":
         from mockserver.apis.bannertrackr import handlers
-        from mockserver.auth import Principal
         from mockserver.context import RequestContext
+        from mockserver.http.auth import Principal
 
         state = app.state
         scope = {"type": "http", "method": "POST", "headers": [(b"host", b"127.0.0.1:8000")], "scheme": "http"}

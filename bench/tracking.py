@@ -30,7 +30,7 @@ import sys
 import time
 import tracemalloc
 from contextlib import ExitStack
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +42,14 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mockserver.apis.bannertrackr import tracking, traffic, views  # noqa: E402
-from mockserver.apis.bannertrackr.images import PIXEL_GIF  # noqa: E402
-from mockserver.app import create_app  # noqa: E402
-from mockserver.context import RequestContext  # noqa: E402
-from mockserver.settings import Settings  # noqa: E402
+from harness import ROOT, Load, cpus, ensure_wrk, measure, round_robin, server, write_results
 
-from harness import ROOT, Load, cpus, ensure_wrk, measure, round_robin, server, write_results  # noqa: E402
+from mockserver.apis.bannertrackr import tracking, traffic, views
+from mockserver.apis.bannertrackr.images import PIXEL_GIF
+from mockserver.app import create_app
+from mockserver.context import RequestContext
+from mockserver.settings import Settings
+
 KEY = "bt_live_growth_read_write_demo"
 BROWSER = {
     "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -88,7 +89,7 @@ def active_pixel(base: str) -> tuple[str, str]:
 
 
 def impressions_today(base: str, placement_id: str) -> int:
-    today = datetime.now(timezone.utc).date().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     url = f"{base}/bannertrackr/api/public/v1/placements/{placement_id}/stats"
     response = httpx.get(url, params={"from": today}, headers={"Authorization": f"Bearer {KEY}"})
     return int(response.json()["data"]["summary"]["impressions"])
@@ -167,7 +168,7 @@ def _rss() -> int:
 
 
 def memory(hits: int) -> dict[str, Any]:
-    frozen = datetime(2026, 6, 1, tzinfo=timezone.utc).timestamp()
+    frozen = datetime(2026, 6, 1, tzinfo=UTC).timestamp()
     app = create_app(Settings(clock_start=frozen))
     gc.collect()
     before = _rss()
@@ -202,7 +203,7 @@ def main() -> None:
     parser.add_argument("--hits", type=int, default=1_000_000, help="hits for the memory measurement (default %(default)s)")
     args = parser.parse_args()
 
-    result = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": sys.version.split()[0]}
+    result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "python": sys.version.split()[0]}
     result["throughput"] = throughput(args)
     result["memory"] = memory(args.hits)
 

@@ -8,7 +8,17 @@ from typing import Any
 
 from schemathesis import Case, Response
 
-from .checking import api_of, case_parameters, contract_check, documented, is_positive, may_probe, probe, replay, sent_headers
+from .checking import (
+    api_of,
+    case_parameters,
+    contract_check,
+    documented,
+    is_positive,
+    may_probe,
+    probe,
+    replay,
+    sent_headers,
+)
 from .spec import security_headers
 
 

@@ -12,7 +12,7 @@ from mockserver import admin
 from mockserver.api import ApiDefinition, DemoKey
 from mockserver.apis import ALL_APIS
 from mockserver.contract import ContractKey
-from mockserver.spec import load
+from mockserver.kit.spec import load
 
 
 @dataclass(frozen=True)

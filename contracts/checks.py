@@ -12,12 +12,26 @@ from typing import Any
 from openapi_schema_validator import OAS30Validator
 from schemathesis import Case, Response
 
-from . import access, bodies, counts, deletion, equivalence, paging  # noqa: F401  (each registers its checks)
-from . import cleanup
-from . import formats  # noqa: F401  (registers the XML and CSV deserializers)
+from . import (  # noqa: F401  (each registers its checks)
+    access,
+    bodies,
+    cleanup,
+    counts,
+    deletion,
+    equivalence,
+    formats,
+    paging,
+)
 from .checking import api_of, contract_check, json_body, may_probe, probe, replay, sent_headers
 from .paging import totals_row
-from .spec import RATE_HEADERS, documented_response, documents_rate_headers, error_schema, query_parameter, security_headers
+from .spec import (
+    RATE_HEADERS,
+    documented_response,
+    documents_rate_headers,
+    error_schema,
+    query_parameter,
+    security_headers,
+)
 
 READS = ("GET", "HEAD", "OPTIONS")
 # Last X-RateLimit-Remaining seen per (target, credential, request class, limit, window end).
@@ -37,7 +51,7 @@ def rate_limit_headers(ctx: Any, response: Response, case: Case) -> bool | None:
     try:
         limit, remaining, reset = (int(value) for value in values)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise AssertionError(f"X-RateLimit-* headers must all be present integers, got {dict(zip(RATE_HEADERS, values))}") from None
+        raise AssertionError(f"X-RateLimit-* headers must all be present integers, got {dict(zip(RATE_HEADERS, values, strict=True))}") from None
     if not 0 <= remaining <= limit or reset < 0:
         raise AssertionError(f"Inconsistent rate-limit headers: Limit={limit}, Remaining={remaining}, Reset={reset}")
     sent = response.request.headers

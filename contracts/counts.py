@@ -7,7 +7,16 @@ from typing import Any
 
 from schemathesis import Case, Response
 
-from .checking import case_parameters, contract_check, formats_of, is_positive, json_body, may_probe, probe, sent_headers
+from .checking import (
+    case_parameters,
+    contract_check,
+    formats_of,
+    is_positive,
+    json_body,
+    may_probe,
+    probe,
+    sent_headers,
+)
 from .paging import items_of, totals_row
 
 

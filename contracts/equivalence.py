@@ -58,7 +58,7 @@ def _compare_csv(data: Any, text: str) -> None:
     expected = records(data)
     if len(rows) != len(expected):
         raise AssertionError(f"The CSV has {len(rows)} lines after its header; the JSON answer has {len(expected)} records")
-    for number, (record, row) in enumerate(zip(expected, rows), 2):
+    for number, (record, row) in enumerate(zip(expected, rows, strict=True), 2):
         if isinstance(record, dict):
             missing = [name for name in record if name not in header]
             if missing:
@@ -114,7 +114,7 @@ def _difference(json_value: Any, xml_value: Any, where: str) -> str | None:
     if isinstance(json_value, list):
         if not isinstance(xml_value, list) or len(xml_value) != len(json_value):
             return f"{where}: {len(json_value)} <item>s expected, got {xml_value!r:.80}"
-        for index, (value, item) in enumerate(zip(json_value, xml_value)):
+        for index, (value, item) in enumerate(zip(json_value, xml_value, strict=True)):
             found = _difference(value, item, f"{where}/item[{index + 1}]")
             if found:
                 return found

@@ -10,15 +10,37 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from mockserver.apis import ALL_APIS
+from mockserver.mockstate import MockState
 from mockserver.settings import Settings
-from mockserver.state import MockState
 
 from .apis import APIS
 from .defects import (
-    accept_unknown, binom_totals, bump, crash_on_punctuation, csv_commas, csv_lines_reversed, csv_no_header,
-    ctr_to_one_place, delete_keeps, drop_header, drop_query, empty_body, every_third_limited, inplace,
-    item_count_off, json_answer, on, plain_405, rising_remaining, shift_offset, skip_last_on_pages_with_more, status_as,
-    summary_off, swap_credential, text_answer, xml_root,
+    accept_unknown,
+    binom_totals,
+    bump,
+    crash_on_punctuation,
+    csv_commas,
+    csv_lines_reversed,
+    csv_no_header,
+    ctr_to_one_place,
+    delete_keeps,
+    drop_header,
+    drop_query,
+    empty_body,
+    every_third_limited,
+    inplace,
+    item_count_off,
+    json_answer,
+    on,
+    plain_405,
+    rising_remaining,
+    shift_offset,
+    skip_last_on_pages_with_more,
+    status_as,
+    summary_off,
+    swap_credential,
+    text_answer,
+    xml_root,
 )
 from .wrapper import Defect
 

@@ -18,8 +18,7 @@ from mockserver.app import create_app
 from mockserver.background import serve_in_thread
 from mockserver.settings import Settings
 
-from . import checks, cleanup  # noqa: F401  (importing checks registers them with schemathesis)
-from . import config, pacing
+from . import checks, cleanup, config, pacing  # noqa: F401  (importing checks registers them with schemathesis)
 from .apis import APIS, ContractApi, Credential, mask
 from .spec import has_links_between, operations
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from schemathesis import Case
 
-from mockserver.spec import METHODS, header_credentials, load, resolve
+from mockserver.kit.spec import METHODS, header_credentials, load, resolve
 
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
 

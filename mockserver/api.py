@@ -7,19 +7,19 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .contract import Contract
-from .errors import ErrorShape
-from .ratelimit import Quota
+from .domain.accounts import AccountAdmin
+from .kit.errors import ErrorShape
+from .state.ratelimit import Quota
 
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
-    from .auth import Principal
-    from .formats import Reply
-    from .context import RequestContext
-    from .state import MockState
+    from .context import Principal, RequestContext
+    from .kit.formats import Reply
+    from .mockstate import MockState
 
 
 # openapi/ at the repository's root, reached through the package's `openapi` link so that a built wheel, which
@@ -42,16 +42,6 @@ class DemoKey:
 
     label: str
     value: str
-
-
-@dataclass(frozen=True)
-class AccountAdmin:
-    """What the admin API may do to an API's accounts and keys; each raises ApiError (404, 400, 403) when it cannot."""
-
-    create_account: Callable[[MockState, str | None, str | None, str | None], tuple[dict[str, Any], list[dict[str, Any]]]]
-    create_key: Callable[[MockState, str, str], dict[str, Any]]
-    revoke_key: Callable[[MockState, str], dict[str, Any]]
-    rotate_key: Callable[[MockState, str], dict[str, Any]]
 
 
 @dataclass(frozen=True)

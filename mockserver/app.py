@@ -11,15 +11,17 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.types import Scope
 
-from . import admin, context, errors, framework, schema_formats, spec, spec_check, validation
+from . import admin, context
 from .api import SPEC_DIR, ApiDefinition
 from .apis import ALL_APIS, select
-from .auth import SECURITY_MAP
-from .cors import ApiCors
-from .gateway import Gateway
-from .resolver import resolver_for
+from .http import framework, problems, schema_formats, spec_check, validation
+from .http.auth import SECURITY_MAP
+from .http.cors import ApiCors
+from .http.gateway import Gateway
+from .http.resolver import resolver_for
+from .kit import spec
+from .mockstate import MockState
 from .settings import Settings
-from .state import MockState
 
 
 def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] = ALL_APIS) -> AsyncApp:
@@ -66,7 +68,7 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
         control = tuple(api.base_path for api in state.apis.values() if api.control)
         app.add_middleware(ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, closed_prefixes=control)
     app.add_middleware(Gateway, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state)
-    errors.install(app)
+    problems.install(app)
     app.state = state  # type: ignore[attr-defined]
     return app
 

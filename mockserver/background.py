@@ -18,7 +18,7 @@ def serve_in_thread(app: Any) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    from .http_limits import uvicorn_options
+    from .http.http_limits import uvicorn_options
 
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options(app)))
     thread = threading.Thread(target=server.run, name="mockserver", daemon=True)

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .apis import ALL_APIS
-from .errors import ApiError
-from .persistence import StateFile
+from .kit.errors import ApiError
 from .settings import Settings
+from .state.persistence import StateFile
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def banner(app_state: object, base_url: str) -> str:
-    from .state import MockState
+    from .mockstate import MockState
 
     assert isinstance(app_state, MockState)
     lines = [f"Ad API mocks on {base_url}  (seed {app_state.data.seed}; index page: {base_url}/)", ""]
@@ -64,8 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import uvicorn
 
-    from . import http_limits
     from .app import create_app
+    from .http import http_limits
 
     admin_token = args.admin_token or (None if _is_loopback(args.host) else secrets.token_urlsafe(24))
     # The name it was told to listen on is an address it serves (an IP is matched from the connection anyway).

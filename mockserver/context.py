@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from connexion.lifecycle import ConnexionRequest
 from starlette.types import Scope
 
-from . import auth, errors, framework
-from .ratelimit import Quota
-from .store import Record, Table
+from .kit import errors
+from .state.ratelimit import Quota
+from .state.store import Record, Table
 
 if TYPE_CHECKING:
     from .api import ApiDefinition
-    from .auth import Principal
-    from .state import MockState
+    from .mockstate import MockState
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the account, the credential used, and what it may do."""
+
+    account_id: str
+    credential_id: str
+    scope: str = "read_write"
+    attributes: dict[str, Any] = field(default_factory=dict)
+
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _KEY = "mockserver"  # where a request's context sits in its ASGI scope (and in connexion's copies of it)
@@ -119,27 +128,6 @@ def identify(ctx: RequestContext, credential: str, request: ConnexionRequest) ->
         raise errors.ApiError(401, "Unauthorized")
     ctx.principal = ctx.api.authenticate(ctx, credential, request)
     return ctx.principal
-
-
-def settle_quota(ctx: RequestContext) -> None:
-    """Charge a request of the API proper once, as it is answered, unless its credential's check charged it already."""
-    if ctx.quota is not None or ctx.stamped:
-        return
-    assert ctx.api is not None
-    if framework.routed_operation_id(ctx.scope) is None:
-        # No operation matched (a router 404 or 405), so connexion's security never ran. The real APIs check keys
-        # before routing: a valid key is charged and reported as on any other call, not the client's anonymous
-        # bucket (which would report another limit to the same key). It is not the request's principal, though.
-        value = auth.credential(ctx.api, ctx.scope)
-        if value is not None:
-            try:
-                ctx.api.authenticate(ctx, value, ConnexionRequest(ctx.scope))
-            except errors.ApiError:
-                pass  # an invalid key stays anonymous; a valid one over its limit (or read-only) was still charged
-            if ctx.quota is not None:
-                return
-    if ctx.api.anonymous_limit is not None:
-        ctx.quota = ctx.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
 
 
 def of(scope: Scope) -> RequestContext | None:

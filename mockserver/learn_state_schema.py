@@ -9,14 +9,15 @@ from typing import Any
 
 from genson import SchemaBuilder
 
-from . import admin, spec
-from .app import create_app
+from . import admin
 from .apis import ALL_APIS
-from .examples import example_for
-from .persistence import snapshot
+from .app import create_app
+from .kit import spec
+from .kit.examples import example_for
+from .mockstate import MockState
 from .settings import Settings
-from .state import MockState
-from .state_schema import SCHEMA_FILE
+from .state.persistence import snapshot
+from .state.state_schema import SCHEMA_FILE
 
 SAMPLE_SEEDS = range(1, 9)
 

@@ -10,8 +10,8 @@ import pytest
 
 from .api import ApiDefinition, DemoKey
 from .background import serve_in_thread
-from .clock import Clock
-from .state import MockState
+from .mockstate import MockState
+from .state.clock import Clock
 
 
 @dataclass

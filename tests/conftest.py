@@ -8,7 +8,7 @@ import io
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -18,14 +18,14 @@ import pytest
 # (mockserver/validation.py), and servers the tests start inherit it.
 os.environ["MOCKSERVER_CHECK_SPEEDUPS"] = "1"
 
-from mockserver import admin  # noqa: E402
-from mockserver.app import create_app  # noqa: E402
-from mockserver.apis import ALL_APIS  # noqa: E402
-from mockserver.settings import Settings  # noqa: E402
-from mockserver.state import MockState  # noqa: E402
+from mockserver import admin
+from mockserver.apis import ALL_APIS
+from mockserver.app import create_app
+from mockserver.mockstate import MockState
+from mockserver.settings import Settings
 
 # A fixed instant 30 s into a minute, so rate-limit windows are predictable.
-FROZEN_AT = datetime(2026, 6, 15, 12, 0, 30, tzinfo=timezone.utc).timestamp()
+FROZEN_AT = datetime(2026, 6, 15, 12, 0, 30, tzinfo=UTC).timestamp()
 # Every API of the registry with its demo keys, as the mock prints them; the constants below are read from it.
 REGISTRY = MockState(Settings(), [*ALL_APIS, admin.DEFINITION])
 

@@ -1,4 +1,4 @@
-"""README's "Adding an API", followed outside the project: a sixth API (a spec and a package with one ApiDefinition)
+"""ARCHITECTURE.md's "Adding an API", followed outside the project: a sixth API (a spec and a package with one ApiDefinition)
 is served next to the others and passes the contract suite, with no project file edited."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import pytest
 
 from contracts.apis import APIS, contract_api
 from contracts.runner import RunOptions, run
-from mockserver import spec
 from mockserver.api import ApiDefinition
 from mockserver.apis import ALL_APIS
 from mockserver.app import create_app
 from mockserver.background import serve_in_thread
+from mockserver.kit import spec
 from mockserver.settings import Settings
 
 from .conftest import REGISTRY
@@ -109,8 +109,8 @@ PACKAGE = {  # the guide's step 2, file by file
         from pathlib import Path
 
         from mockserver.api import ApiDefinition
-        from mockserver.auth import Principal
-        from mockserver.errors import ApiError, plain_shape
+        from mockserver.http.auth import Principal
+        from mockserver.kit.errors import ApiError, plain_shape
 
         from . import contract, handlers, seed
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from mockserver.mockstate.clock import clamped_date, localized, zone
+from mockserver.mockstate.store import Store
 
-from mockserver.clock import clamped_date, localized, zone
-from mockserver.formats import decimal_string
-from mockserver.pagination import offset_page
-from mockserver.store import Store
+from mockserver.domain.pagination import offset_page
+from mockserver.kit.formats import decimal_string
 
 
 def test_integer_ids_count_up_and_are_never_reused() -> None:
@@ -53,7 +53,7 @@ def test_numbers_as_strings(value: object, places: int, fixed: bool, text: str) 
 def test_zones_fall_back_to_utc() -> None:
     assert str(zone("Europe/Moscow")) == "Europe/Moscow"
     for name in (None, "", "Mars/Olympus_Mons", "America", "../etc"):
-        assert zone(name) is timezone.utc
+        assert zone(name) is UTC
 
 
 def test_dates_past_the_end_of_a_month_are_clamped() -> None:
@@ -64,6 +64,6 @@ def test_dates_past_the_end_of_a_month_are_clamped() -> None:
 
 def test_local_times_convert_without_overflow_at_the_extremes() -> None:
     moscow = zone("Europe/Moscow")
-    assert localized(datetime(2026, 6, 15, 3), moscow) == datetime(2026, 6, 15, 0, tzinfo=timezone.utc)
+    assert localized(datetime(2026, 6, 15, 3), moscow) == datetime(2026, 6, 15, 0, tzinfo=UTC)
     assert localized(datetime(1, 1, 1), zone("Pacific/Kiritimati")).year == 1970
     assert localized(datetime(9999, 12, 31, 23, 59, 59), zone("Pacific/Pago_Pago")).year == 9998

@@ -17,10 +17,10 @@ from contracts.apis import APIS
 from contracts.cli import main as contracts_main
 from contracts.runner import RunOptions, run
 from mockserver.apis.adsterra_advertiser import views as advertiser_views
-from mockserver import formats
 from mockserver.apis.bannertrackr import handlers, stats
 from mockserver.context import RequestContext
-from mockserver.pagination import encode_cursor
+from mockserver.domain.pagination import encode_cursor
+from mockserver.kit import formats
 
 from .conftest import ADV_TOKEN, PUB_TOKEN, make_app
 from .test_serve import _free_port, wait_until_serving

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from mockserver import data as data_module
-from mockserver.data import DataFactory
+from mockserver.kit import data as data_module
+from mockserver.kit.data import DataFactory
 
 
 def test_new_int_id_is_seeded_in_range_and_fresh() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.routing import Paths
-from mockserver.errors import ApiError, ErrorShape, render
-from mockserver.formats import Document, respond, to_csv, to_xml
+from mockserver.kit.errors import ApiError, ErrorShape, render
+from mockserver.kit.formats import Document, respond, to_csv, to_xml
+from mockserver.kit.routing import Paths
 
 SPECS = Path(__file__).resolve().parent.parent / "openapi"
 BODY = {

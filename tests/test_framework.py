@@ -1,4 +1,4 @@
-"""Each connexion internal that mockserver/framework.py relies on still exists, with the parameters it is called with."""
+"""Each connexion internal that mockserver/http/framework.py relies on still exists, with the parameters it is called with."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.framework import RELIES_ON
+from mockserver.http.framework import RELIES_ON
 
 
 def _resolve(dotted: str) -> Any:
@@ -41,7 +41,7 @@ def test_connexion_still_has(dotted: str) -> None:
     except (ImportError, AttributeError):
         parent = _resolve(owner)
         assert inspect.isclass(parent) and _instance_attribute(parent, name), (
-            f"connexion no longer has {dotted}, which mockserver/framework.py relies on: adapt framework.py")
+            f"connexion no longer has {dotted}, which mockserver/http/framework.py relies on: adapt framework.py")
         return
     parameters = RELIES_ON[dotted]
     if parameters is not None:
@@ -50,4 +50,4 @@ def test_connexion_still_has(dotted: str) -> None:
             function = function.fget
         names = tuple(inspect.signature(function).parameters)
         missing = [p for p in parameters if p not in names]
-        assert not missing, f"connexion's {dotted} takes {names}, no longer {parameters}: adapt mockserver/framework.py"
+        assert not missing, f"connexion's {dotted} takes {names}, no longer {parameters}: adapt mockserver/http/framework.py"

@@ -11,11 +11,24 @@ import httpx
 import pytest
 from openapi_schema_validator import OAS30Validator
 
-from mockserver import spec
 from mockserver.background import serve_in_thread
-from mockserver.http_limits import MAX_HEADER_BYTES, MAX_TARGET_BYTES
+from mockserver.http.http_limits import MAX_HEADER_BYTES, MAX_TARGET_BYTES
+from mockserver.kit import spec
 
-from .conftest import ADV, ADV_TOKEN, BINOM, BINOM_ADMIN, BT, GROWTH_RW, PC_TOKEN, PEERCLICK, PUB, PUB_TOKEN, REGISTRY, make_app
+from .conftest import (
+    ADV,
+    ADV_TOKEN,
+    BINOM,
+    BINOM_ADMIN,
+    BT,
+    GROWTH_RW,
+    PC_TOKEN,
+    PEERCLICK,
+    PUB,
+    PUB_TOKEN,
+    REGISTRY,
+    make_app,
+)
 
 # An operation of each API (and of the control API), with a credential, so that only the size is wrong.
 CALLS = {

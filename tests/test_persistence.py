@@ -12,8 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from mockserver.persistence import StateFile, snapshot, write_atomically
+from mockserver.mockstate.persistence import StateFile, snapshot, write_atomically
 
 from .conftest import GROWTH_RW, PRO_RW, make_app
 from .test_serve import ROOT, _free_port, wait_until_serving

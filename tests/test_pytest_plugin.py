@@ -23,12 +23,12 @@ def test_each_test_starts_from_the_seeded_state(mockserver: MockServer, attempt:
 def test_clock_is_under_the_tests_control(mockserver: MockServer) -> None:
     key = mockserver.key("bannertrackr", "starter plan, read-write")
     me = f"{mockserver.base_url('bannertrackr')}/me"
-    mockserver.clock.freeze()
+    mockserver.mockstate.clock.freeze()
     statuses = [httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code for _ in range(61)]
     assert statuses[-1] == 429
-    mockserver.clock.advance(60)
+    mockserver.mockstate.clock.advance(60)
     assert httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code == 200
-    mockserver.clock.unfreeze()
+    mockserver.mockstate.clock.unfreeze()
 
 
 def test_an_unknown_key_label_names_the_labels_there_are(mockserver: MockServer) -> None:
@@ -46,5 +46,5 @@ def test_an_unknown_api_names_the_apis_there_are(mockserver: MockServer) -> None
 def test_a_tests_clock_changes_do_not_leak_into_the_next(mockserver: MockServer, attempt: int) -> None:
     clock = httpx.get(f"{mockserver.url}/__admin/clock").json()
     assert clock["frozen"] is False and abs(clock["timestamp"] - time.time()) < 60  # real time, as configured
-    mockserver.clock.freeze()
-    mockserver.clock.advance(86_400 * 400)
+    mockserver.mockstate.clock.freeze()
+    mockserver.mockstate.clock.advance(86_400 * 400)

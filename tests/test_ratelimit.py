@@ -6,12 +6,25 @@ import re
 from typing import Any
 
 import pytest
+from mockserver.mockstate.clock import Clock
+from mockserver.mockstate.ratelimit import RateLimiter
 
-from mockserver.clock import Clock
-from mockserver.ratelimit import RateLimiter
-
-from .conftest import (ADV, ADV_TOKEN, BINOM, BINOM_ADMIN, BT, FROZEN_AT, GROWTH_RW, PC_TOKEN, PEERCLICK, PRO_RO, PRO_RW,
-                       STARTER_RW, Api, make_app)
+from .conftest import (
+    ADV,
+    ADV_TOKEN,
+    BINOM,
+    BINOM_ADMIN,
+    BT,
+    FROZEN_AT,
+    GROWTH_RW,
+    PC_TOKEN,
+    PEERCLICK,
+    PRO_RO,
+    PRO_RW,
+    STARTER_RW,
+    Api,
+    make_app,
+)
 
 
 def test_limiter_counts_within_a_window_and_resets_at_its_end() -> None:

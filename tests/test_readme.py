@@ -39,7 +39,7 @@ NOT_RUN = {
     "BASE_URL=https://bannertrackr.com/": "the real API, with your key",
     ".venv/bin/python bench/": "benchmarks, minutes each (see Performance); scripts, not tests",
     ".venv/bin/pip freeze": "rewrites requirements.lock",
-    ".venv/bin/python -m mockserver.learn_state_schema": "rewrites mockserver/state_schema.json; tests/test_state_import.py "
+    ".venv/bin/python -m mockserver.learn_state_schema": "rewrites mockserver/state/state_schema.json; tests/test_state_import.py "
                                                    "fails when the committed file is out of date",
     "./dev serve --state-file": "tests/test_persistence.py serves with a state file",
     'curl -A "Mozilla/5.0 (iPhone)" ...': "an abbreviation: `...` stands for any tracking URL (tests/test_visitors.py)",

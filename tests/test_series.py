@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from mockserver.data import DataFactory, apportion
-from mockserver.series import Series
+from mockserver.kit.data import DataFactory, apportion
+from mockserver.kit.series import Series
 
 METRICS = (("clicks", None), ("leads", "clicks"))
 DAY = date(2026, 6, 10)
@@ -51,8 +51,8 @@ def test_hours_add_up_to_the_day_and_children_stay_below_parents() -> None:
 
 def test_range_totals_do_not_depend_on_how_they_are_cut() -> None:
     traffic = series()
-    start = datetime(2026, 6, 10, 5, tzinfo=timezone.utc)
-    end = datetime(2026, 6, 13, 17, tzinfo=timezone.utc)
+    start = datetime(2026, 6, 10, 5, tzinfo=UTC)
+    end = datetime(2026, 6, 13, 17, tzinfo=UTC)
     whole = traffic.total(start, end)
     by_day = traffic.buckets(start, end, lambda hour: hour.date())
     by_hour = traffic.buckets(start, end, lambda hour: hour)
@@ -63,11 +63,11 @@ def test_range_totals_do_not_depend_on_how_they_are_cut() -> None:
 
 def test_nothing_outside_the_active_days_or_an_empty_range() -> None:
     traffic = series()
-    before = datetime(2026, 6, 1, tzinfo=timezone.utc)
-    assert traffic.total(before, datetime(2026, 6, 10, tzinfo=timezone.utc)) == {"clicks": 0, "leads": 0}
-    assert traffic.total(datetime(2026, 6, 12, tzinfo=timezone.utc), datetime(2026, 6, 11, tzinfo=timezone.utc))["clicks"] == 0
-    assert series(None).total(before, datetime(2030, 1, 1, tzinfo=timezone.utc)) == {"clicks": 0, "leads": 0}
+    before = datetime(2026, 6, 1, tzinfo=UTC)
+    assert traffic.total(before, datetime(2026, 6, 10, tzinfo=UTC)) == {"clicks": 0, "leads": 0}
+    assert traffic.total(datetime(2026, 6, 12, tzinfo=UTC), datetime(2026, 6, 11, tzinfo=UTC))["clicks"] == 0
+    assert series(None).total(before, datetime(2030, 1, 1, tzinfo=UTC)) == {"clicks": 0, "leads": 0}
     # A range of decades costs only the active days.
-    assert traffic.total(datetime(1970, 1, 2, tzinfo=timezone.utc), datetime(9000, 1, 1, tzinfo=timezone.utc))["clicks"] == sum(
+    assert traffic.total(datetime(1970, 1, 2, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))["clicks"] == sum(
         traffic.day(DAY + timedelta(days=n))["clicks"] for n in range(6)
     )

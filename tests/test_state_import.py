@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver import learn_state_schema, state_schema
+from mockserver import learn_state_schema
+from mockserver.mockstate import state_schema
 
 from .conftest import GROWTH_RW, PC_TOKEN, make_app, no_later_call_fails
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from mockserver.mockstate.store import DELETED, OWNER, Rules, Store, Table, View
 
 from mockserver.apis.binom import entities as binom
 from mockserver.apis.binom import handlers as binom_handlers
 from mockserver.apis.peerclick import entities as peerclick
 from mockserver.apis.peerclick import handlers as peerclick_handlers
-from mockserver.resources import Operations, handler_name
-from mockserver.store import DELETED, OWNER, Rules, Store, Table, View
+from mockserver.domain.resources import Operations, handler_name
 
 
 @pytest.fixture

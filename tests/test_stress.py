@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from mockserver import spec
 from mockserver.background import serve_in_thread
+from mockserver.kit import spec
 
 from .conftest import ADV_TOKEN, BINOM_ADMIN, GROWTH_RW, PC_TOKEN, make_app
 

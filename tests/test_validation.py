@@ -13,15 +13,16 @@ from connexion.exceptions import BadRequestProblem, InvalidSpecification, NonCon
 from connexion.spec import OpenAPISpecification
 from connexion.validators import JSONResponseBodyValidator, ParameterValidator
 
-from mockserver import spec, spec_check, validation
-from mockserver.formats import dump_json
-from mockserver.validation import (
+from mockserver.http import spec_check, validation
+from mockserver.http.validation import (
     FastJSONBodyValidator,
     FastJSONResponseBodyValidator,
     FastParameterValidator,
     SpeedupMismatch,
     compiled,
 )
+from mockserver.kit import spec
+from mockserver.kit.formats import dump_json
 
 PLACEMENT = {
     "type": "object",
@@ -136,7 +137,7 @@ def test_tiny_numbers_are_written_without_an_exponent_the_same_value() -> None:
     assert json.loads(dump_json(1.234e-05)) == 1.234e-05
 
 
-# ---- start-up: specs checked against the OpenAPI 3.0 schema (mockserver/spec_check.py)
+# ---- start-up: specs checked against the OpenAPI 3.0 schema (mockserver/http/spec_check.py)
 
 SPECS = sorted((Path(__file__).resolve().parent.parent / "openapi").glob("*.yaml"))
 

@@ -7,9 +7,8 @@ from typing import Any
 from connexion.lifecycle import ConnexionRequest
 
 from ..api import ApiDefinition
-from ..auth import Principal
-from ..errors import plain_shape
-from ..context import RequestContext
+from ..context import Principal, RequestContext
+from ..kit.errors import plain_shape
 from . import contract, guard, handlers
 
 

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 
-from ..errors import ApiError
 from ..context import SAFE_METHODS, RequestContext
+from ..kit.errors import ApiError
 
 # Names that always mean this machine. A DNS-rebinding page reaches the mock under its own name (Host: evil.example),
 # so any other name must be given with --allowed-host.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import persistence, spec
-from ..api import AccountAdmin, ApiDefinition
-from ..clock import iso, parse_datetime
-from ..errors import ApiError
+from ..api import ApiDefinition
 from ..context import RequestContext
+from ..domain.accounts import AccountAdmin
+from ..kit import spec
+from ..kit.errors import ApiError
+from ..state import persistence
+from ..state.clock import iso, parse_datetime
 
 
 async def list_apis(ctx: RequestContext) -> Any:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...formats import Document
 from ...context import RequestContext
-from ...store import View
+from ...kit.formats import Document
+from ...state.store import View
 from ..adsterra_common import reports, tokens
 from . import stats, views
 

@@ -10,7 +10,7 @@ from ..adsterra_common import tokens
 from ..adsterra_common.reports import shares
 
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ...mockstate import MockState
 
 API = "adsterra_advertiser"
 OWNER_TYPE = "advertiser"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import READ_WRITE, find_key, key_view, no_plans, read_write_only, revoke
-from ...api import AccountAdmin
-from ...errors import ApiError
-from ...store import OWNER, View
+from ...domain.accounts import READ_WRITE, AccountAdmin, find_key, key_view, no_plans, read_write_only, revoke
+from ...kit.errors import ApiError
+from ...state.store import OWNER, View
 from . import tokens
 
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ...mockstate import MockState
 
 TITLE = "Adsterra"
 

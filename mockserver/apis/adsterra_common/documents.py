@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...formats import Document
+from ...kit.formats import Document
 
 
 def listing(items: list[dict[str, Any]], format_: str, columns: Sequence[str]) -> Document:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import ErrorShape
-from ...plain_errors import field_of
+from ...kit.errors import ErrorShape
+from ...kit.plain_errors import field_of
 
 
 def _body(status: int, message: str, hint: str | None, extra: Mapping[str, Any]) -> dict[str, Any]:

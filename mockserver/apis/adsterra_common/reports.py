@@ -13,10 +13,10 @@ from random import Random
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ...data import DataFactory
-from ...errors import ApiError
 from ...context import RequestContext
-from ...store import Record
+from ...kit.data import DataFactory
+from ...kit.errors import ApiError
+from ...state.store import Record
 
 # Statistics are kept from this day (the Advertiser help article's example report starts on it) to today included,
 # whatever the seed and clock; earlier or future days have no rows. Each day is generated on demand from the seed.

@@ -9,19 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ...auth import Principal
-from ...clock import iso
-from ...errors import ApiError
-from ...formats import Document
-from ...ratelimit import Quota
-from ...store import OWNER, Table, View
+from ...context import Principal
+from ...kit.errors import ApiError
+from ...kit.formats import Document
+from ...state.clock import iso
+from ...state.ratelimit import Quota
+from ...state.store import OWNER, Table, View
 from .documents import single
 
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
     from ...context import RequestContext
-    from ...state import MockState
+    from ...mockstate import MockState
 
 NAMESPACE = "adsterra"  # store namespace of what both APIs share
 RATE_LIMIT = 1200  # requests per minute per user: the publisher docs; assumed for the advertiser API

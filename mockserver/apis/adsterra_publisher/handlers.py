@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...formats import Document
 from ...context import RequestContext
+from ...kit.formats import Document
 from ..adsterra_common import reports, tokens
 from . import stats, views
 from .seed import OWNER_TYPE

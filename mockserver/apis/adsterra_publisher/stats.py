@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from ...data import DataFactory
-from ...store import Record
+from ...kit.data import DataFactory
+from ...state.store import Record
 from ..adsterra_common import reports
 from ..adsterra_common.reports import MONEY_UNIT, Fact, money, ratio
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ...formats import Document
-from ...store import Record
+from ...kit.formats import Document
+from ...state.store import Record
 from ..adsterra_common.documents import listing
 from .stats import METRICS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...api import ApiDefinition
-from ...errors import ErrorShape
+from ...kit.errors import ErrorShape
 from . import contract, handlers, keys, seed, tracking
 from .accounts import ACCOUNTS
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import administration, revoke
-from ...clock import iso
-from ...errors import ApiError
-from ...store import OWNER
+from ...domain.accounts import administration, revoke
+from ...kit.errors import ApiError
+from ...state.clock import iso
+from ...state.store import OWNER
 from .plans import PLANS, enforce
 
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ...mockstate import MockState
 
 API = "bannertrackr"
 

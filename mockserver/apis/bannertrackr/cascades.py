@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...store import Rules, Store, View
+from ...state.store import Rules, Store, View
 from . import traffic
 
 API = "bannertrackr"

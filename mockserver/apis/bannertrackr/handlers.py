@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ...clock import iso, parse_datetime
-from ...errors import ApiError
 from ...context import RequestContext
-from ...pagination import cursor_page
-from ...store import View
+from ...domain.pagination import cursor_page
+from ...kit.errors import ApiError
+from ...state.clock import iso, parse_datetime
+from ...state.store import View
 from . import stats, tracking, traffic, views
 from .plans import PLANS, enforce
 
@@ -181,7 +181,7 @@ def _timestamp(name: str, value: str) -> str:
         if len(value) == 10:
             day = date.fromisoformat(value)
             end_of_day = (23, 59, 59) if name == "endDate" else (0, 0, 0)
-            return iso(datetime(day.year, day.month, day.day, *end_of_day, tzinfo=timezone.utc))
+            return iso(datetime(day.year, day.month, day.day, *end_of_day, tzinfo=UTC))
         moment = parse_datetime(value)
     except ValueError:
         raise ApiError(400, f"Invalid {name}", f"{name} must be an ISO 8601 date (YYYY-MM-DD) or date-time") from None

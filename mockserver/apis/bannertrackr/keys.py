@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from connexion.lifecycle import ConnexionRequest
 
-from ...auth import Principal
-from ...errors import ApiError
-from ...context import SAFE_METHODS, RequestContext
-from ...store import OWNER
+from ...context import SAFE_METHODS, Principal, RequestContext
+from ...kit.errors import ApiError
+from ...state.store import OWNER
 from .plans import PLANS, UPGRADE_URL
-
 
 
 def authenticate(ctx: RequestContext, token: str, request: ConnexionRequest) -> Principal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...errors import ApiError
+from ...kit.errors import ApiError
 
 UPGRADE_URL = "/pricing"
 

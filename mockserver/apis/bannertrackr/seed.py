@@ -6,11 +6,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ...api import DemoKey
-from ...clock import iso
+from ...state.clock import iso
 from . import cascades, stats, traffic
 
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ...mockstate import MockState
 
 API = "bannertrackr"
 

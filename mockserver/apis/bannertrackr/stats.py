@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from random import Random
 from typing import Any
 
-from ...clock import parse_datetime
-from ...data import DataFactory
+from ...kit.data import DataFactory
+from ...state.clock import parse_datetime
 
 DEVICES = ("desktop", "mobile", "tablet")
 COUNTRIES = ("US", "GB", "DE", "FR", "CA", "AU", "NL", "IN", "BR", "ES", "IT", "SE", "PL", "JP")

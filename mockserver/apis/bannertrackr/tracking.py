@@ -7,10 +7,10 @@ from html import escape
 from urllib.parse import parse_qsl
 
 from ...api import FastRoute
-from ...errors import ApiError
-from ...formats import Reply
 from ...context import RequestContext
-from ...store import OWNER, Record
+from ...kit.errors import ApiError
+from ...kit.formats import Reply
+from ...state.store import OWNER, Record
 from . import images, redirect, traffic, views, visitors
 
 MAX_ID_LENGTH = 64  # the spec's maxLength for pixel ids

@@ -6,8 +6,8 @@ import base64
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ...hashset import HashSet64
-from ...store import OWNER, Record, Table
+from ...kit.hashset import HashSet64
+from ...state.store import OWNER, Record, Table
 from .stats import Day
 from .visitors import Visitor
 

@@ -6,9 +6,9 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from ...clock import parse_datetime
 from ...context import RequestContext
-from ...store import OWNER, Record
+from ...state.clock import parse_datetime
+from ...state.store import OWNER, Record
 from .plans import PLANS
 
 UTM_FIELDS = ("source", "medium", "campaign", "term", "content")

@@ -7,8 +7,8 @@ from http import HTTPStatus
 from typing import Any
 
 from ...api import ApiDefinition
-from ...errors import ErrorShape
-from ...resources import seeding
+from ...domain.resources import seeding
+from ...kit.errors import ErrorShape
 from . import access, accounts, contract, entities, handlers, seed
 
 # `title` is the PHP exception class in the captured errors; the others are INVENTED in the same spirit.

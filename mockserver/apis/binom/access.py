@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from connexion.lifecycle import ConnexionRequest
 
-from ...auth import Principal
-from ...errors import ApiError
-from ...context import RequestContext
-from ...store import Record
+from ...context import Principal, RequestContext
+from ...kit.errors import ApiError
+from ...state.store import Record
 from .seed import TRACKER
 
 ADMIN = "admin"

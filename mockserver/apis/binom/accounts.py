@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import READ_WRITE, administration, key_view, read_write_only, revoke
-from ...errors import ApiError
+from ...domain.accounts import READ_WRITE, administration, key_view, read_write_only, revoke
+from ...kit.errors import ApiError
 from .access import ADMIN
 from .seed import API, TRACKER
 
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ...mockstate import MockState
 
 RESTRICTED = "user"
 ROLES = (ADMIN, RESTRICTED)  # the "plans" of a Binom account; a new restricted user starts with no campaign grants

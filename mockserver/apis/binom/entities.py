@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...errors import ApiError
-from ...formats import no_content
 from ...context import RequestContext
-from ...resources import Entity, Scheme
-from ...store import DELETED, Hook, Store, View
+from ...domain.resources import Entity, Scheme
+from ...kit.errors import ApiError
+from ...kit.formats import no_content
+from ...state.store import DELETED, Hook, Store, View
 from . import access, listings, views, writes
 from .seed import API, TRACKER
 

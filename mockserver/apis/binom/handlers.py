@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ... import resources
 from ...context import RequestContext
+from ...domain import resources
 from . import listings, views
 from .entities import CAMPAIGNS, ENTITIES, LANDINGS, SCHEME
 from .periods import Period, period
 from .report import report
-
 
 # --------------- campaigns, offers, landings, traffic sources, affiliate networks
 globals().update(resources.handlers(SCHEME, ENTITIES))

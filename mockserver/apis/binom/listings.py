@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from ...context import RequestContext
-from ...pagination import offset_page
-from ...store import Record
+from ...domain.pagination import offset_page
+from ...state.store import Record
 from . import access, views
 from .periods import Period, binom_datetime, period
 from .seed import TRACKER

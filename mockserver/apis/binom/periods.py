@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from ...clock import clamped_date, localized, zone
+from ...state.clock import clamped_date, localized, zone
 
 
 @dataclass(frozen=True)

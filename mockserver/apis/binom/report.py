@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ... import countries
-from ...errors import ApiError
 from ...context import RequestContext
-from ...pagination import offset_page
-from ...store import Record
+from ...domain.pagination import offset_page
+from ...kit import countries
+from ...kit.errors import ApiError
+from ...state.store import Record
 from . import access, views
 from .listings import KINDS, visible_campaigns
 from .periods import Period

@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from ...api import DemoKey
-from ...countries import COUNTRIES
+from ...kit.countries import COUNTRIES
 
 if TYPE_CHECKING:
-    from ...data import DataFactory
-    from ...state import MockState
-    from ...store import Table
+    from ...kit.data import DataFactory
+    from ...mockstate import MockState
+    from ...state.store import Table
 
 API = "binom"
 TRACKER = "tracker"  # Binom is self-hosted: one tracker owns every record, users differ only in what they may see

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from ...data import apportion
 from ...context import RequestContext
-from ...series import Series, campaign_series
-from ...store import Record
+from ...kit.data import apportion
+from ...kit.series import Series, campaign_series
+from ...state.store import Record
 from .seed import TRACKER
 
 SERIES_METRICS = (("clicks", None), ("unique", "clicks"), ("bots", "clicks"), ("leads", "clicks"))
@@ -107,7 +107,7 @@ class Traffic:
         first = date.fromisoformat(profile["start"])
         hours = self.series(campaign).hours(first)
         hour = next((number for number, counts in enumerate(hours) if counts["clicks"]), 0)
-        return datetime(first.year, first.month, first.day, hour, tzinfo=timezone.utc)
+        return datetime(first.year, first.month, first.day, hour, tzinfo=UTC)
 
     def _split(self, campaign: Record, totals: dict[str, int]) -> list[Leaf]:
         profile = campaign["_traffic"]

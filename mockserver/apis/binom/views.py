@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ...formats import decimal_string
-from ...store import Record
+from ...kit.formats import decimal_string
+from ...state.store import Record
 from .seed import TRACKING_DOMAIN
 from .traffic import Sums
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ...errors import ApiError
 from ...context import RequestContext
-from ...store import Record, Store, View
+from ...kit.errors import ApiError
+from ...state.store import Record, Store, View
 from .seed import API, DEFAULT_SETTINGS, TRACKER
 
 PATH_DEFAULTS: dict[str, Any] = {"enabled": True, "weight": 100}

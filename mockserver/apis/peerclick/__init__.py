@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...api import ApiDefinition
-from ...errors import ErrorShape
-from ...plain_errors import field_of
-from ...resources import seeding
+from ...domain.resources import seeding
+from ...kit.errors import ErrorShape
+from ...kit.plain_errors import field_of
 from . import accounts, contract, entities, handlers, seed, sessions
 
 # INVENTED `code` values around the confirmed `description`; statuses without one (405, 415) leave it out.

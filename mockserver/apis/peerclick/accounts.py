@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...accounts import READ_WRITE, administration, find_key, key_view, no_plans, read_write_only
-from ...errors import ApiError
-from ...store import OWNER, View
+from ...domain.accounts import READ_WRITE, administration, find_key, key_view, no_plans, read_write_only
+from ...kit.errors import ApiError
+from ...state.store import OWNER, View
 from .seed import API
 from .sessions import delete_access_key
 
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ...mockstate import MockState
 
 TITLE = "PeerClick"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...clock import iso
 from ...context import RequestContext
-from ...pagination import offset_page
-from ...resources import Entity, Scheme, Write
-from ...store import Hook, Record, Store, View
+from ...domain.pagination import offset_page
+from ...domain.resources import Entity, Scheme, Write
+from ...state.clock import iso
+from ...state.store import Hook, Record, Store, View
 from . import views, writes
 from .seed import API
 

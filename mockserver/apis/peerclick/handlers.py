@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import resources
 from ...context import RequestContext
+from ...domain import resources
 from . import sessions, views
 from .entities import CAMPAIGNS, ENTITIES, SCHEME
 from .report import report

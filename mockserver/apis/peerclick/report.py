@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import datetime, time, timezone, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
-from ... import countries
-from ...clock import clamped_date, localized, zone
 from ...context import RequestContext
-from ...pagination import offset_page
+from ...domain.pagination import offset_page
+from ...kit import countries
+from ...state.clock import clamped_date, localized, zone
 from .traffic import ADDITIVE, Leaf, Traffic
 
 METRICS = ("visits", "clicks", "conversions", "revenue", "cost", "profit", "roi", "ctr", "cr", "cv", "epv", "cpv", "epc", "cpa", "ap")
@@ -82,7 +82,7 @@ def _moment(text: str, tz: tzinfo) -> datetime:
     year, month, number = (int(part) for part in day.split("-"))
     parts = [int(part) for part in clock.rstrip("Z").split(":")] if clock else []
     moment = datetime.combine(clamped_date(max(year, 1), month, number), time(*parts))
-    return localized(moment, timezone.utc if clock.endswith("Z") else tz)
+    return localized(moment, UTC if clock.endswith("Z") else tz)
 
 
 def _bucketing(dimensions: list[str], tz: tzinfo) -> Callable[[datetime], Hashable] | None:

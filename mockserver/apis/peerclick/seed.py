@@ -6,14 +6,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ...api import DemoKey
-from ...clock import iso
-from ...countries import COUNTRIES
+from ...kit.countries import COUNTRIES
+from ...state.clock import iso
 from .sessions import ACCESS_KEY_RULES
 
 if TYPE_CHECKING:
-    from ...data import DataFactory
-    from ...state import MockState
-    from ...store import Table
+    from ...kit.data import DataFactory
+    from ...mockstate import MockState
+    from ...state.store import Table
 
 API = "peerclick"
 # Fixed demo credentials, independent of the seed (README, start-up banner; the demo account's are the spec's

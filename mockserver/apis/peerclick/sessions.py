@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from connexion.lifecycle import ConnexionRequest
 
-from ...auth import Principal
-from ...clock import iso
-from ...errors import ApiError
-from ...context import RequestContext
-from ...store import OWNER, Rules, Store, View
+from ...context import Principal, RequestContext
+from ...kit.errors import ApiError
+from ...state.clock import iso
+from ...state.store import OWNER, Rules, Store, View
 
 if TYPE_CHECKING:
-    from ...state import MockState
+    from ...mockstate import MockState
 
 API = "peerclick"
 DEFAULT_LIFETIME = 86400  # seconds: the help article's default
@@ -81,7 +80,7 @@ def _issue(state: MockState, account: str, access_id: str | None, lifetime: int)
     token = state.data.new_id(TOKEN_PREFIX, tokens, length=32)
     expires = state.clock.time() + lifetime
     tokens.add(account, {"id": token, "accessKeyId": access_id, "expiresAt": expires})
-    return {"token": token, "expirationTimestamp": iso(datetime.fromtimestamp(expires, tz=timezone.utc)), "lifetime": lifetime}
+    return {"token": token, "expirationTimestamp": iso(datetime.fromtimestamp(expires, tz=UTC)), "lifetime": lifetime}
 
 
 def account(ctx: RequestContext) -> View:

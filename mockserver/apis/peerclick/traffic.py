@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ...data import apportion
 from ...context import RequestContext
-from ...series import Series, campaign_series
-from ...store import Record
+from ...kit.data import apportion
+from ...kit.series import Series, campaign_series
+from ...state.store import Record
 
 SERIES_METRICS = (("visits", None), ("clicks", "visits"), ("conversions", "clicks"), ("revenue", "conversions"), ("cost", "visits"))
 ADDITIVE = tuple(name for name, _ in SERIES_METRICS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...context import RequestContext
-from ...store import Record
+from ...state.store import Record
 
 SUCCESS = "Success"
 FIELDS = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import ApiError
 from ...context import RequestContext
-from ...store import Record, Store, View
+from ...kit.errors import ApiError
+from ...state.store import Record, Store, View
 from .seed import API
 from .sessions import account
 

@@ -9,12 +9,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..kit.data import DataFactory
+from ..kit.errors import ApiError
 from . import state_schema
-from .data import DataFactory
-from .errors import ApiError
 
 if TYPE_CHECKING:
-    from .state import MockState
+    from ..mockstate import MockState
 
 VERSION = 1
 

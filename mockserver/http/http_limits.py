@@ -15,9 +15,9 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from . import errors
-from .errors import ApiError
-from .state import MockState
+from ..kit import errors
+from ..kit.errors import ApiError
+from ..mockstate import MockState
 
 # As common front proxies allow (Cloudflare: 16 KB of URL, 32 KB of headers); far above what any mocked API needs.
 MAX_TARGET_BYTES = 16 * 1024

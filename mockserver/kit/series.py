@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
 from .data import DataFactory, apportion
@@ -79,10 +79,10 @@ class Series:
         spans: list[tuple[datetime, Counts]] = []
         if end <= start or self._active is None:
             return spans
-        day = max(start.astimezone(timezone.utc).date(), self._active[0])
-        last = min((end - timedelta(microseconds=1)).astimezone(timezone.utc).date(), self._active[1])
+        day = max(start.astimezone(UTC).date(), self._active[0])
+        last = min((end - timedelta(microseconds=1)).astimezone(UTC).date(), self._active[1])
         while day <= last:
-            midnight = datetime.combine(day, time(), tzinfo=timezone.utc)
+            midnight = datetime.combine(day, time(), tzinfo=UTC)
             if whole_days and start <= midnight and midnight + timedelta(days=1) <= end:
                 spans.append((midnight, self.day(day)))
             elif any(self.day(day).values()):

@@ -26,7 +26,9 @@ from connexion.exceptions import BadRequestProblem
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import best_match
 
-from . import context, framework, plain_errors, schema_formats
+from .. import context
+from ..kit import plain_errors
+from . import framework, schema_formats
 from .framework import FORMAT_CHECKER, is_null, is_nullable
 from .json_bodies import StrictJSONBodyValidator
 

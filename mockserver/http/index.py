@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from starlette.types import Send
 
 if TYPE_CHECKING:
-    from .state import MockState
+    from ..mockstate import MockState
 
 
 def render(state: MockState, base_url: str) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from . import spec
 
 if TYPE_CHECKING:
-    from .api import ApiDefinition, FastRoute
+    from ..api import ApiDefinition, FastRoute
 
 _PARAMETER = re.compile(r"\\\{([^}]+)\\\}")
 # What connexion serves under an API's base path besides its operations: the spec document and Swagger UI.

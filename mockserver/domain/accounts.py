@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .api import AccountAdmin
-from .errors import ApiError
-from .store import OWNER, Table, View
+from ..kit.errors import ApiError
+from ..state.store import OWNER, Table, View
 
 if TYPE_CHECKING:
-    from .state import MockState
+    from ..mockstate import MockState
+
+@dataclass(frozen=True)
+class AccountAdmin:
+    """What the admin API may do to an API's accounts and keys; each raises ApiError (404, 400, 403) when it cannot."""
+
+    create_account: Callable[[MockState, str | None, str | None, str | None], tuple[dict[str, Any], list[dict[str, Any]]]]
+    create_key: Callable[[MockState, str, str], dict[str, Any]]
+    revoke_key: Callable[[MockState, str], dict[str, Any]]
+    rotate_key: Callable[[MockState, str], dict[str, Any]]
+
 
 READ_WRITE = "read_write"
 REVOKED = "revoked"

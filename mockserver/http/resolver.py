@@ -11,10 +11,12 @@ from typing import Any
 from connexion import request
 from connexion.resolver import Resolver
 
-from . import context, prefer, spec
-from .api import ApiDefinition
-from .errors import ApiError
-from .formats import respond
+from .. import context
+from ..api import ApiDefinition
+from ..kit import spec
+from ..kit.errors import ApiError
+from ..kit.formats import respond
+from . import prefer
 
 Handler = Callable[..., Awaitable[Any]]
 

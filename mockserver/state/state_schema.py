@@ -23,7 +23,7 @@ from typing import Any
 import jsonschema_rs
 from jsonschema import Draft4Validator
 
-from . import plain_errors
+from ..kit import plain_errors
 
 SCHEMA_FILE = Path(__file__).with_name("state_schema.json")
 MAX_PROBLEMS = 20

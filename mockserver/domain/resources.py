@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .store import Hook, Record, Rules, Store, Table, View
+from ..state.store import Hook, Record, Rules, Store, Table, View
 
 if TYPE_CHECKING:
-    from .context import RequestContext
+    from ..context import RequestContext
 
 Handler = Callable[..., Awaitable[Any]]
 # The request body (and, on update, the stored record) -> the fields to store; raises ApiError before anything changes.
@@ -92,7 +92,7 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
         return scheme.listing(ctx, entity, params)
 
     derived = Operations(create, get, update, delete, list_)
-    for verb, handler in zip(Operations._fields, derived):  # names that say which operation a traceback is about
+    for verb, handler in zip(Operations._fields, derived, strict=True):  # names that say which operation a traceback is about
         handler.__name__ = handler.__qualname__ = handler_name(verb, entity)
     return derived
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from .errors import ApiError
-from .store import SEQ, Record
+from ..kit.errors import ApiError
+from ..state.store import SEQ, Record
 
 T = TypeVar("T")
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from .api import ApiDefinition
-from .clock import Clock
-from .data import DataFactory
-from .faults import Faults
-from .ratelimit import RateLimiter
-from .requestlog import RequestLog
-from .routing import Router
+from .kit.data import DataFactory
+from .kit.routing import Router
 from .settings import Settings
-from .store import Store
+from .state.clock import Clock
+from .state.faults import Faults
+from .state.ratelimit import RateLimiter
+from .state.requestlog import RequestLog
+from .state.store import Store
 
 
 class MockState:

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from connexion.lifecycle import ConnexionRequest
 
-from . import context, framework, spec
+from .. import context
+from ..kit import spec
+from ..kit.errors import ApiError
+from . import framework
 
 if TYPE_CHECKING:
     from starlette.types import Scope
 
-    from .api import ApiDefinition
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the account, the credential used, and what it may do."""
-
-    account_id: str
-    credential_id: str
-    scope: str = "read_write"
-    attributes: dict[str, Any] = field(default_factory=dict)
+    from ..api import ApiDefinition
+    from ..context import RequestContext
 
 
 def verify(credential: str, required_scopes: Any = None, request: ConnexionRequest | None = None) -> dict[str, Any]:
@@ -41,6 +34,27 @@ def credential(api: ApiDefinition, scope: Scope) -> str | None:
         if value and value.lower().startswith(prefix) and value[len(prefix) :].strip():
             return value[len(prefix) :].strip()
     return None
+
+
+def settle_quota(ctx: RequestContext) -> None:
+    """Charge a request of the API proper once, as it is answered, unless its credential's check charged it already."""
+    if ctx.quota is not None or ctx.stamped:
+        return
+    assert ctx.api is not None
+    if framework.routed_operation_id(ctx.scope) is None:
+        # No operation matched (a router 404 or 405), so connexion's security never ran. The real APIs check keys
+        # before routing: a valid key is charged and reported as on any other call, not the client's anonymous
+        # bucket (which would report another limit to the same key). It is not the request's principal, though.
+        value = credential(ctx.api, ctx.scope)
+        if value is not None:
+            try:
+                ctx.api.authenticate(ctx, value, ConnexionRequest(ctx.scope))
+            except ApiError:
+                pass  # an invalid key stays anonymous; a valid one over its limit (or read-only) was still charged
+            if ctx.quota is not None:
+                return
+    if ctx.api.anonymous_limit is not None:
+        ctx.quota = ctx.state.limiter.charge((ctx.api.name, ctx.anonymous_bucket), ctx.api.anonymous_limit)
 
 
 # Given to connexion as `security_map`, so the specs need no x-*InfoFunc: they stay pure contracts.

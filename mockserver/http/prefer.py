@@ -10,8 +10,8 @@ from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 
-from .errors import ApiError
-from .examples import example_for
+from ..kit.errors import ApiError
+from ..kit.examples import example_for
 
 
 @dataclass(frozen=True)

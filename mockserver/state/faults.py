@@ -12,9 +12,9 @@ from typing import Any
 class Fault:
     id: str
     api: str
-    operationId: str | None = None  # noqa: N815 (the admin API's field name)
+    operationId: str | None = None
     status: int | None = None
-    latencyMs: int = 0  # noqa: N815
+    latencyMs: int = 0
     count: int | None = None  # None: every matching request
     fraction: float | None = None  # None: all of them
     applied: int = 0

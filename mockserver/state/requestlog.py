@@ -15,7 +15,7 @@ class LoggedRequest:
     path: str
     status: int
     key: str | None  # masked
-    durationMs: float  # noqa: N815 (the admin API's field name)
+    durationMs: float
 
 
 class RequestLog:

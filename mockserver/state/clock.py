@@ -5,13 +5,12 @@ from __future__ import annotations
 import calendar
 import re
 import time as _time
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
-EARLIEST = datetime(1970, 2, 1, tzinfo=timezone.utc).timestamp()
-LATEST = datetime(9999, 11, 30, tzinfo=timezone.utc).timestamp()
+EARLIEST = datetime(1970, 2, 1, tzinfo=UTC).timestamp()
+LATEST = datetime(9999, 11, 30, tzinfo=UTC).timestamp()
 
 
 class Clock:
@@ -43,7 +42,7 @@ class Clock:
         return _time.time() + self._offset
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.time(), tz=timezone.utc)
+        return datetime.fromtimestamp(self.time(), tz=UTC)
 
     def today(self) -> date:
         return self.now().date()
@@ -85,7 +84,7 @@ class Clock:
 def iso(moment: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, the format every mocked API uses for timestamps."""
     # isoformat, not strftime: %Y does not zero-pad years before 1000 on every platform.
-    return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 _RFC3339 = re.compile(
@@ -115,11 +114,11 @@ def parse_datetime(text: str) -> datetime:
 def zone(name: str | None) -> tzinfo:
     """The IANA zone `name`, or UTC for none or one this machine does not know (the specs' documented fallback)."""
     if not name:
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown, malformed, or a directory such as "America"
-        return timezone.utc
+        return UTC
 
 
 def clamped_date(year: int, month: int, day: int) -> date:
@@ -134,4 +133,4 @@ def localized(moment: datetime, tz: tzinfo) -> datetime:
     east of UTC, 9999-12-31 west of it) converts without overflow; the mocks have no traffic outside that.
     """
     moment = min(max(moment, datetime(1970, 1, 2)), datetime(9998, 12, 30))
-    return moment.replace(tzinfo=tz).astimezone(timezone.utc)
+    return moment.replace(tzinfo=tz).astimezone(UTC)

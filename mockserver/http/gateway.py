@@ -7,15 +7,17 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import context, errors, framework, index
-from .api import ApiDefinition
-from .clock import iso
-from .context import SAFE_METHODS, RequestContext, base_url
-from .errors import ApiError
-from .formats import Reply
-from .requestlog import LoggedRequest, mask
-from .routing import Router, rebased
-from .state import MockState
+from .. import context
+from ..api import ApiDefinition
+from ..context import SAFE_METHODS, RequestContext, base_url
+from ..kit import errors
+from ..kit.errors import ApiError
+from ..kit.formats import Reply
+from ..kit.routing import Router, rebased
+from ..mockstate import MockState
+from ..state.clock import iso
+from ..state.requestlog import LoggedRequest, mask
+from . import auth, framework, index
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,7 @@ class Gateway:
             if message["type"] == "http.response.start":
                 status.append(message["status"])
                 if stamp:
-                    context.settle_quota(ctx)
+                    auth.settle_quota(ctx)
                 headers = ctx.stamp_headers(rate=stamp)
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in present]
