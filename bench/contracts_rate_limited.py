@@ -49,8 +49,11 @@ def main() -> int:
     parser.add_argument("--api", action="append", choices=APIS)
     parser.add_argument("--writes", action="store_true", help="run with --allow-writes (cleanup under the limits too)")
     parser.add_argument("--peerclick-rate", default="3/s", help="throttle of the PeerClick run (its published limit)")
-    parser.add_argument("--in-process", action="store_true",
-                        help="instead: the plain default `contracts run --api NAME` (the mock in its process, no limits)")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="instead: the plain default `contracts run --api NAME` (the mock in its process, no limits)",
+    )
     args = parser.parse_args()
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--port", str(port)],

@@ -122,7 +122,9 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
         mock = stack.enter_context(serving(lambda port: [*serve, str(port)], server_cpu, cwd=args.mock_src))
         bodies = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "bodies.json"
         bodies.write_text(json.dumps(record_answers(mock, spec)))
-        bare = stack.enter_context(server("apps:bare_app", server_cpu, factory=True, env={"BENCH_BARE_BODIES": str(bodies)}))
+        bare = stack.enter_context(
+            server("apps:bare_app", server_cpu, factory=True, env={"BENCH_BARE_BODIES": str(bodies)})
+        )
         loads = {}
         for name, case in spec.items():
             for variant, base in (("mock", mock), ("bare", bare)):
@@ -171,8 +173,13 @@ def startup(mock_src: Path, repeats: int = 5) -> dict[str, Any]:
         port = free_port()
         bare = [sys.executable, "-m", "uvicorn", "apps:bare_app", "--factory", "--app-dir", str(ROOT / "bench"),
                 "--port", str(port), "--log-level", "warning"]  # fmt: skip
-        times["bare"].append(_time_to_first_200(bare, f"http://127.0.0.1:{port}/", {**env, "BENCH_BARE_BODIES": str(bodies)}))
-    result = {name: {"median_s": round(median(values), 3), "runs_s": [round(v, 3) for v in values]} for name, values in times.items()}
+        times["bare"].append(
+            _time_to_first_200(bare, f"http://127.0.0.1:{port}/", {**env, "BENCH_BARE_BODIES": str(bodies)})
+        )
+    result = {
+        name: {"median_s": round(median(values), 3), "runs_s": [round(v, 3) for v in values]}
+        for name, values in times.items()
+    }
     return result | {"ratio": round(result["mock"]["median_s"] / result["bare"]["median_s"], 3)}
 
 
@@ -191,8 +198,7 @@ def memory_child(kind: str, records: int) -> None:
     after_start = peak_rss()
     if kind == "mock":
         from mockserver.apis.bannertrackr import handlers
-        from mockserver.context import RequestContext
-        from mockserver.http.auth import Principal
+        from mockserver.context import Principal, RequestContext
 
         state = app.state
         scope = {"type": "http", "method": "POST", "headers": [(b"host", b"127.0.0.1:8000")], "scheme": "http"}
@@ -256,7 +262,14 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             rows.append((f"{name}: {p} ms", f"{mine[key]:.2f}", f"{base[key]:.2f}", f"{mine[key] / base[key]:.2f}"))
     if "startup" in result:
         s = result["startup"]
-        rows.append(("start-up to first 200, s", f"{s['mock']['median_s']:.2f}", f"{s['bare']['median_s']:.2f}", f"{s['ratio']:.2f}"))
+        rows.append(
+            (
+                "start-up to first 200, s",
+                f"{s['mock']['median_s']:.2f}",
+                f"{s['bare']['median_s']:.2f}",
+                f"{s['ratio']:.2f}",
+            )
+        )
     if "memory" in result:
         m = result["memory"]
         for stage, label in (("after_start", "after start"), ("after_records", f"after {m['records']:,} records")):
@@ -265,17 +278,32 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if "contracts" in result:
         c = result["contracts"]
         failed = [api for api, t in c["apis"].items() if t["exit_code"] != 0]
-        rows.append(("contract suite, all APIs, s", f"{c['total_s']:.0f}" + (f" ({len(failed)} failed)" if failed else ""), "-", "-"))
+        rows.append(
+            (
+                "contract suite, all APIs, s",
+                f"{c['total_s']:.0f}" + (f" ({len(failed)} failed)" if failed else ""),
+                "-",
+                "-",
+            )
+        )
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds measured per case and round (default %(default)s)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per case and round (default %(default)s)")
-    parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)")
+    parser.add_argument(
+        "--duration", type=int, default=5, help="seconds measured per case and round (default %(default)s)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="seconds of warm-up per case and round (default %(default)s)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)"
+    )
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
-    parser.add_argument("--records", type=int, default=100_000, help="records created for the memory figure (default %(default)s)")
+    parser.add_argument(
+        "--records", type=int, default=100_000, help="records created for the memory figure (default %(default)s)"
+    )
     parser.add_argument("--only", default="throughput,startup,memory,contracts", help="comma-separated parts to run")
     parser.add_argument("--cases", default=",".join(cases()), help="comma-separated throughput cases (default: all)")
     parser.add_argument("--mock-src", type=Path, default=ROOT,

@@ -115,7 +115,10 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
                                                                     warmup=args.warmup, connections=args.connections))  # fmt: skip
         # Every round of the counted variants, not just the medians.
         completed = sum(round(rate * args.duration) for name in ("px", "pixel.gif") for rate in runs[name]["rounds"])
-        counted = {"completed_by_wrk_approx": completed, "counted_by_mock": impressions_today(mock, placement_id) - before}
+        counted = {
+            "completed_by_wrk_approx": completed,
+            "counted_by_mock": impressions_today(mock, placement_id) - before,
+        }
     for name, run in runs.items():
         run["url"] = loads[name].url
     for run in runs.values():
@@ -137,7 +140,11 @@ def _hits(app: Any, hits: int) -> dict[str, Any]:
         p for owner in table.owners() for p in table.rows(owner)
         if p["endDate"] is None and views.status(p, state.clock.now()) == "active"
     ]  # fmt: skip
-    agents = [BROWSER["User-Agent"], "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/124.0", "Mozilla/5.0 (iPad; CPU OS 17_4)"]
+    agents = [
+        BROWSER["User-Agent"],
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/124.0",
+        "Mozilla/5.0 (iPad; CPU OS 17_4)",
+    ]
     countries = "US GB DE FR CA AU NL IN BR ES IT SE PL JP MX KR".split()
     days, per_day = 30, -(-hits // 30)
 
@@ -148,9 +155,18 @@ def _hits(app: Any, hits: int) -> dict[str, Any]:
             headers = [
                 (b"user-agent", agents[n % len(agents)].encode()),
                 (b"cf-ipcountry", countries[n % len(countries)].encode()),
-                (b"x-forwarded-for", b"10.%d.%d.%d" % (n >> 16 & 255, n >> 8 & 255, n & 255)),  # a new visitor each time
+                (
+                    b"x-forwarded-for",
+                    b"10.%d.%d.%d" % (n >> 16 & 255, n >> 8 & 255, n & 255),
+                ),  # a new visitor each time
             ]
-            scope = {"type": "http", "method": "GET", "headers": headers, "client": ("127.0.0.1", 1), "query_string": b""}
+            scope = {
+                "type": "http",
+                "method": "GET",
+                "headers": headers,
+                "client": ("127.0.0.1", 1),
+                "query_string": b"",
+            }
             await tracking.pixel(RequestContext(state, api, scope), placements[n % len(placements)]["pixelId"])
 
     asyncio.run(drive())
@@ -198,9 +214,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per variant (default %(default)s)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per variant (default %(default)s)")
-    parser.add_argument("--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)"
+    )
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
-    parser.add_argument("--hits", type=int, default=1_000_000, help="hits for the memory measurement (default %(default)s)")
+    parser.add_argument(
+        "--hits", type=int, default=1_000_000, help="hits for the memory measurement (default %(default)s)"
+    )
     args = parser.parse_args()
 
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "python": sys.version.split()[0]}

@@ -54,7 +54,9 @@ def credential_statuses(ctx: Any, response: Response, case: Case) -> bool | None
         if answer.status_code == 429:
             continue  # still limited after waiting: nothing to conclude
         if answer.status_code != 401:
-            raise AssertionError(f"{case.method} with {what} answered {answer.status_code}; the spec documents 401 for it")
+            raise AssertionError(
+                f"{case.method} with {what} answered {answer.status_code}; the spec documents 401 for it"
+            )
     return None
 
 
@@ -65,12 +67,19 @@ def account_isolation(ctx: Any, response: Response, case: Case) -> bool | None:
     A successful PUT or PATCH is replayed as it was sent, so a broken server changes nothing it had not just changed."""
     api = api_of(case)
     method = case.method.upper()
-    if api is None or api.other is None or method not in ("GET", "PUT", "PATCH") or not 200 <= response.status_code < 300:
+    if (
+        api is None
+        or api.other is None
+        or method not in ("GET", "PUT", "PATCH")
+        or not 200 <= response.status_code < 300
+    ):
         return None
     other = os.environ.get(api.other.env)
     if not other or not _secured(case) or not _names_a_record(case) or not may_probe("account_isolation", case, 2):
         return None
-    headers = {name: value for name, value in sent_headers(response).items() if name.lower() != api.other.header.lower()}
+    headers = {
+        name: value for name, value in sent_headers(response).items() if name.lower() != api.other.header.lower()
+    }
     headers[api.other.header] = api.other.prefix + other
     answer = replay(ctx, case, headers)
     done = "read" if method == "GET" else "changed"

@@ -32,7 +32,9 @@ class Credential:
     def demo_value(self, demo_keys: Sequence[DemoKey]) -> str:
         found = next((key.value for key in demo_keys if self.demo in key.label), None)
         if found is None:
-            raise LookupError(f"no demo key has {self.demo!r} in its label: {', '.join(key.label for key in demo_keys)}")
+            raise LookupError(
+                f"no demo key has {self.demo!r} in its label: {', '.join(key.label for key in demo_keys)}"
+            )
         return found
 
     @property

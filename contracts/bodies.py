@@ -32,10 +32,14 @@ def body_matches_content_type(ctx: Any, response: Response, case: Case) -> bool 
         try:
             json.loads(content)
         except ValueError as error:
-            raise AssertionError(f"Content-Type is {media_type} but the body is not JSON ({error}): {content[:80]!r}") from None
+            raise AssertionError(
+                f"Content-Type is {media_type} but the body is not JSON ({error}): {content[:80]!r}"
+            ) from None
     elif media_type in ("application/xml", "text/xml"):
         try:
             ElementTree.fromstring(content)
         except ElementTree.ParseError as error:
-            raise AssertionError(f"Content-Type is {media_type} but the body is not well-formed XML ({error})") from None
+            raise AssertionError(
+                f"Content-Type is {media_type} but the body is not well-formed XML ({error})"
+            ) from None
     return None

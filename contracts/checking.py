@@ -32,7 +32,9 @@ def contract_check(check: Check) -> Check:
         except (AssertionError, KeyboardInterrupt):
             raise
         except Exception as error:
-            raise AssertionError(f"The response is not in the shape the API documents ({type(error).__name__}: {error})") from None
+            raise AssertionError(
+                f"The response is not in the shape the API documents ({type(error).__name__}: {error})"
+            ) from None
 
     schemathesis.check(guarded)
     return guarded

@@ -51,7 +51,9 @@ def rate_limit_headers(ctx: Any, response: Response, case: Case) -> bool | None:
     try:
         limit, remaining, reset = (int(value) for value in values)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise AssertionError(f"X-RateLimit-* headers must all be present integers, got {dict(zip(RATE_HEADERS, values, strict=True))}") from None
+        raise AssertionError(
+            f"X-RateLimit-* headers must all be present integers, got {dict(zip(RATE_HEADERS, values, strict=True))}"
+        ) from None
     if not 0 <= remaining <= limit or reset < 0:
         raise AssertionError(f"Inconsistent rate-limit headers: Limit={limit}, Remaining={remaining}, Reset={reset}")
     sent = response.request.headers
@@ -62,7 +64,9 @@ def rate_limit_headers(ctx: Any, response: Response, case: Case) -> bool | None:
     previous = seen.get(key)
     seen[key] = remaining
     if previous is not None and remaining > previous:
-        raise AssertionError(f"X-RateLimit-Remaining went up within one window ({previous} -> {remaining}, Reset={reset})")
+        raise AssertionError(
+            f"X-RateLimit-Remaining went up within one window ({previous} -> {remaining}, Reset={reset})"
+        )
     return None
 
 
@@ -123,7 +127,9 @@ def cursor_pagination(ctx: Any, response: Response, case: Case) -> bool | None:
         expected = [item.get("id") for item in whole["data"] if isinstance(item, dict)]
         if walked != expected:
             missing = sorted(set(expected) - set(walked), key=str)
-            raise AssertionError(f"Pages of 2 do not add up to one page of {largest}: missing {missing}, got {walked} vs {expected}")
+            raise AssertionError(
+                f"Pages of 2 do not add up to one page of {largest}: missing {missing}, got {walked} vs {expected}"
+            )
     return None
 
 
@@ -131,7 +137,12 @@ def cursor_pagination(ctx: Any, response: Response, case: Case) -> bool | None:
 def stats_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
     """BannerTrackr stats: summary is the sum of daily rows; ctr = clicks / impressions * 100 to 2 places; breakdowns add up."""
     api = api_of(case)
-    if api is None or api.name != "bannertrackr" or not case.operation.path.endswith("/stats") or response.status_code != 200:
+    if (
+        api is None
+        or api.name != "bannertrackr"
+        or not case.operation.path.endswith("/stats")
+        or response.status_code != 200
+    ):
         return None
     body = json_body(response)
     if not isinstance(body, dict):
@@ -145,7 +156,9 @@ def stats_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
     for row in [summary, *daily]:
         expected = round(row["clicks"] / row["impressions"] * 100, 2) if row["impressions"] else 0
         if row["ctr"] != expected:
-            raise AssertionError(f"ctr {row['ctr']} != clicks / impressions * 100 = {expected} ({row.get('date', 'summary')})")
+            raise AssertionError(
+                f"ctr {row['ctr']} != clicks / impressions * 100 = {expected} ({row.get('date', 'summary')})"
+            )
     breakdowns = data.get("breakdowns")
     if breakdowns:
         for metric in ("impressions", "clicks"):
@@ -169,7 +182,12 @@ def totals_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
     """Binom `/stats/*`, `/info/*` and `/report/*`, PeerClick `/report`: when one page holds every row, the totals are
     the sum of the rows (Binom's report: of the level-1 rows, and every parent of its children)."""
     api = api_of(case)
-    if api is None or api.name not in ("binom", "peerclick") or response.status_code != 200 or case.method.upper() != "GET":
+    if (
+        api is None
+        or api.name not in ("binom", "peerclick")
+        or response.status_code != 200
+        or case.method.upper() != "GET"
+    ):
         return None
     path, body = case.operation.path, json_body(response)
     if body is None:

@@ -71,10 +71,17 @@ def delete_all(base_url: str, headers: dict[str, str]) -> tuple[int, list[str]]:
     with httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=30) as client:
         while _created:
             created = _created.pop()
-            path = re.sub(r"\{(\w+)\}", lambda m: quote(created.parameters[m.group(1)], safe=""), created.delete_path)  # noqa: B023 (used at once)
+            values = created.parameters
+            path = re.sub(
+                r"\{(\w+)\}", lambda m, values=values: quote(values[m.group(1)], safe=""), created.delete_path
+            )
             try:
-                status = pacer.send(lambda: client.delete(path), status=lambda answer: answer.status_code,  # noqa: B023
-                                    retry_after=lambda answer: answer.headers.get("retry-after"), budgeted=False).status_code
+                status = pacer.send(
+                    lambda path=path: client.delete(path),
+                    status=lambda answer: answer.status_code,
+                    retry_after=lambda answer: answer.headers.get("retry-after"),
+                    budgeted=False,
+                ).status_code
             except httpx.HTTPError as error:
                 failed.append(f"DELETE {path} -> {type(error).__name__}: {error}")
                 continue

@@ -18,19 +18,41 @@ def _parser() -> argparse.ArgumentParser:
     command = commands.add_parser("run", help="run the contract suite for one API")
     command.add_argument("--api", required=True, choices=sorted(APIS), help="which API's spec to test against")
     command.add_argument("--base-url", help="base URL of the implementation (default: start the mock in this process)")
-    command.add_argument("--auth", help="read-write credential (default: the API's environment variable, e.g. BANNERTRACKR_API_KEY)")
+    command.add_argument(
+        "--auth", help="read-write credential (default: the API's environment variable, e.g. BANNERTRACKR_API_KEY)"
+    )
     command.add_argument("--read-only-auth", help="a read-only credential: checks that writes with it are refused")
-    command.add_argument("--other-auth", help="another account's credential: checks it never reads the first account's records")
-    command.add_argument("--allow-writes", action="store_true", help="also test POST/PUT/DELETE; everything created is deleted at the end")
-    command.add_argument("--max-examples", type=int, default=20, help="generated cases per operation (default: %(default)s)")
+    command.add_argument(
+        "--other-auth", help="another account's credential: checks it never reads the first account's records"
+    )
+    command.add_argument(
+        "--allow-writes",
+        action="store_true",
+        help="also test POST/PUT/DELETE; everything created is deleted at the end",
+    )
+    command.add_argument(
+        "--max-examples", type=int, default=20, help="generated cases per operation (default: %(default)s)"
+    )
     command.add_argument("--seed", type=int, help="seed for a reproducible run")
     command.add_argument("--junit", type=Path, help="write a JUnit XML report here")
-    command.add_argument("--rate-limit", default="auto", help="'auto' (obey 429 Retry-After) or a rate such as 3/s (default: auto)")
-    command.add_argument("--max-requests", type=int, help="request budget of the run (default against --base-url: per API, see README; 0: none)")
+    command.add_argument(
+        "--rate-limit", default="auto", help="'auto' (obey 429 Retry-After) or a rate such as 3/s (default: auto)"
+    )
+    command.add_argument(
+        "--max-requests",
+        type=int,
+        help="request budget of the run (default against --base-url: per API, see README; 0: none)",
+    )
     command.add_argument("--max-time", type=_duration, help="time budget of the run, e.g. 90s, 5m, 1h (default: none)")
-    command.add_argument("--include-operation-id", action="append", default=[], help="test only this operation (repeatable)")
-    mutants = commands.add_parser("mutants", help="run the mutation catalogue against the mock: which check catches what")
-    mutants.add_argument("--api", action="append", default=[], choices=sorted(APIS), help="only this API's breakages (repeatable)")
+    command.add_argument(
+        "--include-operation-id", action="append", default=[], help="test only this operation (repeatable)"
+    )
+    mutants = commands.add_parser(
+        "mutants", help="run the mutation catalogue against the mock: which check catches what"
+    )
+    mutants.add_argument(
+        "--api", action="append", default=[], choices=sorted(APIS), help="only this API's breakages (repeatable)"
+    )
     mutants.add_argument("--only", action="append", default=[], help="only this breakage, by name (repeatable)")
     return parser
 

@@ -46,7 +46,9 @@ def item_counts(ctx: Any, response: Response, case: Case) -> bool | None:
     offset = _integer(query.get("offset"), documented.get("offset"), 0)
     limit = _integer(query.get("limit"), documented.get("limit"), None)
     if rows and total < offset + len(rows):
-        raise AssertionError(f"The answer states {total} matching rows, but offset {offset} + {len(rows)} rows on the page is more")
+        raise AssertionError(
+            f"The answer states {total} matching rows, but offset {offset} + {len(rows)} rows on the page is more"
+        )
     if offset == 0 and limit is not None and len(rows) < limit and total != len(rows):
         raise AssertionError(f"The answer states {total} matching rows, but the whole result (fewer than limit={limit}) "
                              f"holds {len(rows)}")  # fmt: skip

@@ -16,7 +16,9 @@ JsonEdit = Callable[[Any], Any]
 
 def on(method: str | None = None, path: str | None = None) -> Callable[[Call], bool]:
     pattern = re.compile(path) if path else None
-    return lambda call: (method is None or call.method == method) and (pattern is None or pattern.search(call.path) is not None)
+    return lambda call: (
+        (method is None or call.method == method) and (pattern is None or pattern.search(call.path) is not None)
+    )
 
 
 def edit_json(where: Callable[[Call], bool], edit: JsonEdit, status: int = 200) -> Callable[[Call, Answer], None]:
@@ -157,7 +159,10 @@ def crash_on_punctuation(where: Callable[[Call], bool]) -> Defect:
         if where(call) and 200 <= answer.status < 300:
             name = json.loads(answer.body).get("data", {}).get("name", "")
             if not str(name).isalnum():
-                answer.status, answer.body = 500, json.dumps({"error": {"code": "internal_error", "message": "boom"}}).encode()
+                answer.status, answer.body = (
+                    500,
+                    json.dumps({"error": {"code": "internal_error", "message": "boom"}}).encode(),
+                )
 
     return Defect(respond=respond)
 
@@ -218,7 +223,9 @@ def item_count_off(data: Any) -> Any:
 
 
 def xml_root(text: str) -> str:
-    return text.replace("<response>", "<result>").replace("</response>", "</result>").replace("<response/>", "<result/>")
+    return (
+        text.replace("<response>", "<result>").replace("</response>", "</result>").replace("<response/>", "<result/>")
+    )
 
 
 def csv_commas(text: str) -> str:

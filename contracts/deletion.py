@@ -29,12 +29,16 @@ def deleted_stays_deleted(ctx: Any, response: Response, case: Case) -> bool | No
     headers = sent_headers(response)
     again = probe(ctx, case, path=path, headers=headers)
     if 200 <= again.status_code < 300:
-        raise AssertionError(f"DELETE answered {response.status_code}, but GET {path} still answers {again.status_code}")
+        raise AssertionError(
+            f"DELETE answered {response.status_code}, but GET {path} still answers {again.status_code}"
+        )
     if documented(case, 404, path, "get") and again.status_code not in (404, 429):
         raise AssertionError(f"GET of a deleted record answered {again.status_code}; the spec documents 404 for it")
     deleted_id = str(case.path_parameters.get(match["name"]))
     for list_path in _lists_of(root, match["parent"]):
-        listing = probe(ctx, case, path=list_path, path_parameters={}, query=_largest_page(root, list_path), headers=headers)
+        listing = probe(
+            ctx, case, path=list_path, path_parameters={}, query=_largest_page(root, list_path), headers=headers
+        )
         if listing.status_code != 200:
             continue
         ids = {str(item.get("id")) for item in items_of(json_body(listing)) or [] if isinstance(item, dict)}

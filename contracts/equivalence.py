@@ -57,7 +57,9 @@ def _compare_csv(data: Any, text: str) -> None:
     header, rows = lines[0], lines[1:]
     expected = records(data)
     if len(rows) != len(expected):
-        raise AssertionError(f"The CSV has {len(rows)} lines after its header; the JSON answer has {len(expected)} records")
+        raise AssertionError(
+            f"The CSV has {len(rows)} lines after its header; the JSON answer has {len(expected)} records"
+        )
     for number, (record, row) in enumerate(zip(expected, rows, strict=True), 2):
         if isinstance(record, dict):
             missing = [name for name in record if name not in header]
@@ -66,7 +68,9 @@ def _compare_csv(data: Any, text: str) -> None:
                                      f"(is it {CSV_DELIMITER!r}-separated, and is the header row there?)")  # fmt: skip
             for name, value in record.items():
                 if not _same(value, row[header.index(name)] if header.index(name) < len(row) else ""):
-                    raise AssertionError(f"CSV line {number}: {name} is {row[header.index(name)]!r}, JSON says {value!r}")
+                    raise AssertionError(
+                        f"CSV line {number}: {name} is {row[header.index(name)]!r}, JSON says {value!r}"
+                    )
         elif len(header) != 1 or not row or not _same(record, row[0]):
             raise AssertionError(f"CSV line {number} is {row!r}, JSON says {record!r} (header {header!r})")
 

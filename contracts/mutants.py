@@ -51,7 +51,11 @@ def baseline_plan(api: str) -> Run:
     """One run covering everything the API's breakages run: the unbroken mock must pass it."""
     plans = [breakage.run for breakage in CATALOGUE if breakage.api == api]
     operations = tuple(sorted({operation for plan in plans for operation in plan.operations}))
-    phases = tuple(phase for phase in ("examples", "coverage", "fuzzing", "stateful") if any(phase in plan.phases for plan in plans))
+    phases = tuple(
+        phase
+        for phase in ("examples", "coverage", "fuzzing", "stateful")
+        if any(phase in plan.phases for plan in plans)
+    )
     return Run(operations, any(plan.writes for plan in plans), phases, max(plan.examples for plan in plans))
 
 

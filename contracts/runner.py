@@ -117,8 +117,11 @@ def _end_of_budget(result: RunResult, pacer: pacing.Pacer, events: list[dict[str
 
 
 def _budget(pacer: pacing.Pacer) -> str:
-    bounds = [f"{pacer.max_requests} requests" if pacer.max_requests else "",
-              f"{pacer.max_time:.0f} s" if pacer.max_time else "", f"throttled to {pacer.rate}" if pacer.throttled else ""]
+    bounds = [
+        f"{pacer.max_requests} requests" if pacer.max_requests else "",
+        f"{pacer.max_time:.0f} s" if pacer.max_time else "",
+        f"throttled to {pacer.rate}" if pacer.throttled else "",
+    ]
     return ", ".join(bound for bound in bounds if bound) or "unbounded"
 
 
@@ -140,7 +143,8 @@ def _phases(options: RunOptions) -> tuple[str, ...]:
 def _is_selected(options: RunOptions, method: str, operation: dict[str, Any]) -> bool:
     """Whether the run tests this operation: the same filters as the --include-* options given to schemathesis."""
     return (options.allow_writes or method == "GET") and (
-        not options.include_operation_ids or operation.get("operationId") in options.include_operation_ids)
+        not options.include_operation_ids or operation.get("operationId") in options.include_operation_ids
+    )
 
 
 def _arguments(options: RunOptions, base_url: str, reports: Path) -> list[str]:
@@ -155,7 +159,11 @@ def _arguments(options: RunOptions, base_url: str, reports: Path) -> list[str]:
         "--suppress-health-check", "all",
     ]  # fmt: skip
     # Deterministic with a seed; otherwise still no example database, so a run never replays another's failures.
-    args += ["--seed", str(options.seed), "--generation-deterministic"] if options.seed is not None else ["--generation-database", "none"]
+    args += (
+        ["--seed", str(options.seed), "--generation-deterministic"]
+        if options.seed is not None
+        else ["--generation-database", "none"]
+    )
     if not options.allow_writes:
         args += ["--include-method", "GET"]
     for operation_id in options.include_operation_ids:

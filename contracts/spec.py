@@ -60,12 +60,16 @@ def security_headers(case: Case) -> set[str]:
 def parameters(root: dict[str, Any], path: str, method: str) -> dict[str, dict[str, Any]]:
     """The resolved parameters of an operation (path-level ones included), by name."""
     item = root["paths"][path]
-    found = [resolve(root, parameter) for parameter in [*item.get("parameters", []), *item[method].get("parameters", [])]]
+    found = [
+        resolve(root, parameter) for parameter in [*item.get("parameters", []), *item[method].get("parameters", [])]
+    ]
     return {parameter["name"]: parameter for parameter in found}
 
 
 def query_parameter(case: Case, name: str) -> dict[str, Any] | None:
-    parameter = parameters(case.operation.schema.raw_schema, case.operation.path, case.operation.method.lower()).get(name)
+    parameter = parameters(case.operation.schema.raw_schema, case.operation.path, case.operation.method.lower()).get(
+        name
+    )
     return parameter if parameter is not None and parameter.get("in") == "query" else None
 
 

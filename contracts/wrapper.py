@@ -89,7 +89,10 @@ class Wrapper:
         async def collect(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 answer.status = message["status"]
-                answer.headers = [(key.decode("latin-1").lower(), value.decode("latin-1")) for key, value in message.get("headers", [])]
+                answer.headers = [
+                    (key.decode("latin-1").lower(), value.decode("latin-1"))
+                    for key, value in message.get("headers", [])
+                ]
             elif message["type"] == "http.response.body":
                 answer.body += message.get("body", b"")
 
@@ -104,7 +107,7 @@ class Wrapper:
 def _call(scope: dict[str, Any], mount: str) -> Call:
     query = tuple(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
     headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope.get("headers", [])}
-    return Call(scope["method"], scope["path"][len(mount):], query, headers)
+    return Call(scope["method"], scope["path"][len(mount) :], query, headers)
 
 
 def _scope(scope: dict[str, Any], call: Call, mount: str) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
         app.add_middleware(ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, closed_prefixes=control)
     app.add_middleware(Gateway, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state)
     problems.install(app)
-    app.state = state  # type: ignore[attr-defined]
+    app.state = state
     return app
 
 

@@ -20,7 +20,9 @@ def serve_in_thread(app: Any) -> Iterator[str]:
         port = probe.getsockname()[1]
     from .http.http_limits import uvicorn_options
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options(app)))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options(app))
+    )
     thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -22,7 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the mocks (all APIs, in memory, seeded)")
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
-    serve.add_argument("--seed", type=int, default=Settings.seed, help="seed for all generated data (default: %(default)s)")
+    serve.add_argument(
+        "--seed", type=int, default=Settings.seed, help="seed for all generated data (default: %(default)s)"
+    )
     serve.add_argument(
         "--api", dest="apis", action="append", default=[], choices=[api.name for api in ALL_APIS],
         help="serve only this API (repeatable; default: all)",
@@ -39,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
         "--allowed-host", dest="allowed_hosts", action="append", default=[], metavar="NAME",
         help="a host name the control API answers to besides localhost, loopback addresses and --host (repeatable)",
     )  # fmt: skip
-    serve.add_argument("--admin-token", help="token the admin API requires (default: none on loopback, a random one elsewhere)")
+    serve.add_argument(
+        "--admin-token", help="token the admin API requires (default: none on loopback, a random one elsewhere)"
+    )
     return parser
 
 
@@ -56,7 +60,9 @@ def banner(app_state: object, base_url: str) -> str:
         lines.extend(f"  key        {key.value}   {key.label}" for key in api.demo_keys(app_state))
         lines.append("")
     token = app_state.settings.admin_token
-    lines.append(f"Mock control API {base_url}/__admin/ui/  " + (f"(admin token: {token})" if token else "(open: loopback only)"))
+    lines.append(
+        f"Mock control API {base_url}/__admin/ui/  " + (f"(admin token: {token})" if token else "(open: loopback only)")
+    )
     return "\n".join(lines)
 
 
@@ -70,10 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     admin_token = args.admin_token or (None if _is_loopback(args.host) else secrets.token_urlsafe(24))
     # The name it was told to listen on is an address it serves (an IP is matched from the connection anyway).
     allowed_hosts = tuple(name.lower() for name in (*args.allowed_hosts, *([] if _is_ip(args.host) else [args.host])))
-    settings = Settings(seed=args.seed, apis=tuple(args.apis), enforce_rate_limits=args.enforce_rate_limits,
-                        admin_token=admin_token, cors=args.cors, allowed_hosts=allowed_hosts)
+    settings = Settings(
+        seed=args.seed,
+        apis=tuple(args.apis),
+        enforce_rate_limits=args.enforce_rate_limits,
+        admin_token=admin_token,
+        cors=args.cors,
+        allowed_hosts=allowed_hosts,
+    )
     app = create_app(settings)
-    state = app.state  # type: ignore[attr-defined]
+    state = app.state
     if args.state_file is not None:
         state_file = StateFile(args.state_file, state)
         try:

@@ -12,11 +12,12 @@ from starlette.types import Scope
 
 from .kit import errors
 from .state.ratelimit import Quota
-from .state.store import Record, Table
+from .state.store import Table, View
 
 if TYPE_CHECKING:
     from .api import ApiDefinition
     from .mockstate import MockState
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -64,7 +65,7 @@ class RequestContext:
         assert self.api is not None
         return self.state.store.table(self.api.name, name)
 
-    def owned(self, table: str, record_id: str, not_found: str) -> Record:
+    def owned(self, table: str, record_id: str, not_found: str) -> View:
         """The caller's record `record_id`, or a 404: another account's record is as absent as a missing one."""
         record = self.table(table).get(self.account_id, record_id)
         if record is None:

@@ -53,7 +53,11 @@ def _written() -> Any:
                 headers[scheme["name"]] = key
         for path, item in document["paths"].items():
             operation = item.get("post")
-            if "{" in path or not operation or "application/json" not in operation.get("requestBody", {}).get("content", {}):
+            if (
+                "{" in path
+                or not operation
+                or "application/json" not in operation.get("requestBody", {}).get("content", {})
+            ):
                 continue
             media = spec.resolve(document, operation["requestBody"]["content"]["application/json"])
             schema = media.get("schema", {})
@@ -64,7 +68,10 @@ def _written() -> Any:
             for body in (full, minimal):
                 response = client.post(api.base_path + path, json=body, headers=headers)
                 if response.status_code >= 300:
-                    print(f"state_schema: {api.name} POST {path}: {response.status_code} {response.text[:200]}", file=sys.stderr)
+                    print(
+                        f"state_schema: {api.name} POST {path}: {response.status_code} {response.text[:200]}",
+                        file=sys.stderr,
+                    )
     return state
 
 

@@ -69,7 +69,9 @@ PC_OTHER = demo_key("peerclick", "api-token of a second account")
 class Api:
     """Calls one mocked API with a key (`Authorization: Bearer` unless told otherwise); `key=None` sends none."""
 
-    def __init__(self, client: Any, base: str, key: str | None, header: str = "Authorization", prefix: str = "Bearer ") -> None:
+    def __init__(
+        self, client: Any, base: str, key: str | None, header: str = "Authorization", prefix: str = "Bearer "
+    ) -> None:
         self.client, self.base, self.key = client, base, key
         self.header, self.prefix = header, prefix
 

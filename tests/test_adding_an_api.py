@@ -109,7 +109,7 @@ PACKAGE = {  # the guide's step 2, file by file
         from pathlib import Path
 
         from mockserver.api import ApiDefinition
-        from mockserver.http.auth import Principal
+        from mockserver.context import Principal
         from mockserver.kit.errors import ApiError, plain_shape
 
         from . import contract, handlers, seed

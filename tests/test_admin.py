@@ -60,7 +60,10 @@ def test_export_import_round_trip_is_exact(admin: Any, bt: Api) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [{"version": 2, "seed": 1, "seq": 0, "tables": {}}, {"version": 1, "seed": 1, "seq": 0, "tables": {"x": {"y": [{"id": 5}]}}}],
+    [
+        {"version": 2, "seed": 1, "seq": 0, "tables": {}},
+        {"version": 1, "seed": 1, "seq": 0, "tables": {"x": {"y": [{"id": 5}]}}},
+    ],
 )
 def test_import_rejects_what_is_not_an_export_and_changes_nothing(admin: Any, body: Any) -> None:
     before = tables(admin)
@@ -147,7 +150,9 @@ def test_reset_restores_the_clock_and_null_or_delete_go_back_to_real_time(admin:
 
 
 def test_forced_status_for_the_next_n_requests(admin: Any, bt: Api) -> None:
-    fault = admin.post(f"{ADMIN}/faults", json={"api": "bannertrackr", "operationId": "getMe", "status": 500, "count": 2})
+    fault = admin.post(
+        f"{ADMIN}/faults", json={"api": "bannertrackr", "operationId": "getMe", "status": 500, "count": 2}
+    )
     assert fault.status_code == 201
     assert [bt.get("/me").status_code for _ in range(3)] == [500, 500, 200]
     assert bt.get("/sites").status_code == 200  # other operations are untouched
@@ -155,7 +160,9 @@ def test_forced_status_for_the_next_n_requests(admin: Any, bt: Api) -> None:
 
 
 def test_forced_429_carries_retry_after_and_fraction_picks_a_share(admin: Any, bt: Api) -> None:
-    assert admin.post(f"{ADMIN}/faults", json={"api": "bannertrackr", "status": 429, "fraction": 0.5}).status_code == 201
+    assert (
+        admin.post(f"{ADMIN}/faults", json={"api": "bannertrackr", "status": 429, "fraction": 0.5}).status_code == 201
+    )
     statuses = [bt.get("/sites").status_code for _ in range(40)]
     assert 5 < statuses.count(429) < 35 and set(statuses) == {200, 429}
     refused = next(r for r in (bt.get("/me") for _ in range(20)) if r.status_code == 429)
@@ -218,7 +225,9 @@ def test_prefer_seed_and_prisms_query_forms(bt: Api) -> None:
 
 
 def test_prefer_named_example(bt: Api) -> None:
-    forbidden = bt.post("/sites", json={"name": "x", "type": "website"}, headers={"Prefer": "code=403, example=planLimit"})
+    forbidden = bt.post(
+        "/sites", json={"name": "x", "type": "website"}, headers={"Prefer": "code=403, example=planLimit"}
+    )
     if forbidden.status_code == 400:  # the spec names its examples; list them in the error
         pytest.fail(forbidden.json()["hint"])
     assert forbidden.status_code == 403 and set(forbidden.json()) == {"error", "limit", "current", "upgradeUrl"}
@@ -257,10 +266,14 @@ CROSS_SITE = [
 
 
 @pytest.mark.parametrize(("method", "path", "headers"), CROSS_SITE, ids=[f"{m} {p} {h}" for m, p, h in CROSS_SITE])
-def test_the_control_api_refuses_what_a_web_page_could_send(admin: Any, bt: Api, method: str, path: str, headers: Any) -> None:
+def test_the_control_api_refuses_what_a_web_page_could_send(
+    admin: Any, bt: Api, method: str, path: str, headers: Any
+) -> None:
     bt.post("/sites", json={"name": "kept", "type": "website"})
     before = admin.get(f"{ADMIN}/state").json()
-    refused = admin.request(method, ADMIN + path, headers=headers, content=b"seed=2" if "form" in str(headers) else None)
+    refused = admin.request(
+        method, ADMIN + path, headers=headers, content=b"seed=2" if "form" in str(headers) else None
+    )
     assert refused.status_code == 403, refused.text
     assert set(refused.json()) == {"error", "hint"} and refused.json()["error"] == "Forbidden"
     assert "tables" not in refused.text and "access-control-allow-origin" not in refused.headers
@@ -293,7 +306,9 @@ def test_allowed_host_names_another_address_of_the_mock(monkeypatch: pytest.Monk
         assert client.get(f"{ADMIN}/clock", headers={"Host": host, "X-Admin-Token": "t"}).status_code == status, host
 
 
-def test_cli_makes_a_token_when_bound_beyond_loopback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_makes_a_token_when_bound_beyond_loopback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     apps: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: apps.append(app))
     main(["serve", "--host", "0.0.0.0"])

@@ -77,7 +77,9 @@ def test_peerclick_token_expires_when_the_admin_clock_passes_its_lifetime(client
     admin_post(client, "/clock/advance", json={"seconds": 1})
     expired = peerclick.get("/campaign", key=token)
     assert expired.status_code == 401 and expired.json() == {
-        "description": "Token expired: Create a new key token with POST /auth/access/session", "code": "UNAUTHORIZED"}
+        "description": "Token expired: Create a new key token with POST /auth/access/session",
+        "code": "UNAUTHORIZED",
+    }
 
 
 @pytest.mark.parametrize(("api", "base", "token", "path"), [

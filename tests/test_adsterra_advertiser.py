@@ -64,7 +64,9 @@ ENDPOINTS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("method", "path", "options", "columns", "rows"), ENDPOINTS, ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    ("method", "path", "options", "columns", "rows"), ENDPOINTS, ids=lambda v: v if isinstance(v, str) else None
+)
 def test_every_endpoint_gives_the_same_data_in_json_xml_and_csv(
     adv: Adsterra, method: str, path: str, options: dict[str, Any], columns: tuple[str, ...], rows: str | None
 ) -> None:
@@ -93,7 +95,9 @@ def test_seeded_demo_account_holds_the_spec_examples(adv: Adsterra) -> None:
     assert adv.json("GET", f"/banner/{BANNER}/landings.{{format}}")["items"] == [
         {"id": 555001, "url": "https://example.com/offer?sub={SUBID}", "active": 3}
     ]
-    assert adv.json("GET", f"/campaign/{CAMPAIGN}/linking/blacklist.{{format}}") == {"placement_ids": [15413270, 15413272]}
+    assert adv.json("GET", f"/campaign/{CAMPAIGN}/linking/blacklist.{{format}}") == {
+        "placement_ids": [15413270, 15413272]
+    }
     assert adv.json("GET", f"/campaign/{CAMPAIGN}/custom_bid.{{format}}") == {
         "items": [{"placement_id": 15413270, "bid": 0.85}], "itemCount": 1,
     }  # fmt: skip
@@ -171,21 +175,27 @@ def test_black_and_white_lists_round_trip(adv: Adsterra) -> None:
     added = adv.json("POST", "/linking/blacklist.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": [9, 1, 9]})
     assert added == {"placement_ids": [1, 9, 15413270, 15413272]}  # merged, duplicates dropped, ascending
     assert adv.json("GET", blacklist) == added
-    assert adv.json("POST", "/linking/blacklist/delete.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": [9, 777]}) == {
-        "placement_ids": [1, 15413270, 15413272]
-    }  # an id not in the list is ignored
-    assert adv.json("PUT", "/linking/blacklist.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": [5]}) == {"placement_ids": [5]}
+    assert adv.json(
+        "POST", "/linking/blacklist/delete.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": [9, 777]}
+    ) == {"placement_ids": [1, 15413270, 15413272]}  # an id not in the list is ignored
+    assert adv.json("PUT", "/linking/blacklist.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": [5]}) == {
+        "placement_ids": [5]
+    }
     assert adv.json("GET", whitelist) == {"placement_ids": []}  # the two lists are independent
     adv.json("POST", "/linking/whitelist.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": [3, 2]})
     assert adv.json("GET", whitelist) == {"placement_ids": [2, 3]}
-    assert adv.json("POST", "/linking/whitelist/delete.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": [2]}) == {
-        "placement_ids": [3]
-    }
+    assert adv.json(
+        "POST", "/linking/whitelist/delete.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": [2]}
+    ) == {"placement_ids": [3]}
     assert adv.json("DELETE", whitelist) == {"placement_ids": []}
     assert adv.json("GET", whitelist) == {"placement_ids": []}
-    assert adv.json("POST", "/linking/blacklist/clean.{format}", json={"campaign_id": CAMPAIGN}) == {"placement_ids": []}
+    assert adv.json("POST", "/linking/blacklist/clean.{format}", json={"campaign_id": CAMPAIGN}) == {
+        "placement_ids": []
+    }
     assert adv.json("GET", blacklist) == {"placement_ids": []}
-    assert adv.json("PUT", "/linking/whitelist.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": []}) == {"placement_ids": []}
+    assert adv.json("PUT", "/linking/whitelist.{format}", json={"campaign_id": CAMPAIGN, "placement_ids": []}) == {
+        "placement_ids": []
+    }
     assert adv.json("GET", "/campaign/1234568/linking/blacklist.{format}") != added  # other campaigns untouched
 
 
@@ -193,10 +203,17 @@ def test_custom_bids_round_trip(adv: Adsterra) -> None:
     bids = f"/campaign/{CAMPAIGN}/custom_bid.{{format}}"
     entries = [{"placement_id": 7, "bid": 1}, {"placement_id": 3, "bid": 0.2}, {"placement_id": 7, "bid": 2.5}]
     replaced = adv.json("POST", bids, json={"items": entries})
-    assert replaced == {"items": [{"placement_id": 3, "bid": 0.2}, {"placement_id": 7, "bid": 2.5}], "itemCount": 2}  # last wins
+    assert replaced == {
+        "items": [{"placement_id": 3, "bid": 0.2}, {"placement_id": 7, "bid": 2.5}],
+        "itemCount": 2,
+    }  # last wins
     assert adv.json("GET", bids) == replaced  # POST replaced the seeded bid on 15413270
     updated = adv.json("PATCH", bids, json={"items": [{"placement_id": 7, "bid": 0.9}, {"placement_id": 1, "bid": 4}]})
-    assert updated["items"] == [{"placement_id": 1, "bid": 4}, {"placement_id": 3, "bid": 0.2}, {"placement_id": 7, "bid": 0.9}]
+    assert updated["items"] == [
+        {"placement_id": 1, "bid": 4},
+        {"placement_id": 3, "bid": 0.2},
+        {"placement_id": 7, "bid": 0.9},
+    ]
     removed = adv.json("DELETE", bids, params={"placement_ids": [3, 99]})
     assert [item["placement_id"] for item in removed["items"]] == [1, 7]
     assert adv.json("GET", bids) == removed
@@ -222,7 +239,14 @@ def _totals(rows: list[dict[str, Any]]) -> tuple[int, int, int, float]:
 
 @pytest.mark.parametrize(
     "grouping",
-    [["campaign"], ["banner"], ["placement"], ["country"], ["date", "country"], ["date", "campaign", "banner", "placement", "country"]],
+    [
+        ["campaign"],
+        ["banner"],
+        ["placement"],
+        ["country"],
+        ["date", "country"],
+        ["date", "campaign", "banner", "placement", "country"],
+    ],
 )
 def test_every_grouping_has_the_same_totals(adv: Adsterra, grouping: list[str]) -> None:
     by_date = _stats(adv)
@@ -234,7 +258,9 @@ def test_every_grouping_has_the_same_totals(adv: Adsterra, grouping: list[str]) 
     for row in rows:
         assert list(row) == [*grouping, *METRICS]
         assert row["ctr"] == (round(row["clicks"] / row["impressions"] * 100, 4) if row["impressions"] else 0)
-        assert row["cpm"] == pytest.approx(row["spent"] / row["impressions"] * 1000 if row["impressions"] else 0, abs=1e-4)
+        assert row["cpm"] == pytest.approx(
+            row["spent"] / row["impressions"] * 1000 if row["impressions"] else 0, abs=1e-4
+        )
 
 
 def test_filters_select_a_subset_that_adds_up(adv: Adsterra) -> None:
@@ -255,7 +281,9 @@ def test_grouping_is_the_union_of_both_parameters_in_column_order(adv: Adsterra)
     assert list(rows[0]) == ["date", "campaign", "country", *METRICS]
     csv_header = adv.get("/stats.csv", params={**WEEK, "group_by[]": ["country", "date"]}).text.splitlines()[0]
     assert csv_header == "date;country;" + ";".join(METRICS)
-    assert _stats(adv, group_by="banner,date") == _stats(adv, group_by=["date", "banner"])  # commas separate, as validated
+    assert _stats(adv, group_by="banner,date") == _stats(
+        adv, group_by=["date", "banner"]
+    )  # commas separate, as validated
 
 
 def test_the_help_articles_example_range_has_rows_that_add_up(adv: Adsterra) -> None:
@@ -282,7 +310,9 @@ def test_stats_are_deterministic_from_the_seed(adv: Adsterra) -> None:
     other = Adsterra(make_app(seed=2).test_client(), ADV, ADV_TOKEN)
     assert _stats(again, group_by="country") == _stats(adv, group_by="country")
     assert _stats(other) != _stats(adv)
-    assert [c["id"] for c in other.json("GET", "/campaigns.{format}")["items"]][0] == CAMPAIGN  # ids fixed whatever the seed
+    assert [c["id"] for c in other.json("GET", "/campaigns.{format}")["items"]][
+        0
+    ] == CAMPAIGN  # ids fixed whatever the seed
 
 
 # Bad input and unknown ids
@@ -352,7 +382,9 @@ def test_another_accounts_campaign_is_as_absent_as_a_missing_one(adv: Adsterra) 
     assert other.get(f"/banner/{BANNER}/landings.json").status_code == 404
     assert adv.get(f"/campaign/{theirs[0]['id']}.json").status_code == 404
     assert _stats(adv, campaign=theirs[0]["id"]) == []
-    assert adv.json("GET", f"/campaign/{CAMPAIGN}/linking/blacklist.{{format}}") == {"placement_ids": [15413270, 15413272]}
+    assert adv.json("GET", f"/campaign/{CAMPAIGN}/linking/blacklist.{{format}}") == {
+        "placement_ids": [15413270, 15413272]
+    }
 
 
 @pytest.mark.parametrize(
@@ -378,7 +410,12 @@ def test_bad_bodies_are_422_and_change_nothing(adv: Adsterra, content: bytes, co
 
 def test_a_nan_bid_is_not_json(adv: Adsterra) -> None:
     bids = f"/campaign/{CAMPAIGN}/custom_bid.json"
-    response = adv.request("PATCH", bids, content=b'{"items": [{"placement_id": 1, "bid": NaN}]}', headers={"Content-Type": "application/json"})
+    response = adv.request(
+        "PATCH",
+        bids,
+        content=b'{"items": [{"placement_id": 1, "bid": NaN}]}',
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 422 and response.json()["data"] == {"detail": "NaN is not a JSON number"}
     assert adv.get(bids).json()["items"] == [{"placement_id": 15413270, "bid": 0.85}]
 

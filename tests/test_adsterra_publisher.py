@@ -35,7 +35,11 @@ ENDPOINTS = [
     ("/smart-links.{format}", {}, SMART_LINK_COLUMNS),
     ("/smart-links.{format}", {"status": 3, "traffic_type": 1}, SMART_LINK_COLUMNS),
     ("/stats.{format}", WEEK, ("date", *METRICS)),
-    ("/stats.{format}", {**WEEK, "group_by[]": ["placement_sub_id", "domain"]}, ("domain", "placement_sub_id", *METRICS)),
+    (
+        "/stats.{format}",
+        {**WEEK, "group_by[]": ["placement_sub_id", "domain"]},
+        ("domain", "placement_sub_id", *METRICS),
+    ),
 ]
 LEGACY = {"/domains.{format}", f"/domain/{DOMAIN}/placements.{{format}}", "/placements.{format}", "/stats.{format}"}
 
@@ -51,7 +55,9 @@ def test_every_endpoint_gives_the_same_data_in_json_xml_and_csv(
     assert_csv_is(responses["csv"].text, columns, body["items"])
     if path in LEGACY:  # the 2.3.0 form: the token in the path instead of the header, the same answers
         legacy = pub.formats("GET", f"/{PUB_TOKEN}{path}", token=None, params=query)
-        assert {format_: r.text for format_, r in legacy.items()} == {format_: r.text for format_, r in responses.items()}
+        assert {format_: r.text for format_, r in legacy.items()} == {
+            format_: r.text for format_, r in responses.items()
+        }
 
 
 def test_seeded_demo_account_holds_the_doc_examples(pub: Adsterra) -> None:
@@ -99,7 +105,11 @@ def test_smart_links_filter_by_status_and_traffic_type(pub: Adsterra) -> None:
 
 @pytest.mark.parametrize("in_path", [False, True], ids=["header", "path"])
 def test_token_failures_answer_in_the_documented_bodies(pub: Adsterra, in_path: bool) -> None:
-    cases = [("0" * 32, 401, "Token not found"), (PUB_REPLACED, 403, "Invalid token"), (ADV_TOKEN, 403, "Invalid owner type")]
+    cases = [
+        ("0" * 32, 401, "Token not found"),
+        (PUB_REPLACED, 403, "Invalid token"),
+        (ADV_TOKEN, 403, "Invalid owner type"),
+    ]
     for token, status, message in cases:
         response = pub.get(f"/{token}/domains.json", token=None) if in_path else pub.get("/domains.json", token=token)
         assert response.status_code == status, token
@@ -157,7 +167,9 @@ def test_every_grouping_has_the_same_totals(pub: Adsterra, grouping: list[str]) 
     for row in rows:
         assert list(row) == [*grouping, *METRICS]
         assert row["ctr"] == (round(row["clicks"] / row["impression"] * 100, 4) if row["impression"] else 0)
-        assert row["cpm"] == pytest.approx(row["revenue"] / row["impression"] * 1000 if row["impression"] else 0, abs=1e-4)
+        assert row["cpm"] == pytest.approx(
+            row["revenue"] / row["impression"] * 1000 if row["impression"] else 0, abs=1e-4
+        )
 
 
 def test_filters_select_a_subset_that_adds_up(pub: Adsterra) -> None:
@@ -217,7 +229,10 @@ def test_stats_are_deterministic_from_the_seed(pub: Adsterra) -> None:
     ],
 )
 def test_bad_stats_parameters_are_422(pub: Adsterra, params: dict[str, Any]) -> None:
-    for response in (pub.get("/stats.json", params=params), pub.get(f"/{PUB_TOKEN}/stats.json", token=None, params=params)):
+    for response in (
+        pub.get("/stats.json", params=params),
+        pub.get(f"/{PUB_TOKEN}/stats.json", token=None, params=params),
+    ):
         assert response.status_code == 422
         body = response.json()
         assert body["code"] == 422 and body["message"] == "Validation failed" and body["data"]["detail"]

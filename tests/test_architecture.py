@@ -69,7 +69,10 @@ def _runtime_imports(path: Path) -> list[tuple[int, str]]:
             source = ".".join(base + ([node.module] if node.module else []))
             if source.startswith("mockserver"):
                 # `from . import errors` imports a module; `from .store import Record` a name of one
-                found += [(node.lineno, f"{source}.{a.name}" if _is_module(f"{source}.{a.name}") else source) for a in node.names]
+                found += [
+                    (node.lineno, f"{source}.{a.name}" if _is_module(f"{source}.{a.name}") else source)
+                    for a in node.names
+                ]
     return found
 
 
@@ -93,7 +96,9 @@ def test_imports_go_down_the_layers(path: Path) -> None:
 
 
 def test_every_module_has_a_one_line_docstring() -> None:
-    missing = [str(p.relative_to(PACKAGE)) for p in MODULES if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
+    missing = [
+        str(p.relative_to(PACKAGE)) for p in MODULES if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
+    ]
     assert not missing
 
 
@@ -101,5 +106,7 @@ def test_architecture_md_names_every_shared_module() -> None:
     """ARCHITECTURE.md stays true: each module of the shared layers is named in the paragraph of its layer's folder."""
     text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
     shared = [p for p in MODULES if p.parent == PACKAGE or p.parent.name in {"http", "domain", "state", "kit"}]
-    unnamed = [str(p.relative_to(PACKAGE)) for p in shared if p.stem != "__init__" and not re.search(rf"\b{p.stem}\b", text)]
+    unnamed = [
+        str(p.relative_to(PACKAGE)) for p in shared if p.stem != "__init__" and not re.search(rf"\b{p.stem}\b", text)
+    ]
     assert not unnamed, f"not in ARCHITECTURE.md: {unnamed}"

@@ -34,7 +34,10 @@ def test_missing_or_unknown_key_is_401(bt: Api, headers: dict[str, str], error: 
 def test_revoked_key_is_401(bt: Api) -> None:
     response = bt.get("/me", key=GROWTH_REVOKED)
     assert response.status_code == 401
-    assert response.json() == {"error": "API key has been revoked", "hint": "Create a new key in Settings -> Developer API"}
+    assert response.json() == {
+        "error": "API key has been revoked",
+        "hint": "Create a new key in Settings -> Developer API",
+    }
 
 
 def test_free_plan_keys_are_revoked_with_upgrade_hint(bt: Api) -> None:
@@ -45,7 +48,11 @@ def test_free_plan_keys_are_revoked_with_upgrade_hint(bt: Api) -> None:
 
 @pytest.mark.parametrize(
     ("method", "path", "body"),
-    [("POST", "/sites", {"name": "n", "type": "website"}), ("PUT", "/sites/site_123", {"name": "n"}), ("DELETE", "/sites/site_123", None)],
+    [
+        ("POST", "/sites", {"name": "n", "type": "website"}),
+        ("PUT", "/sites/site_123", {"name": "n"}),
+        ("DELETE", "/sites/site_123", None),
+    ],
 )
 def test_read_only_key_cannot_write_and_nothing_changes(bt: Api, method: str, path: str, body: object) -> None:
     before = bt.all("/sites")

@@ -12,7 +12,9 @@ BODIES = [
     pytest.param(b"[1, 2, 3]", {"Content-Type": "application/json"}, id="array-not-object"),
     pytest.param(b'{"name": 5, "type": "website"}', {"Content-Type": "application/json"}, id="wrong-type"),
     pytest.param(b'{"name": "x", "type": "blog"}', {"Content-Type": "application/json"}, id="bad-enum"),
-    pytest.param(b'{"name": "x", "type": "website", "owner": "me"}', {"Content-Type": "application/json"}, id="unknown-field"),
+    pytest.param(
+        b'{"name": "x", "type": "website", "owner": "me"}', {"Content-Type": "application/json"}, id="unknown-field"
+    ),
     pytest.param(b'{"name": "' + b"x" * 2_000_000 + b'"}', {"Content-Type": "application/json"}, id="huge-body"),
     pytest.param(b"name=x&type=website", {"Content-Type": "application/x-www-form-urlencoded"}, id="form-body"),
     pytest.param(b"", {"Content-Type": "application/json"}, id="empty-body"),
@@ -43,7 +45,14 @@ def test_odd_unicode_round_trips(bt: Api, name: str) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/sites/%00", "/sites/" + "a" * 500, "/placements/💥/stats", "/sites/..%2F..%2Fetc", "/placements/plc_123/stats/extra", "/nope"],
+    [
+        "/sites/%00",
+        "/sites/" + "a" * 500,
+        "/placements/💥/stats",
+        "/sites/..%2F..%2Fetc",
+        "/placements/plc_123/stats/extra",
+        "/nope",
+    ],
 )
 def test_odd_paths_are_4xx(bt: Api, path: str) -> None:
     response = bt.get(path)
@@ -70,6 +79,11 @@ def test_a_line_break_in_an_id_is_an_unknown_id_of_the_caller(bt: Api) -> None:
 def test_non_finite_numbers_are_not_json_and_change_nothing(bt: Api, constant: bytes) -> None:
     """Python's parser takes them and a NaN passes every numeric schema check; it would come back as invalid JSON."""
     before = bt.get("/placements/plc_123").json()
-    response = bt.put("/placements/plc_123", content=b'{"rate": ' + constant + b"}", headers={"Content-Type": "application/json"})
-    assert response.status_code == 400 and response.json() == {"error": "Validation error", "hint": f"{constant.decode()} is not a JSON number"}
+    response = bt.put(
+        "/placements/plc_123", content=b'{"rate": ' + constant + b"}", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400 and response.json() == {
+        "error": "Validation error",
+        "hint": f"{constant.decode()} is not a JSON number",
+    }
     assert bt.get("/placements/plc_123").json() == before

@@ -27,7 +27,12 @@ def test_doc_examples_exist_verbatim(bt: Api) -> None:
     }  # fmt: skip
     placement = bt.get("/placements/plc_123").json()["data"]
     assert placement["pixelId"] == "abc123def456"
-    assert placement["advertiser"] == {"id": "adv_123", "name": "John Smith", "email": "john@acme.com", "companyName": "Acme Corp"}
+    assert placement["advertiser"] == {
+        "id": "adv_123",
+        "name": "John Smith",
+        "email": "john@acme.com",
+        "companyName": "Acme Corp",
+    }
     assert placement["endDate"] == "2024-03-31T23:59:59Z" and placement["status"] == "expired"
 
 
@@ -49,7 +54,11 @@ def test_site_crud_round_trip(bt: Api) -> None:
     assert site["id"] in {s["id"] for s in bt.all("/sites")}
     updated = bt.put(f"/sites/{site['id']}", json={"name": "Blog 2", "domain": None}).json()["data"]
     assert (updated["name"], updated["type"], updated["domain"]) == ("Blog 2", "website", None)
-    assert bt.delete(f"/sites/{site['id']}").json() == {"success": True, "message": "Site deleted", "deletedPlacements": 0}
+    assert bt.delete(f"/sites/{site['id']}").json() == {
+        "success": True,
+        "message": "Site deleted",
+        "deletedPlacements": 0,
+    }
     assert bt.get(f"/sites/{site['id']}").status_code == 404
 
 
@@ -66,7 +75,9 @@ def test_placement_crud_and_null_clears(bt: Api) -> None:
     ).json()["data"]
     assert changed["advertiser"] is None and changed["rate"] is None and changed["status"] == "paused"
     assert changed["utm"] == {**PLACEMENT["utm"], "term": None}  # utm keys merge; null clears one
-    assert bt.put(f"/placements/{placement['id']}", json={"utm": None}).json()["data"]["utm"] == dict.fromkeys(PLACEMENT["utm"])
+    assert bt.put(f"/placements/{placement['id']}", json={"utm": None}).json()["data"]["utm"] == dict.fromkeys(
+        PLACEMENT["utm"]
+    )
     assert bt.delete(f"/placements/{placement['id']}").json() == {"success": True, "message": "Placement deleted"}
     assert bt.get(f"/placements/{placement['id']}").status_code == 404
 
@@ -94,7 +105,9 @@ def test_filters_by_site_and_status(bt: Api, clock: Any) -> None:
     assert {p["site"]["id"] for p in on_site} == {"site_123"}
     everything = bt.all("/placements")
     for status in ("active", "paused", "expired"):
-        assert [p["id"] for p in bt.all("/placements", status=status)] == [p["id"] for p in everything if p["status"] == status]
+        assert [p["id"] for p in bt.all("/placements", status=status)] == [
+            p["id"] for p in everything if p["status"] == status
+        ]
     assert "plc_123" in {p["id"] for p in bt.all("/placements", status="expired")}
 
 
@@ -138,7 +151,9 @@ def test_semantic_validation_rejects_without_writing(bt: Api) -> None:
 
 
 def test_advertiser_of_another_account_is_rejected(bt: Api) -> None:
-    response = bt.post("/placements", key=PRO_RW, json={"siteId": _first_site(bt, PRO_RW), "name": "x", "advertiserId": "adv_123"})
+    response = bt.post(
+        "/placements", key=PRO_RW, json={"siteId": _first_site(bt, PRO_RW), "name": "x", "advertiserId": "adv_123"}
+    )
     assert response.status_code == 400
 
 

@@ -47,7 +47,10 @@ def test_admin_key_in_the_api_key_header_any_case(binom: Api) -> None:
     ("headers", "detail"),
     [
         ({}, "Missing API key: No authorization token provided"),
-        ({"Authorization": "Bearer binom_admin_demo_key"}, "Missing API key: No authorization token provided"),  # the v1 habit: 401
+        (
+            {"Authorization": "Bearer binom_admin_demo_key"},
+            "Missing API key: No authorization token provided",
+        ),  # the v1 habit: 401
         ({"api-key": "not-a-key"}, "Invalid API key: Send the key of Settings -> User in the api-key header"),
     ],
 )
@@ -147,7 +150,9 @@ def test_campaign_round_trip_flat_in_nested_out(binom: Api) -> None:
     assert got["hideReferrer"] == {"type": "NONE", "domainUuid": None} and re.fullmatch(r"[a-z0-9]{20}", got["key"])
     assert got["customRotation"]["defaultPaths"][0]["offers"][0] == {"offerId": 1, "campaignId": 0, "directUrl": "", "enabled": True,
                                                                       "weight": 100}  # fmt: skip
-    assert binom.get(f"/campaign/{campaign_id}/link").json() == {"link": f"https://track.example.com/click?key={got['key']}"}
+    assert binom.get(f"/campaign/{campaign_id}/link").json() == {
+        "link": f"https://track.example.com/click?key={got['key']}"
+    }
     # The other client's cost variant replaces the whole campaign; the key stays.
     flat = {"name": "DE | Native", "trafficSourceId": 2, "costModel": "CPM", "cost": 1.25, "isAutoCost": True}
     updated = binom.put(f"/campaign/{campaign_id}", json=flat).json()
@@ -163,8 +168,11 @@ def test_campaign_round_trip_flat_in_nested_out(binom: Api) -> None:
 
 def test_campaign_keys_are_unique(binom: Api) -> None:
     taken = binom.get("/campaign/2").json()["key"]
-    assert error(binom.post("/campaign", json={**CAMPAIGN, "key": taken}), 409, "Conflict") == "Campaign key is already in use: " \
+    assert (
+        error(binom.post("/campaign", json={**CAMPAIGN, "key": taken}), 409, "Conflict")
+        == "Campaign key is already in use: "
         f"Key '{taken}' belongs to campaign 2"
+    )
     error(binom.put("/campaign/1", json={**CAMPAIGN, "key": taken}), 409, "Conflict")
     assert binom.put("/campaign/2", json={**CAMPAIGN, "key": taken}).status_code == 200  # its own key is fine
 
@@ -192,11 +200,24 @@ def test_offer_landing_source_and_network_round_trips(binom: Api) -> None:
     offer = binom.get(f"/offer/{offer_id}").json()
     assert offer["countryCode"] == "US" and offer["payout"] == {"money": {"amount": 1.5, "currency": "USD"}, "isAuto": False,
                                                                 "isUpsell": False}  # fmt: skip
-    assert binom.put(f"/offer/{offer_id}", json={"offer": {**OFFER["offer"], "countryCode": "GLOBAL"}}).json()["countryCode"] == "GLOBAL"
-    hosted = binom.post("/landing", json={"name": "Quiz", "path": "landers/quiz/index.html", "url": "https://x.example.com/"}).json()["id"]
-    remote = binom.post("/landing", json={"name": "Remote", "url": "https://lp.example.com/q/", "languageCode": "EN"}).json()["id"]
+    assert (
+        binom.put(f"/offer/{offer_id}", json={"offer": {**OFFER["offer"], "countryCode": "GLOBAL"}}).json()[
+            "countryCode"
+        ]
+        == "GLOBAL"
+    )
+    hosted = binom.post(
+        "/landing", json={"name": "Quiz", "path": "landers/quiz/index.html", "url": "https://x.example.com/"}
+    ).json()["id"]
+    remote = binom.post(
+        "/landing", json={"name": "Remote", "url": "https://lp.example.com/q/", "languageCode": "EN"}
+    ).json()["id"]
     integrated = binom.post("/landing/integrated", json={"name": "Zip", "path": "landers/zip/index.php"}).json()["id"]
-    assert [binom.get(f"/landing/{i}").json()["isIntegrated"] for i in (hosted, remote, integrated)] == [True, False, True]
+    assert [binom.get(f"/landing/{i}").json()["isIntegrated"] for i in (hosted, remote, integrated)] == [
+        True,
+        False,
+        True,
+    ]
     assert binom.get(f"/landing/{remote}").json()["url"] == "https://lp.example.com/q/"
     source = binom.post("/traffic_source", json={"name": "Src"}).json()["id"]
     assert binom.get(f"/traffic_source/{source}").json() == {"id": source, "name": "Src", "groupId": None, "s2sMode": "FIRST",
@@ -217,13 +238,19 @@ def test_deleting_a_traffic_source_deletes_its_campaigns(binom: Api) -> None:
 
 
 def test_deleting_a_network_unlinks_its_offers(binom: Api) -> None:
-    linked = [offer["id"] for offer in (binom.get(f"/offer/{n}").json() for n in range(1, 9)) if offer["affiliateNetworkId"] == 1]
+    linked = [
+        offer["id"]
+        for offer in (binom.get(f"/offer/{n}").json() for n in range(1, 9))
+        if offer["affiliateNetworkId"] == 1
+    ]
     assert linked
     binom.delete("/affiliate_network/1")
     assert {binom.get(f"/offer/{offer_id}").json()["affiliateNetworkId"] for offer_id in linked} == {None}
 
 
-@pytest.mark.parametrize(("path", "kind", "field"), [("/offer/{}", "offers", "offerId"), ("/landing/{}", "landings", "id")])
+@pytest.mark.parametrize(
+    ("path", "kind", "field"), [("/offer/{}", "offers", "offerId"), ("/landing/{}", "landings", "id")]
+)
 def test_deleting_an_offer_or_landing_takes_it_out_of_every_path(binom: Api, path: str, kind: str, field: str) -> None:
     def used(entity_id: int) -> list[int]:
         return [
@@ -246,7 +273,11 @@ BAD_WRITES = [
     ("POST", "/campaign", {**CAMPAIGN, "key": "has space"}),
     ("PUT", "/campaign/1", {**CAMPAIGN, "amount": -1}),
     ("PUT", "/campaign/1", {**CAMPAIGN, "trafficSourceId": "1"}),
-    ("POST", "/offer", {"offer": {"name": "x", "url": "https://example.com/"}}),  # no countryCode: the real 500, here a 400
+    (
+        "POST",
+        "/offer",
+        {"offer": {"name": "x", "url": "https://example.com/"}},
+    ),  # no countryCode: the real 500, here a 400
     ("POST", "/offer", {"name": "x", "url": "https://example.com/", "countryCode": "US"}),  # not wrapped
     ("PUT", "/offer/1", {"offer": {**OFFER["offer"], "countryCode": "USA"}}),
     ("POST", "/landing", {"name": "no url or path"}),
@@ -260,7 +291,9 @@ BAD_WRITES = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), BAD_WRITES, ids=[f"{m} {p} {i}" for i, (m, p, _) in enumerate(BAD_WRITES)])
+@pytest.mark.parametrize(
+    ("method", "path", "body"), BAD_WRITES, ids=[f"{m} {p} {i}" for i, (m, p, _) in enumerate(BAD_WRITES)]
+)
 def test_bad_bodies_are_400_in_binoms_shape_and_write_nothing(binom: Api, method: str, path: str, body: Any) -> None:
     lists = ("/campaign/list/filtered", "/offer/list/filtered", "/landing/list/filtered", "/traffic_source/list/filtered",
              "/affiliate_network/list/filtered")  # fmt: skip
@@ -288,7 +321,9 @@ def test_list_filters_and_limit_offset_pages(binom: Api) -> None:
     pages = [binom.get("/offer/list/filtered", params={"limit": 3, "offset": offset}).json() for offset in (0, 3, 6, 9)]
     assert [item for page in pages for item in page] == everything and pages[-1] == []
     word = everything[0]["name"].split()[0]
-    assert binom.get("/offer/list/filtered", params={"name": word.upper()}).json() == [i for i in everything if word in i["name"]]
+    assert binom.get("/offer/list/filtered", params={"name": word.upper()}).json() == [
+        i for i in everything if word in i["name"]
+    ]
     assert binom.get("/campaign/list/filtered", params={"status": "deleted"}).json()[0]["id"] == 10
     with_traffic = binom.get("/campaign/list/filtered", params={"status": "with_traffic"}).json()
     assert 0 < len(with_traffic) <= 9  # seeded campaigns have traffic today

@@ -130,7 +130,9 @@ def test_report_rows_are_depth_first_and_parents_sum_their_children(binom: Api) 
         assert number(report["totals"][metric]) == sum(number(row[metric]) for row in tops)
     check_ratios(report["totals"])
     assert all("affiliateNetworkName" in row for row in tops)  # rows grouped by offer name their network
-    assert all(len(row["entity_id"]) == 2 and row["name"] for row in rows if row["level"] == "2")  # country code and name
+    assert all(
+        len(row["entity_id"]) == 2 and row["name"] for row in rows if row["level"] == "2"
+    )  # country code and name
 
 
 def test_report_paging_counts_level_one_rows_with_their_subtrees(binom: Api) -> None:
@@ -153,7 +155,9 @@ def test_report_sorting_filters_and_name_filter(binom: Api) -> None:
     assert by_offer_page["totals"] == only["totals"]
     word = rows[0]["name"].split()[0]
     named = get(binom, "/report/campaign", nameFilter=word.lower(), **params)
-    assert {row["name"] for row in named["report"]} == {row["name"] for row in rows if word.lower() in row["name"].lower()}
+    assert {row["name"] for row in named["report"]} == {
+        row["name"] for row in rows if word.lower() in row["name"].lower()
+    }
     error = binom.get("/report/offer", params={**params, "ids[]": 999})
     assert error.status_code == 404 and error.json()["errors"]["detail"] == "Offer 999 not found"
 
@@ -180,9 +184,12 @@ def test_periods_presets_custom_ranges_and_zones(binom: Api) -> None:
     # custom_time: inclusive to the second; "the 14th" equals yesterday (the clock is frozen on 2026-06-15 12:00:30 UTC).
     assert clicks(datePreset="custom_time", dateFrom="2026-06-14 00:00:00", dateTo="2026-06-14 23:59:59") == yesterday
     assert clicks(datePreset="custom_time", dateFrom="2026-06-15 00:00:00") == today  # dateTo defaults to now
-    assert clicks(datePreset="custom_time", dateFrom="2026-06-15 00:00:00", dateTo="2026-06-14 00:00:00") == 0  # empty, not 400
+    assert (
+        clicks(datePreset="custom_time", dateFrom="2026-06-15 00:00:00", dateTo="2026-06-14 00:00:00") == 0
+    )  # empty, not 400
     assert clicks(datePreset="custom_time", dateFrom="2026-02-30 00:00:00", dateTo="2026-03-01 23:59:59") == clicks(
-        datePreset="custom_time", dateFrom="2026-02-28 00:00:00", dateTo="2026-03-01 23:59:59")  # the 30th is clamped
+        datePreset="custom_time", dateFrom="2026-02-28 00:00:00", dateTo="2026-03-01 23:59:59"
+    )  # the 30th is clamped
     assert clicks(datePreset="yesterday", timezone="Asia/Tokyo") != yesterday  # a day in Tokyo is other hours
     assert clicks(datePreset="yesterday", timezone="Nowhere/Special") == yesterday  # unknown zones fall back to UTC
     assert clicks(datePreset="all_time") >= clicks(datePreset="this_year") >= clicks(datePreset="last_30_days") > 0

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from mockserver.mockstate.clock import clamped_date, localized, zone
-from mockserver.mockstate.store import Store
 
 from mockserver.domain.pagination import offset_page
 from mockserver.kit.formats import decimal_string
+from mockserver.state.clock import clamped_date, localized, zone
+from mockserver.state.store import Store
 
 
 def test_integer_ids_count_up_and_are_never_reused() -> None:

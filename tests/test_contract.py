@@ -29,7 +29,9 @@ APP = make_app(enforce_rate_limits=False, apis=("bannertrackr",))
 ADSTERRA_APP = make_app(enforce_rate_limits=False, apis=("adsterra_advertiser", "adsterra_publisher"))
 BINOM_APP = make_app(enforce_rate_limits=False, apis=("binom",))
 PEERCLICK_APP = make_app(enforce_rate_limits=False, apis=("peerclick",))
-bannertrackr = schemathesis.openapi.from_asgi("/bannertrackr/openapi.json", APP, config=SchemathesisConfig.from_dict(CONFIG))
+bannertrackr = schemathesis.openapi.from_asgi(
+    "/bannertrackr/openapi.json", APP, config=SchemathesisConfig.from_dict(CONFIG)
+)
 # The config leaves out the mock-only token rotation (it would invalidate the demo token mid-run; tested on its own).
 adsterra_advertiser = schemathesis.openapi.from_asgi(
     "/adsterra/advertiser/openapi.json", ADSTERRA_APP, config=SchemathesisConfig.from_dict(CONFIG)
@@ -37,8 +39,12 @@ adsterra_advertiser = schemathesis.openapi.from_asgi(
 adsterra_publisher = schemathesis.openapi.from_asgi(
     "/adsterra/publisher/openapi.json", ADSTERRA_APP, config=SchemathesisConfig.from_dict(CONFIG)
 )
-binom = schemathesis.openapi.from_asgi("/binom/public/api/v1/openapi.json", BINOM_APP, config=SchemathesisConfig.from_dict(CONFIG))
-peerclick = schemathesis.openapi.from_asgi("/peerclick/v1/openapi.json", PEERCLICK_APP, config=SchemathesisConfig.from_dict(CONFIG))
+binom = schemathesis.openapi.from_asgi(
+    "/binom/public/api/v1/openapi.json", BINOM_APP, config=SchemathesisConfig.from_dict(CONFIG)
+)
+peerclick = schemathesis.openapi.from_asgi(
+    "/peerclick/v1/openapi.json", PEERCLICK_APP, config=SchemathesisConfig.from_dict(CONFIG)
+)
 # The tracker specs have three times BannerTrackr's operations and deeply nested bodies, on which the coverage
 # phase spends two thirds of the time; here they run examples and fuzzing (and stateful below), and
 # `contracts run --api binom|peerclick` runs every phase (tests/test_contracts.py).

@@ -48,14 +48,21 @@ def test_the_mock_passes_with_writes() -> None:
 
 
 @pytest.mark.parametrize("api", ["admin", "bannertrackr"])
-def test_read_only_default_runs_pass_where_every_link_starts_at_a_write(api: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_only_default_runs_pass_where_every_link_starts_at_a_write(
+    api: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Their links start at POSTs, which a read-only run leaves out: no stateful phase, instead of a failed run."""
     all_phases = ("examples", "fuzzing", "stateful")
-    assert suite(make_app(enforce_rate_limits=False, apis=("bannertrackr",)), api=api, examples=2, phases=all_phases) == set()
+    assert (
+        suite(make_app(enforce_rate_limits=False, apis=("bannertrackr",)), api=api, examples=2, phases=all_phases)
+        == set()
+    )
     assert "skipping the stateful phase" in capsys.readouterr().out
 
 
-def _broken(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, replacement: Callable[..., Any], api: str = "bannertrackr") -> Any:
+def _broken(
+    monkeypatch: pytest.MonkeyPatch, target: Any, name: str, replacement: Callable[..., Any], api: str = "bannertrackr"
+) -> Any:
     """A mock of `api` with one defect, which (like a broken implementation) does not validate its own answers."""
     monkeypatch.setattr(target, name, replacement)
     return make_app(enforce_rate_limits=False, validate_responses=False, apis=(api,))
@@ -104,7 +111,12 @@ def test_catches_a_cursor_that_repeats_records(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_catches_a_wrong_ctr(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = _broken(monkeypatch, stats, "ctr", lambda clicks, impressions: round(clicks / impressions * 100, 1) if impressions else 0.0)
+    app = _broken(
+        monkeypatch,
+        stats,
+        "ctr",
+        lambda clicks, impressions: round(clicks / impressions * 100, 1) if impressions else 0.0,
+    )
     assert "stats_arithmetic" in suite(app, "getPlacementStats", examples=15)
 
 
@@ -148,7 +160,9 @@ def test_catches_totals_that_are_not_the_sum_of_rows(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(handlers, "report", inflated)
     app = make_app(enforce_rate_limits=False, validate_responses=False, apis=(api,))
     # writes=True only lifts the GET-only filter, which would add every other read to the selection.
-    assert "totals_arithmetic" in suite(app, "getReport", writes=True, examples=5, api=api, phases=("examples", "fuzzing"))
+    assert "totals_arithmetic" in suite(
+        app, "getReport", writes=True, examples=5, api=api, phases=("examples", "fuzzing")
+    )
 
 
 def test_readme_command_passes_against_a_served_mock(tmp_path: Path) -> None:

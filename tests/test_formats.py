@@ -58,13 +58,18 @@ def test_csv_quotes_only_what_needs_it_and_round_trips(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("format_", "content_type"), [("json", "application/json"), ("xml", "application/xml"), ("csv", "text/csv; charset=utf-8")]
+    ("format_", "content_type"),
+    [("json", "application/json"), ("xml", "application/xml"), ("csv", "text/csv; charset=utf-8")],
 )
 def test_a_document_renders_the_same_data_with_a_matching_content_type(format_: str, content_type: str) -> None:
     response = respond(Document(BODY, format_, ("id", "alias"), rows="items", status=201))
     assert response.status_code == 201 and response.content_type == content_type
     body = response.body.decode() if isinstance(response.body, bytes) else response.body
-    expected = {"json": json.dumps(BODY, separators=(",", ":")), "xml": to_xml(BODY), "csv": "id;alias\n1;Spring promo\n2;\n"}
+    expected = {
+        "json": json.dumps(BODY, separators=(",", ":")),
+        "xml": to_xml(BODY),
+        "csv": "id;alias\n1;Spring promo\n2;\n",
+    }
     assert body == expected[format_]
 
 
@@ -84,7 +89,10 @@ def test_error_shape_can_rename_statuses() -> None:
         statuses={400: 422},
     )
     response = render(shape, ApiError(400, "Request body too large"))
-    assert response.status_code == 422 and json.loads(response.body) == {"code": 422, "message": "Request body too large"}
+    assert response.status_code == 422 and json.loads(response.body) == {
+        "code": 422,
+        "message": "Request body too large",
+    }
     assert shape.message_for(400) == "Validation failed" and shape.status(404) == 404
     assert render(ErrorShape(body=lambda *args: {}), ApiError(400, "x")).status_code == 400  # no remap by default
 

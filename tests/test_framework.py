@@ -41,7 +41,8 @@ def test_connexion_still_has(dotted: str) -> None:
     except (ImportError, AttributeError):
         parent = _resolve(owner)
         assert inspect.isclass(parent) and _instance_attribute(parent, name), (
-            f"connexion no longer has {dotted}, which mockserver/http/framework.py relies on: adapt framework.py")
+            f"connexion no longer has {dotted}, which mockserver/http/framework.py relies on: adapt framework.py"
+        )
         return
     parameters = RELIES_ON[dotted]
     if parameters is not None:
@@ -50,4 +51,6 @@ def test_connexion_still_has(dotted: str) -> None:
             function = function.fget
         names = tuple(inspect.signature(function).parameters)
         missing = [p for p in parameters if p not in names]
-        assert not missing, f"connexion's {dotted} takes {names}, no longer {parameters}: adapt mockserver/http/framework.py"
+        assert not missing, (
+            f"connexion's {dotted} takes {names}, no longer {parameters}: adapt mockserver/http/framework.py"
+        )

@@ -57,9 +57,14 @@ def documented(api: str, response: str, body: Any) -> None:
     schema = document["components"]["responses"][response]["content"]["application/json"]["schema"]
     OAS30Validator({**schema, "components": document["components"]}).validate(body)
 
+
 # What a fuzzer or a careless client sends: each is refused before routing, whatever the API.
 OVERSIZED = {
-    "long-query": (lambda path: path + "?placement_ids=" + ",".join(str(15_413_270 + i) for i in range(HUGE // 9)), {}, 414),
+    "long-query": (
+        lambda path: path + "?placement_ids=" + ",".join(str(15_413_270 + i) for i in range(HUGE // 9)),
+        {},
+        414,
+    ),
     "long-path": (lambda path: path + "/" + "a" * HUGE, {}, 414),
     "long-header": (lambda path: path, {"X-Padding": "b" * HUGE}, 431),
     "many-headers": (lambda path: path, {f"X-Pad-{i}": "c" * 20 for i in range(3_000)}, 431),

@@ -15,7 +15,9 @@ from contracts.wrapper import Call, Defect, Wrapper
 @pytest.mark.parametrize("breakage", CATALOGUE, ids=lambda breakage: breakage.name)
 def test_each_breakage_fails_its_check(breakage: Breakage) -> None:
     failed = contract_run(breakage.api, breakage.run, breakage.defect)
-    assert breakage.check in failed, f"{breakage.name} ({breakage.what}) was not caught by {breakage.check}: {sorted(failed)}"
+    assert breakage.check in failed, (
+        f"{breakage.name} ({breakage.what}) was not caught by {breakage.check}: {sorted(failed)}"
+    )
 
 
 @pytest.mark.parametrize("api", sorted({breakage.api for breakage in CATALOGUE}))
@@ -30,7 +32,13 @@ def test_the_catalogue_covers_every_api_and_every_custom_check() -> None:
     custom = {name for module in (access, bodies, checks, counts, deletion, equivalence, paging)
               for name, value in vars(module).items() if callable(value) and getattr(value, "__wrapped__", None)}  # fmt: skip
     assert len(CATALOGUE) >= 30
-    assert {breakage.api for breakage in CATALOGUE} == {"bannertrackr", "binom", "peerclick", "adsterra_advertiser", "adsterra_publisher"}
+    assert {breakage.api for breakage in CATALOGUE} == {
+        "bannertrackr",
+        "binom",
+        "peerclick",
+        "adsterra_advertiser",
+        "adsterra_publisher",
+    }
     assert custom - {breakage.check for breakage in CATALOGUE} == set()
     assert len({breakage.name for breakage in CATALOGUE}) == len(CATALOGUE)
 
@@ -102,8 +110,12 @@ def _garbage(call: Call, answer: Any) -> None:
 
 @pytest.mark.parametrize(
     ("api", "operations"),
-    [("bannertrackr", ("listSites", "getPlacementStats", "getMe")), ("binom", ("listCampaignStats", "getReport", "listOffers")),
-     ("peerclick", ("getReport", "listCampaigns")), ("adsterra_advertiser", ("getStats", "listCampaigns"))],
+    [
+        ("bannertrackr", ("listSites", "getPlacementStats", "getMe")),
+        ("binom", ("listCampaignStats", "getReport", "listOffers")),
+        ("peerclick", ("getReport", "listCampaigns")),
+        ("adsterra_advertiser", ("getStats", "listCampaigns")),
+    ],
 )
 def test_no_check_crashes_on_a_body_that_is_not_what_its_type_says(api: str, operations: tuple[str, ...]) -> None:
     """Every custom check reads bodies; none may crash on garbage, and one check names the problem."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from mockserver.mockstate.store import Store
 
 from mockserver.domain.pagination import cursor_page, decode_cursor, encode_cursor
+from mockserver.state.store import Store
 
 from .conftest import PRO_RW, Api
 

@@ -47,7 +47,11 @@ def test_access_key_session_gives_a_token_that_expires_by_the_clock(peerclick: A
     session = peerclick.post("/auth/access/session", key=None, json={**ACCESS, "lifetime": 120})
     assert session.status_code == 200
     body = session.json()
-    assert body["lifetime"] == 120 and body["expirationTimestamp"] == "2026-06-15T12:02:30Z" and body["token"].startswith("pc_kt_")
+    assert (
+        body["lifetime"] == 120
+        and body["expirationTimestamp"] == "2026-06-15T12:02:30Z"
+        and body["token"].startswith("pc_kt_")
+    )
     assert peerclick.get("/campaign", key=body["token"]).status_code == 200
     peerclick.state.clock.advance(119)
     assert peerclick.get("/campaign", key=body["token"]).status_code == 200
@@ -69,7 +73,9 @@ def test_password_session_under_the_real_clients_v1_1_prefix(peerclick: Api) -> 
     body = peerclick.client.post("/peerclick/v1_1/auth/session", json={**LOGIN, "email": LOGIN["email"].upper()}).json()
     assert body["lifetime"] == 86400
     mine = peerclick.get("/campaign", key=body["token"]).json()["campaigns"]
-    assert [campaign["id"] for campaign in mine] == [campaign["id"] for campaign in peerclick.get("/campaign").json()["campaigns"]]
+    assert [campaign["id"] for campaign in mine] == [
+        campaign["id"] for campaign in peerclick.get("/campaign").json()["campaigns"]
+    ]
 
 
 @pytest.mark.parametrize(
@@ -90,8 +96,14 @@ def test_wrong_credentials_are_401(peerclick: Api, path: str, body: dict[str, An
     [
         ({}, "Invalid token: No authorization token provided"),
         ({"api-token": "pc_kt_unknown"}, "Invalid token: Create a key token with POST /auth/access/session"),
-        ({"api-token": "pc_demo_expired_token"}, "Token expired: Create a new key token with POST /auth/access/session"),
-        ({"Authorization": f"Bearer {PC_TOKEN}"}, "Invalid token: No authorization token provided"),  # only api-token counts
+        (
+            {"api-token": "pc_demo_expired_token"},
+            "Token expired: Create a new key token with POST /auth/access/session",
+        ),
+        (
+            {"Authorization": f"Bearer {PC_TOKEN}"},
+            "Invalid token: No authorization token provided",
+        ),  # only api-token counts
     ],
 )
 def test_missing_unknown_or_expired_tokens_are_401(peerclick: Api, headers: dict[str, str], description: str) -> None:
@@ -121,7 +133,11 @@ def test_three_requests_per_second_per_account(enforcing: Api) -> None:
     assert [int(api.get("/offer").headers["X-RateLimit-Remaining"]) for _ in range(3)] == [2, 1, 0]
     refused = api.get("/offer")
     assert error(refused, 429, "TOO_MANY_REQUESTS").startswith("Rate limit exceeded")
-    assert (refused.headers["Retry-After"], refused.headers["X-RateLimit-Limit"], refused.headers["X-RateLimit-Remaining"]) == ("1", "3", "0")
+    assert (
+        refused.headers["Retry-After"],
+        refused.headers["X-RateLimit-Limit"],
+        refused.headers["X-RateLimit-Remaining"],
+    ) == ("1", "3", "0")
     assert as_other(api).get("/offer").status_code == 200  # per account
     api.state.clock.advance(1)
     assert api.get("/offer").status_code == 200
@@ -156,12 +172,17 @@ def test_another_accounts_entities_are_forbidden_and_invisible(peerclick: Api) -
     assert theirs not in mine
     for method, path, body in [("GET", f"/campaign/{theirs}", None), ("PUT", f"/campaign/{theirs}", CAMPAIGN),
                                ("DELETE", f"/campaign/{theirs}", None)]:  # fmt: skip
-        assert error(peerclick.request(method, path, json=body), 403, "FORBIDDEN") == f"Access to campaign {theirs} is denied"
+        assert (
+            error(peerclick.request(method, path, json=body), 403, "FORBIDDEN")
+            == f"Access to campaign {theirs} is denied"
+        )
     assert other.get(f"/campaign/{theirs}").status_code == 200  # untouched
     their_source = other.get("/traffic-source").json()["trafficSources"][0]["id"]
     error(peerclick.post("/campaign", json={**CAMPAIGN, "trafficSource": their_source}), 403, "FORBIDDEN")
-    assert error(other.post("/offer", json={**OFFER, "workspaceId": 2, "affiliateNetwork": None}), 403, "FORBIDDEN") == \
-        "Access to workspace 2 is denied"  # the demo account has workspace 2, the other account does not
+    assert (
+        error(other.post("/offer", json={**OFFER, "workspaceId": 2, "affiliateNetwork": None}), 403, "FORBIDDEN")
+        == "Access to workspace 2 is denied"
+    )  # the demo account has workspace 2, the other account does not
     report = peerclick.get("/report", params={"groupBy": "campaign", "from": "2026-01-01"}).json()
     assert {row["campaignId"] for row in report["rows"]} <= mine
 
@@ -194,11 +215,15 @@ def test_campaign_paths_only_with_pages(peerclick: Api) -> None:
     defaults = peerclick.put(f"/campaign/{campaign['id']}", json={key: value for key, value in CAMPAIGN.items()
                                                                    if key not in ("costModel", "country", "domain", "tags")}).json()  # fmt: skip
     assert defaults["campaign"]["costModel"] == {"type": "AUTO", "currency": "USD", "value": None}
-    assert defaults["campaign"]["domain"] == "demo.trk.example.com" and defaults["campaign"]["country"] == {"code": "GLB"}
+    assert defaults["campaign"]["domain"] == "demo.trk.example.com" and defaults["campaign"]["country"] == {
+        "code": "GLB"
+    }
 
 
 def test_the_v1_1_prefix_serves_the_same_state(peerclick: Api) -> None:
-    created = peerclick.client.post("/peerclick/v1_1/offer", json=OFFER, headers={"api-token": PC_TOKEN}).json()["offer"]
+    created = peerclick.client.post("/peerclick/v1_1/offer", json=OFFER, headers={"api-token": PC_TOKEN}).json()[
+        "offer"
+    ]
     assert peerclick.get(f"/offer/{created['id']}").json()["offer"] == created
     assert peerclick.client.get("/peerclick/v1_1/ui/").status_code == 200
 
@@ -227,7 +252,11 @@ def test_deleting_an_offer_or_lander_takes_it_out_of_every_path(peerclick: Api, 
     def used(entity_id: int) -> list[int]:
         campaigns = [peerclick.get(f"/campaign/{c['id']}", params={"withPages": 1}).json()["campaign"]
                      for c in peerclick.get("/campaign").json()["campaigns"]]  # fmt: skip
-        return [c["id"] for c in campaigns if any(e["id"] == entity_id for p in c["redirectTarget"]["path"]["defaultPaths"] for e in p[kind])]
+        return [
+            c["id"]
+            for c in campaigns
+            if any(e["id"] == entity_id for p in c["redirectTarget"]["path"]["defaultPaths"] for e in p[kind])
+        ]
 
     entity_id = next(n for n in range(1, 6) if used(n))
     peerclick.delete(path.format(entity_id))
@@ -235,12 +264,29 @@ def test_deleting_an_offer_or_lander_takes_it_out_of_every_path(peerclick: Api, 
 
 
 def test_other_entities_round_trip(peerclick: Api) -> None:
-    lander = peerclick.post("/lander", json={"name": "LP", "workspaceId": 2, "url": "https://lp.example.com/"}).json()["lander"]
+    lander = peerclick.post("/lander", json={"name": "LP", "workspaceId": 2, "url": "https://lp.example.com/"}).json()[
+        "lander"
+    ]
     assert (lander["numberOfOffers"], lander["country"]) == (1, {"code": "GLB"})
-    source = peerclick.post("/traffic-source", json={"name": "Src", "workspaceId": 1, "customVariables": [
-        {"index": 2, "name": "A", "parameter": "a"}, {"index": 1, "name": "Z", "parameter": "z"}, {"index": 2, "name": "B", "parameter": "b"}]}).json()
-    assert [v["name"] for v in source["trafficSource"]["customVariables"]] == ["Z", "B"]  # by index; the last of an index wins
-    network = peerclick.post("/affiliate-network", json={"name": "Net", "workspaceId": 1, "postbackIpWhitelist": ["::1"]}).json()
+    source = peerclick.post(
+        "/traffic-source",
+        json={
+            "name": "Src",
+            "workspaceId": 1,
+            "customVariables": [
+                {"index": 2, "name": "A", "parameter": "a"},
+                {"index": 1, "name": "Z", "parameter": "z"},
+                {"index": 2, "name": "B", "parameter": "b"},
+            ],
+        },
+    ).json()
+    assert [v["name"] for v in source["trafficSource"]["customVariables"]] == [
+        "Z",
+        "B",
+    ]  # by index; the last of an index wins
+    network = peerclick.post(
+        "/affiliate-network", json={"name": "Net", "workspaceId": 1, "postbackIpWhitelist": ["::1"]}
+    ).json()
     assert network["affiliateNetwork"]["appendClickIdToOfferUrl"] is False
     for table, key, record in (("lander", "lander", lander), ("traffic-source", "trafficSource", source["trafficSource"]),
                                ("affiliate-network", "affiliateNetwork", network["affiliateNetwork"])):  # fmt: skip
@@ -253,9 +299,19 @@ def test_other_entities_round_trip(peerclick: Api) -> None:
     ("change", "description"),
     [
         ({"trafficSource": 999}, "Traffic source 999 not found"),
-        ({"redirectTarget": {"destination": "PATH", "path": {"defaultPaths": [{"offers": [{"id": 999}]}]}}}, "Offer 999 not found"),
-        ({"redirectTarget": {"destination": "PATH", "path": {"defaultPaths": [{"offers": [], "landers": [{"id": 999}]}]}}},
-         "Lander 999 not found"),
+        (
+            {"redirectTarget": {"destination": "PATH", "path": {"defaultPaths": [{"offers": [{"id": 999}]}]}}},
+            "Offer 999 not found",
+        ),
+        (
+            {
+                "redirectTarget": {
+                    "destination": "PATH",
+                    "path": {"defaultPaths": [{"offers": [], "landers": [{"id": 999}]}]},
+                }
+            },
+            "Lander 999 not found",
+        ),
     ],
 )
 def test_unknown_references_are_404_and_write_nothing(peerclick: Api, change: dict[str, Any], description: str) -> None:
@@ -284,15 +340,23 @@ BAD_WRITES = [
     ("PUT", "/offer/1", {**OFFER, "payout": {"type": "FIXED"}}),
     ("POST", "/lander", {"name": "LP", "workspaceId": 1, "url": "https://lp.example.com/", "numberOfOffers": 0}),
     ("PUT", "/lander/1", {"name": "", "workspaceId": 1, "url": "https://lp.example.com/"}),
-    ("POST", "/traffic-source", {"name": "S", "workspaceId": 1, "customVariables": [{"index": 11, "name": "x", "parameter": "x"}]}),
+    (
+        "POST",
+        "/traffic-source",
+        {"name": "S", "workspaceId": 1, "customVariables": [{"index": 11, "name": "x", "parameter": "x"}]},
+    ),
     ("PUT", "/traffic-source/1", {"name": "S", "workspaceId": 0}),
     ("POST", "/affiliate-network", {"name": "N", "workspaceId": 1, "postbackIpWhitelist": ["300.1.1.1"]}),
     ("PUT", "/affiliate-network/1", {"name": "N", "workspaceId": "1"}),
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), BAD_WRITES, ids=[f"{m} {p} {i}" for i, (m, p, _) in enumerate(BAD_WRITES)])
-def test_bad_bodies_are_400_with_field_errors_and_write_nothing(peerclick: Api, method: str, path: str, body: Any) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body"), BAD_WRITES, ids=[f"{m} {p} {i}" for i, (m, p, _) in enumerate(BAD_WRITES)]
+)
+def test_bad_bodies_are_400_with_field_errors_and_write_nothing(
+    peerclick: Api, method: str, path: str, body: Any
+) -> None:
     lists = ("/campaign", "/offer", "/lander", "/traffic-source", "/affiliate-network")
     before = [peerclick.get(path).json() for path in lists]
     response = peerclick.request(method, path, json=body)
@@ -303,7 +367,9 @@ def test_bad_bodies_are_400_with_field_errors_and_write_nothing(peerclick: Api, 
 
 def test_a_field_error_names_the_field(peerclick: Api) -> None:
     response = peerclick.put("/affiliate-network/1", json={"name": "N", "workspaceId": "1"})
-    assert response.json()["errors"] == [{"field": "workspaceId", "message": "workspaceId must be an integer (got \"1\")"}]
+    assert response.json()["errors"] == [
+        {"field": "workspaceId", "message": 'workspaceId must be an integer (got "1")'}
+    ]
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b"null", b'{"name": "\xff"}'])

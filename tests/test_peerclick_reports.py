@@ -20,7 +20,10 @@ def report(peerclick: Api, group_by: list[str] | str, **params: Any) -> dict[str
 
 
 def summed(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {name: round(sum(row[name] for row in rows), 2) if name in MONEY else sum(row[name] for row in rows) for name in ADDITIVE}
+    return {
+        name: round(sum(row[name] for row in rows), 2) if name in MONEY else sum(row[name] for row in rows)
+        for name in ADDITIVE
+    }
 
 
 def check_formulas(row: dict[str, Any]) -> None:
@@ -28,8 +31,12 @@ def check_formulas(row: dict[str, Any]) -> None:
         return round(numerator * scale / denominator, 4) if denominator else 0
 
     assert row["profit"] == round(row["revenue"] - row["cost"], 2)
-    assert row["ctr"] == ratio(row["clicks"], row["visits"], 100) and row["cr"] == ratio(row["conversions"], row["clicks"], 100)
-    assert row["cv"] == ratio(row["conversions"], row["visits"], 100) and row["roi"] == ratio(row["profit"], row["cost"], 100)
+    assert row["ctr"] == ratio(row["clicks"], row["visits"], 100) and row["cr"] == ratio(
+        row["conversions"], row["clicks"], 100
+    )
+    assert row["cv"] == ratio(row["conversions"], row["visits"], 100) and row["roi"] == ratio(
+        row["profit"], row["cost"], 100
+    )
     assert row["epv"] == ratio(row["revenue"], row["visits"]) and row["cpv"] == ratio(row["cost"], row["visits"])
     assert row["epc"] == ratio(row["revenue"], row["clicks"]) and row["cpa"] == ratio(row["cost"], row["conversions"])
     assert row["ap"] == ratio(row["revenue"], row["conversions"])
@@ -47,8 +54,16 @@ def test_totals_are_the_sum_of_the_rows_and_follow_the_formulas(peerclick: Api) 
 
 @pytest.mark.parametrize(
     "group_by",
-    [["offer"], ["lander", "device"], ["traffic-source", "affiliate-network", "isp"], ["day"], ["hour", "os"], ["day", "hour", "browser"],
-     ["custom-variable-1"], ["custom-variable-7", "campaign"]],
+    [
+        ["offer"],
+        ["lander", "device"],
+        ["traffic-source", "affiliate-network", "isp"],
+        ["day"],
+        ["hour", "os"],
+        ["day", "hour", "browser"],
+        ["custom-variable-1"],
+        ["custom-variable-7", "campaign"],
+    ],
 )
 def test_totals_do_not_depend_on_group_by(peerclick: Api, group_by: list[str]) -> None:
     reference = report(peerclick, "campaign")["totals"]
@@ -71,13 +86,18 @@ def test_range_edges(peerclick: Api) -> None:
         return int(report(peerclick, "campaign", **params)["totals"]["visits"])
 
     whole = visits(**{"from": "2026-06-14", "to": "2026-06-15"})
-    halves = visits(**{"from": "2026-06-14", "to": "2026-06-14T12:00"}) + visits(**{"from": "2026-06-14T12:00", "to": "2026-06-15"})
+    halves = visits(**{"from": "2026-06-14", "to": "2026-06-14T12:00"}) + visits(
+        **{"from": "2026-06-14T12:00", "to": "2026-06-15"}
+    )
     assert whole == halves > 0
     assert visits(**{"from": "2026-06-14T02:00Z", "to": "2026-06-15T00:00:00Z"}, timezone="Asia/Tokyo") == visits(
-        **{"from": "2026-06-14T02:00", "to": "2026-06-15"})  # Z means UTC whatever the zone
+        **{"from": "2026-06-14T02:00", "to": "2026-06-15"}
+    )  # Z means UTC whatever the zone
     assert visits(**{"from": "2026-06-15", "to": "2026-06-14"}) == 0  # no rows, not 400
     assert visits(**{"from": "2026-02-30", "to": "2026-03-02"}) == visits(**{"from": "2026-02-28", "to": "2026-03-02"})
-    assert visits(**{"from": "2026-06-15"}) == visits(**{"from": "2026-06-15", "to": "2027-01-01"})  # `to` defaults to now
+    assert visits(**{"from": "2026-06-15"}) == visits(
+        **{"from": "2026-06-15", "to": "2027-01-01"}
+    )  # `to` defaults to now
     assert visits(timezone="Nowhere/Special") == visits()  # unknown zones fall back to UTC
 
 
@@ -92,7 +112,11 @@ def test_columns_sort_paging_and_mappings(peerclick: Api) -> None:
     ]  # fmt: skip
     page = peerclick.get("/report", params={"groupBy": "campaign", **FROM, "limit": 2, "offset": 1}).json()
     whole = report(peerclick, "campaign")
-    assert page["rows"] == whole["rows"][1:3] and page["totalRows"] == whole["totalRows"] and page["totals"] == whole["totals"]
+    assert (
+        page["rows"] == whole["rows"][1:3]
+        and page["totalRows"] == whole["totalRows"]
+        and page["totals"] == whole["totals"]
+    )
     assert [row["visits"] for row in whole["rows"]] == sorted((row["visits"] for row in whole["rows"]), reverse=True)
 
 

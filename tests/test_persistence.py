@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mockserver.mockstate.persistence import StateFile, snapshot, write_atomically
+
+from mockserver.state.persistence import StateFile, snapshot, write_atomically
 
 from .conftest import GROWTH_RW, PRO_RW, make_app
 from .test_serve import ROOT, _free_port, wait_until_serving
@@ -53,7 +54,9 @@ class Server:
     def site_names(self) -> set[str]:
         names, cursor = set(), None
         while True:
-            body = httpx.get(self.url + SITES, headers=AUTH, params={"limit": 100, **({"cursor": cursor} if cursor else {})}).json()
+            body = httpx.get(
+                self.url + SITES, headers=AUTH, params={"limit": 100, **({"cursor": cursor} if cursor else {})}
+            ).json()
             names |= {site["name"] for site in body["data"]}
             cursor = body["pagination"]["nextCursor"]
             if cursor is None:
@@ -97,10 +100,14 @@ def test_kill_9_between_writes_never_corrupts_the_file(state_file: Path) -> None
         server = Server(state_file)
         saved_before: set[str] = set()
         if state_file.exists():
-            saved_before = {name for name in json.dumps(json.loads(state_file.read_text())).split('"') if name.startswith("kill-")}
+            saved_before = {
+                name for name in json.dumps(json.loads(state_file.read_text())).split('"') if name.startswith("kill-")
+            }
         site = httpx.get(server.url + SITES, headers=PRO).json()["data"][0]["id"]
         for n in range(40):
-            created = httpx.post(server.url + PLACEMENTS, headers=PRO, json={"siteId": site, "name": f"kill-{round_number}-{n}"})
+            created = httpx.post(
+                server.url + PLACEMENTS, headers=PRO, json={"siteId": site, "name": f"kill-{round_number}-{n}"}
+            )
             assert created.status_code == 201
             if n == 20:  # wait until a batch holding this write has reached the disk, mid-stream
                 _wait_until_saved(state_file, f"kill-{round_number}-20")

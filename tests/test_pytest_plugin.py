@@ -23,12 +23,12 @@ def test_each_test_starts_from_the_seeded_state(mockserver: MockServer, attempt:
 def test_clock_is_under_the_tests_control(mockserver: MockServer) -> None:
     key = mockserver.key("bannertrackr", "starter plan, read-write")
     me = f"{mockserver.base_url('bannertrackr')}/me"
-    mockserver.mockstate.clock.freeze()
+    mockserver.state.clock.freeze()
     statuses = [httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code for _ in range(61)]
     assert statuses[-1] == 429
-    mockserver.mockstate.clock.advance(60)
+    mockserver.state.clock.advance(60)
     assert httpx.get(me, headers={"Authorization": f"Bearer {key}"}).status_code == 200
-    mockserver.mockstate.clock.unfreeze()
+    mockserver.state.clock.unfreeze()
 
 
 def test_an_unknown_key_label_names_the_labels_there_are(mockserver: MockServer) -> None:
@@ -38,7 +38,9 @@ def test_an_unknown_key_label_names_the_labels_there_are(mockserver: MockServer)
 
 
 def test_an_unknown_api_names_the_apis_there_are(mockserver: MockServer) -> None:
-    with pytest.raises(LookupError, match="no mocked API is called 'banertrackr'; the mocked APIs are 'bannertrackr', "):
+    with pytest.raises(
+        LookupError, match="no mocked API is called 'banertrackr'; the mocked APIs are 'bannertrackr', "
+    ):
         mockserver.base_url("banertrackr")
 
 
@@ -46,5 +48,5 @@ def test_an_unknown_api_names_the_apis_there_are(mockserver: MockServer) -> None
 def test_a_tests_clock_changes_do_not_leak_into_the_next(mockserver: MockServer, attempt: int) -> None:
     clock = httpx.get(f"{mockserver.url}/__admin/clock").json()
     assert clock["frozen"] is False and abs(clock["timestamp"] - time.time()) < 60  # real time, as configured
-    mockserver.mockstate.clock.freeze()
-    mockserver.mockstate.clock.advance(86_400 * 400)
+    mockserver.state.clock.freeze()
+    mockserver.state.clock.advance(86_400 * 400)

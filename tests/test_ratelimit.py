@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from mockserver.mockstate.clock import Clock
-from mockserver.mockstate.ratelimit import RateLimiter
+
+from mockserver.state.clock import Clock
+from mockserver.state.ratelimit import RateLimiter
 
 from .conftest import (
     ADV,

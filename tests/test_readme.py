@@ -79,7 +79,11 @@ def prose(path: Path) -> str:
 def inline_commands(path: Path) -> list[str]:
     """Commands quoted in the prose: inline code that runs the project's tools."""
     spans = re.findall(r"`([^`\n]+)`", prose(path))
-    return [span for span in spans if re.match(r"(\./dev|\.venv/bin/|st |curl |sh examples/|node examples/|[A-Z_]+=\S+ )", span)]
+    return [
+        span
+        for span in spans
+        if re.match(r"(\./dev|\.venv/bin/|st |curl |sh examples/|node examples/|[A-Z_]+=\S+ )", span)
+    ]
 
 
 def not_run(command: str) -> str | None:
@@ -111,7 +115,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     port = _free_port()
     log = tmp_path_factory.mktemp("readme") / "serve.txt"
     with log.open("w") as sink:
-        process = subprocess.Popen([*shlex.split(serve, comments=True), "--port", str(port)], cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*shlex.split(serve, comments=True), "--port", str(port)], cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT
+        )
     root = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(root, process, log)
@@ -130,7 +136,9 @@ def run_shell(served: Served, command: str) -> tuple[str, list[int]]:
     result = subprocess.run(["bash", "-c", CURL + served.local(command)], cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={**_env(), "BASE_URL": served.local("http://localhost:8000/bannertrackr/api/public/v1")})  # fmt: skip
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
-    statuses = [int(line) for line in re.findall(r"^(\d{3})$", result.stdout, re.MULTILINE)] if "curl" in command else []
+    statuses = (
+        [int(line) for line in re.findall(r"^(\d{3})$", result.stdout, re.MULTILINE)] if "curl" in command else []
+    )
     return result.stdout, statuses
 
 
@@ -139,7 +147,9 @@ def _env() -> dict[str, str]:
 
 
 def runnable(block: Block) -> list[str]:
-    return [command for command in block.commands() if not_run(command) is None and not command.startswith("./dev serve")]
+    return [
+        command for command in block.commands() if not_run(command) is None and not command.startswith("./dev serve")
+    ]
 
 
 @pytest.mark.parametrize("block", [b for b in sh_blocks() if runnable(b)], ids=lambda block: block.where)
@@ -170,7 +180,9 @@ def test_every_command_is_run_or_listed_as_not_run() -> None:
     run_below = ("./dev serve", "sh examples/", "node examples/", ".venv/bin/python examples/")
     assert len(quoted) >= 20, "too few commands found: has the README's layout changed?"
     assert [c for c in quoted if c not in run_here and not c.startswith(run_below) and not_run(c) is None] == []
-    assert [start for start in NOT_RUN if not any(c.startswith(start) for c in quoted)] == [], "NOT_RUN entries that match nothing"
+    assert [start for start in NOT_RUN if not any(c.startswith(start) for c in quoted)] == [], (
+        "NOT_RUN entries that match nothing"
+    )
 
 
 def test_serve_help_lists_the_options_the_readme_names() -> None:
@@ -198,7 +210,9 @@ def test_contract_commands_parse() -> None:
 
 def test_readme_urls_are_served(served: Served) -> None:
     """A page the README links answers 200; a base URL it names is one the running mock announces at start-up."""
-    urls = sorted({url.rstrip(".,") for url in re.findall(r"http://localhost:8000[^\s`|)\"'<>]*", prose(ROOT / "README.md"))})
+    urls = sorted(
+        {url.rstrip(".,") for url in re.findall(r"http://localhost:8000[^\s`|)\"'<>]*", prose(ROOT / "README.md"))}
+    )
     assert len(urls) >= 15
     for url in urls:
         if "{" in url:
@@ -208,7 +222,9 @@ def test_readme_urls_are_served(served: Served) -> None:
             response = httpx.get(local)
             assert response.status_code == 200, url
         else:
-            assert local in served.banner or local in httpx.get(served.root + "/").text, f"{url} is not a URL the mock serves"
+            assert local in served.banner or local in httpx.get(served.root + "/").text, (
+                f"{url} is not a URL the mock serves"
+            )
 
 
 def _stats(served: Served, command: str) -> dict[str, int]:
@@ -230,9 +246,13 @@ def test_tracking_snippet_counts_its_hits_in_the_stats(served: Served) -> None:
     links = re.findall(r'<a href="([^"]+)"', snippet)
     assert len(images) == 2 and len(links) == 1
     for url in images:
-        response = httpx.get(url, headers={"User-Agent": BROWSER, "Sec-Fetch-Dest": "image", "Accept": "image/avif,image/webp,*/*"})
+        response = httpx.get(
+            url, headers={"User-Agent": BROWSER, "Sec-Fetch-Dest": "image", "Accept": "image/avif,image/webp,*/*"}
+        )
         assert response.status_code == 200 and response.headers["content-type"].startswith("image/"), url
-    click = httpx.get(links[0], headers={"User-Agent": BROWSER, "Sec-Fetch-Dest": "document", "Accept": "text/html,*/*"})
+    click = httpx.get(
+        links[0], headers={"User-Agent": BROWSER, "Sec-Fetch-Dest": "document", "Accept": "text/html,*/*"}
+    )
     assert click.status_code == 302, links[0]
     assert _stats(served, stats_command) == {"impressions": before["impressions"] + 2, "clicks": before["clicks"] + 1}
 
@@ -243,7 +263,10 @@ def test_examples_run_column_prints_the_account_and_the_ctr(served: Served) -> N
     assert len(table) == 3
     served.reset()
     for command in table:
-        if command.startswith("node") and subprocess.run(["sh", "-c", "command -v node"], capture_output=True).returncode:
+        if (
+            command.startswith("node")
+            and subprocess.run(["sh", "-c", "command -v node"], capture_output=True).returncode
+        ):
             continue  # node is optional on a developer's machine
         assert_example_worked(command, run_shell(served, command)[0])
 

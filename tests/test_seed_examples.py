@@ -157,7 +157,9 @@ def to_mock(mockserver: MockServer, url: str, kwargs: dict[str, Any]) -> tuple[s
     given = kwargs.pop("headers", None)  # a row's own headers (the doc's); else the API's credential header
     for real, mock in BASES.items():
         if url.startswith(real):
-            headers = dict(given) if given is not None else next((h for b, h in HEADERS.items() if url.startswith(b)), {})
+            headers = (
+                dict(given) if given is not None else next((h for b, h in HEADERS.items() if url.startswith(b)), {})
+            )
             url = mockserver.url + mock + url[len(real) :]
             break
     else:

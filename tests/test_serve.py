@@ -87,7 +87,9 @@ def test_adsterra_apis_are_served_with_their_demo_tokens(served: tuple[str, str]
         assert title in index and token in index
         assert httpx.get(f"{base}{path}/ui/").status_code == 200
         assert httpx.get(f"{base}{path}/openapi.json").json()["info"]["title"] == title
-    campaigns = httpx.get(f"{base}/adsterra/advertiser/campaigns.csv", headers={"X-API-Key": "adsterraadvertiserdemo0000000001"})
+    campaigns = httpx.get(
+        f"{base}/adsterra/advertiser/campaigns.csv", headers={"X-API-Key": "adsterraadvertiserdemo0000000001"}
+    )
     assert campaigns.text.startswith("id;alias;active\n1234567;Spring promo;3\n")
 
 
@@ -102,7 +104,9 @@ def test_index_and_swagger_ui_are_served(served: tuple[str, str]) -> None:
     assert spec["info"]["title"] == "BannerTrackr Developer API"
 
 
-def test_serve_prints_base_urls_and_demo_keys(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_prints_base_urls_and_demo_keys(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     ran = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: ran.update(kwargs))
     assert main(["serve", "--port", "9999", "--seed", "5", "--api", "bannertrackr"]) == 0
@@ -114,7 +118,9 @@ def test_serve_prints_base_urls_and_demo_keys(monkeypatch: pytest.MonkeyPatch, c
     assert "bt_live_growth_read_only_demo" in out and "bt_live_free_revoked_demo" in out
 
 
-def test_serve_lists_the_tracker_mocks_and_their_demo_credentials(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_lists_the_tracker_mocks_and_their_demo_credentials(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: None)
     assert main(["serve", "--port", "9999", "--api", "binom", "--api", "peerclick"]) == 0
     out = capsys.readouterr().out
@@ -126,5 +132,10 @@ def test_serve_lists_the_tracker_mocks_and_their_demo_credentials(monkeypatch: p
 
 
 def test_unknown_api_is_a_usage_error() -> None:
-    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--api", "nope"], capture_output=True, text=True, env={**os.environ})
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver", "serve", "--api", "nope"],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+    )
     assert result.returncode == 2 and "invalid choice" in result.stderr

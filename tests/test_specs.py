@@ -24,7 +24,9 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(method, path, item[method]) for path, item in spec["paths"].items() for method in METHODS if method in item]
+    return [
+        (method, path, item[method]) for path, item in spec["paths"].items() for method in METHODS if method in item
+    ]
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -53,7 +55,7 @@ def test_spec_is_valid_openapi_3_0(path: Path) -> None:
 def test_spec_loads_in_connexion_and_names_no_python(path: Path) -> None:
     assert "InfoFunc" not in path.read_text(encoding="utf-8")  # security is bound by the mock, not the contract
     app = connexion.AsyncApp(__name__, specification_dir=path.parent)
-    app.add_api(path.name, base_path="/x", resolver=Resolver(lambda operation_id: (lambda **kwargs: {})))
+    app.add_api(path.name, base_path="/x", resolver=Resolver(lambda operation_id: lambda **kwargs: {}))
     assert app.test_client().get("/x/openapi.json").status_code == 200
 
 
@@ -79,7 +81,9 @@ def _responses(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, dic
 
 def test_bannertrackr_documents_every_error_and_rate_limit_header() -> None:
     spec = load(next(p for p in SPECS if p.name == "bannertrackr.yaml"))
-    developer_api = [(m, p, op) for m, p, op in operations(spec) if p.startswith(SERVED["bannertrackr.yaml"].api_prefix + "/")]
+    developer_api = [
+        (m, p, op) for m, p, op in operations(spec) if p.startswith(SERVED["bannertrackr.yaml"].api_prefix + "/")
+    ]
     assert len(developer_api) == 12
     for method, path, operation in developer_api:
         responses = _responses(spec, operation)
@@ -124,7 +128,9 @@ def test_description_shows_one_paragraph_and_folds_the_rest(path: Path) -> None:
     visible, _, folded = description.partition("\n\n<details>")
     assert "\n\n" not in visible.strip() and len(visible) < 600
     assert folded.count("<details>") == 1 and description.count("</details>") == 2
-    assert "<details><summary><strong>Mock notes</strong>" in description and description.rstrip().endswith("</details>")
+    assert "<details><summary><strong>Mock notes</strong>" in description and description.rstrip().endswith(
+        "</details>"
+    )
 
 
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)

@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import learn_state_schema
-from mockserver.mockstate import state_schema
+from mockserver.state import state_schema
 
 from .conftest import GROWTH_RW, PC_TOKEN, make_app, no_later_call_fails
 
 JSON = {"Content-Type": "application/json"}
 APP = make_app(enforce_rate_limits=False)
 SEEDED = copy.deepcopy(APP.test_client().get("/__admin/state").json())
+
 
 @pytest.fixture
 def client() -> Any:
@@ -35,8 +36,18 @@ def test_the_schema_is_what_the_mock_writes_today() -> None:
 
 def test_an_export_after_writes_imports_back(client: Any) -> None:
     bt = {"Authorization": f"Bearer {GROWTH_RW}"}
-    assert client.post("/bannertrackr/api/public/v1/placements", json={"siteId": "site_123", "name": "bare"}, headers=bt).status_code == 201
-    assert client.post("/peerclick/v1/traffic-source", json={"name": "t", "workspaceId": 1}, headers={"api-token": PC_TOKEN}).status_code == 200
+    assert (
+        client.post(
+            "/bannertrackr/api/public/v1/placements", json={"siteId": "site_123", "name": "bare"}, headers=bt
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/peerclick/v1/traffic-source", json={"name": "t", "workspaceId": 1}, headers={"api-token": PC_TOKEN}
+        ).status_code
+        == 200
+    )
     exported = client.get("/__admin/state").json()
     assert client.put("/__admin/state", json=exported).status_code == 200
     assert client.get("/__admin/state").json() == exported
@@ -85,7 +96,9 @@ RECORDS = [(api, table, index) for api, tables in SEEDED["tables"].items() for t
 
 @given(where=st.sampled_from(RECORDS), field=st.integers(0, 40), value=VALUES, drop=st.booleans())
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
-def test_no_accepted_mutation_of_an_export_makes_a_later_call_fail(where: Any, field: int, value: Any, drop: bool) -> None:
+def test_no_accepted_mutation_of_an_export_makes_a_later_call_fail(
+    where: Any, field: int, value: Any, drop: bool
+) -> None:
     client = APP.test_client()
     client.put("/__admin/state", json=SEEDED)
     api, table, index = where

@@ -41,7 +41,9 @@ def test_doc_example_period_has_consistent_numbers(bt: Api) -> None:
         assert sum(row["impressions"] for row in breakdown) == summary["impressions"]
         assert sum(row["clicks"] for row in breakdown) == summary["clicks"]
     assert len(by_country) == 10
-    assert [row["impressions"] for row in by_country] == sorted((row["impressions"] for row in by_country), reverse=True)
+    assert [row["impressions"] for row in by_country] == sorted(
+        (row["impressions"] for row in by_country), reverse=True
+    )
     assert sum(row["impressions"] for row in by_country) <= summary["impressions"]
 
 
@@ -62,7 +64,9 @@ def test_no_traffic_outside_the_placements_dates(bt: Api, clock: Any) -> None:
     assert stats(bt, **{"from": "2023-12-01", "to": "2023-12-31"})["summary"]["impressions"] == 0
     assert stats(bt, **{"from": "2024-04-01", "to": "2024-04-30"})["summary"]["impressions"] == 0
     future = clock.today() + timedelta(days=1)
-    assert stats(bt, **{"from": future.isoformat(), "to": (future + timedelta(days=5)).isoformat()})["summary"]["ctr"] == 0
+    assert (
+        stats(bt, **{"from": future.isoformat(), "to": (future + timedelta(days=5)).isoformat()})["summary"]["ctr"] == 0
+    )
 
 
 def test_new_placement_has_no_history(bt: Api) -> None:

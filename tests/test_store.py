@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mockserver.mockstate.store import DELETED, OWNER, Rules, Store, Table, View
 
 from mockserver.apis.binom import entities as binom
 from mockserver.apis.binom import handlers as binom_handlers
 from mockserver.apis.peerclick import entities as peerclick
 from mockserver.apis.peerclick import handlers as peerclick_handlers
 from mockserver.domain.resources import Operations, handler_name
+from mockserver.state.store import DELETED, OWNER, Rules, Store, Table, View
 
 
 @pytest.fixture
@@ -88,7 +88,11 @@ def test_a_cascade_hook_runs_on_remove_and_sees_the_removed_record() -> None:
 def test_a_soft_deleting_table_keeps_the_record_flagged_and_still_cascades() -> None:
     store = Store()
     seen: list[Any] = []
-    store.declare("api", "things", Rules(on_remove=(lambda store, owner, removed: seen.append(removed[DELETED]),), soft_delete=True))
+    store.declare(
+        "api",
+        "things",
+        Rules(on_remove=(lambda store, owner, removed: seen.append(removed[DELETED]),), soft_delete=True),
+    )
     store.table("api", "things").add("me", {"id": 1, DELETED: False})
     store.table("api", "things").remove("me", 1)
     assert store.table("api", "things").get("me", 1)[DELETED] is True and seen == [True]  # type: ignore[index]
@@ -105,7 +109,9 @@ def test_rules_and_the_export_format_survive_a_restore() -> None:
     assert restored.table("api", "things").get("me", 1)[DELETED] is True  # type: ignore[index]
 
 
-@pytest.mark.parametrize(("module", "entities"), [(binom_handlers, binom.ENTITIES), (peerclick_handlers, peerclick.ENTITIES)])
+@pytest.mark.parametrize(
+    ("module", "entities"), [(binom_handlers, binom.ENTITIES), (peerclick_handlers, peerclick.ENTITIES)]
+)
 def test_each_entity_definition_gives_its_five_handlers(module: Any, entities: Any) -> None:
     for entity in entities:
         for verb in Operations._fields:

@@ -55,7 +55,9 @@ def round_requests(number: int, offer: Any) -> list[tuple[str, str, str, dict[st
 
 async def run(url: str) -> dict[str, Any]:
     seen: dict[str, Any] = {"statuses": collections.Counter(), "rounds": [], "created": [], "written": set(), "rss": []}
-    offer = spec.operation(make_app().state.apis["binom"].spec_path, "createOffer")["requestBody"]["content"]["application/json"]
+    offer = spec.operation(make_app().state.apis["binom"].spec_path, "createOffer")["requestBody"]["content"][
+        "application/json"
+    ]
     offer_body = offer.get("example") or next(iter(offer["examples"].values()))["value"]
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
@@ -66,7 +68,9 @@ async def run(url: str) -> dict[str, Any]:
             assert (await client.post("/__admin/faults", json=fault, headers=admin)).status_code == 201
         gate = asyncio.Semaphore(CONCURRENCY)
 
-        async def send(kind: str, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[str, httpx.Response]:
+        async def send(
+            kind: str, method: str, path: str, headers: dict[str, str], body: Any
+        ) -> tuple[str, httpx.Response]:
             async with gate:
                 return kind, await client.request(method, path, headers=headers, json=body)
 
@@ -84,7 +88,9 @@ async def run(url: str) -> dict[str, Any]:
                     seen["written"].add(response.json()["data"]["name"])
             seen["rss"].append(rss_mb())
             await client.post("/__admin/clock/advance", json={"seconds": 60}, headers=admin)  # the next window
-        seen["final_name"] = (await client.get("/bannertrackr/api/public/v1/sites/site_123", headers=BT)).json()["data"]["name"]
+        seen["final_name"] = (await client.get("/bannertrackr/api/public/v1/sites/site_123", headers=BT)).json()[
+            "data"
+        ]["name"]
         seen["listed"] = []
         while True:  # every offer, page by page
             page = (await client.get("/binom/public/api/v1/offer/list/filtered", headers=BINOM,

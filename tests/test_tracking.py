@@ -25,7 +25,9 @@ ZERO = {"impressions": 0, "clicks": 0, "uniqueVisitors": 0, "ctr": 0}
 class Browser:
     """One visitor (address, user agent, country) loading tracking URLs the way a browser does."""
 
-    def __init__(self, client: Any, agent: str, ip: str, country: str | None = None, header: str = "CF-IPCountry") -> None:
+    def __init__(
+        self, client: Any, agent: str, ip: str, country: str | None = None, header: str = "CF-IPCountry"
+    ) -> None:
         self.client = client
         self.headers = {"User-Agent": agent, "X-Forwarded-For": ip, **({header: country} if country else {})}
 
@@ -58,7 +60,9 @@ def placement(bt: Api) -> dict[str, Any]:
     return created.json()["data"]  # type: ignore[no-any-return]
 
 
-def test_browsers_hits_show_up_in_the_stats_exactly(bt: Api, client: Any, placement: dict[str, Any], clock: Any) -> None:
+def test_browsers_hits_show_up_in_the_stats_exactly(
+    bt: Api, client: Any, placement: dict[str, Any], clock: Any
+) -> None:
     urls = placement["trackingUrls"]
     alias = f"{TRACK}/px/{placement['pixelId']}"
     desktop_us = Browser(client, CHROME, "198.51.100.1", "US")
@@ -98,7 +102,9 @@ def test_browsers_hits_show_up_in_the_stats_exactly(bt: Api, client: Any, placem
     ]
 
 
-def test_days_and_unique_visitors_follow_the_mock_clock(bt: Api, client: Any, placement: dict[str, Any], clock: Any) -> None:
+def test_days_and_unique_visitors_follow_the_mock_clock(
+    bt: Api, client: Any, placement: dict[str, Any], clock: Any
+) -> None:
     first_day = clock.today()
     regular, newcomer = Browser(client, CHROME, "198.51.100.1", "US"), Browser(client, IPHONE, "198.51.100.9", "US")
     for _ in range(3):
@@ -131,14 +137,20 @@ def test_hits_add_to_the_generated_history(bt: Api, client: Any, clock: Any) -> 
     assert new["uniqueVisitors"] == old["uniqueVisitors"] + 1
     assert new["ctr"] == round(new["clicks"] / new["impressions"] * 100, 2)
     summary = after["summary"]
-    assert summary["impressions"] == sum(row["impressions"] for row in after["daily"]) == before["summary"]["impressions"] + 5
+    assert (
+        summary["impressions"]
+        == sum(row["impressions"] for row in after["daily"])
+        == before["summary"]["impressions"] + 5
+    )
     devices = {row["device"]: row for row in after["breakdowns"]["byDevice"]}
     old_devices = {row["device"]: row for row in before["breakdowns"]["byDevice"]}
     assert devices["mobile"]["impressions"] == old_devices["mobile"]["impressions"] + 5
     assert len(after["breakdowns"]["byCountry"]) <= 10
 
 
-@pytest.mark.parametrize("change", [{"status": "paused"}, {"startDate": "2026-01-01", "endDate": "2026-06-01"}], ids=["paused", "expired"])
+@pytest.mark.parametrize(
+    "change", [{"status": "paused"}, {"startDate": "2026-01-01", "endDate": "2026-06-01"}], ids=["paused", "expired"]
+)
 def test_paused_or_expired_placements_serve_but_count_nothing(
     bt: Api, client: Any, placement: dict[str, Any], change: dict[str, Any]
 ) -> None:
@@ -161,7 +173,9 @@ def test_pixel_and_image_bodies(client: Any, placement: dict[str, Any]) -> None:
     assert gif.content[:6] == b"GIF89a" and gif.content[6:10] == b"\x01\x00\x01\x00" and len(gif.content) == 43
     assert visitor.load_image(f"{TRACK}/px/{placement['pixelId']}").content == gif.content
     png = visitor.load_image(placement["trackingUrls"]["image"])
-    assert png.content[:8] == b"\x89PNG\r\n\x1a\n" and png.content[16:24] == (468).to_bytes(4, "big") + (60).to_bytes(4, "big")
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n" and png.content[16:24] == (468).to_bytes(4, "big") + (60).to_bytes(
+        4, "big"
+    )
 
 
 def test_smart_image_tells_clicks_from_views(bt: Api, client: Any, placement: dict[str, Any]) -> None:
@@ -183,7 +197,10 @@ def test_click_redirects_to_the_destination_with_utm(bt: Api, client: Any, place
     response = Browser(client, CHROME, "198.51.100.1").follow_link(placement["trackingUrls"]["click"])
     location = "https://acme.com/spring?ref=nl&utm_source=newsletter&utm_medium=email&utm_campaign=spring+24"
     assert (response.status_code, response.headers["Location"]) == (302, location)
-    assert response.headers["Content-Type"] == "text/html; charset=utf-8" and "no-store" == response.headers["Cache-Control"]
+    assert (
+        response.headers["Content-Type"] == "text/html; charset=utf-8"
+        and "no-store" == response.headers["Cache-Control"]
+    )
     assert "X-RateLimit-Limit" not in response.headers
 
 
@@ -198,7 +215,9 @@ def test_click_redirects_to_the_destination_with_utm(bt: Api, client: Any, place
 def test_no_open_redirect(client: Any, placement: dict[str, Any], suffix: str) -> None:
     clean = Browser(client, CHROME, "198.51.100.1").follow_link(placement["trackingUrls"]["click"]).headers["Location"]
     for kind in ("click", "img"):
-        response = client.get(f"{TRACK}/{kind}/{placement['pixelId']}{suffix}", headers=NAVIGATION, follow_redirects=False)
+        response = client.get(
+            f"{TRACK}/{kind}/{placement['pixelId']}{suffix}", headers=NAVIGATION, follow_redirects=False
+        )
         assert response.status_code in (302, 404), response.text
         assert response.headers.get("Location") in (None, clean)
         assert "evil" not in response.text
@@ -210,16 +229,24 @@ def test_placement_without_destination_has_no_click(bt: Api, client: Any, placem
     for url in (placement["trackingUrls"]["click"], placement["trackingUrls"]["image"]):
         response = visitor.follow_link(url)
         assert response.status_code == 404 and "Location" not in response.headers
-        assert response.json() == {"error": "Destination not set", "hint": "Set the placement's destinationUrl to an http(s) URL"}
+        assert response.json() == {
+            "error": "Destination not set",
+            "hint": "Set the placement's destinationUrl to an http(s) URL",
+        }
     assert visitor.load_image(placement["trackingUrls"]["image"]).status_code == 200  # the image still serves
     assert stats(bt, placement["id"])["summary"]["clicks"] == 0
 
 
-@pytest.mark.parametrize("url", ["/pixel.gif?p=nope1234", "/px/nope1234", "/img/nope1234", "/click/nope1234", "/px/plc_123"])
+@pytest.mark.parametrize(
+    "url", ["/pixel.gif?p=nope1234", "/px/nope1234", "/img/nope1234", "/click/nope1234", "/px/plc_123"]
+)
 def test_unknown_pixel_is_404_in_the_apis_error_shape(client: Any, url: str) -> None:
     response = client.get(TRACK + url, headers=NAVIGATION if "click" in url else IMAGE_LOAD, follow_redirects=False)
     assert response.status_code == 404
-    assert response.json() == {"error": "Pixel not found", "hint": "Use a tracking URL from the placement's trackingUrls"}
+    assert response.json() == {
+        "error": "Pixel not found",
+        "hint": "Use a tracking URL from the placement's trackingUrls",
+    }
     assert "X-RateLimit-Limit" not in response.headers
 
 
@@ -268,7 +295,9 @@ def test_other_methods_are_405_with_allow(client: Any, placement: dict[str, Any]
     assert response.status_code == 405 and response.headers["Allow"] == "GET, HEAD"
 
 
-def test_deleting_a_placement_or_site_deletes_its_traffic(bt: Api, client: Any, app: Any, placement: dict[str, Any]) -> None:
+def test_deleting_a_placement_or_site_deletes_its_traffic(
+    bt: Api, client: Any, app: Any, placement: dict[str, Any]
+) -> None:
     table = app.state.store.table("bannertrackr", traffic.TABLE)
     on_site = [p for p in bt.all("/placements", siteId="site_123") if p["status"] == "active"]
     for tracked in on_site:
@@ -295,7 +324,9 @@ def test_fast_routes_answer_exactly_as_connexion_would() -> None:
         seen: list[Any] = []
         for method, url, headers in requests:
             url = TRACK + url.replace("abc123def456", created["pixelId"])
-            response = api.client.request(method, url, headers={"User-Agent": IPHONE, **headers}, follow_redirects=False)
+            response = api.client.request(
+                method, url, headers={"User-Agent": IPHONE, **headers}, follow_redirects=False
+            )
             seen.append((response.status_code, response.content, dict(response.headers)))
         answers.append([*seen, stats(api, created["id"])])
     assert answers[0] == answers[1]
@@ -315,7 +346,9 @@ def test_recorded_traffic_is_part_of_the_store(bt: Api, client: Any, app: Any, p
     assert len(app.state.store.table("bannertrackr", traffic.TABLE)) == 0
 
 
-def test_a_bug_on_the_fast_path_is_a_500_in_the_apis_error_shape(client: Any, placement: dict[str, Any], monkeypatch: Any) -> None:
+def test_a_bug_on_the_fast_path_is_a_500_in_the_apis_error_shape(
+    client: Any, placement: dict[str, Any], monkeypatch: Any
+) -> None:
     async def broken(ctx: Any, pixel_id: str) -> None:
         raise RuntimeError("a bug")
 

@@ -49,7 +49,9 @@ def _hit_kind(n: int) -> str:
     return "click" if n % 10 == 0 else "pixel" if n % 2 else "image"
 
 
-@pytest.mark.parametrize(("fast", "tasks", "hits"), [(True, 50, 100), (False, 20, 50)], ids=["fast-routes", "connexion"])
+@pytest.mark.parametrize(
+    ("fast", "tasks", "hits"), [(True, 50, 100), (False, 20, 50)], ids=["fast-routes", "connexion"]
+)
 def test_concurrent_hits_are_all_counted(fast: bool, tasks: int, hits: int) -> None:
     app = Interleaving(make_app(fast_routes=fast, enforce_rate_limits=False))
 
@@ -87,4 +89,6 @@ def test_concurrent_hits_are_all_counted(fast: bool, tasks: int, hits: int) -> N
             expected_countries[COUNTRIES[number % 4], metric] += count
     metrics = ("impressions", "clicks")
     assert {(row["device"], m): row[m] for row in data["breakdowns"]["byDevice"] for m in metrics} == expected_devices
-    assert {(row["country"], m): row[m] for row in data["breakdowns"]["byCountry"] for m in metrics} == expected_countries
+    assert {
+        (row["country"], m): row[m] for row in data["breakdowns"]["byCountry"] for m in metrics
+    } == expected_countries

@@ -19,7 +19,9 @@ from .test_serve import _free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 # Only what a wheel is built from: the package sources, the specs and the metadata.
-LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", "bench", "tests")
+LEFT_OUT = shutil.ignore_patterns(
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", "bench", "tests"
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +49,14 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def test_the_project_comes_from_the_wheel_with_its_specs(venv: Path, tmp_path: Path) -> None:
     code = "import contracts.apis, mockserver, mockserver.api; print(mockserver.__file__, mockserver.api.SPEC_DIR, contracts.apis.APIS['binom'].spec_path.parent)"
-    where = subprocess.run([venv / "bin" / "python", "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [venv / "bin" / "python", "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     package, specs, contract_specs = (Path(path) for path in where.stdout.split())
     assert package.is_relative_to(venv) and specs.is_relative_to(venv) and contract_specs.resolve() == specs.resolve()
-    assert sorted(path.name for path in specs.glob("*.yaml")) == sorted(path.name for path in (ROOT / "openapi").glob("*.yaml"))
+    assert sorted(path.name for path in specs.glob("*.yaml")) == sorted(
+        path.name for path in (ROOT / "openapi").glob("*.yaml")
+    )
     assert subprocess.run([venv / "bin" / "contracts", "run", "--help"], capture_output=True, check=True).stdout
 
 
@@ -63,10 +69,19 @@ def test_mockserver_serve_serves_every_api(venv: Path, tmp_path: Path) -> None:
     root = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(root, process, log)
-        for base in ("/bannertrackr", "/binom/public/api/v1", "/peerclick/v1", "/adsterra/advertiser", "/adsterra/publisher", "/__admin"):
+        for base in (
+            "/bannertrackr",
+            "/binom/public/api/v1",
+            "/peerclick/v1",
+            "/adsterra/advertiser",
+            "/adsterra/publisher",
+            "/__admin",
+        ):
             assert httpx.get(f"{root}{base}/openapi.json").json()["openapi"] == "3.0.3", base
             assert httpx.get(f"{root}{base}/ui/").status_code == 200, base
-        me = httpx.get(f"{root}/bannertrackr/api/public/v1/me", headers={"Authorization": "Bearer bt_live_growth_read_write_demo"})
+        me = httpx.get(
+            f"{root}/bannertrackr/api/public/v1/me", headers={"Authorization": "Bearer bt_live_growth_read_write_demo"}
+        )
         assert me.json()["data"]["id"] == "user_123"
     finally:
         process.send_signal(signal.SIGINT)

@@ -34,7 +34,9 @@ def admit(ctx: RequestContext) -> None:
     if token is not None:
         sent = headers.get("x-admin-token", "").encode("latin-1")  # bytes: compare_digest refuses non-ASCII str
         if not hmac.compare_digest(sent, token.encode()):
-            raise ApiError(401, "Admin token required", "Send the token printed at start-up in the X-Admin-Token header")
+            raise ApiError(
+                401, "Admin token required", "Send the token printed at start-up in the X-Admin-Token header"
+            )
     method = ctx.scope["method"]
     if method not in SAFE_METHODS and origin is None and "x-admin-token" not in headers and _documented(ctx, method):
         media_type = headers.get("content-type", "").split(";")[0].strip().lower()
@@ -82,4 +84,8 @@ def _same_origin(ctx: RequestContext, origin: str, host: str | None) -> bool:
     except ValueError:
         return False
     name, port = _hostname(host)
-    return parts.scheme == scheme and (parts.hostname or "").lower() == name and origin_port == (port or DEFAULT_PORTS.get(scheme))
+    return (
+        parts.scheme == scheme
+        and (parts.hostname or "").lower() == name
+        and origin_port == (port or DEFAULT_PORTS.get(scheme))
+    )

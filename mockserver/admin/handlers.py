@@ -127,7 +127,9 @@ async def delete_fault(ctx: RequestContext, fault_id: str) -> Any:
 def _mocked(ctx: RequestContext, name: str) -> ApiDefinition:
     api = ctx.state.apis.get(name)
     if api is None or api.control:
-        raise ApiError(404, f"No mocked API {name!r}", f"This instance serves: {', '.join(a.name for a in ctx.state.mocked)}")
+        raise ApiError(
+            404, f"No mocked API {name!r}", f"This instance serves: {', '.join(a.name for a in ctx.state.mocked)}"
+        )
     return api
 
 

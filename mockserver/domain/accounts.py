@@ -12,11 +12,14 @@ from ..state.store import OWNER, Table, View
 if TYPE_CHECKING:
     from ..mockstate import MockState
 
+
 @dataclass(frozen=True)
 class AccountAdmin:
     """What the admin API may do to an API's accounts and keys; each raises ApiError (404, 400, 403) when it cannot."""
 
-    create_account: Callable[[MockState, str | None, str | None, str | None], tuple[dict[str, Any], list[dict[str, Any]]]]
+    create_account: Callable[
+        [MockState, str | None, str | None, str | None], tuple[dict[str, Any], list[dict[str, Any]]]
+    ]
     create_key: Callable[[MockState, str, str], dict[str, Any]]
     revoke_key: Callable[[MockState, str], dict[str, Any]]
     rotate_key: Callable[[MockState, str], dict[str, Any]]
@@ -42,7 +45,9 @@ def no_plans(title: str, plan: str | None) -> None:
 def read_write_only(title: str, scope: str) -> None:
     """For APIs whose keys carry all of their account's (or user's) rights: there is no read-only key to make."""
     if scope != READ_WRITE:
-        raise ApiError(400, f"{title} has no {scope} keys", f"A {title} key carries all its owner's rights; use read_write")
+        raise ApiError(
+            400, f"{title} has no {scope} keys", f"A {title} key carries all its owner's rights; use read_write"
+        )
 
 
 def find_key(keys: Table, value: str, what: str, belongs: Callable[[View], bool] = lambda key: True) -> View:
@@ -69,4 +74,6 @@ def administration(create_account: Any, create_key: CreateKey, revoke_key: Revok
         revoked = revoke_key(state, value)
         return create_key(state, revoked["account"], revoked["scope"])
 
-    return AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)
+    return AccountAdmin(
+        create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key
+    )

@@ -73,7 +73,9 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
     async def create(ctx: RequestContext, body: dict[str, Any]) -> Any:
         (entity.allow or scheme.allow)(ctx, entity, "create", None)
         fields = entity.write(ctx, body, None)
-        stored = table(ctx).add(scheme.owner(ctx), {"id": scheme.new_id(table(ctx)), **fields, **scheme.stamp(ctx, True)})
+        stored = table(ctx).add(
+            scheme.owner(ctx), {"id": scheme.new_id(table(ctx)), **fields, **scheme.stamp(ctx, True)}
+        )
         return scheme.created(ctx, entity, stored)
 
     async def get(ctx: RequestContext, **params: Any) -> Any:
@@ -92,7 +94,9 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
         return scheme.listing(ctx, entity, params)
 
     derived = Operations(create, get, update, delete, list_)
-    for verb, handler in zip(Operations._fields, derived, strict=True):  # names that say which operation a traceback is about
+    for verb, handler in zip(
+        Operations._fields, derived, strict=True
+    ):  # names that say which operation a traceback is about
         handler.__name__ = handler.__qualname__ = handler_name(verb, entity)
     return derived
 

@@ -28,7 +28,9 @@ def verify(credential: str, required_scopes: Any = None, request: ConnexionReque
 
 def credential(api: ApiDefinition, scope: Scope) -> str | None:
     """The credential a request carries in a header the API's security schemes name, as connexion would extract it."""
-    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+    headers: dict[str, str] = {
+        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])
+    }
     for header, prefix in spec.credential_headers(api.spec_path):
         value = headers.get(header)
         if value and value.lower().startswith(prefix) and value[len(prefix) :].strip():

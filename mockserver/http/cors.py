@@ -18,7 +18,9 @@ class ApiCors:
     def __init__(self, app: ASGIApp, closed_prefixes: tuple[str, ...] = (), **options: Any) -> None:
         self.app = app
         self.closed = closed_prefixes
-        self.cors = CORSMiddleware(app, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"], expose_headers=["*"])
+        self.cors = CORSMiddleware(
+            app, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"], expose_headers=["*"]
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or any(scope["path"] == p or scope["path"].startswith(p + "/") for p in self.closed):

@@ -85,7 +85,9 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 # How connexion checks a spec's `default` values against their schema (OpenAPI's `nullable` understood).
 DefaultsValidator = extend(Draft4Validator, {"type": NullableTypeValidator})
-OPENAPI_SCHEMA: dict[str, Any] = OpenAPISpecification.openapi_schema  # the OpenAPI 3.0 schema connexion checks specs with
+OPENAPI_SCHEMA: dict[str, Any] = (
+    OpenAPISpecification.openapi_schema
+)  # the OpenAPI 3.0 schema connexion checks specs with
 connexion_parameter_error = ParameterValidator.validate_parameter  # connexion's verdict on one parameter (None: valid)
 
 
@@ -96,7 +98,7 @@ class _ParameterDecorator(AsyncParameterDecorator):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # Turning `siteId` into `site_id` runs regular expressions, for every parameter of every request.
-        self.sanitize_fn = lru_cache(maxsize=4096)(self.sanitize_fn)
+        self.sanitize_fn = lru_cache(maxsize=4096)(self.sanitize_fn)  # type: ignore[has-type]
 
 
 class _OnceDecorator(StarletteDecorator):
@@ -152,7 +154,7 @@ def middlewares(skip_swagger_ui: Callable[[Scope], bool]) -> list[Any]:
     class SwaggerUI(SwaggerUIMiddleware):
         async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
             if skip_swagger_ui(scope):
-                await self.app(scope.copy(), receive, send)
+                await self.app(dict(scope), receive, send)
             else:
                 await super().__call__(scope, receive, send)
 
@@ -174,7 +176,7 @@ def track_routing(scope: Scope) -> None:
 
 def routed_operation_id(scope: Scope) -> str | None:
     """The operation connexion's router matched for `scope` (prepared with `track_routing`); None for a 404/405."""
-    return (scope["extensions"].get(ROUTING_CONTEXT) or {}).get("operation_id")  # type: ignore[no-any-return]
+    return (scope["extensions"].get(ROUTING_CONTEXT) or {}).get("operation_id")
 
 
 # ---- security: every scheme hands its credential to one function
@@ -295,17 +297,19 @@ def spec_validation(accept: Callable[[dict[str, Any]], bool]) -> Iterator[None]:
     """While open, a spec `accept` returns True for passes connexion's start-up check at once; the others go through
     connexion's own check (and its InvalidSpecification)."""
     own = "_validate_spec" in OpenAPISpecification.__dict__
-    original = inspect.getattr_static(OpenAPISpecification, "_validate_spec")  # a classmethod (connexion's Specification's)
+    original = inspect.getattr_static(
+        OpenAPISpecification, "_validate_spec"
+    )  # a classmethod (connexion's Specification's)
 
     def validate(cls: type[OpenAPISpecification], spec: dict[str, Any]) -> None:
         if not accept(spec):
             original.__func__(cls, spec)
 
-    OpenAPISpecification._validate_spec = classmethod(validate)  # type: ignore[method-assign,assignment]
+    OpenAPISpecification._validate_spec = classmethod(validate)
     try:
         yield
     finally:
         if own:
-            OpenAPISpecification._validate_spec = original  # type: ignore[method-assign]
+            OpenAPISpecification._validate_spec = original
         else:
             del OpenAPISpecification._validate_spec

@@ -93,7 +93,9 @@ class Gateway:
                     auth.settle_quota(ctx)
                 headers = ctx.stamp_headers(rate=stamp)
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in present]
+                extra = [
+                    (k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in present
+                ]
                 if extra:
                     message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)

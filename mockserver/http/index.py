@@ -15,10 +15,12 @@ def render(state: MockState, base_url: str) -> str:
     sections = []
     for api in state.mocked:
         keys = "".join(
-            f"<tr><td>{escape(key.label)}</td><td><code>{escape(key.value)}</code></td></tr>" for key in api.demo_keys(state)
+            f"<tr><td>{escape(key.label)}</td><td><code>{escape(key.value)}</code></td></tr>"
+            for key in api.demo_keys(state)
         )
         links = "".join(
-            f"<p>{escape(label.capitalize())}: <code>{escape(base_url + api.base_path + path)}</code></p>" for label, path in api.links
+            f"<p>{escape(label.capitalize())}: <code>{escape(base_url + api.base_path + path)}</code></p>"
+            for label, path in api.links
         )
         sections.append(
             f"""<section><h2>{escape(api.title)}</h2>
@@ -31,7 +33,7 @@ def render(state: MockState, base_url: str) -> str:
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}}</style></head>
 <body><h1>Ad API mocks</h1><p>Seed {state.data.seed}. Point a client at a base URL below and use a demo credential.</p>
-{''.join(sections)}
+{"".join(sections)}
 <section><h2>Mock control API</h2><p>Reset, seed, state, clock, faults and the request log:
 <a href="/__admin/ui/">Swagger UI</a> &middot; <code>{escape(base_url)}/__admin</code></p></section></body></html>"""
 

@@ -59,7 +59,9 @@ def _integer(values: dict[str, str], name: str, what: str, low: int, high: int) 
 def respond(operation: dict[str, Any], preference: Preference, seed: int) -> ConnexionResponse:
     """The documented response the preference names, with a body that conforms to its schema."""
     responses = operation.get("responses", {})
-    code = str(preference.code) if preference.code is not None else next((c for c in responses if c.startswith("2")), None)
+    code = (
+        str(preference.code) if preference.code is not None else next((c for c in responses if c.startswith("2")), None)
+    )
     response = responses.get(code) if code else None
     if response is None:
         documented = ", ".join(sorted(responses))
@@ -80,7 +82,9 @@ def _body(content: dict[str, Any], preference: Preference, seed: int) -> Any:
     examples = content.get("examples", {})
     if preference.example is not None:
         if preference.example not in examples:
-            raise ApiError(400, "Prefer names an unknown example", f"documented examples: {', '.join(examples) or 'none'}")
+            raise ApiError(
+                400, "Prefer names an unknown example", f"documented examples: {', '.join(examples) or 'none'}"
+            )
         return examples[preference.example].get("value")
     schema = content.get("schema", {})
     if preference.dynamic:

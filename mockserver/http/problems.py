@@ -22,7 +22,7 @@ def _shape_of(request: ConnexionRequest) -> ErrorShape:
 
 
 def _from_problem(request: ConnexionRequest, exc: Exception) -> ApiError:
-    status = int(getattr(exc, "status_code", None) or getattr(exc, "status", 500))
+    status = int(getattr(exc, "status_code", 0) or getattr(exc, "status", 0) or 500)
     detail = getattr(exc, "detail", None)
     hint = detail if isinstance(detail, str) and detail and detail != HTTPStatus(status).phrase else None
     headers = dict(getattr(exc, "headers", None) or {})
@@ -30,7 +30,9 @@ def _from_problem(request: ConnexionRequest, exc: Exception) -> ApiError:
         # Starlette lists only the first matching route's methods; the spec knows them all.
         ctx = context.of(request.scope)
         if ctx is not None and ctx.api is not None:
-            headers["Allow"] = ", ".join(ctx.state.router.allowed_methods(ctx.api, request.url.path)) or headers.get("Allow", "")
+            headers["Allow"] = ", ".join(ctx.state.router.allowed_methods(ctx.api, request.url.path)) or headers.get(
+                "Allow", ""
+            )
     if status >= 500:
         log.error("server error on %s %s: %s", request.method, request.url.path, exc)
     return ApiError(status, _shape_of(request).message_for(status), hint, headers=headers)
@@ -47,7 +49,9 @@ async def _problem(request: ConnexionRequest, exc: Exception) -> ConnexionRespon
 
 async def _undecodable(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     # connexion lets a non-UTF-8 JSON body escape as UnicodeDecodeError (a 500); it is the client's fault.
-    return render(_shape_of(request), ApiError(400, _shape_of(request).message_for(400), "Request body is not valid UTF-8"))
+    return render(
+        _shape_of(request), ApiError(400, _shape_of(request).message_for(400), "Request body is not valid UTF-8")
+    )
 
 
 async def _unhandled(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

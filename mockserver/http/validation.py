@@ -120,7 +120,7 @@ def _compile(schema: dict[str, Any], nullable: bool) -> Callable[[Any], bool] | 
     validator = jsonschema_rs.Draft4Validator(
         _with_nullable(body) if nullable else body, validate_formats=True, formats=formats
     )
-    return validator.is_valid  # type: ignore[no-any-return]
+    return validator.is_valid
 
 
 def _agrees(fast: bool, slow: Callable[[], Any], what: str, value: Any) -> None:
@@ -130,7 +130,9 @@ def _agrees(fast: bool, slow: Callable[[], Any], what: str, value: Any) -> None:
         slow()
     except Exception as error:
         if fast:
-            raise SpeedupMismatch(f"{what}: compiled schema accepted {value!r}, connexion rejects it: {error}") from error
+            raise SpeedupMismatch(
+                f"{what}: compiled schema accepted {value!r}, connexion rejects it: {error}"
+            ) from error
         raise
 
 
@@ -156,7 +158,9 @@ def _validate_parameter(parameter_type: str, value: Any, param: dict[str, Any], 
     if CHECK:
         error = slow(parameter_type, value, param, param_name)
         if fast and error is not None:
-            raise SpeedupMismatch(f"{parameter_type} parameter {param.get('name')}: {value!r}: compiled {fast}, connexion {error}")
+            raise SpeedupMismatch(
+                f"{parameter_type} parameter {param.get('name')}: {value!r}: compiled {fast}, connexion {error}"
+            )
         return error
     return None if fast else slow(parameter_type, value, param, param_name)
 
@@ -205,7 +209,9 @@ class FastJSONResponseBodyValidator(_FastResponse, framework.JSONResponseValidat
         sent = context.sent_json(self.scope, body)
         if sent is not None:
             if CHECK and sent != super().parse_bytes(body):
-                raise SpeedupMismatch(f"a response body reads back differently from the value it was made of: {body[:200]!r}")
+                raise SpeedupMismatch(
+                    f"a response body reads back differently from the value it was made of: {body[:200]!r}"
+                )
             return sent
         return super().parse_bytes(body)
 

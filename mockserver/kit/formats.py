@@ -97,7 +97,7 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
         mimetype=JSON,
         headers=headers or {},
     )
-    response.source = body  # type: ignore[attr-defined]  # what the bytes say, for response validation (validation.py)
+    response.source = body  # what the bytes say, for response validation (validation.py)
     return response
 
 

@@ -18,7 +18,9 @@ _FORMATS = {"date-time": "an RFC 3339 date-time such as 2024-01-31T12:00:00Z", "
 
 # Where a hint names the value at fault: "Missing query parameter 'x'" (connexion's), "query parameter 'x' must ...",
 # "a.b[0] must ..." (describe's; the whole body is "the body").
-_FIELD = re.compile(r"parameter '(?P<parameter>[^']+)'|^(?!the body )(?P<body>[A-Za-z_][\w.\[\]]*) (?:must|lacks|has|matches) ")
+_FIELD = re.compile(
+    r"parameter '(?P<parameter>[^']+)'|^(?!the body )(?P<body>[A-Za-z_][\w.\[\]]*) (?:must|lacks|has|matches) "
+)
 
 
 def field_of(hint: str) -> str | None:
@@ -71,12 +73,14 @@ def describe(error: ValidationError, root: str = "the body") -> str:
             f"; known: {', '.join(known)}" if known else "")  # fmt: skip
     if rule == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return f"{where} must be {' or '.join(_TYPES.get(kind, kind) for kind in wanted)}{got}"
+        return f"{where} must be {' or '.join(str(_TYPES.get(kind, kind)) for kind in wanted)}{got}"
     message = _rule(rule, error.validator_value, schema)
     if not message:
         return f"{where}: {error.message}"
     # Sizes and repeats speak of the value as a whole; showing a long list or object again helps nobody.
-    return f"{where} {message}" + ("" if rule in ("minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems") else got)
+    return f"{where} {message}" + (
+        "" if rule in ("minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems") else got
+    )
 
 
 def _rule(rule: str, bound: Any, schema: dict[str, Any]) -> str | None:
@@ -84,7 +88,11 @@ def _rule(rule: str, bound: Any, schema: dict[str, Any]) -> str | None:
     plural = "" if bound == 1 else "s"
     if rule in ("minimum", "maximum"):
         exclusive = schema.get("exclusiveMinimum" if rule == "minimum" else "exclusiveMaximum") is True
-        word = ("more than" if exclusive else "at least") if rule == "minimum" else ("less than" if exclusive else "at most")
+        word = (
+            ("more than" if exclusive else "at least")
+            if rule == "minimum"
+            else ("less than" if exclusive else "at most")
+        )
         return f"must be {word} {bound}"
     sizes = {"minLength": ("at least", "character", " long"), "maxLength": ("at most", "character", " long"),
              "minItems": ("at least", "item", ""), "maxItems": ("at most", "item", ""),

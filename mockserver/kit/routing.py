@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,7 +129,7 @@ class Router:
         return None
 
 
-def rebased(scope: dict[str, Any], prefix: str, base_path: str) -> dict[str, Any]:
+def rebased(scope: Mapping[str, Any], prefix: str, base_path: str) -> dict[str, Any]:
     """`scope` with the alias `prefix` of its path replaced by the API's base path (what connexion routes on)."""
     moved = {**scope, "path": base_path + scope["path"][len(prefix) :]}
     if "raw_path" in scope:

@@ -96,7 +96,10 @@ class Series:
 
 
 def campaign_series(
-    data: DataFactory, name: str, campaign: Mapping[str, object], metrics: Sequence[tuple[str, str | None]],
+    data: DataFactory,
+    name: str,
+    campaign: Mapping[str, object],
+    metrics: Sequence[tuple[str, str | None]],
     day: Callable[[date], Mapping[str, int]],
 ) -> Series:
     """A tracker campaign's series: active from its seeded traffic profile's start (if any), with its own daily rhythm."""

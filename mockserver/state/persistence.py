@@ -22,7 +22,12 @@ VERSION = 1
 def snapshot(state: MockState) -> dict[str, Any]:
     """Every record, the seed and the random generator's position, as JSON-ready data."""
     version, internal, gauss = state.data.random.getstate()
-    return {"version": VERSION, "seed": state.data.seed, **state.store.export(), "random": [version, list(internal), gauss]}
+    return {
+        "version": VERSION,
+        "seed": state.data.seed,
+        **state.store.export(),
+        "random": [version, list(internal), gauss],
+    }
 
 
 def restore(state: MockState, data: dict[str, Any]) -> int:
@@ -38,7 +43,11 @@ def restore(state: MockState, data: dict[str, Any]) -> int:
         for tables in data["tables"].values():
             for records in tables.values():
                 for record in records:
-                    if not isinstance(record.get("id"), (str, int)) or "_owner" not in record or not isinstance(record.get("_seq"), int):
+                    if (
+                        not isinstance(record.get("id"), (str, int))
+                        or "_owner" not in record
+                        or not isinstance(record.get("_seq"), int)
+                    ):
                         raise ValueError("every record needs an id (string or integer), an _owner and an integer _seq")
         found = state_schema.problems(data["tables"])
         if found:

@@ -59,7 +59,9 @@ class RateLimiter:
             return dataclasses.replace(quota, remaining=0, exceeded=True)
         now = self.clock.time()
         end = (math.floor(now / window) + 1) * window
-        return Quota(limit=0, remaining=0, reset=math.ceil(end), retry_after=max(math.ceil(end - now), 1), exceeded=True)
+        return Quota(
+            limit=0, remaining=0, reset=math.ceil(end), retry_after=max(math.ceil(end - now), 1), exceeded=True
+        )
 
     def reset(self) -> None:
         self._windows.clear()

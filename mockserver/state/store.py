@@ -154,7 +154,9 @@ class Store:
         self._rules[(api, name)] = rules
         self.table(api, name).rules = rules
 
-    def register_codec(self, api: str, name: str, encode: Callable[[Record], Record], decode: Callable[[Record], Record]) -> None:
+    def register_codec(
+        self, api: str, name: str, encode: Callable[[Record], Record], decode: Callable[[Record], Record]
+    ) -> None:
         """Records of table (api, name) go through `encode` in `export` and come back through `decode` in `load`."""
         self._codecs[(api, name)] = (encode, decode)
 

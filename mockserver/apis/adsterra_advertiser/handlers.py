@@ -29,7 +29,9 @@ async def get_campaign(ctx: RequestContext, campaign_id: int, format_: str) -> D
 
 async def update_campaign(ctx: RequestContext, campaign_id: int, format_: str, body: dict[str, Any]) -> Document:
     _campaign(ctx, campaign_id)
-    return views.campaign(_change(ctx, "campaigns", campaign_id, active=ACTIVE if body["active"] else INACTIVE), format_)
+    return views.campaign(
+        _change(ctx, "campaigns", campaign_id, active=ACTIVE if body["active"] else INACTIVE), format_
+    )
 
 
 async def list_campaign_banners(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
@@ -118,7 +120,9 @@ async def get_stats(
 ) -> Document:  # fmt: skip
     # connexion passes one of group_by and group_by[] as `group_by`; the grouping is their union, from the raw query.
     grouped = reports.grouping(ctx, stats.DIMENSIONS)
-    days = reports.days(ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date))
+    days = reports.days(
+        ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date)
+    )
     campaigns = [record for record in ctx.table("campaigns").rows(ctx.account_id) if campaign in (None, record["id"])]
     filters = {"banner": banner, "placement": placement, "country": country}
     return views.stats(stats.report(ctx.state.data, campaigns, days, grouped, filters), grouped, format_)
@@ -139,14 +143,18 @@ def _change(ctx: RequestContext, table: str, record_id: int, **changes: Any) -> 
     return record
 
 
-def _linking(ctx: RequestContext, campaign_id: int, name: str, change: Callable[[set[int]], set[int]], format_: str) -> Document:
+def _linking(
+    ctx: RequestContext, campaign_id: int, name: str, change: Callable[[set[int]], set[int]], format_: str
+) -> Document:
     """Black and white lists: the campaign's list after `change`, which answers in full."""
     placements = sorted(change(set(_campaign(ctx, campaign_id)[name])))
     _change(ctx, "campaigns", campaign_id, **{name: placements})
     return views.placement_ids(placements, format_)
 
 
-def _bids(ctx: RequestContext, campaign_id: int, change: Callable[[dict[int, float]], dict[int, float]], format_: str) -> Document:
+def _bids(
+    ctx: RequestContext, campaign_id: int, change: Callable[[dict[int, float]], dict[int, float]], format_: str
+) -> Document:
     """Custom bids, stored as [placement_id, bid] pairs: the campaign's bids after `change`, in full."""
     bids = change(dict(_campaign(ctx, campaign_id)["custom_bids"]))
     _change(ctx, "campaigns", campaign_id, custom_bids=[[placement, bid] for placement, bid in sorted(bids.items())])

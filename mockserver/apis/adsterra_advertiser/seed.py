@@ -41,42 +41,58 @@ def seed(state: MockState) -> None:
     accounts.add(OTHER_ACCOUNT, {"id": OTHER_ACCOUNT, "balance": round(state.data.random.uniform(50, 5000), 2)})
     tokens.issue(state, OWNER_TYPE, OTHER_ACCOUNT, OTHER_TOKEN)
     for _ in range(3):
-        _campaign(state, OTHER_ACCOUNT, state.data.new_int_id(state.store.table(API, "campaigns"), 1_000_000, 9_999_999))
+        _campaign(
+            state, OTHER_ACCOUNT, state.data.new_int_id(state.store.table(API, "campaigns"), 1_000_000, 9_999_999)
+        )
 
 
 def _campaign(state: MockState, owner: str, campaign_id: int, doc: bool = False, alias: bool = True) -> None:
     """A campaign with its banners, landings, lists and the traffic profile its statistics come from."""
     data, store = state.data, state.store
     campaigns, banners, landings = (store.table(API, name) for name in ("campaigns", "banners", "landings"))
-    record: dict[str, Any] = copy.deepcopy(DOC_CAMPAIGN) if doc else {
-        "id": campaign_id,
-        "alias": data.faker.catch_phrase() if alias else None,  # alias may be null (MED): one campaign shows it
-        "active": data.random.choice(ACTIVITIES),
-        "blacklist": sorted(data.random.sample(range(10_000_000, 40_000_000), data.random.randint(0, 3))),
-        "whitelist": [],
-        "custom_bids": [],
-    }
+    record: dict[str, Any] = (
+        copy.deepcopy(DOC_CAMPAIGN)
+        if doc
+        else {
+            "id": campaign_id,
+            "alias": data.faker.catch_phrase() if alias else None,  # alias may be null (MED): one campaign shows it
+            "active": data.random.choice(ACTIVITIES),
+            "blacklist": sorted(data.random.sample(range(10_000_000, 40_000_000), data.random.randint(0, 3))),
+            "whitelist": [],
+            "custom_bids": [],
+        }
+    )
     landing_ids = []
     for _ in range(1 if doc else data.random.randint(1, 3)):
-        landing = dict(DOC_LANDING) if doc else {
-            "id": data.new_int_id(landings, 100_000, 999_999),
-            "url": f"https://{data.faker.domain_name()}/{data.faker.uri_path()}?sub={{SUBID}}",
-            "active": data.random.choice(ACTIVITIES),
-        }
+        landing = (
+            dict(DOC_LANDING)
+            if doc
+            else {
+                "id": data.new_int_id(landings, 100_000, 999_999),
+                "url": f"https://{data.faker.domain_name()}/{data.faker.uri_path()}?sub={{SUBID}}",
+                "active": data.random.choice(ACTIVITIES),
+            }
+        )
         landings.add(owner, landing | {"campaign_id": campaign_id})
         landing_ids.append(landing["id"])
     banner_ids = []
     for number in range(2 if doc else data.random.randint(1, 3)):
-        banner = dict(DOC_BANNER) if doc and number == 0 else {
-            "id": data.new_int_id(banners, 1_000_000, 9_999_999),
-            "alias": f"{data.random.choice(SIZES)} {data.faker.color_name().lower()}",
-            "active": data.random.choice(ACTIVITIES),
-        }
+        banner = (
+            dict(DOC_BANNER)
+            if doc and number == 0
+            else {
+                "id": data.new_int_id(banners, 1_000_000, 9_999_999),
+                "alias": f"{data.random.choice(SIZES)} {data.faker.color_name().lower()}",
+                "active": data.random.choice(ACTIVITIES),
+            }
+        )
         linked = data.random.sample(landing_ids, data.random.randint(1, len(landing_ids)))
         banners.add(owner, banner | {"campaign_id": campaign_id, "landing_ids": sorted(linked)})
         banner_ids.append(banner["id"])
     # The publishers' placements the campaign ran on; a blacklisted one keeps its history.
-    placements = record["blacklist"][:1] + [data.random.randint(10_000_000, 40_000_000) for _ in range(data.random.randint(1, 2))]
+    placements = record["blacklist"][:1] + [
+        data.random.randint(10_000_000, 40_000_000) for _ in range(data.random.randint(1, 2))
+    ]
     record["_traffic"] = {
         "volume": data.random.randint(3_000, 30_000),  # impressions on a typical day
         "ctr": data.random.uniform(0.002, 0.02),

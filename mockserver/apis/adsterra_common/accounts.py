@@ -21,7 +21,9 @@ def administration(api: str, owner_type: str, **new_account: Any) -> AccountAdmi
     A new key is a new token, which replaces the account's valid one: Adsterra keeps one token per account.
     """
 
-    def create_account(state: MockState, plan: str | None, name: str | None, email: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def create_account(
+        state: MockState, plan: str | None, name: str | None, email: str | None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         no_plans(TITLE, plan)
         accounts = state.store.table(api, "accounts")
         account_id = state.data.new_id(f"{owner_type}_", accounts)
@@ -46,7 +48,9 @@ def administration(api: str, owner_type: str, **new_account: Any) -> AccountAdmi
 
     what = f"{TITLE} {owner_type} token"
 
-    return AccountAdmin(create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key)
+    return AccountAdmin(
+        create_account=create_account, create_key=create_key, revoke_key=revoke_key, rotate_key=rotate_key
+    )
 
 
 def _key(token: View) -> dict[str, Any]:

@@ -8,7 +8,10 @@ from ...contract import Contract, ContractKey
 
 # Records that exist in the mock whatever its seed (the demo accounts' fixed ids, from the docs' examples).
 # Against another implementation they are just ids that may answer 404, which the specs document.
-DICTIONARIES = {"adsterra_campaigns": [1234567, 1234568, 1234569, 1234570], "adsterra_domains": [1385226, 11104450, 11561045]}
+DICTIONARIES = {
+    "adsterra_campaigns": [1234567, 1234568, 1234569, 1234570],
+    "adsterra_domains": [1385226, 11104450, 11561045],
+}
 
 # Mock only: rotating the token invalidates the one the run uses (and the real API has no such operation).
 # The mock's tests cover rotation on their own.

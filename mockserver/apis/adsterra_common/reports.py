@@ -47,8 +47,14 @@ def days(today: date, start: date, finish: date) -> list[date]:
 
 
 def report(
-    data: DataFactory, name: str, generate: Callable[[DataFactory, Record, date], Iterable[Fact]], records: Iterable[Record],
-    days: list[date], dimensions: Sequence[str], grouped: list[str], filters: dict[str, Any],
+    data: DataFactory,
+    name: str,
+    generate: Callable[[DataFactory, Record, date], Iterable[Fact]],
+    records: Iterable[Record],
+    days: list[date],
+    dimensions: Sequence[str],
+    grouped: list[str],
+    filters: dict[str, Any],
     metrics: Callable[[tuple[int, ...]], dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Rows of the records' facts on `days` that match every filter (dimension -> value), grouped by `grouped`.

@@ -38,7 +38,9 @@ def issue(state: MockState, owner_type: str, account_id: str, value: str | None 
     for token in list(tokens.rows(account_id, status="active")):
         tokens.update(account_id, token["id"], {"status": "replaced"})
     value = value or state.data.new_id("", tokens, length=TOKEN_LENGTH)
-    return tokens.add(account_id, {"id": value, "owner_type": owner_type, "status": "active", "created_at": iso(state.clock.now())})
+    return tokens.add(
+        account_id, {"id": value, "owner_type": owner_type, "status": "active", "created_at": iso(state.clock.now())}
+    )
 
 
 def rotate_token(state: MockState, account_id: str) -> str:

@@ -22,14 +22,18 @@ async def list_domains(ctx: RequestContext, format_: str) -> Document:
 
 async def list_domain_placements(ctx: RequestContext, domain_id: int, format_: str) -> Document:
     ctx.owned("domains", domain_id, NOT_FOUND)
-    return views.placements(ctx.table("placements").rows(ctx.account_id, domain_id=domain_id), format_, with_domain=False)
+    return views.placements(
+        ctx.table("placements").rows(ctx.account_id, domain_id=domain_id), format_, with_domain=False
+    )
 
 
 async def list_placements(ctx: RequestContext, format_: str) -> Document:
     return views.placements(ctx.table("placements").rows(ctx.account_id), format_, with_domain=True)
 
 
-async def list_smart_links(ctx: RequestContext, format_: str, status: int | None = None, traffic_type: int | None = None) -> Document:
+async def list_smart_links(
+    ctx: RequestContext, format_: str, status: int | None = None, traffic_type: int | None = None
+) -> Document:
     filters = {name: value for name, value in (("status", status), ("traffic_type", traffic_type)) if value is not None}
     return views.smart_links(ctx.table("smart_links").rows(ctx.account_id, **filters), format_)
 
@@ -42,7 +46,9 @@ async def get_stats(
     domain, placement = _aliased(domain, domain_id), _aliased(placement, placement_id)
     # connexion passes one of group_by and group_by[] as `group_by`; the grouping is their union, from the raw query.
     grouped = reports.grouping(ctx, stats.DIMENSIONS)
-    days = reports.days(ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date))
+    days = reports.days(
+        ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date)
+    )
     filters = {"domain": domain, "placement": placement, "country": country, "placement_sub_id": placement_sub_id}
     rows = stats.report(ctx.state.data, ctx.table("placements").rows(ctx.account_id), days, grouped, filters)
     return views.stats(rows, grouped, format_)

@@ -54,7 +54,9 @@ def seed(state: MockState) -> None:
 def _account(state: MockState, owner: str, doc: bool = False) -> None:
     """Two domains (three in the demo account) with their placements (each with a traffic profile), and Smartlinks."""
     data, store = state.data, state.store
-    domain_table, placements, smart_links = (store.table(API, name) for name in ("domains", "placements", "smart_links"))
+    domain_table, placements, smart_links = (
+        store.table(API, name) for name in ("domains", "placements", "smart_links")
+    )
     if doc:  # traffic drawn from its own stream, so the records seeded after it are the same as before it was added
         domain_table.add(owner, copy.deepcopy(HELP_DOMAIN))
         for placement in HELP_PLACEMENTS:
@@ -85,7 +87,11 @@ def _placement(state: MockState, number: int) -> dict[str, Any]:
     data = state.data
     kind = data.random.choice(FORMATS)
     title = f"{kind}_{number}"
-    placement = {"id": data.new_int_id(state.store.table(API, "placements"), 10_000_000, 39_999_999), "title": title, "alias": title}
+    placement = {
+        "id": data.new_int_id(state.store.table(API, "placements"), 10_000_000, 39_999_999),
+        "title": title,
+        "alias": title,
+    }
     if kind == "DirectLink":  # direct_url only on direct-link placements (2.3.0 docs)
         placement["direct_url"] = f"https://www.directurl.com/{data.token(8)}?key={data.token(20)}"
     return placement

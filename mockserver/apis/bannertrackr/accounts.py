@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 API = "bannertrackr"
 
 
-def create_account(state: MockState, plan: str | None, name: str | None, email: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def create_account(
+    state: MockState, plan: str | None, name: str | None, email: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     plan = plan or "growth"
     if plan not in PLANS:
         raise ApiError(400, f"Unknown plan {plan!r}", f"BannerTrackr plans: {', '.join(PLANS)}")
@@ -40,7 +42,11 @@ def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
     enforce("API key", keys.count(account_id, status="active"), PLANS[account["plan"]].api_keys)
     value = state.data.new_id("bt_live_", keys, length=24)
     created = iso(state.clock.now())
-    return _key(keys.add(account_id, {"id": value, "name": f"{scope} key", "scope": scope, "status": "active", "createdAt": created}))
+    return _key(
+        keys.add(
+            account_id, {"id": value, "name": f"{scope} key", "scope": scope, "status": "active", "createdAt": created}
+        )
+    )
 
 
 def revoke_key(state: MockState, value: str) -> dict[str, Any]:

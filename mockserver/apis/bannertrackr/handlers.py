@@ -35,7 +35,9 @@ async def create_site(ctx: RequestContext, body: dict[str, Any]) -> Any:
     enforce("Site", ctx.table("sites").count(ctx.account_id), PLANS[_account(ctx)["plan"]].sites)
     now = iso(ctx.state.clock.now())
     site_id = ctx.state.data.new_id("site_", ctx.table("sites"))
-    record = ctx.table("sites").add(ctx.account_id, {"id": site_id, "domain": None, **body, "createdAt": now, "updatedAt": now})
+    record = ctx.table("sites").add(
+        ctx.account_id, {"id": site_id, "domain": None, **body, "createdAt": now, "updatedAt": now}
+    )
     return {"data": views.site(ctx, record)}, 201
 
 
@@ -45,19 +47,27 @@ async def get_site(ctx: RequestContext, site_id: str) -> Any:
 
 async def update_site(ctx: RequestContext, site_id: str, body: dict[str, Any] | None = None) -> Any:
     ctx.owned("sites", site_id, "Site not found")
-    record = ctx.table("sites").update(ctx.account_id, site_id, {**(body or {}), "updatedAt": iso(ctx.state.clock.now())})
+    record = ctx.table("sites").update(
+        ctx.account_id, site_id, {**(body or {}), "updatedAt": iso(ctx.state.clock.now())}
+    )
     return {"data": views.site(ctx, record)}
 
 
 async def delete_site(ctx: RequestContext, site_id: str) -> Any:
     ctx.owned("sites", site_id, "Site not found")
     placements = ctx.table("placements").count(ctx.account_id, siteId=site_id)
-    ctx.table("sites").remove(ctx.account_id, site_id)  # the doc: with its placements and their tracking data (cascades.py)
+    ctx.table("sites").remove(
+        ctx.account_id, site_id
+    )  # the doc: with its placements and their tracking data (cascades.py)
     return {"success": True, "message": "Site deleted", "deletedPlacements": placements}
 
 
 async def list_placements(
-    ctx: RequestContext, limit: int = 50, cursor: str | None = None, site_id: str | None = None, status: str | None = None
+    ctx: RequestContext,
+    limit: int = 50,
+    cursor: str | None = None,
+    site_id: str | None = None,
+    status: str | None = None,
 ) -> Any:
     if site_id is not None:
         ctx.owned("sites", site_id, "Site not found")
@@ -94,7 +104,9 @@ async def get_placement(ctx: RequestContext, placement_id: str) -> Any:
 
 async def update_placement(ctx: RequestContext, placement_id: str, body: dict[str, Any] | None = None) -> Any:
     merged = _merge(ctx, ctx.owned("placements", placement_id, "Placement not found"), body or {})
-    record = ctx.table("placements").update(ctx.account_id, placement_id, {**merged, "updatedAt": iso(ctx.state.clock.now())})
+    record = ctx.table("placements").update(
+        ctx.account_id, placement_id, {**merged, "updatedAt": iso(ctx.state.clock.now())}
+    )
     return {"data": views.placement(ctx, record)}
 
 
@@ -161,9 +173,16 @@ def _merge(ctx: RequestContext, current: dict[str, Any], changes: dict[str, Any]
             merged[name] = None if value is None else _timestamp(name, value)
         else:
             merged[name] = value
-    if merged["advertiserId"] is not None and ctx.table("advertisers").get(ctx.account_id, merged["advertiserId"]) is None:
+    if (
+        merged["advertiserId"] is not None
+        and ctx.table("advertisers").get(ctx.account_id, merged["advertiserId"]) is None
+    ):
         raise ApiError(400, "Advertiser not found", "advertiserId must reference an advertiser in your account")
-    if merged["startDate"] and merged["endDate"] and parse_datetime(merged["endDate"]) < parse_datetime(merged["startDate"]):
+    if (
+        merged["startDate"]
+        and merged["endDate"]
+        and parse_datetime(merged["endDate"]) < parse_datetime(merged["startDate"])
+    ):
         raise ApiError(400, "endDate is before startDate", "Set endDate on or after startDate")
     return merged
 

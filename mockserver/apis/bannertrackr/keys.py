@@ -13,12 +13,18 @@ from .plans import PLANS, UPGRADE_URL
 def authenticate(ctx: RequestContext, token: str, request: ConnexionRequest) -> Principal:
     key = ctx.table("keys").lookup_credential(token)
     if key is None:
-        raise ApiError(401, "Invalid API key", "Send 'Authorization: Bearer bt_live_...' with a key from Settings -> Developer API")
+        raise ApiError(
+            401, "Invalid API key", "Send 'Authorization: Bearer bt_live_...' with a key from Settings -> Developer API"
+        )
     account = ctx.table("accounts").get(key[OWNER], key[OWNER])  # an account owns itself
     assert account is not None
     plan = PLANS[account["plan"]]
     if plan.reads_per_minute is None or plan.writes_per_minute is None:
-        raise ApiError(401, "API key has been revoked", f"The Developer API is not available on the Free plan; upgrade at {UPGRADE_URL}")
+        raise ApiError(
+            401,
+            "API key has been revoked",
+            f"The Developer API is not available on the Free plan; upgrade at {UPGRADE_URL}",
+        )
     if key["status"] != "active":
         raise ApiError(401, "API key has been revoked", "Create a new key in Settings -> Developer API")
     principal = Principal(account_id=account["id"], credential_id=key["id"], scope=key["scope"])

@@ -35,4 +35,6 @@ PLANS = {
 def enforce(what: str, current: int, limit: int | None) -> None:
     """403 with the doc's plan-limit body when creating one more `what` would pass `limit`."""
     if limit is not None and current >= limit:
-        raise ApiError(403, f"{what} limit reached", extra={"limit": limit, "current": current, "upgradeUrl": UPGRADE_URL})
+        raise ApiError(
+            403, f"{what} limit reached", extra={"limit": limit, "current": current, "upgradeUrl": UPGRADE_URL}
+        )

@@ -31,6 +31,8 @@ def destination(placement: dict[str, Any]) -> str | None:
         return None
     present = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
     utm = placement.get("utm") or {}
-    added = urlencode([(f"utm_{name}", utm[name]) for name in UTM_FIELDS if utm.get(name) and f"utm_{name}" not in present])
+    added = urlencode(
+        [(f"utm_{name}", utm[name]) for name in UTM_FIELDS if utm.get(name) and f"utm_{name}" not in present]
+    )
     query = "&".join(part for part in (parts.query, added) if part)
     return quote(urlunsplit(parts._replace(query=query)), safe=_URL_SAFE)

@@ -46,7 +46,13 @@ DOC_PLACEMENT = {
 # The doc's placement ended in 2024, so its hits count nothing; this one, the doc site's second, runs with no end
 # date whatever the seed, for the README's tracking example. Only its id, pixel and dates are fixed, after it is
 # generated, so every other seeded value stays what it was.
-ACTIVE_PLACEMENT = {"id": "plc_456", "pixelId": "def456abc789", "status": "active", "endDate": None, "renewalDate": None}
+ACTIVE_PLACEMENT = {
+    "id": "plc_456",
+    "pixelId": "def456abc789",
+    "status": "active",
+    "endDate": None,
+    "renewalDate": None,
+}
 
 
 def key_value(plan: str, scope: str, status: str) -> str:
@@ -76,7 +82,9 @@ def seed(state: MockState) -> None:
 
 def _seed_account(state: MockState, owner: str, site_count: int, per_site: tuple[int, int], doc: bool) -> None:
     data, store, now = state.data, state.store, state.clock.now()
-    sites, placements, pixels, advertisers = (store.table(API, name) for name in ("sites", "placements", "pixels", "advertisers"))
+    sites, placements, pixels, advertisers = (
+        store.table(API, name) for name in ("sites", "placements", "pixels", "advertisers")
+    )
     advertiser_ids = []
     if doc:
         advertisers.add(owner, dict(DOC_ADVERTISER))
@@ -115,7 +123,13 @@ def _placement(state: MockState, site: dict[str, Any], advertiser_ids: list[str]
     created = now - timedelta(days=data.random.randint(20, 180))
     company = data.faker.company()
     ends = data.random.random()
-    end = None if ends < 0.5 else now + timedelta(days=data.random.randint(10, 120)) if ends < 0.9 else now - timedelta(days=5)
+    end = (
+        None
+        if ends < 0.5
+        else now + timedelta(days=data.random.randint(10, 120))
+        if ends < 0.9
+        else now - timedelta(days=5)
+    )
     return {
         "id": data.new_id("plc_", state.store.table(API, "placements")),
         "name": f"{data.random.choice(('Header', 'Sidebar', 'Footer', 'Inline'))} Banner - {company}",
@@ -130,7 +144,13 @@ def _placement(state: MockState, site: dict[str, Any], advertiser_ids: list[str]
         "billingModel": data.random.choice((None, "flat", "cpm", "cpc", "trade")),
         "currency": data.random.choice(("USD", "USD", "EUR", "GBP")),
         "advertiserId": data.random.choice([None, *advertiser_ids]),
-        "utm": {"source": site["type"], "medium": "banner", "campaign": data.faker.slug(), "term": None, "content": None},
+        "utm": {
+            "source": site["type"],
+            "medium": "banner",
+            "campaign": data.faker.slug(),
+            "term": None,
+            "content": None,
+        },
         "siteId": site["id"],
         "createdAt": iso(created),
         "updatedAt": iso(created),
@@ -139,6 +159,9 @@ def _placement(state: MockState, site: dict[str, Any], advertiser_ids: list[str]
 
 def demo_keys(state: MockState) -> list[DemoKey]:
     return [
-        DemoKey(f"{plan} plan, {'revoked' if status == 'revoked' else scope.replace('_', '-')}", key_value(plan, scope, status))
+        DemoKey(
+            f"{plan} plan, {'revoked' if status == 'revoked' else scope.replace('_', '-')}",
+            key_value(plan, scope, status),
+        )
         for plan, scope, status in KEYS
     ]

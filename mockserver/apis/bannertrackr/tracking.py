@@ -79,7 +79,11 @@ def _is_navigation(headers: dict[bytes, bytes]) -> bool:
 
 async def _pixel_by_query(ctx: RequestContext, match: re.Match[str]) -> Reply | None:
     # Parsed as Starlette parses it, so connexion would see the same value.
-    ids = [value for name, value in parse_qsl(ctx.scope["query_string"].decode("latin-1"), keep_blank_values=True) if name == "p"]
+    ids = [
+        value
+        for name, value in parse_qsl(ctx.scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        if name == "p"
+    ]
     if len(ids) != 1 or not 1 <= len(ids[0]) <= MAX_ID_LENGTH:
         return None  # missing, repeated, empty or too long: connexion validates it and answers 400
     return await pixel(ctx, ids[0])

@@ -81,7 +81,9 @@ def placement(ctx: RequestContext, record: Record, now: datetime | None = None) 
     body["status"] = status(record, now or ctx.state.clock.now())
     body["utm"] = {name: utm.get(name) for name in UTM_FIELDS}
     body["site"] = {"id": site_record["id"], "name": site_record["name"]}
-    body["advertiser"] = None if advertiser is None else dict(zip(ADVERTISER_FIELDS, _advertiser_fields(advertiser), strict=True))
+    body["advertiser"] = (
+        None if advertiser is None else dict(zip(ADVERTISER_FIELDS, _advertiser_fields(advertiser), strict=True))
+    )
     body["trackingUrls"] = {
         "pixel": f"{track}/pixel.gif?p={pixel}",
         "image": f"{track}/img/{pixel}",

@@ -63,4 +63,3 @@ def require_campaign(ctx: RequestContext, campaign: Record, write: bool = False)
     level = campaign_level(ctx, campaign["id"])
     if level is None or (write and level == READ):
         raise ApiError(403, f"Access denied to campaign {campaign['id']}")
-

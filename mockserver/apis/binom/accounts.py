@@ -18,13 +18,17 @@ ROLES = (ADMIN, RESTRICTED)  # the "plans" of a Binom account; a new restricted 
 TITLE = "Binom"
 
 
-def create_account(state: MockState, plan: str | None, name: str | None, email: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def create_account(
+    state: MockState, plan: str | None, name: str | None, email: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     role = plan or RESTRICTED
     if role not in ROLES:
         raise ApiError(400, f"Unknown Binom role {role!r}", f"A Binom account is a user with role {' or '.join(ROLES)}")
     users = state.store.table(API, "users")
     login = name or state.data.faker.user_name()
-    user = users.add(TRACKER, {"id": users.next_int_id(), "login": login, "role": role, "grants": {}, "requestsPerMinute": None})
+    user = users.add(
+        TRACKER, {"id": users.next_int_id(), "login": login, "role": role, "grants": {}, "requestsPerMinute": None}
+    )
     return _account(user), [create_key(state, str(user["id"]), READ_WRITE)]
 
 
@@ -34,11 +38,17 @@ def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
         raise ApiError(404, f"No Binom user {account_id!r}")
     read_write_only(TITLE, scope)
     keys = state.store.table(API, "keys")
-    return _key(keys.add(TRACKER, {"id": state.data.new_id("binom_", keys, length=32), "userId": user["id"], "status": "active"}))
+    return _key(
+        keys.add(
+            TRACKER, {"id": state.data.new_id("binom_", keys, length=32), "userId": user["id"], "status": "active"}
+        )
+    )
 
 
 def revoke_key(state: MockState, value: str) -> dict[str, Any]:
-    return _key(revoke(state.store.table(API, "keys"), value, "Binom key"))  # Binom then answers it as an unknown key: 401
+    return _key(
+        revoke(state.store.table(API, "keys"), value, "Binom key")
+    )  # Binom then answers it as an unknown key: 401
 
 
 def _account(user: Mapping[str, Any]) -> dict[str, Any]:

@@ -48,7 +48,9 @@ SCHEME = Scheme(
 
 def _drop_from_paths(kind: str, field: str) -> Hook:
     """The cascade of deleting an offer or landing: it leaves every path of every campaign."""
-    return lambda store, owner, removed: writes.drop_from_paths(store, owner, kind, lambda entry: entry.get(field) == removed["id"])
+    return lambda store, owner, removed: writes.drop_from_paths(
+        store, owner, kind, lambda entry: entry.get(field) == removed["id"]
+    )
 
 
 def _delete_campaigns_of_source(store: Store, owner: str, source: View) -> None:

@@ -14,7 +14,9 @@ from .report import report
 
 # --------------- campaigns, offers, landings, traffic sources, affiliate networks
 globals().update(resources.handlers(SCHEME, ENTITIES))
-create_integrated_landing = resources.operations(SCHEME, LANDINGS).create  # the docs' integrated landing differs only in its body
+create_integrated_landing = resources.operations(
+    SCHEME, LANDINGS
+).create  # the docs' integrated landing differs only in its body
 
 
 async def get_campaign_url(ctx: RequestContext, id_: int) -> Any:
@@ -45,4 +47,10 @@ async def get_report(ctx: RequestContext, page: str, **params: Any) -> Any:
 
 # -------------------------------------------------------------------- helpers
 def _period(ctx: RequestContext, params: dict[str, Any]) -> Period:
-    return period(params["date_preset"], params.get("date_from"), params.get("date_to"), params.get("timezone"), ctx.state.clock.now())
+    return period(
+        params["date_preset"],
+        params.get("date_from"),
+        params.get("date_to"),
+        params.get("timezone"),
+        ctx.state.clock.now(),
+    )

@@ -35,7 +35,11 @@ KINDS = {
 
 def visible_campaigns(ctx: RequestContext) -> list[Record]:
     """Live campaigns the caller may see: everything for the administrator, the granted ones otherwise."""
-    return [campaign for campaign in ctx.table("campaigns").rows(TRACKER) if not campaign["deleted"] and access.visible(ctx, campaign)]
+    return [
+        campaign
+        for campaign in ctx.table("campaigns").rows(TRACKER)
+        if not campaign["deleted"] and access.visible(ctx, campaign)
+    ]
 
 
 def entities(ctx: RequestContext, kind: str, status: str = "all") -> list[Record]:
@@ -60,7 +64,9 @@ def filtered(ctx: RequestContext, kind: str, params: dict[str, Any]) -> list[dic
     if params["status"] == "with_traffic":
         today = period("today", None, None, None, ctx.state.clock.now())
         sums = sums_by_entity(kind, Traffic(ctx).leaves(visible_campaigns(ctx), today.start, today.end))
-    page, _ = offset_page(_filtered(ctx, kind, params["status"], params.get("name"), sums), params["limit"], params["offset"])
+    page, _ = offset_page(
+        _filtered(ctx, kind, params["status"], params.get("name"), sums), params["limit"], params["offset"]
+    )
     return [views.list_item(KINDS[kind].table, record, _access_level(ctx, kind, record)) for record in page]
 
 
@@ -96,7 +102,11 @@ def info(ctx: RequestContext, kind: str, period: Period, params: dict[str, Any])
     for sums, recent, _ in rows:
         total.add(sums)
         recent_total.add(recent)
-    page, count = offset_page(_sorted([row for *_, row in rows], params["sort_column"], params["sort_type"]), params["limit"], params["offset"])
+    page, count = offset_page(
+        _sorted([row for *_, row in rows], params["sort_column"], params["sort_type"]),
+        params["limit"],
+        params["offset"],
+    )
     return [*page, {
         "id": "totals", "total_count": count, "clicks": str(total.clicks), "clicks_last_hour": str(recent_total.clicks),
         "leads_last_hour": str(recent_total.leads), "profit_last_hour": float(Decimal(recent_total.revenue - recent_total.cost) / 100),
@@ -116,7 +126,9 @@ def stats(ctx: RequestContext, kind: str, period: Period, params: dict[str, Any]
                     | {"is_deleted": "", "is_noted": False} | _stats_extra(ctx, kind, record))  # fmt: skip
     if not rows:
         return []
-    page, count = offset_page(_sorted(rows, params["sort_column"], params["sort_type"]), params["limit"], params["offset"])
+    page, count = offset_page(
+        _sorted(rows, params["sort_column"], params["sort_type"]), params["limit"], params["offset"]
+    )
     totals_metrics = views.stats_metrics(total, lander=True)
     return [*page, {"id": "totals", "total_count": str(count)} | totals_metrics]
 
@@ -136,7 +148,11 @@ def _sorted(rows: list[dict[str, Any]], column: str, direction: str) -> list[dic
     rows = sorted(rows, key=lambda row: int(row["id"]))
     present = [row for row in rows if row.get(column) is not None]
     missing = [row for row in rows if row.get(column) is None]
-    key = (lambda row: str(row[column]).casefold()) if column in ("name", "first_click_time") else (lambda row: Decimal(str(row[column])))
+    key = (
+        (lambda row: str(row[column]).casefold())
+        if column in ("name", "first_click_time")
+        else (lambda row: Decimal(str(row[column])))
+    )
     return sorted(present, key=key, reverse=direction == "desc") + missing
 
 
@@ -167,7 +183,11 @@ def _group_name(ctx: RequestContext, record: Record) -> str | None:
 
 
 def _network_name(ctx: RequestContext, offer: Record) -> str | None:
-    network = ctx.table("affiliate_networks").get(TRACKER, offer["affiliateNetworkId"]) if offer["affiliateNetworkId"] else None
+    network = (
+        ctx.table("affiliate_networks").get(TRACKER, offer["affiliateNetworkId"])
+        if offer["affiliateNetworkId"]
+        else None
+    )
     return network["name"] if network and not network["deleted"] else None
 
 
@@ -175,7 +195,13 @@ def _counts(ctx: RequestContext, kind: str, record: Record) -> str:
     """Live campaigns of a traffic source (visible to the caller) or live offers of a network, as a string."""
     if kind == "traffic_source":
         return str(sum(1 for campaign in visible_campaigns(ctx) if campaign["trafficSourceId"] == record["id"]))
-    return str(sum(1 for offer in ctx.table("offers").rows(TRACKER) if not offer["deleted"] and offer["affiliateNetworkId"] == record["id"]))
+    return str(
+        sum(
+            1
+            for offer in ctx.table("offers").rows(TRACKER)
+            if not offer["deleted"] and offer["affiliateNetworkId"] == record["id"]
+        )
+    )
 
 
 def _info_extra(ctx: RequestContext, kind: str, record: Record) -> dict[str, Any]:
@@ -194,7 +220,11 @@ def _info_extra(ctx: RequestContext, kind: str, record: Record) -> dict[str, Any
 def _stats_extra(ctx: RequestContext, kind: str, record: Record) -> dict[str, Any]:
     if kind == "campaign":
         source = ctx.table("traffic_sources").get(TRACKER, record["trafficSourceId"])
-        return {"group_name": _group_name(ctx, record), "traffic_source": source["name"] if source else "", "is_domain_banned": False}
+        return {
+            "group_name": _group_name(ctx, record),
+            "traffic_source": source["name"] if source else "",
+            "is_domain_banned": False,
+        }
     if kind == "offer":
         return {"country": "" if record["countryCode"] == "GLOBAL" else record["countryCode"], "group_name": _group_name(ctx, record),
                 "affiliate_network": _network_name(ctx, record), "payout": views.payout(record), "url": record["url"]}  # fmt: skip

@@ -90,6 +90,7 @@ def _sorted(nodes: list[Node], column: str, direction: str) -> list[Node]:
 
 def _labeller(ctx: RequestContext, grouping: str) -> Callable[[Leaf], Label]:
     """How a leaf is labelled at one grouping level (INVENTED names for ids 0: direct, none, default)."""
+
     def named(table: str, empty: str) -> Callable[[int], Label]:
         def label(entity_id: int) -> Label:
             record = ctx.table(table).get(TRACKER, entity_id) if entity_id else None
@@ -116,5 +117,9 @@ def _labeller(ctx: RequestContext, grouping: str) -> Callable[[Leaf], Label]:
 
 def _network_of_offer(ctx: RequestContext, offer_id: str) -> str:
     offer: Record | None = ctx.table("offers").get(TRACKER, int(offer_id)) if offer_id != "0" else None
-    network = ctx.table("affiliate_networks").get(TRACKER, offer["affiliateNetworkId"]) if offer and offer["affiliateNetworkId"] else None
+    network = (
+        ctx.table("affiliate_networks").get(TRACKER, offer["affiliateNetworkId"])
+        if offer and offer["affiliateNetworkId"]
+        else None
+    )
     return str(network["name"]) if network else ""

@@ -44,7 +44,9 @@ def seed(state: MockState) -> None:
     groups = [table("groups").add(TRACKER, {"id": data.faker.uuid4(), "name": name})["id"] for name in GROUPS]
     for number, name in enumerate(ROTATIONS, 1):
         table("rotations").add(TRACKER, {"id": number, "name": name})
-    sources = [_traffic_source(data, number, name) for number, name in enumerate(data.random.sample(TRAFFIC_SOURCES, 4), 1)]
+    sources = [
+        _traffic_source(data, number, name) for number, name in enumerate(data.random.sample(TRAFFIC_SOURCES, 4), 1)
+    ]
     networks = [_network(data, number, name) for number, name in enumerate(data.random.sample(NETWORKS, 3), 1)]
     for record in sources:
         table("traffic_sources").add(TRACKER, record)
@@ -161,8 +163,15 @@ def traffic_profile(data: DataFactory, number: int, today: Any) -> dict[str, Any
         "landerCtr": rng.uniform(0.2, 0.6),
         "timeToConvert": rng.randint(300, 7200),
         "countries": [[code, rng.uniform(0.2, 1.0)] for code in countries],
-        "zones": [[str(rng.randint(100000, 999999)), f"cr{rng.randint(10, 99)}", rng.choice(("news", "games", "video", "blog")),
-                   rng.uniform(0.2, 1.0)] for _ in range(rng.randint(2, 4))],  # fmt: skip
+        "zones": [
+            [
+                str(rng.randint(100000, 999999)),
+                f"cr{rng.randint(10, 99)}",
+                rng.choice(("news", "games", "video", "blog")),
+                rng.uniform(0.2, 1.0),
+            ]
+            for _ in range(rng.randint(2, 4))
+        ],  # fmt: skip
     }
 
 

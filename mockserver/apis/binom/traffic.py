@@ -72,7 +72,9 @@ class Traffic:
     def series(self, campaign: Record) -> Series:
         if campaign["id"] not in self._series:
             data = self.ctx.state.data
-            self._series[campaign["id"]] = campaign_series(data, "binom-hours", campaign, SERIES_METRICS, lambda day: self._day(campaign, day))
+            self._series[campaign["id"]] = campaign_series(
+                data, "binom-hours", campaign, SERIES_METRICS, lambda day: self._day(campaign, day)
+            )
         return self._series[campaign["id"]]
 
     def _day(self, campaign: Record, day: date) -> dict[str, int]:
@@ -165,10 +167,14 @@ def _routes(ctx: RequestContext, campaign: Record) -> list[Route]:
     """The campaign's default paths as weighted routes; rules are stored but get no traffic (INVENTED)."""
     weighted: dict[tuple[int, int, int], Route] = {}
     networks = {offer["id"]: offer["affiliateNetworkId"] or 0 for offer in ctx.table("offers").rows(TRACKER)}
-    paths = [(index, path) for index, path in enumerate(campaign["customRotation"].get("defaultPaths", []), 1) if _on(path)]
+    paths = [
+        (index, path) for index, path in enumerate(campaign["customRotation"].get("defaultPaths", []), 1) if _on(path)
+    ]
     path_total = sum(path["weight"] for _, path in paths)
     for index, path in paths:
-        landings = [(landing["id"], landing["weight"]) for landing in path.get("landings", []) if _on(landing)] or [(0, 1)]
+        landings = [(landing["id"], landing["weight"]) for landing in path.get("landings", []) if _on(landing)] or [
+            (0, 1)
+        ]
         offers = [(offer, weight, converts) for offer, weight, converts in _offers(ctx, path)] or [(0, 1, False)]
         landing_total = sum(weight for _, weight in landings)
         offer_total = sum(weight for _, weight, _ in offers)

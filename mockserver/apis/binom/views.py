@@ -110,4 +110,6 @@ def stats_metrics(sums: Sums, lander: bool) -> dict[str, str]:
 def report_metrics(sums: Sums) -> dict[str, str]:
     stats = stats_metrics(sums, lander=False)
     names = ("clicks", "leads", "revenue", "cost", "profit", "roi", "cr", "epc", "cpc")
-    return {"clicks": stats["clicks"], "unique_campaign_clicks": stats["unique_clicks"]} | {name: stats[name] for name in names}
+    return {"clicks": stats["clicks"], "unique_campaign_clicks": stats["unique_clicks"]} | {
+        name: stats[name] for name in names
+    }

@@ -29,8 +29,10 @@ def campaign(ctx: RequestContext, body: dict[str, Any], current: View | None) ->
         "isAuto": body.get("isAuto", body.get("isAutoCost", False)),
         "customRotation": {
             "defaultPaths": [_path(path) for path in rotation.get("defaultPaths", [])],
-            "rules": [{**rule, "enabled": rule.get("enabled", True), "paths": [_path(path) for path in rule.get("paths", [])]}
-                      for rule in rotation.get("rules", [])],
+            "rules": [
+                {**rule, "enabled": rule.get("enabled", True), "paths": [_path(path) for path in rule.get("paths", [])]}
+                for rule in rotation.get("rules", [])
+            ],
         },  # fmt: skip
         "campaignSettings": DEFAULT_SETTINGS | (body.get("campaignSettings") or {}),
     }
@@ -95,7 +97,10 @@ def drop_from_paths(store: Store, owner: str, kind: str, matches: Callable[[dict
 
 
 def _path(path: dict[str, Any]) -> dict[str, Any]:
-    stored = {"name": path.get("name", ""), **{name: path.get(name, default) for name, default in PATH_DEFAULTS.items()}}
+    stored = {
+        "name": path.get("name", ""),
+        **{name: path.get(name, default) for name, default in PATH_DEFAULTS.items()},
+    }
     stored["landings"] = [{**PATH_DEFAULTS, **landing} for landing in path.get("landings", [])]
     stored["offers"] = [{**OFFER_ENTRY_DEFAULTS, **entry} for entry in path.get("offers", [])]
     return stored

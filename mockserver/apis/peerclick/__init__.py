@@ -38,7 +38,10 @@ DEFINITION = ApiDefinition(
     alias_base_paths=("/peerclick/v1_1",),  # the real client's version prefix: same operations, same state
     real_base_url="https://api.peerclick.com/v1",
     handlers=handlers,
-    errors=ErrorShape(body=_error_body, messages={400: "Validation failed", 401: "Invalid token", 404: "Not found", 500: "Internal error"}),
+    errors=ErrorShape(
+        body=_error_body,
+        messages={400: "Validation failed", 401: "Invalid token", 404: "Not found", 500: "Internal error"},
+    ),
     authenticate=sessions.authenticate,
     seed=seeding(seed.seed, entities.SCHEME, entities.ENTITIES),
     demo_keys=seed.demo_keys,

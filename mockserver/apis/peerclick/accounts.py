@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 TITLE = "PeerClick"
 
 
-def create_account(state: MockState, plan: str | None, name: str | None, email: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def create_account(
+    state: MockState, plan: str | None, name: str | None, email: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     no_plans(TITLE, plan)
     accounts, faker = state.store.table(API, "accounts"), state.data.faker
     account_id = state.data.new_id("pc_account_", accounts)
@@ -34,7 +36,14 @@ def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
         raise ApiError(404, f"No PeerClick account {account_id!r}")
     read_write_only(TITLE, scope)
     keys = state.store.table(API, "access_keys")
-    record = keys.add(account_id, {"id": state.data.new_id("pc_access_", keys, length=16), "secret": state.data.token(32), "name": "Admin API key"})
+    record = keys.add(
+        account_id,
+        {
+            "id": state.data.new_id("pc_access_", keys, length=16),
+            "secret": state.data.token(32),
+            "name": "Admin API key",
+        },
+    )
     return _key(record, "active")
 
 

@@ -12,7 +12,23 @@ from ...kit import countries
 from ...state.clock import clamped_date, localized, zone
 from .traffic import ADDITIVE, Leaf, Traffic
 
-METRICS = ("visits", "clicks", "conversions", "revenue", "cost", "profit", "roi", "ctr", "cr", "cv", "epv", "cpv", "epc", "cpa", "ap")
+METRICS = (
+    "visits",
+    "clicks",
+    "conversions",
+    "revenue",
+    "cost",
+    "profit",
+    "roi",
+    "ctr",
+    "cr",
+    "cv",
+    "epv",
+    "cpv",
+    "epc",
+    "cpa",
+    "ap",
+)
 MONEY = ("revenue", "cost", "profit", "epv", "cpv", "epc", "cpa", "ap")
 PERCENT = ("roi", "ctr", "cr", "cv")
 # Filter parameter -> what a leaf is filtered on.
@@ -120,8 +136,13 @@ def _columns(ctx: RequestContext, dimensions: list[str]) -> list[Callable[[Leaf]
         "offer": entity("offer", "offers", lambda leaf: leaf.route.offer),
         "lander": entity("lander", "landers", lambda leaf: leaf.route.lander),
         "traffic-source": entity("trafficSource", "traffic_sources", lambda leaf: int(leaf.campaign["trafficSource"])),
-        "affiliate-network": entity("affiliateNetwork", "affiliate_networks", lambda leaf: _network(ctx, leaf.route.offer)),
-        "country": lambda leaf: {"countryCode": leaf.segment["country"], "countryName": countries.name(leaf.segment["country"])},
+        "affiliate-network": entity(
+            "affiliateNetwork", "affiliate_networks", lambda leaf: _network(ctx, leaf.route.offer)
+        ),
+        "country": lambda leaf: {
+            "countryCode": leaf.segment["country"],
+            "countryName": countries.name(leaf.segment["country"]),
+        },
         "day": lambda leaf: {"day": leaf.bucket[0]},  # type: ignore[index]
         "hour": lambda leaf: {"hour": leaf.bucket[1]},  # type: ignore[index]
         **{name: (lambda leaf, name=name: {name: leaf.segment[name]}) for name in ("device", "os", "browser", "isp")},
@@ -135,9 +156,14 @@ def _network(ctx: RequestContext, offer_id: int) -> int:
     return int(offer["affiliateNetwork"]["id"]) if offer and offer["affiliateNetwork"] else 0
 
 
-def _sorted(rows: list[tuple[dict[str, Any], dict[str, Any]]], column: str, direction: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def _sorted(
+    rows: list[tuple[dict[str, Any], dict[str, Any]]], column: str, direction: str
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """By `sort` (a metric or a dimension column; rows without that column last), ties by the dimension columns."""
-    rows = sorted(rows, key=lambda row: tuple((0, value) if isinstance(value, int) else (1, str(value)) for value in row[0].values()))
+    rows = sorted(
+        rows,
+        key=lambda row: tuple((0, value) if isinstance(value, int) else (1, str(value)) for value in row[0].values()),
+    )
     if column in METRICS:
         return sorted(rows, key=lambda row: row[1][column], reverse=direction == "desc")
     present = [row for row in rows if row[0].get(column) is not None]
@@ -160,7 +186,9 @@ def _mappings(dimensions: list[str], selected: list[str]) -> list[dict[str, str]
         elif name.startswith("custom-variable-"):
             mappings.append({"key": f"customVariable{name.rsplit('-', 1)[1]}", "label": label, "type": "STRING"})
         else:
-            mappings.append({"key": name, "label": label, "type": {"day": "DATE", "hour": "INTEGER"}.get(name, "STRING")})
+            mappings.append(
+                {"key": name, "label": label, "type": {"day": "DATE", "hour": "INTEGER"}.get(name, "STRING")}
+            )
     for name in selected:
         kind = "MONEY" if name in MONEY else "PERCENTAGE" if name in PERCENT else "INTEGER"
         mappings.append({"key": name, "label": name.upper() if len(name) <= 3 else name.capitalize(), "type": kind})

@@ -61,7 +61,9 @@ def seed(state: MockState) -> None:
             campaign["_traffic"] = traffic_profile(data, table("campaigns").next_int_id(), state.clock.today())
             _add(table("campaigns"), owner, campaign)
     demo = ACCOUNTS[0]
-    table("tokens").add(str(demo["id"]), {"id": EXPIRED_TOKEN, "accessKeyId": demo["accessId"], "expiresAt": state.clock.time() - 3600})
+    table("tokens").add(
+        str(demo["id"]), {"id": EXPIRED_TOKEN, "accessKeyId": demo["accessId"], "expiresAt": state.clock.time() - 3600}
+    )
 
 
 def _add(table: Table, owner: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -156,7 +158,10 @@ def demo_keys(state: MockState) -> list[DemoKey]:
     demo, other = ACCOUNTS
     return [
         DemoKey("api-token of the demo account (never expires)", str(demo["token"])),
-        DemoKey("demo access key: POST /auth/access/session {accessId, accessKey}", f"{demo['accessId']} / {demo['accessKey']}"),
+        DemoKey(
+            "demo access key: POST /auth/access/session {accessId, accessKey}",
+            f"{demo['accessId']} / {demo['accessKey']}",
+        ),
         DemoKey("demo login: POST /auth/session {email, password}", f"{demo['email']} / {demo['password']}"),
         DemoKey("api-token of a second account (isolation)", str(other["token"])),
         DemoKey("expired api-token (401)", EXPIRED_TOKEN),

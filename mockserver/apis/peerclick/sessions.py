@@ -43,7 +43,9 @@ def access_session(ctx: RequestContext, access_id: str, secret: str, lifetime: i
     ctx.charge(ctx.anonymous_bucket, PER_SECOND, window=1.0)
     key = ctx.table("access_keys").lookup_credential(access_id)
     if key is None or key["secret"] != secret:
-        raise ApiError(401, "Invalid access key", "Use the access ID and key shown in Settings -> Security -> Access keys")
+        raise ApiError(
+            401, "Invalid access key", "Use the access ID and key shown in Settings -> Security -> Access keys"
+        )
     return _issue(ctx.state, key[OWNER], key["id"], lifetime)
 
 

@@ -18,7 +18,13 @@ from ...kit.data import apportion
 from ...kit.series import Series, campaign_series
 from ...state.store import Record
 
-SERIES_METRICS = (("visits", None), ("clicks", "visits"), ("conversions", "clicks"), ("revenue", "conversions"), ("cost", "visits"))
+SERIES_METRICS = (
+    ("visits", None),
+    ("clicks", "visits"),
+    ("conversions", "clicks"),
+    ("revenue", "conversions"),
+    ("cost", "visits"),
+)
 ADDITIVE = tuple(name for name, _ in SERIES_METRICS)
 
 
@@ -69,7 +75,9 @@ class Traffic:
     def series(self, campaign: Record) -> Series:
         if campaign["id"] not in self._series:
             data = self.ctx.state.data
-            self._series[campaign["id"]] = campaign_series(data, "peerclick-hours", campaign, SERIES_METRICS, lambda day: self._day(campaign, day))
+            self._series[campaign["id"]] = campaign_series(
+                data, "peerclick-hours", campaign, SERIES_METRICS, lambda day: self._day(campaign, day)
+            )
         return self._series[campaign["id"]]
 
     def routes(self, campaign: Record) -> list[Route]:
@@ -107,7 +115,11 @@ class Traffic:
         pairs = [(route, segment) for route in self.routes(campaign) for segment in campaign["_traffic"]["segments"]]
         visits = apportion(totals["visits"], [route.weight * segment["weight"] for route, segment in pairs])
         clicks = apportion(totals["clicks"], visits)
-        conversions = _split(totals["conversions"], [count if route.offer else 0 for (route, _), count in zip(pairs, clicks, strict=True)], clicks)
+        conversions = _split(
+            totals["conversions"],
+            [count if route.offer else 0 for (route, _), count in zip(pairs, clicks, strict=True)],
+            clicks,
+        )
         revenue = _split(totals["revenue"], [count * self.payout(route.offer) for (route, _), count in zip(pairs, conversions, strict=True)],
                          conversions, visits)  # fmt: skip
         by = {"CPA": conversions, "REVSHARE": revenue}.get(campaign["costModel"]["type"], visits)
@@ -145,10 +157,18 @@ def _cost(campaign: Record, profile: dict[str, Any], visits: int, conversions: i
 def _routes(campaign: Record) -> list[Route]:
     """The campaign's paths as weighted routes: direct paths (or no landers) skip the lander; no offers: offer 0."""
     weighted: dict[tuple[int, int, int], float] = {}
-    paths = [(index, path) for index, path in enumerate(campaign["redirectTarget"]["path"]["defaultPaths"], 1) if path["weight"] > 0]
+    paths = [
+        (index, path)
+        for index, path in enumerate(campaign["redirectTarget"]["path"]["defaultPaths"], 1)
+        if path["weight"] > 0
+    ]
     path_total = sum(path["weight"] for _, path in paths)
     for index, path in paths:
-        landers = [] if path["direct"] else [(entry["id"], entry["weight"]) for entry in path["landers"] if entry["weight"] > 0]
+        landers = (
+            []
+            if path["direct"]
+            else [(entry["id"], entry["weight"]) for entry in path["landers"] if entry["weight"] > 0]
+        )
         offers = [(entry["id"], entry["weight"]) for entry in path["offers"] if entry["weight"] > 0]
         landers, offers = landers or [(0, 1)], offers or [(0, 1)]
         lander_total, offer_total = sum(weight for _, weight in landers), sum(weight for _, weight in offers)
@@ -156,4 +176,6 @@ def _routes(campaign: Record) -> list[Route]:
             for offer, offer_weight in offers:
                 share = path["weight"] / path_total * lander_weight / lander_total * offer_weight / offer_total
                 weighted[index, lander, offer] = weighted.get((index, lander, offer), 0.0) + share
-    return [Route(path, lander, offer, weight) for (path, lander, offer), weight in weighted.items()] or [Route(0, 0, 0, 1.0)]
+    return [Route(path, lander, offer, weight) for (path, lander, offer), weight in weighted.items()] or [
+        Route(0, 0, 0, 1.0)
+    ]

@@ -39,7 +39,11 @@ def envelope(ctx: RequestContext, table: str, record: Record, pages: bool = True
 
 
 def listing(ctx: RequestContext, table: str, records: list[Record], total: int) -> dict[str, Any]:
-    return {"description": SUCCESS, PLURAL[table]: [entity(ctx, table, record, pages=False) for record in records], "total": total}
+    return {
+        "description": SUCCESS,
+        PLURAL[table]: [entity(ctx, table, record, pages=False) for record in records],
+        "total": total,
+    }
 
 
 def _named(ctx: RequestContext, table: str, ref: dict[str, Any] | None) -> dict[str, Any] | None:

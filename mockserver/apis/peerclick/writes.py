@@ -59,7 +59,9 @@ def lander(ctx: RequestContext, body: dict[str, Any]) -> Record:
 
 def traffic_source(ctx: RequestContext, body: dict[str, Any]) -> Record:
     _workspace(ctx, body["workspaceId"])
-    variables = {variable["index"]: variable for variable in body.get("customVariables", [])}  # the last of an index wins
+    variables = {
+        variable["index"]: variable for variable in body.get("customVariables", [])
+    }  # the last of an index wins
     return {
         "name": body["name"], "workspaceId": body["workspaceId"], "postbackUrl": body.get("postbackUrl"),
         "costParameter": body.get("costParameter"), "currency": body.get("currency", "USD"),
@@ -78,8 +80,13 @@ def drop_from_paths(store: Store, owner: str, kind: str, entity_id: int) -> None
     campaigns = store.table(API, "campaigns")
     for record in list(campaigns.rows(owner)):
         target = record["redirectTarget"]
-        paths = [{**path, kind: [entry for entry in path[kind] if entry["id"] != entity_id]} for path in target["path"]["defaultPaths"]]
-        campaigns.update(owner, record["id"], {"redirectTarget": {**target, "path": {**target["path"], "defaultPaths": paths}}})
+        paths = [
+            {**path, kind: [entry for entry in path[kind] if entry["id"] != entity_id]}
+            for path in target["path"]["defaultPaths"]
+        ]
+        campaigns.update(
+            owner, record["id"], {"redirectTarget": {**target, "path": {**target["path"], "defaultPaths": paths}}}
+        )
 
 
 def _path(ctx: RequestContext, path: dict[str, Any]) -> dict[str, Any]:
