@@ -14,7 +14,7 @@ measured --duration seconds, round-robin for --rounds rounds; the round with the
     write     BannerTrackr POST /sites, then DELETE of the site created (bench/lua/create_delete.lua)
     stats     BannerTrackr GET /placements/{id}/stats (31 days)
     report    Binom GET /report/campaign by campaign and country (last 7 days)
-    csv       Adsterra Advertiser GET /stats.csv grouped by campaign (every kept day)
+    csv       Adsterra Advertiser GET /stats.csv grouped by campaign (60 days, the first 60 kept)
 
 Start-up: process start to the first 200, `mockserver serve` (every API) against uvicorn serving the bare app;
 the median of 5 starts each, alternating. Memory: peak RSS of a fresh process after building the app, and after
@@ -75,7 +75,7 @@ def cases() -> dict[str, dict[str, Any]]:
         "stats": {"path": f"{BT}/placements/plc_123/stats", "headers": {"Authorization": f"Bearer {BT_STATS_KEY}"}},
         "report": {"path": "/binom/public/api/v1/report/campaign?datePreset=last_7_days&groupings[]=campaign&groupings[]=geoCountry",
                    "headers": {"api-key": "binom_admin_demo_key"}},
-        "csv": {"path": "/adsterra/advertiser/stats.csv?start_date=2000-01-01&finish_date=2099-12-31&group_by=campaign",
+        "csv": {"path": "/adsterra/advertiser/stats.csv?start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign",
                 "headers": {"X-API-Key": "adsterraadvertiserdemo0000000001"}},
     }  # fmt: skip
 
