@@ -97,6 +97,9 @@ class ApiDefinition:
     # Further base paths that answer exactly like `base_path` (PeerClick's /v1_1 next to /v1); the gateway
     # rewrites them to `base_path` before routing, so there is one mounted spec and one state.
     alias_base_paths: tuple[str, ...] = ()
+    # Single paths outside base_path that answer as one of the spec's paths: (outside path, spec path below base_path).
+    # Binom's click URL lives on the tracker's root (/binom/click), its API below /public/api/v1.
+    outside_paths: tuple[tuple[str, str], ...] = ()
     # Paths that open this API's Swagger UI where the real service keeps its docs (Binom: /api/doc on the tracker).
     doc_paths: tuple[str, ...] = ()
     contract: Contract = Contract()  # what the contract suite needs beyond the spec: credentials, budget, settings

@@ -76,7 +76,7 @@ def test_an_internal_error_is_a_500_in_binoms_shape(binom: Api, monkeypatch: pyt
     def broken(*args: Any) -> Any:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("mockserver.apis.binom.views.link", broken)
+    monkeypatch.setattr("mockserver.apis.binom.clicks.link", broken)
     assert error(binom.get("/campaign/1/link"), 500, "InternalServerError") == "Internal Server Error"
 
 
@@ -151,7 +151,7 @@ def test_campaign_round_trip_flat_in_nested_out(binom: Api) -> None:
     assert got["customRotation"]["defaultPaths"][0]["offers"][0] == {"offerId": 1, "campaignId": 0, "directUrl": "", "enabled": True,
                                                                       "weight": 100}  # fmt: skip
     assert binom.get(f"/campaign/{campaign_id}/link").json() == {
-        "link": f"https://track.example.com/click?key={got['key']}"
+        "link": f"http://testserver/binom/click?key={got['key']}"  # the mock's own click URL
     }
     # The other client's cost variant replaces the whole campaign; the key stays.
     flat = {"name": "DE | Native", "trafficSourceId": 2, "costModel": "CPM", "cost": 1.25, "isAutoCost": True}

@@ -102,7 +102,7 @@ EXAMPLES = [
     row("binom", "GET", "https://your-tracker.com/api/doc", "html"),  # the Swagger docs, no key
     row("binom", "GET", f"{BINOM}/campaign/5/link", "link"),  # "getting a campaign link" for campaign ID 5
     # The link that answer holds is the tracker's click URL (`/click?key=...`), served by the separate Click API.
-    row("binom", "GET", "{campaign 5 link}", "", xfail="Binom's Click API (GET /click?key=<campaign key>)"),
+    row("binom", "GET", "{campaign 5 link}", "redirect"),  # the click URL: 302 to the campaign's landing or offer
     # Adsterra Advertiser API (X-API-Key)
     row("adsterra advertiser", "GET", f"{ADV}/balance.json"),
     row("adsterra advertiser", "PATCH", f"{ADV}/banner/{BANNER}.json", json={"active": True}),

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.apis.bannertrackr import redirect, visitors
+from mockserver.apis.bannertrackr import redirect
+from mockserver.kit import visitors
 from mockserver.kit.hashset import HashSet64
 
 from .agents import ANDROID_PHONE, ANDROID_TABLET, CHROME, CURL, IPAD, IPHONE, KINDLE, MAC_SAFARI

@@ -47,7 +47,7 @@ class Gateway:
         if api is None and await _docs_redirect(self.state, path, send):  # outside every API: not on the hot path
             return
         if api is not None and prefix != api.base_path:
-            scope = rebased(scope, prefix, api.base_path)
+            scope = rebased(scope, prefix, self.router.target(api, prefix))
             path = scope["path"]
         ctx = RequestContext(self.state, api, scope)
         if api is not None and api.fast_routes and self.state.settings.fast_routes:

@@ -79,7 +79,11 @@ class Router:
     """Every mounted API's paths, built once per MockState: the gateway, auth, error handlers and http_limits ask it."""
 
     def __init__(self, apis: Iterable[ApiDefinition]) -> None:
+        apis = list(apis)
         prefixes = [(prefix, api) for api in apis for prefix in (api.base_path, *api.alias_base_paths)]
+        prefixes += [(outside, api) for api in apis for outside, _ in api.outside_paths]
+        # Where each prefix is rebased to: the base path, or for an outside path the spec path it answers as.
+        self._targets = {outside: api.base_path + inside for api in apis for outside, inside in api.outside_paths}
         # Longest first, so a nested base path wins over a shorter one.
         self._prefixes = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
         self._paths: dict[str, Paths] = {}
@@ -103,7 +107,11 @@ class Router:
         api, prefix = self.api_for(path)
         if api is None:
             return None, None
-        return api, self.paths(api).match(method, api.base_path + path[len(prefix) :])
+        return api, self.paths(api).match(method, self.target(api, prefix) + path[len(prefix) :])
+
+    def target(self, api: ApiDefinition, prefix: str) -> str:
+        """What a request reached by `prefix` is rebased to: the API's base path, or an outside path's spec path."""
+        return self._targets.get(prefix, api.base_path)
 
     def allowed_methods(self, api: ApiDefinition, path: str) -> list[str]:
         return self.paths(api).allowed_methods(path)

@@ -8,10 +8,11 @@ from urllib.parse import parse_qsl
 
 from ...api import FastRoute
 from ...context import RequestContext
+from ...kit import visitors
 from ...kit.errors import ApiError
 from ...kit.formats import Reply
 from ...state.store import OWNER, Record
-from . import images, redirect, traffic, views, visitors
+from . import images, redirect, traffic, views
 
 MAX_ID_LENGTH = 64  # the spec's maxLength for pixel ids
 NO_STORE = {"Cache-Control": "no-store"}  # every view and click must reach the tracker, not a cache

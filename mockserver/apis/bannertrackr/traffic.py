@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ...kit.hashset import HashSet64
+from ...kit.visitors import Visitor
 from ...state.store import OWNER, Record, Table
 from .stats import Day
-from .visitors import Visitor
 
 TABLE = "traffic"  # one record per placement that was ever hit: {"id": placement id, "days": {day number: Tally}}
 EPOCH = date(1970, 1, 1)

@@ -9,7 +9,7 @@ from typing import Any
 from ...api import ApiDefinition
 from ...domain.resources import seeding
 from ...kit.errors import ErrorShape
-from . import access, accounts, contract, entities, handlers, seed
+from . import access, accounts, clicks, contract, entities, handlers, seed
 
 # `title` is the PHP exception class in the captured errors; the others are INVENTED in the same spirit.
 TITLES = {400: "Webmozart.Assert.InvalidArgumentException", 401: "Unauthorized", 403: "AccessDenied", 404: "NotFound",
@@ -36,7 +36,8 @@ DEFINITION = ApiDefinition(
     demo_keys=seed.demo_keys,
     rate_headers=lambda quota: {},  # Binom documents no X-RateLimit-* headers; its optional limiter only answers 429
     request_id_header="X-Request-Id",
-    doc_paths=("/binom/api/doc",),  # the docs: "Swagger UI at /api/doc" on the tracker's domain
+    doc_paths=("/binom/api/doc",),
+    outside_paths=((clicks.CLICK_PATH, "/click"),),  # the tracker's /click, beside /public/api/v1 as on a real tracker
     accounts=accounts.ACCOUNTS,
     contract=contract.CONTRACT,
 )

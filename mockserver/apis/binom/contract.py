@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...contract import Contract, ContractKey
+from ...contract import REJECTS_ON_MEANING, Contract, ContractKey
 
 # Binom answers schema-valid input only with 2xx, 401, 403, 404 or 409 (the default expectations): its spec turns
 # odd but well-formed values (a reversed date range, 2024-02-30, an unknown zone) into empty results or fallbacks.
@@ -19,6 +19,8 @@ CONTRACT = Contract(
             # resource itself is there.
             {"include-operation-id": ["getCampaign", "updateCampaign", "deleteCampaign", "getCampaignUrl", "updateOffer"],
              "checks": {"ensure_resource_availability": {"enabled": False}}},
+            # The click URL redirects (302) and answers a request naming no campaign, landing click or postback 400.
+            {"include-operation-id": ["trackClick"], **REJECTS_ON_MEANING},
         ],
     },
 )  # fmt: skip

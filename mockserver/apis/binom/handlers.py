@@ -7,7 +7,7 @@ from typing import Any
 
 from ...context import RequestContext
 from ...domain import resources
-from . import listings, views
+from . import clicks, listings
 from .entities import CAMPAIGNS, ENTITIES, LANDINGS, SCHEME
 from .periods import Period, period
 from .report import report
@@ -20,7 +20,12 @@ create_integrated_landing = resources.operations(
 
 
 async def get_campaign_url(ctx: RequestContext, id_: int) -> Any:
-    return {"link": views.link(resources.found(ctx, SCHEME, CAMPAIGNS, id_, "read"))}
+    return {"link": clicks.link(ctx, resources.found(ctx, SCHEME, CAMPAIGNS, id_, "read"))}
+
+
+# ------------------------------------------- the click URL on the tracker's root
+async def track_click(ctx: RequestContext, **params: Any) -> Any:
+    return await clicks.click(ctx, **params)
 
 
 # --------------------------------------------------------- info, stats, report

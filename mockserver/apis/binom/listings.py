@@ -11,7 +11,7 @@ from typing import Any
 from ...context import RequestContext
 from ...domain.pagination import offset_page
 from ...state.store import Record
-from . import access, views
+from . import access, clicks, views
 from .periods import Period, binom_datetime, period
 from .seed import TRACKER
 from .traffic import Leaf, Route, Sums, Traffic
@@ -207,7 +207,7 @@ def _counts(ctx: RequestContext, kind: str, record: Record) -> str:
 def _info_extra(ctx: RequestContext, kind: str, record: Record) -> dict[str, Any]:
     if kind == "campaign":
         return {"current_cpc": record["amount"] if record["costModel"] == "CPC" else 0, "group_name": _group_name(ctx, record),
-                "link": views.link(record), "is_domain_banned": False}  # fmt: skip
+                "link": clicks.link(ctx, record), "is_domain_banned": False}  # fmt: skip
     if kind == "offer":
         return {"country": "" if record["countryCode"] == "GLOBAL" else record["countryCode"], "url": record["url"],
                 "group_name": _group_name(ctx, record), "affiliate_network": _network_name(ctx, record)}  # fmt: skip

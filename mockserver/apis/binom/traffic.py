@@ -18,6 +18,7 @@ from ...state.store import Record
 from .seed import TRACKER
 
 SERIES_METRICS = (("clicks", None), ("unique", "clicks"), ("bots", "clicks"), ("leads", "clicks"))
+CLICKS = "clicks"  # the clicks recorded through the click URL (clicks.py), counted on top of the seeded traffic
 ADDITIVE = ("clicks", "unique", "bots", "leads", "lander_views", "lander_clicks", "revenue", "cost")
 
 
@@ -99,7 +100,29 @@ class Traffic:
             totals = self.series(campaign).total(start, end)
             if totals["clicks"]:
                 result += self._split(campaign, totals)
+            result += self._recorded(campaign, start, end)
         return result
+
+    def _recorded(self, campaign: Record, start: datetime, end: datetime) -> list[Leaf]:
+        """One leaf per click recorded on the campaign in [start, end): its route, country and conversion."""
+        routes = {(route.path, route.landing, route.offer): route for route in self.routes(campaign)}
+        offers = self.ctx.table("offers")
+        leaves = []
+        for click in self.ctx.table(CLICKS).rows(TRACKER, campaignId=campaign["id"]):
+            if not start <= datetime.fromisoformat(click["time"]) < end:
+                continue
+            offer = offers.get(TRACKER, click["offer"]) if click["offer"] else None
+            route = routes.get((click["path"], click["landing"], click["offer"])) or Route(
+                click["path"], f"Path {click['path']}", click["landing"], click["offer"],
+                (offer["affiliateNetworkId"] or 0) if offer else 0, 0.0, True,
+            )  # fmt: skip
+            leaf = Leaf(campaign=campaign, route=route, country=click["country"], clicks=1, unique=1,
+                        leads=int(click["converted"]), lander_views=int(bool(click["landing"])),
+                        lander_clicks=int(click["landerClicked"]), revenue=click["payout"],
+                        tokens=tuple(click["tokens"].values())[:3])  # fmt: skip
+            leaf.cost = _cost(campaign, leaf)
+            leaves.append(leaf)
+        return leaves
 
     def first_click(self, campaign: Record) -> datetime | None:
         """When the campaign's traffic began: the first hour with clicks on its first day."""
