@@ -102,3 +102,14 @@ def test_unknown_campaign_key_and_click_id_are_404(peerclick: Api) -> None:
     answer = peerclick.client.get("/peerclick/v1/postback", params={"cid": "nope", "payout": "1"})
     assert error(answer, 404, "NOT_FOUND").startswith("Click nope not found")
     assert error(peerclick.client.get("/peerclick/v1/postback"), 400, "BAD_REQUEST")
+
+
+def test_a_lander_path_passes_the_click_id_to_the_lander(peerclick: Api) -> None:
+    campaign = peerclick.post("/campaign", json=CAMPAIGN).json()["campaign"]  # one path, through lander 1
+    lander = peerclick.get("/lander/1").json()["lander"]
+    location = _click(peerclick, campaign["url"]).headers["Location"]
+    assert location.startswith(lander["url"])
+    answer = peerclick.client.get("/peerclick/v1/postback", params={"cid": location.rsplit("cid=", 1)[1]})
+    assert answer.status_code == 200 and answer.json()["conversion"]["status"] == "approved"
+    offer = peerclick.get("/offer/1").json()["offer"]
+    assert answer.json()["conversion"]["payout"] == (offer["payout"]["value"] or 0)  # no payout sent: the offer's

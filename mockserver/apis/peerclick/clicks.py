@@ -23,7 +23,7 @@ from .traffic import Leaf, Route, _cost, _routes
 TABLE = "clicks"
 NO_STORE = {"Cache-Control": "no-store"}
 UNKNOWN_COUNTRY = "ZZ"
-_CRAWLER = re.compile(rb"bot|crawl|spider|slurp|curl/|wget|python-|headless", re.IGNORECASE)
+_CRAWLER = re.compile(rb"bot|crawl|spider|slurp|headless", re.IGNORECASE)
 _TABLET = (b"ipad", b"tablet")
 _MOBILE = (b"mobi", b"iphone", b"android")
 
@@ -91,10 +91,13 @@ def _route(ctx: RequestContext, campaign: View, cid: str) -> Route:
 
 
 def _location(ctx: RequestContext, owner: str, route: Route, cid: str) -> str | None:
-    """The lander's URL, or the offer's with `{clickid}` replaced by the click id (a direct path)."""
+    """The lander's URL with `cid=<click id>` added, or the offer's with `{clickid}` replaced by it (a direct path)."""
     if route.lander:
         lander = ctx.table("landers").get(owner, route.lander)
-        return str(lander["url"]) if lander else None
+        if lander is None:
+            return None
+        url = str(lander["url"])
+        return f"{url}{'&' if '?' in url else '?'}cid={cid}"
     offer = ctx.table("offers").get(owner, route.offer) if route.offer else None
     return str(offer["url"]).replace("{clickid}", cid) if offer else None
 
