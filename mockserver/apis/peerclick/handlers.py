@@ -6,7 +6,7 @@ from typing import Any
 
 from ...context import RequestContext
 from ...domain import resources
-from . import sessions, views
+from . import clicks, sessions, views
 from .entities import CAMPAIGNS, ENTITIES, SCHEME
 from .report import report
 from .sessions import DEFAULT_LIFETIME
@@ -34,3 +34,13 @@ async def get_campaign(ctx: RequestContext, campaign_id: int, with_pages: int = 
 async def get_report(ctx: RequestContext, **params: Any) -> Any:
     sessions.charge_report(ctx)
     return report(ctx, params)
+
+
+# ------------------------------------------------ tracking: campaign URL and postback
+async def click_campaign(ctx: RequestContext, campaign_key: str) -> Any:
+    return clicks.click(ctx, campaign_key)
+
+
+async def post_conversion(ctx: RequestContext, cid: str, payout: float | None = None, status: str | None = None,
+                          **tokens: Any) -> Any:  # fmt: skip
+    return clicks.postback(ctx, cid, payout, status)

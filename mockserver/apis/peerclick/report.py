@@ -10,6 +10,7 @@ from ...context import RequestContext
 from ...domain.pagination import offset_page
 from ...kit import countries
 from ...state.clock import clamped_date, localized, zone
+from . import clicks
 from .traffic import ADDITIVE, Leaf, Traffic
 
 METRICS = (
@@ -48,7 +49,10 @@ def report(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     dimensions = params["group_by"]
     traffic = Traffic(ctx)
     campaigns = list(ctx.table("campaigns").rows(ctx.account_id))
-    leaves = traffic.leaves(campaigns, start, end, _bucketing(dimensions, tz))
+    bucket = _bucketing(dimensions, tz)
+    leaves = traffic.leaves(campaigns, start, end, bucket) + clicks.leaves(
+        ctx, campaigns, start, end, bucket, up_to_now=end == now
+    )
     for name, of_leaf in FILTERS.items():
         if params.get(name) is not None:
             leaves = [leaf for leaf in leaves if of_leaf(leaf) == params[name]]

@@ -8,6 +8,7 @@ from ...context import RequestContext
 from ...state.store import Record
 
 SUCCESS = "Success"
+BASE_PATH = "/peerclick/v1"  # where the campaign URL is served (the definition's base_path)
 FIELDS = {
     "campaigns": ("id", "name", "workspaceId", "trafficSource", "costModel", "country", "domain", "tags", "createdAt", "updatedAt"),
     "offers": ("id", "name", "workspaceId", "url", "country", "payout", "tags", "createdAt", "updatedAt"),
@@ -26,7 +27,7 @@ PLURAL = {"campaigns": "campaigns", "offers": "offers", "landers": "landers", "t
 def entity(ctx: RequestContext, table: str, record: Record, pages: bool = True) -> dict[str, Any]:
     body = {name: record[name] for name in FIELDS[table]}
     if table == "campaigns":
-        body["url"] = f"https://{record['domain']}/{record['key']}"
+        body["url"] = f"{ctx.base_url}{BASE_PATH}/click/{record['key']}"  # INVENTED: the mock serves the campaign URL
         if pages:  # INVENTED meaning of withPages=1: the redirect paths, each reference with its name
             body["redirectTarget"] = _named_paths(ctx, record["redirectTarget"])
     elif table == "offers":
