@@ -7,7 +7,6 @@ as leaves of their own (`leaves`), so its totals stay the sum of its rows.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, datetime
 from html import escape
@@ -15,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ...context import RequestContext
+from ...kit import visitors
 from ...kit.errors import ApiError
 from ...kit.formats import Reply
 from ...state.store import OWNER, Record, View
@@ -22,10 +22,6 @@ from .traffic import Leaf, Route, _cost, _routes
 
 TABLE = "clicks"
 NO_STORE = {"Cache-Control": "no-store"}
-UNKNOWN_COUNTRY = "ZZ"
-_CRAWLER = re.compile(rb"bot|crawl|spider|slurp|headless", re.IGNORECASE)
-_TABLET = (b"ipad", b"tablet")
-_MOBILE = (b"mobi", b"iphone", b"android")
 
 
 def click(ctx: RequestContext, campaign_key: str) -> Reply:
@@ -40,9 +36,9 @@ def click(ctx: RequestContext, campaign_key: str) -> Reply:
     if location is None:
         raise ApiError(404, f"Campaign {campaign['id']} has no destination", "Give its paths an offer or a lander")
     headers = {bytes(name).lower(): bytes(value) for name, value in ctx.scope["headers"]}
-    agent = headers.get(b"user-agent", b"")
-    if ctx.scope["method"] == "GET" and not _CRAWLER.search(agent):
-        ctx.table(TABLE).add(owner, _record(ctx, owner, campaign, route, cid, headers, agent))
+    visitor = visitors.identify(headers, (ctx.scope.get("client") or ("",))[0])  # None for a crawler
+    if ctx.scope["method"] == "GET" and visitor is not None:
+        ctx.table(TABLE).add(owner, _record(ctx, owner, campaign, route, cid, visitor))
     page = f'<!doctype html><title>Redirecting</title><a href="{escape(location)}">Continue</a>'.encode()
     return Reply(302, "text/html; charset=utf-8", page, {"Location": location, **NO_STORE})
 
@@ -103,18 +99,13 @@ def _location(ctx: RequestContext, owner: str, route: Route, cid: str) -> str | 
 
 
 def _record(
-    ctx: RequestContext, owner: str, campaign: View, route: Route, cid: str, headers: dict[bytes, bytes], agent: bytes
+    ctx: RequestContext, owner: str, campaign: View, route: Route, cid: str, visitor: visitors.Visitor
 ) -> Record:
     query = dict(parse_qsl(ctx.scope["query_string"].decode("latin-1"), keep_blank_values=True))
     source = ctx.table("traffic_sources").get(owner, campaign["trafficSource"])
     parameters = {item["index"]: item["parameter"] for item in (source["customVariables"] if source else [])}
     variables = [query.get(parameters[index], "") if index in parameters else "" for index in range(1, 11)]
-    country = (headers.get(b"cf-ipcountry") or headers.get(b"x-country") or b"").decode("latin-1").upper()
-    lowered = agent.lower()
-    device = "tablet" if any(word in lowered for word in _TABLET) else "mobile" if any(
-        word in lowered for word in _MOBILE) else "desktop"  # fmt: skip
-    segment = {"country": country if re.fullmatch(r"[A-Z]{2}", country) and country != "XX" else UNKNOWN_COUNTRY,
-               "device": device, "os": "", "browser": "", "isp": "", "variables": variables}  # fmt: skip
+    segment = {"country": visitor.country, "device": visitor.device, "os": "", "browser": "", "isp": "", "variables": variables}  # fmt: skip
     return {"id": cid, "campaignId": campaign["id"], "path": route.path, "landerId": route.lander,
             "offerId": route.offer, "time": ctx.state.clock.time(), "tokens": query, "segment": segment,
             "conversion": None}  # fmt: skip
