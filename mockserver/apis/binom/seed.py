@@ -43,7 +43,7 @@ def seed(state: MockState) -> None:
     table("keys").add(TRACKER, {"id": RESTRICTED_KEY, "userId": 2, "status": "active"})
     groups = [table("groups").add(TRACKER, {"id": data.faker.uuid4(), "name": name})["id"] for name in GROUPS]
     for number, name in enumerate(ROTATIONS, 1):
-        table("rotations").add(TRACKER, {"id": number, "name": name})
+        table("rotations").add(TRACKER, {"id": number, "name": name, "deleted": False})
     sources = [
         _traffic_source(data, number, name) for number, name in enumerate(data.random.sample(TRAFFIC_SOURCES, 4), 1)
     ]
