@@ -411,3 +411,24 @@ def test_restricted_user_renames_and_restores_only_what_a_grant_allows(binom: Ap
     assert user.patch("/campaign/1").json()["name"] == "Granted"
     binom.delete("/campaign/3")
     error(user.patch("/campaign/3"), 403, "AccessDenied")
+
+
+def test_group_round_trip_with_uuid_ids_and_its_delete_ungroups(binom: Api) -> None:
+    group = binom.post("/group", json={"name": "Push 2"}).json()["id"]
+    assert UUID.match(group)
+    assert binom.get(f"/group/{group}").json() == {"id": group, "name": "Push 2"}
+    assert binom.put(f"/group/{group}", json={"name": "Pops 2"}).json() == {"id": group, "name": "Pops 2"}
+    assert binom.put(f"/group/{group}/rename", json={"name": "Native 2"}).json()["name"] == "Native 2"
+    assert {"id": group, "name": "Native 2", "accessLevel": "full"} in binom.get("/group/list/filtered").json()
+    campaign = binom.post("/campaign", json={**CAMPAIGN, "groupUuid": group}).json()["id"]
+    assert binom.delete(f"/group/{group}").status_code == 204
+    error(binom.get(f"/group/{group}"), 404, "NotFound")
+    assert group not in [item["id"] for item in binom.get("/group/list/filtered").json()]
+    assert binom.get(f"/campaign/{campaign}").json()["groupUuid"] is None  # the campaign stays, ungrouped
+    assert binom.patch(f"/group/{group}").json() == {"id": group, "name": "Native 2"}
+    assert binom.get(f"/group/{group}").status_code == 200
+    error(binom.get("/group/3fa85f64-5717-4562-b3fc-2c963f66afa6"), 404, "NotFound")
+    user = restricted(binom)
+    assert user.get(f"/group/{group}").status_code == 200
+    error(user.put(f"/group/{group}/rename", json={"name": "Mine"}), 403, "AccessDenied")
+    error(user.delete(f"/group/{group}"), 403, "AccessDenied")

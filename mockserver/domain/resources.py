@@ -36,6 +36,7 @@ class Entity:
     cascades: tuple[Hook, ...] = ()  # what removing one does to the records that refer to it
     allow: Allow | None = None  # overrides the scheme's access rule
     id_param: str = "id_"  # the path parameter as connexion passes it
+    new_id: Callable[[RequestContext, Table], Any] | None = None  # overrides the scheme's ids (Binom's uuid groups)
 
     @property
     def plural(self) -> str:
@@ -79,9 +80,8 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
     async def create(ctx: RequestContext, body: dict[str, Any]) -> Any:
         (entity.allow or scheme.allow)(ctx, entity, "create", None)
         fields = entity.write(ctx, body, None)
-        stored = table(ctx).add(
-            scheme.owner(ctx), {"id": scheme.new_id(table(ctx)), **fields, **scheme.stamp(ctx, True)}
-        )
+        new_id = entity.new_id(ctx, table(ctx)) if entity.new_id else scheme.new_id(table(ctx))
+        stored = table(ctx).add(scheme.owner(ctx), {"id": new_id, **fields, **scheme.stamp(ctx, True)})
         return scheme.created(ctx, entity, stored)
 
     async def get(ctx: RequestContext, **params: Any) -> Any:

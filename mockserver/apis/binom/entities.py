@@ -1,5 +1,5 @@
-"""Binom's CRUD entities, one definition each: campaigns, offers, landings, traffic sources, affiliate networks and
-rotations."""
+"""Binom's CRUD entities, one definition each: campaigns, offers, landings, traffic sources, affiliate networks,
+rotations and groups."""
 
 from __future__ import annotations
 
@@ -79,6 +79,13 @@ def _unlink_campaigns_of_rotation(store: Store, owner: str, rotation: View) -> N
         campaigns.update(owner, campaign["id"], {"rotationId": None})  # INVENTED: campaigns keep their own paths
 
 
+def _ungroup(store: Store, owner: str, group: View) -> None:
+    for name in ("campaigns", "offers", "landings"):
+        table = store.table(API, name)
+        for record in list(table.rows(owner, groupUuid=group["id"])):
+            table.update(owner, record["id"], {"groupUuid": None})  # INVENTED: they stay, ungrouped
+
+
 CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record),
                    allow=_granted)  # fmt: skip
 OFFERS = Entity("offers", "offer", "Offer", lambda ctx, body, current: writes.offer(ctx, body["offer"]),
@@ -95,4 +102,7 @@ AFFILIATE_NETWORKS = Entity(
 )  # fmt: skip
 ROTATIONS = Entity("rotations", "rotation", "Rotation", lambda ctx, body, current: writes.rotation(body),
                    lambda ctx, record: views.rotation(record), cascades=(_unlink_campaigns_of_rotation,))  # fmt: skip
-ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS, ROTATIONS)
+GROUPS = Entity("groups", "group", "Group", lambda ctx, body, current: {"name": body["name"]},
+                lambda ctx, record: views.group(record), cascades=(_ungroup,),
+                new_id=lambda ctx, table: ctx.state.data.faker.uuid4())  # fmt: skip
+ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS, ROTATIONS, GROUPS)
