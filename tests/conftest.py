@@ -97,6 +97,9 @@ class Api:
     def delete(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("DELETE", path, **kwargs)
 
+    def patch(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", path, **kwargs)
+
     def all(self, path: str, **params: Any) -> list[dict[str, Any]]:
         """Every record of a cursor-paginated list, following nextCursor."""
         records, cursor = [], None

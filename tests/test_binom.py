@@ -67,9 +67,9 @@ def test_request_ids_are_fresh_and_on_every_kind_of_answer(binom: Api) -> None:
 
 
 def test_unsupported_method_is_405_with_allow_from_the_spec(binom: Api) -> None:
-    response = binom.request("PATCH", "/campaign/1")
+    response = binom.request("POST", "/campaign/1")  # PATCH is the documented restore
     error(response, 405, "MethodNotAllowed")
-    assert response.headers["Allow"] == "DELETE, GET, HEAD, PUT"
+    assert response.headers["Allow"] == "DELETE, GET, HEAD, PATCH, PUT"
 
 
 def test_an_internal_error_is_a_500_in_binoms_shape(binom: Api, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -345,3 +345,90 @@ def test_the_trackers_api_doc_path_opens_the_swagger_ui(binom: Api) -> None:
     assert answer.status_code == 302 and answer.headers["location"] == "/binom/public/api/v1/ui/"
     page = binom.client.get(answer.headers["location"])
     assert page.status_code == 200 and "swagger-ui" in page.text.lower()
+
+
+# ------------------------------------------------- rotations, rename, restore
+def test_rotation_round_trip_and_its_delete_unlinks_campaigns(binom: Api) -> None:
+    rotation = binom.post("/rotation", json={"name": "Geo split"}).json()["id"]
+    assert binom.get(f"/rotation/{rotation}").json() == {"id": rotation, "name": "Geo split"}
+    assert binom.put(f"/rotation/{rotation}", json={"name": "Geo split 2"}).json()["name"] == "Geo split 2"
+    assert {"id": rotation, "name": "Geo split 2", "accessLevel": "full"} in binom.get("/rotation/list/filtered").json()
+    campaign = binom.post("/campaign", json={**CAMPAIGN, "rotationId": rotation}).json()["id"]
+    assert binom.get(f"/campaign/{campaign}").json()["rotationId"] == rotation
+    assert binom.delete(f"/rotation/{rotation}").status_code == 204
+    error(binom.get(f"/rotation/{rotation}"), 404, "NotFound")
+    assert rotation not in [item["id"] for item in binom.get("/rotation/list/filtered").json()]
+    assert [item["id"] for item in binom.get("/rotation/list/filtered", params={"status": "deleted"}).json()] == [
+        rotation
+    ]
+    assert binom.get(f"/campaign/{campaign}").json()["rotationId"] is None  # the campaign stays, unlinked
+    error(binom.post("/campaign", json={**CAMPAIGN, "rotationId": rotation}), 404, "NotFound")
+    assert binom.patch(f"/rotation/{rotation}").json() == {"id": rotation, "name": "Geo split 2"}
+    assert binom.get(f"/rotation/{rotation}").status_code == 200
+    assert binom.get(f"/campaign/{campaign}").json()["rotationId"] is None  # a restore undoes no cascade
+
+
+@pytest.mark.parametrize("stem", ["campaign", "offer", "landing", "traffic_source", "affiliate_network", "rotation"])
+def test_every_entity_renames_and_restores(binom: Api, stem: str) -> None:
+    before = binom.get(f"/{stem}/1").json()
+    renamed = binom.put(f"/{stem}/1/rename", json={"name": "Renamed"}).json()
+    assert renamed == {**before, "name": "Renamed"}  # only the name changes
+    assert binom.delete(f"/{stem}/1").status_code == 204
+    error(binom.get(f"/{stem}/1"), 404, "NotFound")
+    error(binom.put(f"/{stem}/1/rename", json={"name": "Again"}), 404, "NotFound")
+    assert binom.patch(f"/{stem}/1").json() == renamed
+    assert binom.get(f"/{stem}/1").json() == renamed
+    assert 1 in [item["id"] for item in binom.get(f"/{stem}/list/filtered").json()]
+    assert binom.patch(f"/{stem}/1").json() == renamed  # restoring a live entity changes nothing
+    error(binom.patch(f"/{stem}/999"), 404, "NotFound")
+    error(binom.put(f"/{stem}/1/rename", json={"name": ""}), 400, "Webmozart.Assert.InvalidArgumentException")
+
+
+def test_a_campaign_restores_only_with_a_free_key_and_a_live_source(binom: Api) -> None:
+    original = binom.get("/campaign/1").json()
+    binom.delete("/campaign/1")
+    taken = binom.post("/campaign", json={**CAMPAIGN, "key": original["key"]}).json()["id"]
+    error(binom.patch("/campaign/1"), 409, "Conflict")
+    error(binom.get("/campaign/1"), 404, "NotFound")  # still deleted
+    binom.delete(f"/campaign/{taken}")
+    assert binom.patch("/campaign/1").json()["key"] == original["key"]
+    binom.delete(f"/traffic_source/{original['trafficSourceId']}")  # deletes the campaign with it
+    error(binom.patch("/campaign/1"), 404, "NotFound")
+
+
+def test_restricted_user_renames_and_restores_only_what_a_grant_allows(binom: Api) -> None:
+    user = restricted(binom)
+    assert user.get("/rotation/1").status_code == 200
+    assert user.get("/rotation/list/filtered").json()[0]["accessLevel"] == "read"
+    error(user.post("/rotation", json={"name": "Mine"}), 403, "AccessDenied")
+    error(user.put("/rotation/1/rename", json={"name": "Mine"}), 403, "AccessDenied")
+    assert user.put("/campaign/1/rename", json={"name": "Granted"}).json()["name"] == "Granted"  # modify grant
+    error(user.put("/campaign/3/rename", json={"name": "Read only"}), 403, "AccessDenied")
+    error(user.put("/campaign/4/rename", json={"name": "Not granted"}), 403, "AccessDenied")
+    binom.delete("/offer/1")
+    error(user.patch("/offer/1"), 403, "AccessDenied")
+    binom.delete("/campaign/1")
+    assert user.patch("/campaign/1").json()["name"] == "Granted"
+    binom.delete("/campaign/3")
+    error(user.patch("/campaign/3"), 403, "AccessDenied")
+
+
+def test_group_round_trip_with_uuid_ids_and_its_delete_ungroups(binom: Api) -> None:
+    group = binom.post("/group", json={"name": "Push 2"}).json()["id"]
+    assert UUID.match(group)
+    assert binom.get(f"/group/{group}").json() == {"id": group, "name": "Push 2"}
+    assert binom.put(f"/group/{group}", json={"name": "Pops 2"}).json() == {"id": group, "name": "Pops 2"}
+    assert binom.put(f"/group/{group}/rename", json={"name": "Native 2"}).json()["name"] == "Native 2"
+    assert {"id": group, "name": "Native 2", "accessLevel": "full"} in binom.get("/group/list/filtered").json()
+    campaign = binom.post("/campaign", json={**CAMPAIGN, "groupUuid": group}).json()["id"]
+    assert binom.delete(f"/group/{group}").status_code == 204
+    error(binom.get(f"/group/{group}"), 404, "NotFound")
+    assert group not in [item["id"] for item in binom.get("/group/list/filtered").json()]
+    assert binom.get(f"/campaign/{campaign}").json()["groupUuid"] is None  # the campaign stays, ungrouped
+    assert binom.patch(f"/group/{group}").json() == {"id": group, "name": "Native 2"}
+    assert binom.get(f"/group/{group}").status_code == 200
+    error(binom.get("/group/3fa85f64-5717-4562-b3fc-2c963f66afa6"), 404, "NotFound")
+    user = restricted(binom)
+    assert user.get(f"/group/{group}").status_code == 200
+    error(user.put(f"/group/{group}/rename", json={"name": "Mine"}), 403, "AccessDenied")
+    error(user.delete(f"/group/{group}"), 403, "AccessDenied")

@@ -110,9 +110,13 @@ def test_rules_and_the_export_format_survive_a_restore() -> None:
 
 
 @pytest.mark.parametrize(
-    ("module", "entities"), [(binom_handlers, binom.ENTITIES), (peerclick_handlers, peerclick.ENTITIES)]
+    ("module", "entities", "scheme"),
+    [(binom_handlers, binom.ENTITIES, binom.SCHEME), (peerclick_handlers, peerclick.ENTITIES, peerclick.SCHEME)],
 )
-def test_each_entity_definition_gives_its_five_handlers(module: Any, entities: Any) -> None:
+def test_each_entity_definition_gives_its_handlers(module: Any, entities: Any, scheme: Any) -> None:
     for entity in entities:
         for verb in Operations._fields:
-            assert callable(getattr(module, handler_name(verb, entity)))
+            if verb == "restore" and not scheme.soft_delete:  # only a soft-deleting scheme can restore
+                assert not hasattr(module, handler_name(verb, entity))
+            else:
+                assert callable(getattr(module, handler_name(verb, entity)))

@@ -1,4 +1,5 @@
-"""CRUD entities declared once (table, ids, owner, cascades, views), their create/get/update/delete/list derived from that."""
+"""CRUD entities declared once (table, ids, owner, cascades, views), their create/get/update/delete/list/rename (and
+restore, when soft-deleted) derived from that."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..state.store import Hook, Record, Rules, Store, Table, View
+from ..state.store import DELETED, Hook, Record, Rules, Store, Table, View
 
 if TYPE_CHECKING:
     from ..context import RequestContext
@@ -14,7 +15,8 @@ if TYPE_CHECKING:
 Handler = Callable[..., Awaitable[Any]]
 # The request body (and, on update, the stored record) -> the fields to store; raises ApiError before anything changes.
 Write = Callable[["RequestContext", dict[str, Any], "View | None"], Record]
-# May the caller `verb` ("create", "read", "edit", "delete") this entity (this record, but on create)? Raises ApiError.
+# May the caller `verb` ("create", "read", "edit", "delete", "restore") this entity (this record, but on create)?
+# Raises ApiError.
 Allow = Callable[["RequestContext", "Entity", str, "View | None"], None]
 
 
@@ -34,6 +36,7 @@ class Entity:
     cascades: tuple[Hook, ...] = ()  # what removing one does to the records that refer to it
     allow: Allow | None = None  # overrides the scheme's access rule
     id_param: str = "id_"  # the path parameter as connexion passes it
+    new_id: Callable[[RequestContext, Table], Any] | None = None  # overrides the scheme's ids (Binom's uuid groups)
 
     @property
     def plural(self) -> str:
@@ -53,6 +56,8 @@ class Scheme:
     stamp: Callable[[RequestContext, bool], Record] = lambda ctx, new: {}  # fields every create (new) or update sets
     allow: Allow = anyone
     soft_delete: bool = False  # a deleted record stays, flagged (store.DELETED), until restored
+    # May this deleted record come back (a key since taken by another, say)? Raises ApiError before the restore.
+    restorable: Callable[[RequestContext, Entity, View], None] = lambda ctx, entity, record: None
     new_id: Callable[[Table], Any] = Table.next_int_id
 
 
@@ -62,10 +67,12 @@ class Operations(NamedTuple):
     update: Handler
     delete: Handler
     list: Handler
+    rename: Handler  # `{"name": ...}` changes the name alone, the rest as it was
+    restore: Handler  # a soft-deleted record back as it was deleted (only a soft-deleting scheme has this one)
 
 
 def operations(scheme: Scheme, entity: Entity) -> Operations:
-    """The five handlers of `entity`."""
+    """The seven handlers of `entity`."""
 
     def table(ctx: RequestContext) -> Table:
         return ctx.state.store.table(scheme.api, entity.table)
@@ -73,9 +80,8 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
     async def create(ctx: RequestContext, body: dict[str, Any]) -> Any:
         (entity.allow or scheme.allow)(ctx, entity, "create", None)
         fields = entity.write(ctx, body, None)
-        stored = table(ctx).add(
-            scheme.owner(ctx), {"id": scheme.new_id(table(ctx)), **fields, **scheme.stamp(ctx, True)}
-        )
+        new_id = entity.new_id(ctx, table(ctx)) if entity.new_id else scheme.new_id(table(ctx))
+        stored = table(ctx).add(scheme.owner(ctx), {"id": new_id, **fields, **scheme.stamp(ctx, True)})
         return scheme.created(ctx, entity, stored)
 
     async def get(ctx: RequestContext, **params: Any) -> Any:
@@ -93,7 +99,22 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
     async def list_(ctx: RequestContext, **params: Any) -> Any:
         return scheme.listing(ctx, entity, params)
 
-    derived = Operations(create, get, update, delete, list_)
+    async def rename(ctx: RequestContext, body: dict[str, Any], **params: Any) -> Any:
+        record = found(ctx, scheme, entity, params[entity.id_param], "edit")
+        changes = {"name": body["name"], **scheme.stamp(ctx, False)}
+        return entity.view(ctx, _stored(table(ctx).update(scheme.owner(ctx), record["id"], changes)))
+
+    async def restore(ctx: RequestContext, **params: Any) -> Any:
+        record = table(ctx).get(scheme.owner(ctx), params[entity.id_param])
+        if record is None:  # never existed: the scheme's own 404
+            record = scheme.find(ctx, entity, params[entity.id_param])
+        (entity.allow or scheme.allow)(ctx, entity, "restore", record)
+        if record.get(DELETED):  # restoring a live record changes nothing
+            scheme.restorable(ctx, entity, record)
+            record = _stored(table(ctx).update(scheme.owner(ctx), record["id"], {DELETED: False}))
+        return entity.view(ctx, record)
+
+    derived = Operations(create, get, update, delete, list_, rename, restore)
     for verb, handler in zip(
         Operations._fields, derived, strict=True
     ):  # names that say which operation a traceback is about
@@ -108,7 +129,12 @@ def handler_name(verb: str, entity: Entity) -> str:
 
 def handlers(scheme: Scheme, entities: Iterable[Entity]) -> dict[str, Handler]:
     """Every entity's handlers by name, for a handlers module to take in: `globals().update(handlers(...))`."""
-    return {handler.__name__: handler for entity in entities for handler in operations(scheme, entity)}
+    return {
+        handler.__name__: handler
+        for entity in entities
+        for verb, handler in operations(scheme, entity)._asdict().items()
+        if verb != "restore" or scheme.soft_delete
+    }
 
 
 def declare(store: Store, scheme: Scheme, entities: Iterable[Entity]) -> None:

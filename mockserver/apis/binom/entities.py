@@ -1,4 +1,5 @@
-"""Binom's CRUD entities, one definition each: campaigns, offers, landings, traffic sources, affiliate networks."""
+"""Binom's CRUD entities, one definition each: campaigns, offers, landings, traffic sources, affiliate networks,
+rotations and groups."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ def _granted(ctx: RequestContext, entity: Entity, verb: str, record: View | None
         access.require_campaign(ctx, record, write=verb != "read")
 
 
+def _restorable(ctx: RequestContext, entity: Entity, record: View) -> None:
+    """A campaign comes back only onto a live traffic source, and with a key no live campaign has taken since."""
+    if entity.table == "campaigns":
+        writes.restorable_campaign(ctx, record)
+
+
 SCHEME = Scheme(
     api=API,
     owner=lambda ctx: TRACKER,  # one tracker: its users share every entity, campaign grants aside
@@ -43,6 +50,7 @@ SCHEME = Scheme(
     stamp=lambda ctx, new: {DELETED: False} if new else {},
     allow=_administrator,
     soft_delete=True,
+    restorable=_restorable,
 )
 
 
@@ -65,6 +73,19 @@ def _unlink_offers_of_network(store: Store, owner: str, network: View) -> None:
         offers.update(owner, offer["id"], {"affiliateNetworkId": None})  # offers stay, without a network
 
 
+def _unlink_campaigns_of_rotation(store: Store, owner: str, rotation: View) -> None:
+    campaigns = store.table(API, "campaigns")
+    for campaign in list(campaigns.rows(owner, rotationId=rotation["id"])):
+        campaigns.update(owner, campaign["id"], {"rotationId": None})  # INVENTED: campaigns keep their own paths
+
+
+def _ungroup(store: Store, owner: str, group: View) -> None:
+    for name in ("campaigns", "offers", "landings"):
+        table = store.table(API, name)
+        for record in list(table.rows(owner, groupUuid=group["id"])):
+            table.update(owner, record["id"], {"groupUuid": None})  # INVENTED: they stay, ungrouped
+
+
 CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record),
                    allow=_granted)  # fmt: skip
 OFFERS = Entity("offers", "offer", "Offer", lambda ctx, body, current: writes.offer(ctx, body["offer"]),
@@ -79,4 +100,9 @@ AFFILIATE_NETWORKS = Entity(
     "affiliate_networks", "affiliate_network", "Affiliate network", lambda ctx, body, current: writes.affiliate_network(body),
     lambda ctx, record: views.affiliate_network(record), cascades=(_unlink_offers_of_network,),
 )  # fmt: skip
-ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS)
+ROTATIONS = Entity("rotations", "rotation", "Rotation", lambda ctx, body, current: writes.rotation(body),
+                   lambda ctx, record: views.rotation(record), cascades=(_unlink_campaigns_of_rotation,))  # fmt: skip
+GROUPS = Entity("groups", "group", "Group", lambda ctx, body, current: {"name": body["name"]},
+                lambda ctx, record: views.group(record), cascades=(_ungroup,),
+                new_id=lambda ctx, table: ctx.state.data.faker.uuid4())  # fmt: skip
+ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS, ROTATIONS, GROUPS)

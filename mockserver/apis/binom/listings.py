@@ -30,6 +30,8 @@ KINDS = {
     "landing": Kind("landings", lambda campaign, route: route.landing, lander=True),
     "traffic_source": Kind("traffic_sources", lambda campaign, route: int(campaign["trafficSourceId"]), lander=False),
     "affiliate_network": Kind("affiliate_networks", lambda campaign, route: route.network, lander=False),
+    "rotation": Kind("rotations", lambda campaign, route: int(campaign["rotationId"] or 0), lander=False),
+    "group": Kind("groups", lambda campaign, route: campaign["groupUuid"], lander=False),  # with_traffic: by campaign
 }
 
 

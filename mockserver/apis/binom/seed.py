@@ -41,9 +41,12 @@ def seed(state: MockState) -> None:
                                  "requestsPerMinute": None})  # fmt: skip
     table("keys").add(TRACKER, {"id": ADMIN_KEY, "userId": 1, "status": "active"})
     table("keys").add(TRACKER, {"id": RESTRICTED_KEY, "userId": 2, "status": "active"})
-    groups = [table("groups").add(TRACKER, {"id": data.faker.uuid4(), "name": name})["id"] for name in GROUPS]
+    groups = [
+        table("groups").add(TRACKER, {"id": data.faker.uuid4(), "name": name, "deleted": False})["id"]
+        for name in GROUPS
+    ]
     for number, name in enumerate(ROTATIONS, 1):
-        table("rotations").add(TRACKER, {"id": number, "name": name})
+        table("rotations").add(TRACKER, {"id": number, "name": name, "deleted": False})
     sources = [
         _traffic_source(data, number, name) for number, name in enumerate(data.random.sample(TRAFFIC_SOURCES, 4), 1)
     ]

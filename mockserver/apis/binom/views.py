@@ -66,6 +66,14 @@ def affiliate_network(record: Record) -> dict[str, Any]:
             "offerParameter": record["offerParameter"]}  # fmt: skip
 
 
+def rotation(record: Record) -> dict[str, Any]:
+    return {"id": record["id"], "name": record["name"]}
+
+
+def group(record: Record) -> dict[str, Any]:
+    return {"id": record["id"], "name": record["name"]}
+
+
 def list_item(kind: str, record: Record, access_level: str) -> dict[str, Any]:
     """An item of `GET /<kind>/list/filtered` (landing and traffic-source shapes are captured; the rest follow them)."""
     item: dict[str, Any] = {"id": record["id"], "name": record["name"]}

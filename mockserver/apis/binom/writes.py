@@ -82,6 +82,15 @@ def affiliate_network(body: dict[str, Any]) -> Record:
     return {"name": body["name"], "postbackUrl": body.get("postbackUrl"), "offerParameter": body.get("offerParameter")}
 
 
+def rotation(body: dict[str, Any]) -> Record:
+    return {"name": body["name"]}
+
+
+def restorable_campaign(ctx: RequestContext, record: View) -> None:
+    _require(ctx, "traffic_sources", record["trafficSourceId"], "Traffic source")
+    _unique_key(ctx, record["key"], record)
+
+
 def drop_from_paths(store: Store, owner: str, kind: str, matches: Callable[[dict[str, Any]], bool]) -> None:
     """Cascade of deleting an offer or landing: it leaves every path of every campaign (paths rebuilt, not edited)."""
     campaigns = store.table(API, "campaigns")
