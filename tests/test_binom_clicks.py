@@ -73,3 +73,10 @@ def test_unknown_key_and_click_are_404_in_binoms_error_body(mockserver: MockServ
         assert response.json()["errors"]["status"] == 404
     response = httpx.get(mockserver.url + "/binom/click")
     assert response.status_code == 400 and response.json()["errors"]["status"] == 400
+
+
+def test_the_campaign_names_the_same_click_url_as_its_link(mockserver: MockServer) -> None:
+    with api(mockserver) as binom:
+        for campaign in (1, 2):
+            link = binom.get(f"/campaign/{campaign}/link").json()["link"]
+            assert binom.get(f"/campaign/{campaign}").json()["link"] == link

@@ -8,7 +8,7 @@ from ...domain.resources import Entity, Scheme
 from ...kit.errors import ApiError
 from ...kit.formats import no_content
 from ...state.store import DELETED, Hook, Store, View
-from . import access, listings, views, writes
+from . import access, clicks, listings, views, writes
 from .seed import API, TRACKER
 
 
@@ -86,7 +86,7 @@ def _ungroup(store: Store, owner: str, group: View) -> None:
             table.update(owner, record["id"], {"groupUuid": None})  # INVENTED: they stay, ungrouped
 
 
-CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record),
+CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record, clicks.link(ctx, record)),
                    allow=_granted)  # fmt: skip
 OFFERS = Entity("offers", "offer", "Offer", lambda ctx, body, current: writes.offer(ctx, body["offer"]),
                 lambda ctx, record: views.offer(record), cascades=(_drop_from_paths("offers", "offerId"),))  # fmt: skip

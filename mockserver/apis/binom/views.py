@@ -7,18 +7,13 @@ from typing import Any
 
 from ...kit.formats import decimal_string
 from ...state.store import Record
-from .seed import TRACKING_DOMAIN
 from .traffic import Sums
 
 RATIO_PLACES = 6  # as the captured "0.163775" and "-10.132681"
 
 
-def link(campaign: Record) -> str:
-    return f"https://{TRACKING_DOMAIN}/click?key={campaign['key']}"
-
-
-def campaign(record: Record) -> dict[str, Any]:
-    """The nested GET shape (the write body is flat)."""
+def campaign(record: Record, link: str) -> dict[str, Any]:
+    """The nested GET shape (the write body is flat); `link` is its click URL on this mock (clicks.link)."""
     return {
         "id": record["id"], "name": record["name"], "key": record["key"], "groupUuid": record["groupUuid"],
         "trafficSourceId": record["trafficSourceId"],
@@ -27,7 +22,7 @@ def campaign(record: Record) -> dict[str, Any]:
         "hideReferrer": {"type": record["hideReferrerType"], "domainUuid": record["domainUuid"]},
         "domainUuid": record["domainUuid"], "distributionType": record["distributionType"], "rotationId": record["rotationId"],
         "customRotation": record["customRotation"], "campaignSettings": record["campaignSettings"], "tokens": record["tokens"],
-        "link": link(record),
+        "link": link,
     }  # fmt: skip
 
 
