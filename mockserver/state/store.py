@@ -28,6 +28,29 @@ class Rules:
     soft_delete: bool = False
 
 
+def removing(api: str, table: str, field: str) -> Hook:
+    """A cascade: removing a record removes the owner's records of `table` whose `field` holds its id."""
+
+    def hook(store: Store, owner: str, removed: View) -> None:
+        children = store.table(api, table)
+        for child in list(children.rows(owner, **{field: removed["id"]})):
+            children.remove(owner, child["id"])
+
+    return hook
+
+
+def unlinking(api: str, tables: tuple[str, ...], field: str) -> Hook:
+    """A cascade: removing a record clears `field` (to None) on the owner's records of `tables` that held its id."""
+
+    def hook(store: Store, owner: str, removed: View) -> None:
+        for name in tables:
+            linked = store.table(api, name)
+            for record in list(linked.rows(owner, **{field: removed["id"]})):
+                linked.update(owner, record["id"], {field: None})
+
+    return hook
+
+
 class Table:
     """Records of one kind, keyed by id, kept in creation order (which is what cursors page through).
 

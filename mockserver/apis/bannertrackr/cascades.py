@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from ...state.store import Rules, Store, View
+from ...state.store import Rules, Store, View, removing
 from . import traffic
 
 API = "bannertrackr"
-
-
-def _placements_of_site(store: Store, owner: str, site: View) -> None:
-    placements = store.table(API, "placements")
-    for placement in list(placements.rows(owner, siteId=site["id"])):
-        placements.remove(owner, placement["id"])
 
 
 def _pixel_and_traffic(store: Store, owner: str, placement: View) -> None:
@@ -19,7 +13,10 @@ def _pixel_and_traffic(store: Store, owner: str, placement: View) -> None:
     store.table(API, "pixels").remove(owner, placement["pixelId"])  # its tracking URLs answer 404 from now on
 
 
-RULES = {"sites": Rules(on_remove=(_placements_of_site,)), "placements": Rules(on_remove=(_pixel_and_traffic,))}
+RULES = {
+    "sites": Rules(on_remove=(removing(API, "placements", "siteId"),)),
+    "placements": Rules(on_remove=(_pixel_and_traffic,)),
+}
 
 
 def declare(store: Store) -> None:

@@ -7,7 +7,7 @@ from ...context import RequestContext
 from ...domain.resources import Entity, Scheme
 from ...kit.errors import ApiError
 from ...kit.formats import no_content
-from ...state.store import DELETED, Hook, Store, View
+from ...state.store import DELETED, Hook, View, removing, unlinking
 from . import access, clicks, listings, views, writes
 from .seed import API, TRACKER
 
@@ -61,30 +61,12 @@ def _drop_from_paths(kind: str, field: str) -> Hook:
     )
 
 
-def _delete_campaigns_of_source(store: Store, owner: str, source: View) -> None:
-    campaigns = store.table(API, "campaigns")
-    for campaign in list(campaigns.rows(owner, trafficSourceId=source["id"])):
-        campaigns.remove(owner, campaign["id"])  # a campaign cannot outlive its source
-
-
-def _unlink_offers_of_network(store: Store, owner: str, network: View) -> None:
-    offers = store.table(API, "offers")
-    for offer in list(offers.rows(owner, affiliateNetworkId=network["id"])):
-        offers.update(owner, offer["id"], {"affiliateNetworkId": None})  # offers stay, without a network
-
-
-def _unlink_campaigns_of_rotation(store: Store, owner: str, rotation: View) -> None:
-    campaigns = store.table(API, "campaigns")
-    for campaign in list(campaigns.rows(owner, rotationId=rotation["id"])):
-        campaigns.update(owner, campaign["id"], {"rotationId": None})  # INVENTED: campaigns keep their own paths
-
-
-def _ungroup(store: Store, owner: str, group: View) -> None:
-    for name in ("campaigns", "offers", "landings"):
-        table = store.table(API, name)
-        for record in list(table.rows(owner, groupUuid=group["id"])):
-            table.update(owner, record["id"], {"groupUuid": None})  # INVENTED: they stay, ungrouped
-
+# What deleting a record takes with it: a campaign cannot outlive its source; offers stay, without a network;
+# campaigns keep their own paths when their rotation goes, and grouped records stay, ungrouped (both INVENTED).
+_CAMPAIGNS_OF_SOURCE = removing(API, "campaigns", "trafficSourceId")
+_NETWORK_OF_OFFERS = unlinking(API, ("offers",), "affiliateNetworkId")
+_ROTATION_OF_CAMPAIGNS = unlinking(API, ("campaigns",), "rotationId")
+_GROUP_OF_RECORDS = unlinking(API, ("campaigns", "offers", "landings"), "groupUuid")
 
 CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record, clicks.link(ctx, record)),
                    allow=_granted)  # fmt: skip
@@ -94,15 +76,15 @@ LANDINGS = Entity("landings", "landing", "Landing", lambda ctx, body, current: w
                   lambda ctx, record: views.landing(record), cascades=(_drop_from_paths("landings", "id"),))  # fmt: skip
 TRAFFIC_SOURCES = Entity(
     "traffic_sources", "traffic_source", "Traffic source", lambda ctx, body, current: writes.traffic_source(body),
-    lambda ctx, record: views.traffic_source(record), cascades=(_delete_campaigns_of_source,),
+    lambda ctx, record: views.traffic_source(record), cascades=(_CAMPAIGNS_OF_SOURCE,),
 )  # fmt: skip
 AFFILIATE_NETWORKS = Entity(
     "affiliate_networks", "affiliate_network", "Affiliate network", lambda ctx, body, current: writes.affiliate_network(body),
-    lambda ctx, record: views.affiliate_network(record), cascades=(_unlink_offers_of_network,),
+    lambda ctx, record: views.affiliate_network(record), cascades=(_NETWORK_OF_OFFERS,),
 )  # fmt: skip
 ROTATIONS = Entity("rotations", "rotation", "Rotation", lambda ctx, body, current: writes.rotation(body),
-                   lambda ctx, record: views.rotation(record), cascades=(_unlink_campaigns_of_rotation,))  # fmt: skip
+                   lambda ctx, record: views.rotation(record), cascades=(_ROTATION_OF_CAMPAIGNS,))  # fmt: skip
 GROUPS = Entity("groups", "group", "Group", lambda ctx, body, current: {"name": body["name"]},
-                lambda ctx, record: views.group(record), cascades=(_ungroup,),
+                lambda ctx, record: views.group(record), cascades=(_GROUP_OF_RECORDS,),
                 new_id=lambda ctx, table: ctx.state.data.faker.uuid4())  # fmt: skip
 ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS, ROTATIONS, GROUPS)

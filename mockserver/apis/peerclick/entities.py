@@ -9,7 +9,7 @@ from ...context import RequestContext
 from ...domain.pagination import offset_page
 from ...domain.resources import Entity, Scheme, Write
 from ...state.clock import iso
-from ...state.store import Hook, Record, Store, View
+from ...state.store import Hook, Record, Store, View, removing
 from . import views, writes
 from .seed import API
 
@@ -59,12 +59,6 @@ def _drop_from_paths(kind: str) -> Hook:
     return lambda store, owner, removed: writes.drop_from_paths(store, owner, kind, removed["id"])
 
 
-def _remove_campaigns_of_source(store: Store, owner: str, source: View) -> None:
-    campaigns = store.table(API, "campaigns")
-    for campaign in list(campaigns.rows(owner, trafficSource=source["id"])):
-        campaigns.remove(owner, campaign["id"])  # a campaign cannot outlive its source
-
-
 def _unlink_offers_of_network(store: Store, owner: str, network: View) -> None:
     offers = store.table(API, "offers")
     for offer in list(offers.rows(owner)):
@@ -75,8 +69,9 @@ def _unlink_offers_of_network(store: Store, owner: str, network: View) -> None:
 CAMPAIGNS = _entity("campaigns", "campaign", "Campaign", _campaign)
 OFFERS = _entity("offers", "offer", "Offer", _body_only(writes.offer), _drop_from_paths("offers"))
 LANDERS = _entity("landers", "lander", "Lander", _body_only(writes.lander), _drop_from_paths("landers"))
+# Deleting a traffic source deletes its campaigns: a campaign cannot outlive its source.
 TRAFFIC_SOURCES = _entity("traffic_sources", "traffic_source", "Traffic source", _body_only(writes.traffic_source),
-                          _remove_campaigns_of_source)  # fmt: skip
+                          removing(API, "campaigns", "trafficSource"))  # fmt: skip
 AFFILIATE_NETWORKS = _entity("affiliate_networks", "affiliate_network", "Affiliate network", _body_only(writes.affiliate_network),
                              _unlink_offers_of_network)  # fmt: skip
 ENTITIES = (CAMPAIGNS, OFFERS, LANDERS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS)
