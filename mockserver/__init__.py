@@ -13,3 +13,12 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "jsonschema.RefResolver is deprecated", DeprecationWarning)
     warnings.filterwarnings("ignore", "jsonschema.exceptions.RefResolutionError is deprecated", DeprecationWarning)
     import connexion  # noqa: F401
+
+
+def __getattr__(name: str) -> object:
+    """`mockserver.intercept`, imported on first use: `import mockserver` stays as light as it was."""
+    if name == "intercept":
+        from .interception import intercept
+
+        return intercept
+    raise AttributeError(f"module 'mockserver' has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -12,6 +12,9 @@ from .api import ApiDefinition, DemoKey
 from .background import serve_in_thread
 from .mockstate import MockState
 from .state.clock import Clock
+
+if TYPE_CHECKING:
+    from .interception import Interceptor
 
 
 @dataclass
@@ -70,3 +73,21 @@ def mockserver(_mockserver_session: MockServer) -> MockServer:
     """Every mocked API served on a free port; each test starts from the seeded state."""
     _mockserver_session.reset()
     return _mockserver_session
+
+
+@pytest.fixture(scope="session")
+def _intercepted_app(pytestconfig: pytest.Config) -> Any:
+    from .interception import build_app
+    from .settings import Settings
+
+    return build_app(Settings(seed=int(pytestconfig.getini("mockserver_seed"))))
+
+
+@pytest.fixture
+def intercepted(_intercepted_app: Any) -> Iterator[Interceptor]:
+    """Every mocked API answered in process at its real URLs (`mockserver.intercept()`); each test from the seed."""
+    from .interception import Interceptor
+
+    _intercepted_app.state.reset()
+    with Interceptor(app=_intercepted_app) as interceptor:
+        yield interceptor
