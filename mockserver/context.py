@@ -31,6 +31,9 @@ class Principal:
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _KEY = "mockserver"  # where a request's context sits in its ASGI scope (and in connexion's copies of it)
+# The path prefix the mock is mounted under inside another app (wsgi.py), which the URLs it hands back must carry.
+# Not the ASGI root_path: with one, starlette's routing inside connexion would look for it in every path.
+MOUNT_KEY = "mockserver.mount"
 
 
 @dataclass
@@ -158,9 +161,9 @@ def sent_json(scope: Scope, body: bytes) -> Any:
 
 
 def base_url(scope: Scope) -> str:
-    """scheme://host[:port] as the client addressed the mock, for URLs it hands back."""
+    """scheme://host[:port][/mount] as the client addressed the mock, for URLs it hands back."""
     host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
     if not host:
         server = scope.get("server") or ("localhost", 80)
         host = f"{server[0]}:{server[1]}"
-    return f"{scope.get('scheme', 'http')}://{host}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get(MOUNT_KEY, '')}"
