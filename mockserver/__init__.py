@@ -1,6 +1,10 @@
 """Spec-first stateful mocks of ad-tracking and ad-network APIs, served by connexion from openapi/."""
 
 import warnings
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .interception import intercept as intercept  # for type checkers; at run time __getattr__ imports it
 
 __version__ = "0.1.0"
 
@@ -15,7 +19,7 @@ with warnings.catch_warnings():
     import connexion  # noqa: F401
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     """`mockserver.intercept`, imported on first use: `import mockserver` stays as light as it was."""
     if name == "intercept":
         from .interception import intercept

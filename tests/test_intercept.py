@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -245,3 +249,39 @@ def test_while_active_the_libraries_transports_are_diverted() -> None:
     with mockserver.intercept():
         assert httpx.HTTPTransport.handle_request is not before
     assert httpx.HTTPTransport.handle_request is before
+
+
+def test_the_readmes_in_process_examples_pass_as_a_test_file(tmp_path: Path) -> None:
+    """README's `# test_in_process.py` block, as a user's test file: its pytest run passes every test in it."""
+    from .test_readme import ROOT, blocks
+
+    (block,) = [
+        b for b in blocks(ROOT / "README.md") if b.lang == "python" and b.text.startswith("# test_in_process.py")
+    ]
+    (tmp_path / "test_in_process.py").write_text(block.text)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", "test_in_process.py"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"\b3 passed\b", run.stdout), run.stdout
+
+
+def test_every_path_of_a_mocked_host_is_the_mocks_and_its_own_origin_serves_its_pages(intercepted: Interceptor) -> None:
+    intercepted.closed = True  # so that nothing could reach the real hosts
+    for nowhere in ("https://api3.adsterratools.com/nowhere", "https://bannertrackr.com/pricing"):
+        answer = requests.get(nowhere)
+        assert answer.status_code == 404 and answer.headers["content-type"] == "application/json", nowhere
+    assert intercepted.target("https://your-tracker.com/public/api/v1/info/campaign") == f"{MOCK_ORIGIN}/binom/public/api/v1/info/campaign"  # fmt: skip
+    ui = httpx.get(f"{intercepted.url}/bannertrackr/ui/")
+    assert ui.status_code == 200 and "swagger" in ui.text.lower()
+
+
+def test_a_nested_context_answers_first_and_an_own_transport_is_kept(intercepted: Interceptor) -> None:
+    me, auth = "https://bannertrackr.com/api/public/v1/me", {"Authorization": f"Bearer {GROWTH_RW}"}
+    with mockserver.intercept() as inner:
+        assert httpx.get(me, headers=auth).status_code == 200
+    assert len(inner.requests()) == 1 and intercepted.requests() == []
+    assert httpx.get(me, headers=auth).status_code == 200 and len(intercepted.requests()) == 1  # the outer again
+    own = httpx.MockTransport(lambda request: httpx.Response(418))
+    with httpx.Client(transport=own) as client:
+        assert client.get(me).status_code == 418
+    assert len(intercepted.requests()) == 1
