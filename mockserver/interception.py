@@ -164,6 +164,10 @@ class Interceptor(MockServer):
 
     def target(self, url: str) -> str | None:
         """The mock's URL for `url` (percent-encoded), or None when no route takes it."""
+        found = self._route_of(url)
+        return None if found is None else MOCK_ORIGIN + found[1]
+
+    def _route_of(self, url: str) -> tuple[Route, str] | None:
         parts = urlsplit(url)
         origin, path = (
             _origin(parts.scheme, parts.netloc),
@@ -172,8 +176,18 @@ class Interceptor(MockServer):
         for route in self.routes:
             found = route.target(origin, path)
             if found is not None:
-                return MOCK_ORIGIN + found
+                return route, found
         return None
+
+    def relocate(self, answer: httpx.Response, url: str) -> httpx.Response:
+        """The mock redirects to paths on its own root (`/binom/public/api/v1/ui/`); the caller, at the real host,
+        gets the same place as that host names it (`/public/api/v1/ui/`)."""
+        location, found = answer.headers.get("location", ""), self._route_of(url)
+        if found is not None and location.startswith("/") and not location.startswith("//"):
+            mount = found[0].mount
+            if mount and (location == mount or location.startswith((mount + "/", mount + "?"))):
+                answer.headers["location"] = found[0].root + location[len(mount) :]
+        return answer
 
     # -- activation
 
@@ -275,7 +289,8 @@ def _patch(interceptor: Interceptor) -> Iterator[None]:
             if interceptor.closed:
                 raise interceptor.refuse(str(request.url))
             return send_sync(transport, request)
-        return interceptor.send(forwarded(request.method, target, request.headers.raw, request.read()))
+        answer = interceptor.send(forwarded(request.method, target, request.headers.raw, request.read()))
+        return interceptor.relocate(answer, str(request.url))
 
     async def handle_async_request(transport: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
         target = interceptor.target(str(request.url))
@@ -284,7 +299,8 @@ def _patch(interceptor: Interceptor) -> Iterator[None]:
                 raise interceptor.refuse(str(request.url))
             return await send_async(transport, request)
         body = await request.aread()
-        return await interceptor.send_async(forwarded(request.method, target, request.headers.raw, body))
+        answer = await interceptor.send_async(forwarded(request.method, target, request.headers.raw, body))
+        return interceptor.relocate(answer, str(request.url))
 
     def pick_adapter(session: requests.Session, url: str) -> BaseAdapter:
         if interceptor.closed or interceptor.target(url) is not None:
@@ -315,6 +331,7 @@ class _RequestsAdapter(BaseAdapter):
             raise self.interceptor.refuse(url)
         headers = [(name.encode("latin-1"), str(value).encode("latin-1")) for name, value in request.headers.items()]
         answer = self.interceptor.send(forwarded(str(request.method), target, headers, _body(request.body)))
+        answer = self.interceptor.relocate(answer, url)
         raw = HTTPResponse(
             body=io.BytesIO(answer.read()),
             headers=_header_dict(answer.headers),

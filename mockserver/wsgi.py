@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from a2wsgi import ASGIMiddleware
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from .api import ApiDefinition
 from .apis import ALL_APIS
@@ -38,8 +38,8 @@ class MockWsgi(ASGIMiddleware):
 
 
 class _Unmounted:
-    """Gives the app the path below the prefix (a2wsgi's ASGI path is SCRIPT_NAME + PATH_INFO) and keeps the prefix
-    for the URLs the mock builds (context.base_url)."""
+    """Gives the app the path below the prefix (a2wsgi's ASGI path is SCRIPT_NAME + PATH_INFO), keeps the prefix for
+    the URLs the mock builds (context.base_url) and puts it in front of the paths it redirects to."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -52,4 +52,23 @@ class _Unmounted:
             if raw is not None and raw.startswith(prefix.encode("latin-1")):
                 raw = raw[len(prefix.encode("latin-1")) :]
             scope = {**scope, "path": path or "/", "raw_path": raw, "root_path": "", MOUNT_KEY: prefix}
+            send = _relocating(send, prefix.encode("latin-1"))
         await self.app(scope, receive, send)
+
+
+def _relocating(send: Send, prefix: bytes) -> Send:
+    async def relocated(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [
+                (
+                    name,
+                    prefix + value
+                    if name.lower() == b"location" and value[:1] == b"/" and value[:2] != b"//"
+                    else value,
+                )
+                for name, value in message["headers"]
+            ]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return relocated

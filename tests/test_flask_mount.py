@@ -108,3 +108,9 @@ def test_flasks_dev_server_serves_the_app_and_the_mocks_on_one_origin(tmp_path: 
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def test_the_mocks_redirects_stay_below_the_prefix(client: Any) -> None:
+    docs = client.get("/mocks/binom/api/doc")  # Binom's docs where a tracker keeps them: a redirect to its Swagger UI
+    assert docs.status_code == 302 and docs.headers["location"] == "/mocks/binom/public/api/v1/ui/"
+    assert "swagger" in client.get(docs.headers["location"]).get_data(as_text=True).lower()

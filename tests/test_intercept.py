@@ -21,6 +21,7 @@ from mockserver.interception import MOCK_ORIGIN, Interceptor, Route, UnmockedHos
 from mockserver.pytest_plugin import MockServer
 
 from .conftest import ADV_TOKEN, BINOM_ADMIN, GROWTH_RW, PC_TOKEN, PUB_TOKEN, STARTER_RW
+from .test_seed_examples import EXAMPLES, assert_answers, campaign_link, with_credentials
 
 # The BannerTrackr doc's Python example, as the doc has it but for the key: its placeholder, a real account's key
 # on the real service, is the mock's demo key here. The base URL is the real one.
@@ -166,13 +167,15 @@ def test_calls_from_many_threads_are_all_counted(intercepted: Interceptor) -> No
 
 
 def test_other_hosts_go_through_unchanged(intercepted: Interceptor, mockserver: MockServer) -> None:
-    """A served mock on loopback is another host: it answers (its own log has the call), the in-process one does not."""
-    url = f"{mockserver.base_url('bannertrackr')}/me"
-    for response in (requests.get(url, headers={"Authorization": f"Bearer {GROWTH_RW}"}),
-                     httpx.get(url, headers={"Authorization": f"Bearer {GROWTH_RW}"})):  # fmt: skip
-        assert response.status_code == 200
-    assert intercepted.requests() == []
-    assert [entry["path"] for entry in mockserver.state.log.latest(10)] == ["/bannertrackr/api/public/v1/me"] * 2
+    """A served mock on loopback is another host: what is sent to it lands in its state, not the in-process one's."""
+    served, real = mockserver.base_url("bannertrackr"), "https://bannertrackr.com/api/public/v1"
+    auth = {"Authorization": f"Bearer {GROWTH_RW}"}
+    site = {"name": "sent to the served mock", "type": "website"}
+    assert requests.post(f"{served}/sites", headers=auth, json=site).status_code == 201
+    assert httpx.post(f"{served}/sites", headers=auth, json=site).status_code == 201
+    assert len(httpx.get(f"{served}/sites", headers=auth).json()["data"]) == 7
+    assert len(requests.get(f"{real}/sites", headers=auth).json()["data"]) == 5  # the in-process mock's, untouched
+    assert [entry["method"] for entry in intercepted.requests()] == ["GET"]
 
 
 @pytest.mark.parametrize(
@@ -285,3 +288,16 @@ def test_a_nested_context_answers_first_and_an_own_transport_is_kept(intercepted
     with httpx.Client(transport=own) as client:
         assert client.get(me).status_code == 418
     assert len(intercepted.requests()) == 1
+
+
+@pytest.mark.parametrize(("method", "url", "expect", "kwargs"), EXAMPLES)
+def test_every_example_request_of_the_docs_answers_at_its_real_url(
+    intercepted: Interceptor, method: str, url: str, expect: str, kwargs: dict[str, Any]
+) -> None:
+    """tests/test_seed_examples.py's rows with the real base URLs as the docs have them: only the key changes."""
+    intercepted.closed = True  # none of them may reach a real service
+    if url == "{campaign 5 link}":
+        url = campaign_link(intercepted)
+    url, kwargs = with_credentials(url, dict(kwargs))
+    assert_answers(httpx.request(method, url, follow_redirects=expect != "redirect", timeout=30, **kwargs), expect)
+    assert url.startswith(("https://bannertrackr.com/", "https://your-tracker.com/", "https://api3.adsterratools.com/", "https://api.peerclick.com/"))  # fmt: skip

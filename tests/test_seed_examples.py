@@ -154,16 +154,17 @@ EXAMPLES = [
 
 def to_mock(mockserver: MockServer, url: str, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The doc's request with only the base URL and the credential changed to the mock's."""
-    given = kwargs.pop("headers", None)  # a row's own headers (the doc's); else the API's credential header
+    url, kwargs = with_credentials(url, kwargs)
     for real, mock in BASES.items():
         if url.startswith(real):
-            headers = (
-                dict(given) if given is not None else next((h for b, h in HEADERS.items() if url.startswith(b)), {})
-            )
-            url = mockserver.url + mock + url[len(real) :]
-            break
-    else:
-        raise AssertionError(f"no base URL of the docs in {url}")
+            return mockserver.url + mock + url[len(real) :], kwargs
+    raise AssertionError(f"no base URL of the docs in {url}")
+
+
+def with_credentials(url: str, kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The doc's request with only its key placeholder changed to the mock's demo credential (the URL stays)."""
+    given = kwargs.pop("headers", None)  # a row's own headers (the doc's); else the API's credential header
+    headers = dict(given) if given is not None else next((h for b, h in HEADERS.items() if url.startswith(b)), {})
     for placeholder, key in KEYS.items():
         url = url.replace(placeholder, key)
         headers = {name: value.replace(placeholder, key) for name, value in headers.items()}
@@ -191,7 +192,11 @@ def test_every_example_request_of_the_docs_answers_data(
     if url == "{campaign 5 link}":
         url = campaign_link(mockserver)
     url, kwargs = to_mock(mockserver, url, dict(kwargs))
-    response = httpx.request(method, url, follow_redirects=expect != "redirect", timeout=30, **kwargs)
+    assert_answers(httpx.request(method, url, follow_redirects=expect != "redirect", timeout=30, **kwargs), expect)
+
+
+def assert_answers(response: httpx.Response, expect: str) -> None:
+    """A 2xx with data, as `expect` names it (see `row`)."""
     if expect == "redirect":  # a click URL answers with the redirect to the placement's destination
         assert response.status_code == 302 and response.headers["location"].startswith("https://"), response.text
         return
