@@ -21,7 +21,7 @@ LAYERS = {
     "state": ["kit"],
     "kit": [],
 }
-ENTRY = {"__main__", "app", "cli", "pytest_plugin", "background", "learn_state_schema"}
+ENTRY = {"__main__", "app", "cli", "workers", "pytest_plugin", "background", "learn_state_schema"}
 CONTRACT = {"api", "context", "contract", "mockstate", "settings"}
 LEAVES = {"mockserver"}  # the package itself: importing it runs only its __init__
 
