@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
         "else in memory)",
     )  # fmt: skip
     serve.add_argument(
+        "--store-prefix", default=Settings.store_prefix, metavar="TEXT",
+        help="the prefix of the state's keys in Redis, so one database can hold several mocks (default: %(default)s)",
+    )  # fmt: skip
+    serve.add_argument(
         "--workers", type=int, default=1, metavar="N", help="serve with N processes (needs --store; default: 1)"
     )
     return parser
@@ -95,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cors=args.cors,
         allowed_hosts=allowed_hosts,
         store=args.store or None,
+        store_prefix=args.store_prefix,
     )
     if args.workers > 1 and settings.store is None:
         print("--workers needs --store redis://...: each worker would have a state of its own", file=sys.stderr)
