@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -158,7 +159,7 @@ def test_tracking_hits_over_four_workers_are_all_counted(four_workers: str) -> N
 def test_killing_a_worker_mid_load_leaves_the_others_answering(redis_url: str) -> None:
     """One of two workers is killed while hits arrive: the requests it held are lost with it, every other is
     answered, and the count is exactly the hits answered plus at most those the dead worker counted unanswered."""
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"mock-workers-{os.getpid()}.log"
+    log = Path(tempfile.gettempdir()) / f"mock-workers-{os.getpid()}.log"
     with deployed(redis_url, 2, "kill:", log=log) as (base, server):
         placement, pixel = _active_placement(base)
         before = _impressions(base, placement)
@@ -182,10 +183,12 @@ CONTRACT_KEYS = {"bannertrackr": GROWTH_RW, "binom": BINOM_ADMIN, "peerclick": P
 def test_the_contract_suite_passes_against_two_workers_on_redis(redis_url: str, api: str) -> None:
     """Stateless and stateful phases, by URL, against a 2-worker deployment: a write answered by one worker is
     what the next request, served by either, finds."""
-    with serving(redis_url, 2, f"contracts-{api}:", "--no-rate-limits", "--api", api) as base:
+    log = Path(tempfile.gettempdir()) / f"mock-contracts-{api}-{os.getpid()}.log"
+    with deployed(redis_url, 2, f"contracts-{api}:", "--no-rate-limits", "--api", api, log=log) as (base, _):
         options = RunOptions(
             api=APIS[api], base_url=base + APIS[api].mock_path, auth=CONTRACT_KEYS[api], allow_writes=True,
             max_examples=3, seed=1, phases=("examples", "coverage", "fuzzing", "stateful"),
         )  # fmt: skip
         result = run(options)
-        assert result.exit_code == 0 and not result.failures and not result.cleanup_errors, result.failures
+        failed = result.exit_code != 0 or result.failures or result.cleanup_errors
+        assert not failed, f"{result.failures}\n{log.read_text()[-6000:]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from .clock import Clock
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     import redis
 
 _FIELDS = ("start", "frozen", "offset", "epoch")
+_OUTSIDE: Any = object()  # no request is running here
 
 
 class RedisClock(Clock):
@@ -25,6 +27,8 @@ class RedisClock(Clock):
         self._redis: Any = client
         self.key = prefix + "clock"
         self.epoch = 0
+        # The current request's reading of the hash (None: not read yet); unset outside requests.
+        self._reading: ContextVar[Any] = ContextVar(f"clock:{id(self)}")
         # The first worker sets the configured start; the others (and a restart) find the clock as it was left.
         client.hsetnx(self.key, "start", _text(frozen_at))
         client.hsetnx(self.key, "frozen", _text(frozen_at))
@@ -37,8 +41,19 @@ class RedisClock(Clock):
         self._offset = float(offset or 0)
         self.epoch = int(epoch or 0)
 
+    def begin(self) -> None:
+        """A request starts (in its own task): its first reading asks Redis, later ones reuse the numbers read (not
+        the time: a running clock still runs). Outside requests (tests, the CLI) every reading asks Redis."""
+        self._reading.set(None)
+
     def time(self) -> float:
-        self._load(self._redis.hmget(self.key, _FIELDS))
+        reading = self._reading.get(_OUTSIDE)
+        if reading is None or reading is _OUTSIDE:
+            values = self._redis.hmget(self.key, _FIELDS)
+            if reading is None:
+                self._reading.set(values)
+            reading = values
+        self._load(reading)
         return super().time()
 
     def _change(self, change: Callable[[], None]) -> None:
@@ -51,6 +66,8 @@ class RedisClock(Clock):
             pipe.hset(self.key, mapping={"frozen": _text(self._frozen_at), "offset": repr(self._offset)})
 
         self._redis.transaction(transaction, self.key)
+        if self._reading.get(_OUTSIDE) is not _OUTSIDE:
+            self._reading.set(None)  # this request reads the change it made
 
     def restart(self) -> None:
         self._change(super().restart)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -94,12 +95,18 @@ class RedisTable(Table):
         return record if codec is None else codec[1](record)
 
     def _raw(self, record_id: Any) -> bytes | None:
-        """The stored JSON of a record, as the batch being built sees it (its own writes first)."""
+        """The stored JSON of a record, as the batch being built sees it (its own writes first), else as this
+        request already read it, else from Redis."""
         field = orjson.dumps(record_id)
         batch = self._redis_store._batch
         if batch is not None and (self.key, field) in batch:
             return batch[self.key, field][1]
+        reads = self._redis_store.reads()
+        if reads is not None and (self.key, field) in reads:
+            return reads[self.key, field]
         raw: bytes | None = self._redis.hget(self.key, field)
+        if reads is not None:
+            reads[self.key, field] = raw
         return raw
 
     def _owned_record(self, owner: str, record_id: Any) -> tuple[bytes, Record] | None:
@@ -133,6 +140,9 @@ class RedisTable(Table):
 
     def rows(self, owner: str, **equals: Any) -> Iterator[View]:
         ids, raws = self._redis_store.rows_script(keys=[self._owner_prefix + owner, self.key])
+        reads = self._redis_store.reads()
+        if reads is not None:  # the records' later `get`s in this request cost no round trip
+            reads.update(((self.key, field), raw) for field, raw in zip(ids, raws, strict=True))
         batch = self._redis_store._batch
         if batch:  # inside a removal: what it already changed, not what Redis still holds
             mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
@@ -256,6 +266,16 @@ class RedisStore(Store):
         # A removal's writes, gathered until its cascades are done: (table key, id) -> (expected JSON, new JSON).
         self._batch: dict[tuple[str, bytes], tuple[bytes | None, bytes | None]] | None = None
         self._staged: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []
+        # What the current request read: (table key, id) -> JSON (None: absent); unset outside requests.
+        self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
+
+    def begin(self) -> None:
+        """A request starts (in its own task): it remembers the records it reads until it ends, so a view that looks
+        up the same site for fifty placements asks Redis once; outside requests every read asks Redis."""
+        self._reads.set({})
+
+    def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
+        return self._reads.get(None)
 
     def table(self, api: str, name: str) -> Table:
         key = (api, name)
@@ -291,8 +311,16 @@ class RedisStore(Store):
         for table_key, owner_key, field, expected, new, int_id in staged:
             args += [table_key, owner_key, field, expected or b"", new or b"", int_id]
         result = self._commit(keys=[self._seq_key, self._tables_key, self._owner_keys], args=args)
+        reads = self.reads()
         if result == 0:
+            if reads is not None:
+                reads.clear()  # what this request read is out of date: the retry reads afresh
             raise Conflict()
+        if reads is not None:  # this request reads what it wrote (an added record's JSON gained its _seq: forget it)
+            for table_key, _, field, expected, new, _ in staged:
+                reads[table_key, field] = new if expected else None
+                if not expected:
+                    del reads[table_key, field]
         return [int(seq) for seq in result[:-1]]
 
     def retrying(self, write: Callable[[], Any]) -> Any:
