@@ -105,25 +105,27 @@ def test_ids_stay_unique_across_workers(redis_url: str) -> None:
 
 
 def test_a_rate_limit_window_of_n_allows_n_under_concurrent_workers(redis_url: str) -> None:
-    limit, workers, attempts = 50, 4, 40
+    """Four workers charge the same 200 buckets in the same order, so they race for each bucket's last place: a
+    window of 2 lets exactly 2 of the 4 through in every bucket, never 3."""
+    limit, workers, buckets = 2, 4, 200
     limiters = [state.limiter for state in states(redis_url, workers)]
-    allowed = [0] * workers
+    allowed = [[0] * buckets for _ in range(workers)]
     start = threading.Barrier(workers)
 
     def charge(number: int) -> None:
         start.wait()
-        for _ in range(attempts):
-            allowed[number] += not limiters[number].charge(("bt", "key"), limit).exceeded
+        for bucket in range(buckets):
+            allowed[number][bucket] = not limiters[number].charge(("bt", bucket), limit).exceeded
 
     threads = [threading.Thread(target=charge, args=(number,)) for number in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sum(allowed) == limit  # 160 tries for 50 places: never 51
-    assert limiters[0].charge(("bt", "key"), limit).remaining == 0
-    limiters[1].reset()
-    assert limiters[0].charge(("bt", "key"), limit).remaining == limit - 1
+    assert [sum(column) for column in zip(*allowed, strict=True)] == [limit] * buckets
+    assert limiters[0].charge(("bt", 0), limit).remaining == 0
+    limiters[1].reset()  # every worker's windows start again
+    assert limiters[0].charge(("bt", 0), limit).remaining == limit - 1
 
 
 def test_concurrent_tracking_hits_on_several_workers_are_all_counted(redis_url: str) -> None:
