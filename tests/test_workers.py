@@ -177,18 +177,24 @@ def test_killing_a_worker_mid_load_leaves_the_others_answering(redis_url: str) -
 
 
 CONTRACT_KEYS = {"bannertrackr": GROWTH_RW, "binom": BINOM_ADMIN, "peerclick": PC_TOKEN}
+CONTRACTS_LOG = Path(tempfile.gettempdir()) / f"mock-contracts-{os.getpid()}.log"
+
+
+@pytest.fixture(scope="module")
+def two_workers(redis_url: str) -> Iterator[str]:
+    """Every API served by two workers on Redis, rate limits counted but never refusing (as for any long run)."""
+    with deployed(redis_url, 2, "contracts:", "--no-rate-limits", log=CONTRACTS_LOG) as (base, _):
+        yield base
 
 
 @pytest.mark.parametrize("api", sorted(CONTRACT_KEYS))
-def test_the_contract_suite_passes_against_two_workers_on_redis(redis_url: str, api: str) -> None:
+def test_the_contract_suite_passes_against_two_workers_on_redis(two_workers: str, api: str) -> None:
     """Stateless and stateful phases, by URL, against a 2-worker deployment: a write answered by one worker is
     what the next request, served by either, finds."""
-    log = Path(tempfile.gettempdir()) / f"mock-contracts-{api}-{os.getpid()}.log"
-    with deployed(redis_url, 2, f"contracts-{api}:", "--no-rate-limits", "--api", api, log=log) as (base, _):
-        options = RunOptions(
-            api=APIS[api], base_url=base + APIS[api].mock_path, auth=CONTRACT_KEYS[api], allow_writes=True,
-            max_examples=3, seed=1, phases=("examples", "coverage", "fuzzing", "stateful"),
-        )  # fmt: skip
-        result = run(options)
-        failed = result.exit_code != 0 or result.failures or result.cleanup_errors
-        assert not failed, f"{result.failures}\n{log.read_text()[-6000:]}"
+    options = RunOptions(
+        api=APIS[api], base_url=two_workers + APIS[api].mock_path, auth=CONTRACT_KEYS[api], allow_writes=True,
+        max_examples=3, seed=1, phases=("examples", "coverage", "fuzzing", "stateful"),
+    )  # fmt: skip
+    result = run(options)
+    failed = result.exit_code != 0 or result.failures or result.cleanup_errors
+    assert not failed, f"{result.failures}\n{CONTRACTS_LOG.read_text()[-6000:]}"
