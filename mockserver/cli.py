@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import ipaddress
+import os
 import secrets
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from .apis import ALL_APIS
 from .kit.errors import ApiError
 from .settings import Settings
 from .state.persistence import StateFile
+
+STORE_ENV = "MOCKSERVER_STORE"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +46,18 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     serve.add_argument(
         "--admin-token", help="token the admin API requires (default: none on loopback, a random one elsewhere)"
+    )
+    serve.add_argument(
+        "--store", default=os.environ.get(STORE_ENV), metavar="redis://HOST:PORT/DB",
+        help=f"keep the whole state in this Redis, shared by every worker and host using it (default: ${STORE_ENV}, "
+        "else in memory)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--store-prefix", default=Settings.store_prefix, metavar="TEXT",
+        help="the prefix of the state's keys in Redis, so one database can hold several mocks (default: %(default)s)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="serve with N processes (needs --store; default: 1)"
     )
     return parser
 
@@ -83,7 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         admin_token=admin_token,
         cors=args.cors,
         allowed_hosts=allowed_hosts,
+        store=args.store or None,
+        store_prefix=args.store_prefix,
     )
+    if args.workers > 1 and settings.store is None:
+        print("--workers needs --store redis://...: each worker would have a state of its own", file=sys.stderr)
+        return 2
+    if args.state_file is not None and settings.store is not None:
+        print("--state-file is for the in-memory state; a Redis store keeps the state itself", file=sys.stderr)
+        return 2
     app = create_app(settings)
     state = app.state
     if args.state_file is not None:
@@ -101,6 +124,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # garbage collections, which would otherwise walk them all (tens of milliseconds) every few thousand requests.
     gc.collect()
     gc.freeze()
+    if args.workers > 1:
+        from . import workers
+
+        # uvicorn's own supervisor: it starts each worker by importing its app, and replaces one that dies.
+        os.environ[workers.ENV] = workers.settings_env(settings)
+        uvicorn.run(
+            "mockserver.workers:app", factory=True, workers=args.workers, host=args.host, port=args.port,
+            log_level="warning", http="mockserver.workers:protocol",
+        )  # fmt: skip
+        return 0
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **http_limits.uvicorn_options(app))
     return 0
 

@@ -54,6 +54,9 @@ class RequestContext:
     stamped: bool = False  # rate headers already on the response (handler answers carry them for validation)
     sent_json: tuple[bytes, Any] | None = None  # a handler's JSON answer: (the bytes, the value they encode)
 
+    def __post_init__(self) -> None:
+        self.state.begin_request()  # a shared state forgets what it read for earlier requests
+
     @cached_property
     def request_id(self) -> str:
         # Drawn on first use: only APIs with a request-id header need one, and uuid4 reads the OS's entropy.

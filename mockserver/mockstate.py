@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 from .api import ApiDefinition
 from .kit.data import DataFactory
@@ -14,21 +16,86 @@ from .state.ratelimit import RateLimiter
 from .state.requestlog import RequestLog
 from .state.store import Store
 
+if TYPE_CHECKING:
+    from .state.shared import SharedState
+
 
 class MockState:
     def __init__(self, settings: Settings, apis: Iterable[ApiDefinition]) -> None:
         self.settings = settings
         self.apis = {api.name: api for api in apis}
         self.router = Router(self.apis.values())  # what each path is: which API, which operation
+        self.listeners: list[Callable[[], None]] = []  # told after every write (e.g. to save the state file)
+        self.on_shutdown: list[Callable[[], None]] = []  # told when the server stops gracefully
+        if settings.store is not None:
+            self._share(settings.store)
+            return
+        self.shared: SharedState | None = None
+        self._locked = self._seeding = False
         self.clock = Clock(frozen_at=settings.clock_start)
         self.limiter = RateLimiter(self.clock, enforce=settings.enforce_rate_limits)
         self.store = Store()
-        self.data = DataFactory(settings.seed)
+        self._data = DataFactory(settings.seed)
         self.faults = Faults(settings.seed)
         self.log = RequestLog()
-        self.listeners: list[Callable[[], None]] = []  # told after every write (e.g. to save the state file)
-        self.on_shutdown: list[Callable[[], None]] = []  # told when the server stops gracefully
         self.reseed(settings.seed)
+
+    def _share(self, url: str) -> None:
+        """Everything in the Redis at `url`: seeded by the first worker to start, found as it is by the others."""
+        from .state.redis_clock import RedisClock
+        from .state.redis_faults import RedisFaults
+        from .state.redis_limits import RedisRateLimiter
+        from .state.redis_log import RedisRequestLog
+        from .state.redis_store import RedisStore
+        from .state.shared import SharedState
+
+        settings = self.settings
+        self.shared = shared = SharedState(url, settings.store_prefix)
+        self._locked = self._seeding = False
+        client, prefix = shared.redis, shared.prefix
+        self.clock = self._shared_clock = RedisClock(client, prefix, frozen_at=settings.clock_start)
+        self._epoch = self._shared_clock.epoch
+        self.limiter = RedisRateLimiter(client, prefix, self.clock, enforce=settings.enforce_rate_limits)
+        self.log = RedisRequestLog(client, prefix)
+        self._redis_store = RedisStore(client, prefix)
+        with shared.lock():
+            self._locked = True
+            seed = shared.seed()
+            if seed is None:
+                self.reseed(settings.seed)
+            else:  # the seeds run on a scratch store only to declare the tables' rules and codecs to this worker
+                self.store = Store()
+                self._data = DataFactory(seed)
+                self._seeding = True
+                for api in self.apis.values():
+                    api.seed(self)
+                self._seeding = False
+                self._redis_store.adopt(self.store)
+                self.store = self._redis_store
+                self._data, self._epoch = shared.worker_data(seed), self._shared_clock.epoch
+            self._locked = False
+        self.faults = RedisFaults(client, prefix, self.data.seed)
+
+    @property
+    def data(self) -> DataFactory:
+        """The seeded generator; with a shared store, renewed when another worker reset or reseeded the state (the
+        clock reading each request starts with tells this worker the state's epoch)."""
+        if self.shared is not None and not self._seeding and self._shared_clock.epoch != self._epoch:
+            seed = self.shared.seed()
+            assert seed is not None
+            self._data, self._epoch = self.shared.worker_data(seed), self._shared_clock.epoch
+        return self._data
+
+    @data.setter
+    def data(self, data: DataFactory) -> None:
+        self._data = data
+
+    def begin_request(self) -> None:
+        """A request starts. In memory nothing happens; a shared store and clock drop what they read for earlier
+        requests, so each request sees every write finished before it began, at a few Redis round trips."""
+        if self.shared is not None:
+            self._redis_store.begin()
+            self._shared_clock.begin()
 
     @property
     def mocked(self) -> list[ApiDefinition]:
@@ -39,7 +106,13 @@ class MockState:
         """Back to the seeded state: records, faults, the request log, rate-limit counters and the clock's start."""
         seed = self.data.seed if seed is None else seed
         self.reseed(seed)
-        self.faults = Faults(seed)
+        if self.shared is None:
+            self.faults = Faults(seed)
+        else:
+            from .state.redis_faults import RedisFaults
+
+            self.faults.clear()
+            self.faults = RedisFaults(self.shared.redis, self.shared.prefix, seed)
         self.log.clear()
         self.limiter.reset()
         # A test's freeze() or advance() must not leak into the next test, which starts from a reset.
@@ -52,6 +125,25 @@ class MockState:
     def reseed(self, seed: int) -> None:
         """Drop all records and generate each API's data again from `seed` (rate-limit counters carry on)."""
         self.store = Store()
-        self.data = DataFactory(seed)
-        for api in self.apis.values():
-            api.seed(self)
+        self._data = DataFactory(seed)
+        self._seeding = True  # the seeds' generator is this one, whatever another worker did meanwhile
+        try:
+            for api in self.apis.values():
+                api.seed(self)
+        finally:
+            self._seeding = False
+        self.install(self.store, self._data)
+
+    def install(self, store: Store, data: DataFactory) -> None:
+        """Make `store` and `data` the state's (a reseed, an import); with a shared store, its records replace the
+        shared ones in one transaction, so every worker sees the old state or the new, never a mix."""
+        if self.shared is None:
+            self.store, self._data = store, data
+            return
+        shared = self.shared
+        with shared.lock() if not self._locked else nullcontext():
+            self._redis_store.adopt(store)
+            self._redis_store.load(store.export(), also=lambda pipe: shared.published(pipe, data.seed))
+        self.store = self._redis_store
+        self.clock.time()  # reads the new epoch, which this worker need not act on
+        self._data, self._epoch = shared.worker_data(data.seed), self._shared_clock.epoch

@@ -15,4 +15,6 @@ class Settings:
     admin_token: str | None = None  # required by the admin API when set (the CLI sets one off loopback)
     allowed_hosts: tuple[str, ...] = ()  # Host names the control API answers besides loopback and the bound address
     cors: bool = True  # answer browsers' cross-origin requests (a web app on its own dev server calling the mock)
+    store: str | None = None  # "redis://HOST:PORT/DB": the state in Redis, shared by every worker; None = in memory
+    store_prefix: str = "mock:"  # the Redis keys' prefix, so one database can hold several mocks' states
     fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)

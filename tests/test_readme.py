@@ -46,6 +46,7 @@ NOT_RUN = {
     'curl -A "Mozilla/5.0 (iPhone)" ...': "an abbreviation: `...` stands for any tracking URL (tests/test_visitors.py)",
     "pip install ": "into your own project; tests/test_wheel.py builds the wheel and installs it in a fresh virtualenv",
     "pip wheel ": "the same (tests/test_wheel.py)",
+    "MOCKSERVER_STORE=": "needs a Redis on port 6379; tests/test_workers.py serves --workers N with MOCKSERVER_STORE set",
 }  # fmt: skip
 
 

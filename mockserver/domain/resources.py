@@ -58,7 +58,8 @@ class Scheme:
     soft_delete: bool = False  # a deleted record stays, flagged (store.DELETED), until restored
     # May this deleted record come back (a key since taken by another, say)? Raises ApiError before the restore.
     restorable: Callable[[RequestContext, Entity, View], None] = lambda ctx, entity, record: None
-    new_id: Callable[[Table], Any] = Table.next_int_id
+    # Through the table, not `Table.next_int_id` itself: a Redis table reserves its ids so workers never share one.
+    new_id: Callable[[Table], Any] = lambda table: table.next_int_id()
 
 
 class Operations(NamedTuple):

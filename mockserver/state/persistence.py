@@ -55,8 +55,7 @@ def restore(state: MockState, data: dict[str, Any]) -> int:
         store = state.store.loaded(data)  # a new store: on any error below, the state is as it was
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
         raise ApiError(400, "Not an exported state", str(error)) from None
-    state.store = store
-    state.data = generator
+    state.install(store, generator)
     return len(state.store)
 
 

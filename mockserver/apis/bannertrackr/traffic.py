@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -37,7 +38,8 @@ def record(table: Table, placement: Record, day: int, metric: str, visitor: Visi
     """
     owner = placement[OWNER]
     if table.get(owner, placement["id"]) is None:
-        table.add(owner, {"id": placement["id"], "days": {}})
+        with contextlib.suppress(KeyError):  # on a shared store, another worker may have added it meanwhile
+            table.add(owner, {"id": placement["id"], "days": {}})
 
     def count(row: Record) -> None:
         tally = row["days"].get(day)

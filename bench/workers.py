@@ -1,0 +1,248 @@
+"""Throughput of one worker in memory, one worker on Redis and two workers on Redis, for a read, a write and the
+tracking pixel, measured in one run; and the Redis round trips each request costs.
+
+    .venv/bin/python bench/workers.py [--duration 5] [--warmup 2] [--rounds 3] [--connections 32] [--hits 100000]
+
+Each deployment is `mockserver serve --no-rate-limits` (every API): in memory; `--store redis://...` with one
+worker; `--workers 2 --store redis://...`. A fresh redis-server of the script's own (no persistence) holds the state.
+On two CPUs: one worker is pinned to the first CPU, two workers to both; wrk (one thread) and redis-server are pinned
+to the second, so two workers share their CPUs with the load generator and Redis. Cases, round-robin for --rounds
+rounds, the round with the median rate reported:
+
+    read      BannerTrackr GET /placements (a page of 50)
+    write     BannerTrackr POST /sites, then DELETE of the site created (bench/lua/create_delete.lua)
+    pixel     BannerTrackr's tracking pixel /api/track/px/{id} of an active placement (a counted hit)
+
+Round trips: in process, the same three requests through an app on the Redis store, counting the packets redis-py
+sends (a pipeline or a script is one). Hits: --hits pixel requests over the two Redis workers, then the counted
+impressions, which must grow by exactly --hits. Prints a table and writes bench/results/workers-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from harness import ROOT, Load, cpus, ensure_wrk, free_port, measure, round_robin, serving, write_results
+
+BT = "/bannertrackr/api/public/v1"
+KEY = "bt_live_pro_read_write_demo"  # Pro: unlimited placements, 50 sites (the write case stays below)
+AUTH = {"Authorization": f"Bearer {KEY}"}
+BENCH_SITE = "Benchmark site"  # the name bench/lua/create_delete.lua gives the sites it creates
+AGENT = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"}
+
+
+@contextmanager
+def redis_server(cpu: int) -> Iterator[str]:
+    """A fresh redis-server pinned to `cpu`, in a temporary directory, without persistence; yields its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("redis-server not found: `./dev test` installs it (Debian's redis-server)")
+    port = free_port()
+    with tempfile.TemporaryDirectory() as directory:
+        process = subprocess.Popen(["taskset", "-c", str(cpu), binary, "--port", str(port), "--bind", "127.0.0.1",
+                                    "--dir", directory, "--save", "", "--appendonly", "no"],
+                                   stdout=subprocess.DEVNULL)  # fmt: skip
+        url = f"redis://127.0.0.1:{port}/0"
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)  # waiting for the process to listen
+        try:
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def worker_cpu_times(marker: str) -> dict[int, int]:
+    """CPU ticks used so far by each uvicorn worker of the server whose command line holds `marker`."""
+    times = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if b"spawn_main" not in (entry / "cmdline").read_bytes():
+                continue
+            if marker.encode() not in Path(f"/proc/{stat[1]}/cmdline").read_bytes():
+                continue
+            times[int(entry.name)] = int(stat[11]) + int(stat[12])
+        except (OSError, IndexError):
+            continue
+    return times
+
+
+def wait_for_workers(marker: str, count: int) -> None:
+    """Until `count` workers run and have gone idle (their apps built: specs loaded, store joined)."""
+    deadline, before = time.monotonic() + 240, worker_cpu_times(marker)
+    while True:
+        time.sleep(1)  # sampling CPU use, not synchronising with anything
+        now = worker_cpu_times(marker)
+        if len(now) >= count and all(now[pid] - before.get(pid, -1) <= 2 for pid in now):
+            return
+        if time.monotonic() > deadline:
+            sys.exit(f"{count} workers did not start")
+        before = now
+
+
+def delete_leftover_sites(base: str) -> None:
+    """Sites whose DELETE was never sent (wrk stopped first): left alone, they would reach the plan's 50 sites."""
+    for site in httpx.get(f"{base}{BT}/sites", params={"limit": 100}, headers=AUTH).json()["data"]:
+        if site["name"] == BENCH_SITE:
+            httpx.delete(f"{base}{BT}/sites/{site['id']}", headers=AUTH)
+
+
+def active_placement(base: str) -> tuple[str, str]:
+    response = httpx.get(f"{base}{BT}/placements", params={"status": "active", "limit": 1}, headers=AUTH)
+    placement = response.json()["data"][0]
+    return placement["id"], f"/bannertrackr/api/track/px/{placement['pixelId']}"
+
+
+def impressions(base: str, placement_id: str) -> int:
+    today = datetime.now(UTC).date().isoformat()
+    stats = httpx.get(f"{base}{BT}/placements/{placement_id}/stats", params={"from": today}, headers=AUTH)
+    return int(stats.json()["data"]["summary"]["impressions"])
+
+
+def round_trips(url: str) -> dict[str, float]:
+    """Redis round trips per request of each case, in process: packets redis-py sends, over 50 requests each."""
+    import redis.connection
+
+    sys.path.insert(0, str(ROOT))
+    from mockserver.app import create_app
+    from mockserver.settings import Settings
+
+    sent = [0]
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self: Any, command: Any, check_health: bool = True) -> None:
+        sent[0] += 1
+        original(self, command, check_health)
+
+    app = create_app(Settings(store=url, store_prefix="roundtrips:", enforce_rate_limits=False))
+    client = app.test_client()
+    _, pixel = active_placement_in(client)
+    requests = {
+        "read": lambda: client.get(f"{BT}/placements", headers=AUTH),
+        "write": lambda: _create_delete(client),
+        "pixel": lambda: client.get(pixel, headers=AGENT),
+    }
+    counts = {}
+    redis.connection.AbstractConnection.send_packed_command = counting  # type: ignore[method-assign]
+    try:
+        for name, request in requests.items():
+            request()  # warm: the first request of a kind may read what later ones do not
+            sent[0] = 0
+            for _ in range(50):
+                request()
+            counts[name] = sent[0] / (100 if name == "write" else 50)  # a write round is a POST and a DELETE
+    finally:
+        redis.connection.AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
+    return counts
+
+
+def active_placement_in(client: Any) -> tuple[str, str]:
+    placement = client.get(f"{BT}/placements", params={"status": "active", "limit": 1}, headers=AUTH).json()["data"][0]
+    return placement["id"], f"/bannertrackr/api/track/px/{placement['pixelId']}"
+
+
+def _create_delete(client: Any) -> None:
+    created = client.post(f"{BT}/sites", headers=AUTH, json={"name": BENCH_SITE, "type": "website"})
+    assert created.status_code == 201, created.text
+    assert client.delete(f"{BT}/sites/{created.json()['data']['id']}", headers=AUTH).status_code == 200
+
+
+def hits_over_workers(base: str, hits: int, threads: int = 8) -> dict[str, Any]:
+    """`hits` pixel requests from `threads` clients, each on fresh connections (spread over the workers)."""
+    placement, pixel = active_placement(base)
+    before = impressions(base, placement)
+    answered = [0] * threads
+    started = time.perf_counter()
+
+    def send(number: int) -> None:
+        with httpx.Client(base_url=base, headers=AGENT, limits=httpx.Limits(max_keepalive_connections=0)) as client:
+            for _ in range(hits // threads):
+                answered[number] += client.get(pixel).status_code == 200
+
+    workers = [threading.Thread(target=send, args=(number,)) for number in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    seconds = time.perf_counter() - started
+    counted = impressions(base, placement) - before
+    return {"sent": hits // threads * threads, "answered": sum(answered), "counted": counted,
+            "lost": sum(answered) - counted, "seconds": round(seconds, 1)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--hits", type=int, default=100_000, help="pixel hits over two Redis workers (0: skip)")
+    args = parser.parse_args()
+    binary = ensure_wrk()
+    server_cpu, load_cpu = cpus()
+    both = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0))[:2])
+    serve = [sys.executable, "-m", "mockserver", "serve", "--no-rate-limits"]
+    with ExitStack() as stack:
+        url = stack.enter_context(redis_server(load_cpu))
+        redis_trips = round_trips(url)
+        deployments = {
+            "memory-1": stack.enter_context(serving(lambda port: [*serve, "--port", str(port)], server_cpu)),
+            "redis-1": stack.enter_context(serving(
+                lambda port: [*serve, "--port", str(port), "--store", url, "--store-prefix", "one:"], server_cpu)),
+            "redis-2": stack.enter_context(serving(
+                lambda port: [*serve, "--port", str(port), "--store", url, "--store-prefix", "two:", "--workers", "2"],
+                both)),  # type: ignore[arg-type]
+        }  # fmt: skip
+        wait_for_workers("two:", 2)
+        loads = {}
+        for deployment, base in deployments.items():
+            _, pixel = active_placement(base)
+            after = lambda base=base: delete_leftover_sites(base)  # noqa: E731
+            loads[f"read/{deployment}"] = Load(base + f"{BT}/placements", AUTH)
+            loads[f"write/{deployment}"] = Load(
+                base + f"{BT}/sites", AUTH, ROOT / "bench" / "lua" / "create_delete.lua", after
+            )
+            loads[f"pixel/{deployment}"] = Load(base + pixel, AGENT)
+        runs = round_robin(loads, args.rounds, lambda load: measure(binary, load_cpu, load, duration=args.duration,
+                                                                    warmup=args.warmup, connections=args.connections))  # fmt: skip
+        hits = hits_over_workers(deployments["redis-2"], args.hits) if args.hits else None
+    rates = {name: run["requests_per_second"] for name, run in runs.items()}
+    print(f"{'case':<8}{'memory, 1':>12}{'redis, 1':>12}{'redis, 2':>12}{'r1/m1':>8}{'r2/r1':>8}{'round trips':>13}")
+    table = {}
+    for case in ("read", "write", "pixel"):
+        m1, r1, r2 = (rates[f"{case}/{d}"] for d in ("memory-1", "redis-1", "redis-2"))
+        table[case] = {"memory_1": m1, "redis_1": r1, "redis_2": r2, "redis_1_over_memory_1": round(r1 / m1, 2),
+                       "redis_2_over_redis_1": round(r2 / r1, 2), "round_trips_per_request": redis_trips[case]}  # fmt: skip
+        print(f"{case:<8}{m1:>12.0f}{r1:>12.0f}{r2:>12.0f}{r1 / m1:>8.2f}{r2 / r1:>8.2f}{redis_trips[case]:>13.1f}")
+    if hits:
+        print(f"pixel hits over 2 Redis workers: {hits}")
+    path = write_results("workers", {"cases": table, "runs": runs, "hits": hits, "cpus": os.cpu_count(),
+                                     "duration": args.duration, "rounds": args.rounds, "connections": args.connections})  # fmt: skip
+    print(f"written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The mock's clock kept in Redis, so setting, freezing or advancing it on one worker moves every worker's time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+from .clock import Clock
+
+if TYPE_CHECKING:
+    import redis
+
+_FIELDS = ("start", "frozen", "offset", "epoch")
+_OUTSIDE: Any = object()  # no request is running here
+
+
+class RedisClock(Clock):
+    """A `Clock` whose three numbers (configured start, frozen instant, offset) live in one Redis hash.
+
+    Every reading costs one round trip. The hash also carries the state's `epoch` (bumped by every reset, reseed
+    and import), so a worker learns of another's reset on its next clock reading, which every request makes first.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str, frozen_at: float | None = None) -> None:
+        super().__init__(frozen_at)
+        self._redis: Any = client
+        self.key = prefix + "clock"
+        self.epoch = 0
+        # The current request's reading of the hash (None: not read yet); unset outside requests.
+        self._reading: ContextVar[Any] = ContextVar(f"clock:{id(self)}")
+        # The first worker sets the configured start; the others (and a restart) find the clock as it was left.
+        client.hsetnx(self.key, "start", _text(frozen_at))
+        client.hsetnx(self.key, "frozen", _text(frozen_at))
+        client.hsetnx(self.key, "offset", "0")
+        self._load(client.hmget(self.key, _FIELDS))
+
+    def _load(self, values: list[Any]) -> None:
+        start, frozen, offset, epoch = values
+        self._start, self._frozen_at = _number(start), _number(frozen)
+        self._offset = float(offset or 0)
+        self.epoch = int(epoch or 0)
+
+    def begin(self) -> None:
+        """A request starts (in its own task): its first reading asks Redis, later ones reuse the numbers read (not
+        the time: a running clock still runs). Outside requests (tests, the CLI) every reading asks Redis."""
+        self._reading.set(None)
+
+    def time(self) -> float:
+        reading = self._reading.get(_OUTSIDE)
+        if reading is None or reading is _OUTSIDE:
+            values = self._redis.hmget(self.key, _FIELDS)
+            if reading is None:
+                self._reading.set(values)
+            reading = values
+        self._load(reading)
+        return super().time()
+
+    def _change(self, change: Callable[[], None]) -> None:
+        """Read, change and write back in one optimistic transaction: concurrent changes apply one after another."""
+
+        def transaction(pipe: Any) -> None:
+            self._load(pipe.hmget(self.key, _FIELDS))
+            change()
+            pipe.multi()
+            pipe.hset(self.key, mapping={"frozen": _text(self._frozen_at), "offset": repr(self._offset)})
+
+        self._redis.transaction(transaction, self.key)
+        if self._reading.get(_OUTSIDE) is not _OUTSIDE:
+            self._reading.set(None)  # this request reads the change it made
+
+    def restart(self) -> None:
+        self._change(super().restart)
+
+    def real_time(self) -> None:
+        self._change(super().real_time)
+
+    def advance(self, seconds: float) -> None:
+        self._change(lambda: Clock.advance(self, seconds))
+
+    def set(self, timestamp: float) -> None:
+        self._change(lambda: Clock.set(self, timestamp))
+
+    def freeze(self) -> None:
+        self._change(super().freeze)
+
+    def unfreeze(self) -> None:
+        self._change(super().unfreeze)
+
+    @property
+    def frozen(self) -> bool:
+        self.time()
+        return self._frozen_at is not None
+
+
+def _text(number: float | None) -> str:
+    return "" if number is None else repr(number)
+
+
+def _number(value: bytes | None) -> float | None:
+    return float(value) if value else None

@@ -1,0 +1,403 @@
+"""The store's tables kept in Redis, so every worker on every host reads and writes one set of records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from .store import _FIXED, DELETED, OWNER, SEQ, Record, Rules, Store, Table, View
+
+if TYPE_CHECKING:
+    import redis
+
+# One write (or a removal with all its cascades) is committed by this script: it checks that every record it touches
+# is still what the worker read (compare and set), then applies them all, or none if any changed meanwhile. Redis runs
+# a script alone, so no other worker sees half of a cascade, and a conflicting write is retried, never lost.
+# ARGV: n ops, then per op 6 values: table key, owner-index key, id (JSON), expected (JSON, "" = absent),
+# new (JSON without _seq for an add, the whole record for an update, "" = delete), int id ("" = not an integer).
+# KEYS: the sequence counter, the set of table keys, the set of owner-index keys. Returns the seqs given (0 = conflict).
+_COMMIT = """
+local n = tonumber(ARGV[1])
+for i = 0, n - 1 do
+  local b = 2 + i * 6
+  local current = redis.call('HGET', ARGV[b], ARGV[b + 2])
+  if (current or '') ~= ARGV[b + 3] then return 0 end
+end
+local seqs = {}
+for i = 0, n - 1 do
+  local b = 2 + i * 6
+  local table_key, owner_key, id, expected, new, int_id =
+    ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
+  if new == '' then
+    redis.call('HDEL', table_key, id)
+    redis.call('ZREM', owner_key, id)
+  elseif expected == '' then
+    local seq = redis.call('INCR', KEYS[1])
+    new = string.sub(new, 1, -2) .. ',"_seq":' .. seq .. '}'
+    redis.call('HSET', table_key, id, new)
+    redis.call('ZADD', owner_key, seq, id)
+    redis.call('SADD', KEYS[2], table_key)
+    redis.call('SADD', KEYS[3], owner_key)
+    if int_id ~= '' then
+      local top = table_key .. ':top'
+      if tonumber(int_id) > tonumber(redis.call('GET', top) or '0') then redis.call('SET', top, int_id) end
+    end
+    seqs[#seqs + 1] = seq
+  else
+    redis.call('HSET', table_key, id, new)
+  end
+end
+seqs[#seqs + 1] = 1
+return seqs
+"""
+
+# An owner's records in creation order, in one round trip: the ids from the owner index, and those records.
+_ROWS = """
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+if #ids == 0 then return {{}, {}} end
+return {ids, redis.call('HMGET', KEYS[2], unpack(ids))}
+"""
+
+RETRIES = 1000  # compare-and-set attempts before a write gives up: far beyond any contention a mock sees
+
+
+class Conflict(Exception):
+    """A record changed between a worker's read and its commit: the write is run again."""
+
+
+class RedisTable(Table):
+    """A `Table` whose records live in Redis: one hash of JSON records per table, one sorted set per owner (by seq).
+
+    Every write goes through `RedisStore.commit`; a removal gathers its cascades into one commit.
+    """
+
+    def __init__(self, store: RedisStore, rules: Rules, api: str, name: str) -> None:
+        super().__init__(store, rules)
+        self._redis_store = store
+        self._redis: Any = store.redis
+        self.key = f"{store.prefix}t:{api}:{name}"
+        self._owner_prefix = f"{self.key}:o:"
+        self._codec = (api, name)
+
+    # -- reading
+
+    def _encode(self, record: Record) -> Record:
+        codec = self._redis_store._codecs.get(self._codec)
+        return record if codec is None else codec[0](record)
+
+    def _decode(self, raw: bytes | str) -> Record:
+        record: Record = orjson.loads(raw)
+        codec = self._redis_store._codecs.get(self._codec)
+        return record if codec is None else codec[1](record)
+
+    def _raw(self, record_id: Any) -> bytes | None:
+        """The stored JSON of a record, as the batch being built sees it (its own writes first), else as this
+        request already read it, else from Redis."""
+        field = orjson.dumps(record_id)
+        batch = self._redis_store._batch
+        if batch is not None and (self.key, field) in batch:
+            return batch[self.key, field][1]
+        reads = self._redis_store.reads()
+        if reads is not None and (self.key, field) in reads:
+            return reads[self.key, field]
+        raw: bytes | None = self._redis.hget(self.key, field)
+        if reads is not None:
+            reads[self.key, field] = raw
+        return raw
+
+    def _owned_record(self, owner: str, record_id: Any) -> tuple[bytes, Record] | None:
+        raw = self._raw(record_id)
+        if raw is None:
+            return None
+        record = self._decode(raw)
+        return (raw, record) if record[OWNER] == owner else None
+
+    def get(self, owner: str, record_id: Any) -> View | None:
+        found = self._owned_record(owner, record_id)
+        return None if found is None else MappingProxyType(found[1])
+
+    def lookup_credential(self, value: Any) -> View | None:
+        raw = self._raw(value)
+        return None if raw is None else MappingProxyType(self._decode(raw))
+
+    def find_credential(self, matches: Callable[[View], bool]) -> View | None:
+        return next((view for view in self._all_views() if matches(view)), None)
+
+    def _all_views(self) -> Iterator[View]:
+        records = [self._decode(raw) for raw in self._redis.hvals(self.key)]
+        return map(MappingProxyType, sorted(records, key=lambda record: record[SEQ]))
+
+    def owner_of(self, record_id: Any) -> str | None:
+        raw = self._raw(record_id)
+        return None if raw is None else str(self._decode(raw)[OWNER])
+
+    def owners(self) -> list[str]:
+        return list(dict.fromkeys(view[OWNER] for view in self._all_views()))
+
+    def rows(self, owner: str, **equals: Any) -> Iterator[View]:
+        ids, raws = self._redis_store.rows_script(keys=[self._owner_prefix + owner, self.key])
+        reads = self._redis_store.reads()
+        if reads is not None:  # the records' later `get`s in this request cost no round trip
+            reads.update(((self.key, field), raw) for field, raw in zip(ids, raws, strict=True))
+        batch = self._redis_store._batch
+        if batch:  # inside a removal: what it already changed, not what Redis still holds
+            mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
+            raws = [mine.get(field, raw) for field, raw in zip(ids, raws, strict=True)]
+        records = [self._decode(raw) for raw in raws if raw is not None]
+        if equals:
+            records = [record for record in records if all(record.get(k) == v for k, v in equals.items())]
+        return map(MappingProxyType, records)
+
+    def count(self, owner: str, **equals: Any) -> int:
+        if not equals and not self._redis_store._batch:
+            return int(self._redis.zcard(self._owner_prefix + owner))
+        return sum(1 for _ in self.rows(owner, **equals))
+
+    def __contains__(self, record_id: Any) -> bool:
+        return self._raw(record_id) is not None
+
+    def __len__(self) -> int:
+        return int(self._redis.hlen(self.key))
+
+    def next_int_id(self) -> int:
+        """Reserved with INCR, so two workers creating at once never get the same id (an unused one is skipped)."""
+        return int(self._redis.incr(self.key + ":top"))
+
+    # -- writing: each builds ops and commits them (at once, or with the removal it is part of)
+
+    def _op(self, owner: str, record_id: Any, expected: bytes | None, new: bytes | None) -> None:
+        field = orjson.dumps(record_id)
+        int_id = str(record_id) if isinstance(record_id, int) and not isinstance(record_id, bool) else ""
+        self._redis_store.stage(self.key, self._owner_prefix + owner, field, expected, new, int_id)
+
+    def add(self, owner: str, record: Record) -> View:
+        body = orjson.dumps({**self._encode(record), OWNER: owner})
+        if self._redis_store._batch is not None:
+            raise RuntimeError("adding records inside a cascade is not supported by the Redis store")
+        if self._raw(record["id"]) is not None:
+            raise KeyError(f"duplicate id {record['id']!r}")
+        self._op(owner, record["id"], None, body)
+        try:
+            seqs = self._redis_store.flush()
+        except Conflict:
+            raise KeyError(f"duplicate id {record['id']!r}") from None
+        return MappingProxyType({**record, OWNER: owner, SEQ: seqs[0]})
+
+    def update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
+        updated: View | None = self._redis_store.retrying(lambda: self._update(owner, record_id, changes))
+        return updated
+
+    def _update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
+        found = self._owned_record(owner, record_id)
+        if found is None:
+            return None
+        raw, record = found
+        moved = [name for name in _FIXED & changes.keys() if changes[name] != record[name]]
+        if moved:
+            raise KeyError(f"cannot change {sorted(moved)}")
+        changed = {**record, **changes}
+        self._op(owner, record_id, raw, orjson.dumps(self._encode(changed)))
+        self._redis_store.flush()
+        return MappingProxyType(changed)
+
+    def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
+        """Read, count, compare-and-set: a hit counted by another worker meanwhile makes this one count again on
+        the newer record, so no hit is ever lost."""
+
+        def attempt() -> None:
+            found = self._owned_record(owner, record_id)
+            if found is None:
+                raise KeyError(record_id)
+            raw, record = found
+            count(record)
+            self._op(owner, record_id, raw, orjson.dumps(self._encode(record)))
+            self._redis_store.flush()
+
+        self._redis_store.retrying(attempt)
+
+    def remove(self, owner: str, record_id: Any) -> View | None:
+        removed: View | None = self._redis_store.retrying(lambda: self._remove(owner, record_id))
+        return removed
+
+    def _remove(self, owner: str, record_id: Any) -> View | None:
+        store = self._redis_store
+        outermost = store._batch is None
+        if outermost:
+            store._batch = {}
+        try:
+            found = self._owned_record(owner, record_id)
+            if found is None:
+                return None
+            raw, record = found
+            if self.rules.soft_delete:
+                record = {**record, DELETED: True}
+                self._op(owner, record_id, raw, orjson.dumps(self._encode(record)))
+            else:
+                self._op(owner, record_id, raw, None)
+            removed = MappingProxyType(record)
+            for hook in self.rules.on_remove:
+                hook(store, owner, removed)
+            if outermost:
+                store.flush(final=True)
+            return removed
+        finally:
+            if outermost:
+                store._batch = None
+                store._staged.clear()
+
+
+class RedisStore(Store):
+    """The `Store` on a Redis database: the same tables, rules and codecs, records shared by every worker.
+
+    `prefix` namespaces every key, so one Redis database can hold several mocks (each test has its own).
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str = "mock:") -> None:
+        super().__init__()
+        self.redis: Any = client
+        self.prefix = prefix
+        self._seq_key, self._tables_key, self._owner_keys = prefix + "seq", prefix + "tables", prefix + "owner-keys"
+        self._commit = client.register_script(_COMMIT)
+        self.rows_script = client.register_script(_ROWS)
+        # A removal's writes, gathered until its cascades are done: (table key, id) -> (expected JSON, new JSON).
+        self._batch: dict[tuple[str, bytes], tuple[bytes | None, bytes | None]] | None = None
+        self._staged: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []
+        # What the current request read: (table key, id) -> JSON (None: absent); unset outside requests.
+        self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
+
+    def begin(self) -> None:
+        """A request starts (in its own task): it remembers the records it reads until it ends, so a view that looks
+        up the same site for fifty placements asks Redis once; outside requests every read asks Redis."""
+        self._reads.set({})
+
+    def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
+        return self._reads.get(None)
+
+    def table(self, api: str, name: str) -> Table:
+        key = (api, name)
+        if key not in self._tables:
+            self._tables[key] = RedisTable(self, self._rules.get(key, Rules()), api, name)
+        return self._tables[key]
+
+    def adopt(self, other: Store) -> None:
+        """Take `other`'s rules and codecs (what the seeds declare), not its records."""
+        self._rules.update(other._rules)
+        self._codecs.update(other._codecs)
+        for key, rules in other._rules.items():
+            self.table(*key).rules = rules
+
+    def stage(
+        self, table_key: str, owner_key: str, field: bytes, expected: bytes | None, new: bytes | None, int_id: str
+    ) -> None:
+        if self._batch is not None:
+            first = self._batch.get((table_key, field))
+            if first is not None:
+                expected = first[0]  # what Redis held before this removal touched it
+                self._staged = [op for op in self._staged if (op[0], op[2]) != (table_key, field)]
+            self._batch[table_key, field] = (expected, new)
+        self._staged.append((table_key, owner_key, field, expected, new, int_id))
+
+    def flush(self, *, final: bool = False) -> list[int]:
+        """Commit the staged writes in one script (unless a removal is still gathering them: its `final` flush commits
+        them all); Conflict if a record changed since it was read."""
+        if self._batch is not None and not final:
+            return []
+        staged, self._staged = self._staged, []
+        args: list[Any] = [len(staged)]
+        for table_key, owner_key, field, expected, new, int_id in staged:
+            args += [table_key, owner_key, field, expected or b"", new or b"", int_id]
+        result = self._commit(keys=[self._seq_key, self._tables_key, self._owner_keys], args=args)
+        reads = self.reads()
+        if result == 0:
+            if reads is not None:
+                reads.clear()  # what this request read is out of date: the retry reads afresh
+            raise Conflict()
+        if reads is not None:  # this request reads what it wrote (an added record's JSON gained its _seq: forget it)
+            for table_key, _, field, expected, new, _ in staged:
+                reads[table_key, field] = new if expected else None
+                if not expected:
+                    del reads[table_key, field]
+        return [int(seq) for seq in result[:-1]]
+
+    def retrying(self, write: Callable[[], Any]) -> Any:
+        if self._batch is not None:  # part of a removal: the outermost one retries as a whole
+            return write()
+        for _ in range(RETRIES):
+            try:
+                return write()
+            except Conflict:
+                self._staged.clear()
+        raise RuntimeError("a record kept changing under this write")
+
+    def next_seq(self) -> int:
+        return int(self.redis.incr(self._seq_key))
+
+    def export(self) -> dict[str, Any]:
+        """Everything as `Store.export` gives it (records stored encoded, so as they are), read in one round trip."""
+        keys = sorted(key.decode() for key in self.redis.smembers(self._tables_key))
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.get(self._seq_key)
+        for key in keys:
+            pipe.hvals(key)
+        seq, *contents = pipe.execute()
+        tables: dict[str, dict[str, list[Record]]] = {}
+        for key, raws in zip(keys, contents, strict=True):
+            api, name = key[len(self.prefix) + 2 :].split(":", 1)
+            records = sorted((orjson.loads(raw) for raw in raws), key=lambda record: record[SEQ])
+            if records:
+                tables.setdefault(api, {})[name] = records
+        return {"seq": int(seq or 0), "tables": tables}
+
+    def load(self, data: dict[str, Any], also: Callable[[Any], None] | None = None) -> None:
+        """Replace every record with an `export()`, in one transaction (with what `also` adds to it): every worker
+        sees the old state or the new."""
+        pipe = self.redis.pipeline(transaction=True)
+        self._clear(pipe)
+        seq = int(data["seq"])
+        for api, tables in data["tables"].items():
+            for name, records in tables.items():
+                table = self.table(api, name)
+                assert isinstance(table, RedisTable)
+                if not records:
+                    continue
+                codec = self._codecs.get((api, name))
+                top = 0
+                owned: dict[str, dict[bytes, int]] = {}
+                fields: dict[bytes, bytes] = {}
+                for record in records:
+                    # A codec's export form is what Redis keeps; check it decodes, as the in-memory load would.
+                    if codec is not None:
+                        codec[1](record)
+                    field = orjson.dumps(record["id"])
+                    fields[field] = orjson.dumps(record)
+                    owned.setdefault(record[OWNER], {})[field] = record[SEQ]
+                    seq = max(seq, record[SEQ])
+                    if isinstance(record["id"], int):
+                        top = max(top, record["id"])
+                pipe.hset(table.key, mapping=fields)
+                pipe.sadd(self._tables_key, table.key)
+                for owner, members in owned.items():
+                    pipe.zadd(table._owner_prefix + owner, members)
+                    pipe.sadd(self._owner_keys, table._owner_prefix + owner)
+                pipe.set(table.key + ":top", top)
+        pipe.set(self._seq_key, seq)
+        if also is not None:
+            also(pipe)
+        pipe.execute()
+
+    def _clear(self, pipe: Any) -> None:
+        tables = [key.decode() for key in self.redis.smembers(self._tables_key)]
+        doomed = [*tables, *(f"{key}:top" for key in tables), *self.redis.smembers(self._owner_keys)]
+        doomed += [self._seq_key, self._tables_key, self._owner_keys]
+        pipe.delete(*doomed)
+
+    def __len__(self) -> int:
+        keys = list(self.redis.smembers(self._tables_key))
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.hlen(key)
+        return sum(pipe.execute())
