@@ -21,7 +21,17 @@ LAYERS = {
     "state": ["kit"],
     "kit": [],
 }
-ENTRY = {"__main__", "app", "cli", "workers", "pytest_plugin", "background", "learn_state_schema", "interception", "wsgi"}
+ENTRY = {
+    "__main__",
+    "app",
+    "cli",
+    "workers",
+    "pytest_plugin",
+    "background",
+    "learn_state_schema",
+    "interception",
+    "wsgi",
+}
 CONTRACT = {"api", "context", "contract", "mockstate", "settings"}
 LEAVES = {"mockserver"}  # the package itself: importing it runs only its __init__
 
