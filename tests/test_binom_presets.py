@@ -110,3 +110,21 @@ def test_a_state_with_every_new_record_exports_and_imports(client: Any) -> None:
     assert binom.get("/report/preset/campaign").json()[0]["uuid"] == UUID_A
     assert binom.get("/identity/cookie").json()["lifetimeDays"] == 7
     assert binom.get("/binom/protect/beta/status").json() == {"enabled": False}
+
+
+def test_a_mark_shows_on_the_token_rows_of_its_campaign_or_source(binom: Api) -> None:
+    params = {"datePreset": "last_7_days", "groupings[]": ["campaign", "token_1"]}
+    rows = binom.get("/report/campaign", params={**params, "ids[]": [1]}).json()["report"]
+    value = next(row["entity_id"] for row in rows if row["level"] == "2" and row["entity_id"])
+    source = binom.get("/campaign/1").json()["trafficSourceId"]
+    binom.post(f"/report/mark/traffic_source/{source}", json={"token": "token_1", "value": value, "mark": "good"})
+    binom.post("/report/mark/campaign/1", json={"token": "token_1", "value": value, "mark": "bad"})
+    marks = {(row["level"], row["entity_id"]): row.get("mark") for row in
+             binom.get("/report/campaign", params=params).json()["report"]}  # fmt: skip
+    assert marks[("2", value)] == "bad" and marks[("1", "1")] is None  # the campaign's wins; only token rows
+    by_source = binom.get("/report/traffic_source", params={"datePreset": "last_7_days", "groupings[]": ["token_1"],
+                                                          "ids[]": [source]}).json()["report"]  # fmt: skip
+    assert next(row for row in by_source if row["entity_id"] == value)["mark"] == "good"
+    binom.delete("/report/mark/campaign/1", params={"token": "token_1", "value": value})
+    again = binom.get("/report/campaign", params={**params, "ids[]": [1]}).json()["report"]
+    assert next(row for row in again if row["entity_id"] == value).get("mark") == "good"  # the source's, now

@@ -50,7 +50,7 @@ list_campaign_stats, list_offer_stats, list_landing_stats, list_traffic_source_s
 
 
 async def get_report(ctx: RequestContext, page: str, **params: Any) -> Any:
-    return profit.shown(ctx, report(ctx, page, _period(ctx, params), params))
+    return profit.shown(ctx, marks.marked(ctx, page, params, report(ctx, page, _period(ctx, params), params)))
 
 
 # -------------------------------------------------------------------- helpers

@@ -50,3 +50,35 @@ def _operations(entity: Entity) -> tuple[Handler, Handler, Handler]:
 
 
 HANDLERS = {handler.__name__: handler for entity in (CAMPAIGNS, TRAFFIC_SOURCES) for handler in _operations(entity)}
+
+
+def marked(ctx: RequestContext, page: str, params: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+    """The report with each token row's `mark`: that of the campaign (else the traffic source, or the campaign's
+    source) the row falls under, named by a single `ids[]` of that page or by a row grouped by it above the row."""
+    groupings, ids = params["groupings"], params.get("ids") or []
+    table = ctx.table(TABLE)
+    if not any(grouping.startswith("token_") for grouping in groupings) or not len(table):
+        return answer
+    fixed = {page: ids[0]} if len(ids) == 1 else {}
+    above: dict[int, dict[str, Any]] = {}
+    rows = []
+    for row in answer["report"]:
+        level = int(row["level"])
+        above[level] = row
+        grouping = groupings[level - 1]
+        if grouping.startswith("token_"):
+            scope = dict(fixed)
+            for upper in range(1, level):
+                if groupings[upper - 1] in ("campaign", "traffic_source"):
+                    scope[groupings[upper - 1]] = above[upper]["entity_id"]
+            if "campaign" in scope and "traffic_source" not in scope:  # a campaign's own source
+                campaign = ctx.table("campaigns").get(TRACKER, int(scope["campaign"]))
+                if campaign is not None:
+                    scope["traffic_source"] = campaign["trafficSourceId"]
+            for kind in ("campaign", "traffic_source"):  # a campaign's mark wins over its source's
+                stored = table.get(TRACKER, f"{kind}:{scope.get(kind)}:{grouping}:{row['entity_id']}")
+                if kind in scope and stored is not None:
+                    row = {**row, "mark": stored["mark"]}
+                    break
+        rows.append(row)
+    return {**answer, "report": rows}
