@@ -51,28 +51,57 @@ def _written() -> Any:
                 headers["Authorization"] = f"Bearer {key}"
             elif scheme.get("in") == "header":
                 headers[scheme["name"]] = key
-        for path, item in document["paths"].items():
-            operation = item.get("post")
-            if (
-                "{" in path
-                or not operation
-                or "application/json" not in operation.get("requestBody", {}).get("content", {})
-            ):
+        for path, method, operation in _writes(document):
+            target = _filled(document, path, item_parameters(document, path, operation))
+            if target is None:
                 continue
-            media = spec.resolve(document, operation["requestBody"]["content"]["application/json"])
-            schema = media.get("schema", {})
-            full = media.get("example", example_for(schema))
-            # The example's values, so that references (a siteId) name records that exist.
-            minimal = {name: full[name] if isinstance(full, dict) and name in full else example_for(schema["properties"][name])
-                       for name in schema.get("required", []) if name in schema.get("properties", {})}  # fmt: skip
-            for body in (full, minimal):
-                response = client.post(api.base_path + path, json=body, headers=headers)
+            content = operation.get("requestBody", {}).get("content", {})
+            if "requestBody" in operation and "application/json" not in content:
+                continue
+            bodies: list[Any] = [None]
+            if "application/json" in content:
+                media = spec.resolve(document, content["application/json"])
+                schema = media.get("schema", {})
+                full = media.get("example", example_for(schema))
+                # The example's values, so that references (a siteId) name records that exist.
+                minimal = {name: full[name] if isinstance(full, dict) and name in full else example_for(schema["properties"][name])
+                           for name in schema.get("required", []) if name in schema.get("properties", {})}  # fmt: skip
+                bodies = [full, minimal]
+            for body in bodies:
+                response = client.request(method, api.base_path + target, json=body, headers=headers)
                 if response.status_code >= 300:
                     print(
-                        f"state_schema: {api.name} POST {path}: {response.status_code} {response.text[:200]}",
+                        f"state_schema: {api.name} {method.upper()} {path}: {response.status_code} {response.text[:200]}",
                         file=sys.stderr,
                     )
     return state
+
+
+def _writes(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every POST, then every PUT, of the spec: records are created before anything edits them."""
+    return [
+        (path, method, item[method])
+        for method in ("post", "put")
+        for path, item in document["paths"].items()
+        if method in item
+    ]
+
+
+def item_parameters(document: dict[str, Any], path: str, operation: dict[str, Any]) -> list[dict[str, Any]]:
+    shared = document["paths"][path].get("parameters", [])
+    return [spec.resolve(document, parameter) for parameter in [*shared, *operation.get("parameters", [])]]
+
+
+def _filled(document: dict[str, Any], path: str, parameters: list[dict[str, Any]]) -> str | None:
+    """`path` with each path parameter's example (None if one has none: what to write is unknown)."""
+    for parameter in parameters:
+        if parameter.get("in") != "path":
+            continue
+        example = parameter.get("example", parameter.get("schema", {}).get("example"))
+        if example is None:
+            return None
+        path = path.replace("{" + parameter["name"] + "}", str(example))
+    return None if "{" in path else path
 
 
 def _widened(schema: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..kit.errors import ApiError
 from ..state.store import DELETED, Hook, Record, Rules, Store, Table, View
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ class Entity:
     allow: Allow | None = None  # overrides the scheme's access rule
     id_param: str = "id_"  # the path parameter as connexion passes it
     new_id: Callable[[RequestContext, Table], Any] | None = None  # overrides the scheme's ids (Binom's uuid groups)
+    # The client names the new record's id in the create path (`id_param`): a taken one is a 409.
+    client_id: bool = False
+    path_fields: tuple[str, ...] = ()  # path parameters of the create stored with the record (Binom's `subject`)
+    listing: Callable[[RequestContext, Entity, dict[str, Any]], Any] | None = None  # overrides the scheme's
 
     @property
     def plural(self) -> str:
@@ -78,10 +83,15 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
     def table(ctx: RequestContext) -> Table:
         return ctx.state.store.table(scheme.api, entity.table)
 
-    async def create(ctx: RequestContext, body: dict[str, Any]) -> Any:
+    async def create(ctx: RequestContext, body: dict[str, Any], **params: Any) -> Any:
         (entity.allow or scheme.allow)(ctx, entity, "create", None)
-        fields = entity.write(ctx, body, None)
-        new_id = entity.new_id(ctx, table(ctx)) if entity.new_id else scheme.new_id(table(ctx))
+        fields = entity.write(ctx, body, None) | {name: params[name] for name in entity.path_fields}
+        if entity.client_id:
+            new_id = params[entity.id_param]
+            if new_id in table(ctx):  # ids are the table's, whoever owns them (a UUID is unique anyway)
+                raise ApiError(409, f"{entity.what} {new_id} already exists", "Choose another id, or delete it first")
+        else:
+            new_id = entity.new_id(ctx, table(ctx)) if entity.new_id else scheme.new_id(table(ctx))
         stored = table(ctx).add(scheme.owner(ctx), {"id": new_id, **fields, **scheme.stamp(ctx, True)})
         return scheme.created(ctx, entity, stored)
 
@@ -98,7 +108,7 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
         return scheme.deleted(ctx, entity, _stored(table(ctx).remove(scheme.owner(ctx), record["id"])))
 
     async def list_(ctx: RequestContext, **params: Any) -> Any:
-        return scheme.listing(ctx, entity, params)
+        return (entity.listing or scheme.listing)(ctx, entity, params)
 
     async def rename(ctx: RequestContext, body: dict[str, Any], **params: Any) -> Any:
         record = found(ctx, scheme, entity, params[entity.id_param], "edit")
@@ -144,12 +154,16 @@ def declare(store: Store, scheme: Scheme, entities: Iterable[Entity]) -> None:
         store.declare(scheme.api, entity.table, Rules(on_remove=entity.cascades, soft_delete=scheme.soft_delete))
 
 
-def seeding(seed: Callable[[Any], None], scheme: Scheme, entities: Iterable[Entity]) -> Callable[[Any], None]:
-    """The API's seed, on a store told the entities' rules first (every new store is: reseed, reset, restore)."""
-    entities = tuple(entities)
+def seeding(
+    seed: Callable[[Any], None], scheme: Scheme, entities: Iterable[Entity], *more: tuple[Scheme, Iterable[Entity]]
+) -> Callable[[Any], None]:
+    """The API's seed, on a store told the entities' rules first (every new store is: reseed, reset, restore);
+    `more` are the API's other schemes, each with its entities."""
+    schemes = [(scheme, tuple(entities)), *((other, tuple(kinds)) for other, kinds in more)]
 
     def seeded(state: Any) -> None:
-        declare(state.store, scheme, entities)
+        for each, kinds in schemes:
+            declare(state.store, each, kinds)
         seed(state)
 
     return seeded

@@ -9,7 +9,7 @@ from typing import Any
 from ...api import ApiDefinition
 from ...domain.resources import seeding
 from ...kit.errors import ErrorShape
-from . import access, accounts, clicks, contract, entities, handlers, seed
+from . import access, accounts, clicks, contract, entities, handlers, presets, seed, users
 
 # `title` is the PHP exception class in the captured errors; the others are INVENTED in the same spirit.
 TITLES = {400: "Webmozart.Assert.InvalidArgumentException", 401: "Unauthorized", 403: "AccessDenied", 404: "NotFound",
@@ -32,7 +32,13 @@ DEFINITION = ApiDefinition(
     handlers=handlers,
     errors=ErrorShape(body=_error_body, messages={400: "Validation failed", 401: "Missing API key", 404: "Not found"}),
     authenticate=access.authenticate,
-    seed=seeding(seed.seed, entities.SCHEME, entities.ENTITIES),
+    seed=seeding(
+        seed.seed,
+        entities.SCHEME,
+        entities.ENTITIES,
+        (users.SCHEME, (users.ENTITY,)),
+        (presets.SCHEME, presets.ENTITIES),
+    ),
     demo_keys=seed.demo_keys,
     rate_headers=lambda quota: {},  # Binom documents no X-RateLimit-* headers; its optional limiter only answers 429
     request_id_header="X-Request-Id",

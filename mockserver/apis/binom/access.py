@@ -13,12 +13,16 @@ ADMIN = "admin"
 FULL = "full"  # what an administrator has on everything (INVENTED accessLevel value)
 READ = "read"
 MODIFY = "modify"
+BLOCKED = "blocked"  # a key status beside active and revoked
 
 
 def authenticate(ctx: RequestContext, key: str, request: ConnexionRequest) -> Principal:
     record = ctx.table("keys").lookup_credential(key)
-    # A revoked key is as unknown to Binom as a made-up one (state saved before keys had a status has none: active).
-    if record is None or record.get("status", "active") != "active":
+    status = None if record is None else record.get("status", "active")  # state saved before statuses: active
+    if status == BLOCKED:  # known but blocked (POST /identity/api_key/block/{id}): refused, not unknown
+        raise ApiError(403, "API key is blocked", "An administrator unblocks it: POST /identity/api_key/unblock/{id}")
+    # A revoked (or refreshed) key is as unknown to Binom as a made-up one.
+    if record is None or status != "active":
         raise ApiError(401, "Invalid API key", "Send the key of Settings -> User in the api-key header")
     user = ctx.table("users").get(TRACKER, record["userId"])
     assert user is not None
@@ -63,3 +67,15 @@ def require_campaign(ctx: RequestContext, campaign: Record, write: bool = False)
     level = campaign_level(ctx, campaign["id"])
     if level is None or (write and level == READ):
         raise ApiError(403, f"Access denied to campaign {campaign['id']}")
+
+
+def require_self_or_admin(ctx: RequestContext, user_id: int) -> None:
+    """A restricted user reaches only its own user record (identity, key); an administrator every one."""
+    if not is_admin(ctx) and user(ctx)["id"] != user_id:
+        raise ApiError(403, f"Access denied to user {user_id}")
+
+
+def require_other(ctx: RequestContext, user_id: int, what: str) -> None:
+    """Nobody locks themselves out: an administrator cannot `what` its own user (delete, block, demote)."""
+    if user(ctx)["id"] == user_id:
+        raise ApiError(403, f"Access denied: you cannot {what} your own user")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ...domain.accounts import READ_WRITE, administration, key_view, read_write_only, revoke
 from ...kit.errors import ApiError
 from .access import ADMIN
-from .seed import API, TRACKER
+from .seed import API, TRACKER, new_user
 
 if TYPE_CHECKING:
     from ...mockstate import MockState
@@ -26,9 +26,7 @@ def create_account(
         raise ApiError(400, f"Unknown Binom role {role!r}", f"A Binom account is a user with role {' or '.join(ROLES)}")
     users = state.store.table(API, "users")
     login = name or state.data.faker.user_name()
-    user = users.add(
-        TRACKER, {"id": users.next_int_id(), "login": login, "role": role, "grants": {}, "requestsPerMinute": None}
-    )
+    user = users.add(TRACKER, new_user(users.next_int_id(), login, role, state.data.token(16)))
     return _account(user), [create_key(state, str(user["id"]), READ_WRITE)]
 
 
@@ -56,7 +54,9 @@ def _account(user: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _key(record: Mapping[str, Any]) -> dict[str, Any]:
-    return key_view(record["id"], str(record["userId"]), READ_WRITE, record.get("status", "active"))
+    # A blocked key is not revoked (unblocking brings it back), so the control API shows it as active.
+    status = "revoked" if record.get("status") == "revoked" else "active"
+    return key_view(record["id"], str(record["userId"]), READ_WRITE, status)
 
 
 ACCOUNTS = administration(create_account, create_key, revoke_key)

@@ -7,13 +7,16 @@ from typing import Any
 
 from ...context import RequestContext
 from ...domain import resources
-from . import clicks, listings
+from . import apikeys, clicks, csvfiles, grants, listings, marks, presets, profit, protect, twofactor, userlog, users
 from .entities import CAMPAIGNS, ENTITIES, LANDINGS, SCHEME
 from .periods import Period, period
 from .report import report
 
 # --------------- campaigns, offers, landings, traffic sources, affiliate networks
 globals().update(resources.handlers(SCHEME, ENTITIES))
+# --- users, grants, keys, 2FA, the events log; report presets, filters and marks; Binom Protect; CSV exports
+for _module in (users, grants, apikeys, twofactor, userlog, presets, marks, protect, csvfiles):
+    globals().update(_module.HANDLERS)
 create_integrated_landing = resources.operations(
     SCHEME, LANDINGS
 ).create  # the docs' integrated landing differs only in its body
@@ -33,7 +36,7 @@ def _listing(build: Callable[..., Any], kind: str) -> Callable[..., Any]:
     """The info or stats list of one kind of entity over the requested period."""
 
     async def list_(ctx: RequestContext, **params: Any) -> Any:
-        return build(ctx, kind, _period(ctx, params), params)
+        return profit.shown(ctx, build(ctx, kind, _period(ctx, params), params))
 
     list_.__name__ = list_.__qualname__ = f"list_{kind}_{build.__name__}"
     return list_
@@ -47,7 +50,7 @@ list_campaign_stats, list_offer_stats, list_landing_stats, list_traffic_source_s
 
 
 async def get_report(ctx: RequestContext, page: str, **params: Any) -> Any:
-    return report(ctx, page, _period(ctx, params), params)
+    return profit.shown(ctx, marks.marked(ctx, page, params, report(ctx, page, _period(ctx, params), params)))
 
 
 # -------------------------------------------------------------------- helpers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -30,15 +31,33 @@ CAMPAIGNS = 10
 DELETED_CAMPAIGN = 10  # soft-deleted: shows up only with status=deleted
 
 
+# Every user's fields beyond id, login and role; the two seeded users sign in with DEMO_PASSWORD.
+DEMO_PASSWORD = "binom-demo-password"
+
+
+def new_user(
+    user_id: int, login: str, role: str, password: str, grants: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A user record as the store keeps it (only a password's hash is kept, so exports hold no password)."""
+    return {
+        "id": user_id, "login": login, "role": role, "grants": dict(grants or {}), "requestsPerMinute": None,
+        "password": password_hash(password), "hideProfit": False, "canCreateUsers": role == "admin",
+        "accessibleUsers": None, "permissions": [], "twoFactor": {"enabled": False, "secret": None},
+    }  # fmt: skip
+
+
+def password_hash(password: str) -> str:
+    return hashlib.sha256(password.encode()).hexdigest()
+
+
 def seed(state: MockState) -> None:
     data = state.data
 
     def table(name: str) -> Table:
         return state.store.table(API, name)
 
-    table("users").add(TRACKER, {"id": 1, "login": "admin", "role": "admin", "grants": {}, "requestsPerMinute": None})
-    table("users").add(TRACKER, {"id": 2, "login": "media_buyer", "role": "user", "grants": dict(RESTRICTED_GRANTS),
-                                 "requestsPerMinute": None})  # fmt: skip
+    table("users").add(TRACKER, new_user(1, "admin", "admin", DEMO_PASSWORD))
+    table("users").add(TRACKER, new_user(2, "media_buyer", "user", DEMO_PASSWORD, RESTRICTED_GRANTS))
     table("keys").add(TRACKER, {"id": ADMIN_KEY, "userId": 1, "status": "active"})
     table("keys").add(TRACKER, {"id": RESTRICTED_KEY, "userId": 2, "status": "active"})
     groups = [
