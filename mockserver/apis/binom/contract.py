@@ -17,7 +17,14 @@ CONTRACT = Contract(
             # stateful scenario created can be gone without a DELETE of its own; and an update whose body names an
             # unknown traffic source, offer, landing, rotation or affiliate network answers 404 although the
             # resource itself is there.
-            {"include-operation-id": ["getCampaign", "updateCampaign", "deleteCampaign", "getCampaignUrl", "updateOffer"],
+            # The same holds for the operations naming campaigns (or paths, landings, offers, domains, groups and users)
+            # in their bodies: a 404 there is the named record's, documented, not the created one gone.
+            {"include-operation-id": ["getCampaign", "updateCampaign", "deleteCampaign", "getCampaignUrl", "updateOffer",
+                                      "cloneCampaign", "modifyCampaign", "updateCampaignClicksCost", "deleteCampaignClicks",
+                                      "setCampaignOwner", "deleteCampaignOwner", "pauseCampaignLanding", "pauseCampaignOffer",
+                                      "pauseCampaignPath", "changeCampaignSettings", "changeCampaignCost",
+                                      "changeCampaignDomain", "changeCampaignGroup", "changeCampaignTrafficDistribution",
+                                      "switchCampaignDomain", "getTrends", "listCampaignsByRotation"],
              "checks": {"ensure_resource_availability": {"enabled": False}}},
             # The click URL redirects (302) and answers a request naming no campaign, landing click or postback 400.
             {"include-operation-id": ["trackClick"], **REJECTS_ON_MEANING},
