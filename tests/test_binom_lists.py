@@ -83,3 +83,11 @@ def test_trends_add_up_to_the_stats_of_the_same_period(binom: Api) -> None:
     one = binom.get("/trends", params={**WEEK, "campaignId": 4}).json()["stats"]
     assert sum(int(row["clicks"]) for row in one) == int(binom.get("/stats/rotation", params=WEEK).json()[0]["clicks"])
     error(restricted(binom).get("/trends", params={"campaignId": 5}), 403, "AccessDenied")
+
+
+def test_restricted_users_see_rotations_without_the_traffic_of_campaigns_not_granted(binom: Api) -> None:
+    user = restricted(binom)
+    assert user.get("/campaign/by_rotation/1/list").json() == []  # campaign 4 is not granted
+    assert {row["id"]: row["clicks"] for row in user.get("/stats/rotation", params=WEEK).json()}["1"] == "0"
+    assert {row["id"]: row["clicks"] for row in user.get("/info/rotation", params=WEEK).json()}[1] == "0"
+    assert user.get("/affiliate_network/list/all").json()[0]["accessLevel"] == "read"
