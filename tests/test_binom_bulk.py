@@ -128,3 +128,10 @@ def test_pausing_a_path_landing_or_offer_takes_its_traffic_away(binom: Api) -> N
             binom.put("/campaign/landing/pause", json={"campaignId": number, "landingId": landing}).status_code == 200
         )
     error(restricted(binom).put("/campaign/path/pause", json={"campaignId": 3, "path": 1}), 403, "AccessDenied")
+
+
+def test_a_wrong_method_on_a_bulk_path_allows_the_bulk_method_not_the_campaigns(binom: Api) -> None:
+    response = binom.get("/campaign/change_cost")  # also fits /campaign/{id}, but an id is an integer
+    error(response, 405, "MethodNotAllowed")
+    assert response.headers["Allow"] == "POST"
+    assert binom.request("POST", "/campaign/1").headers["Allow"] == "DELETE, GET, HEAD, PATCH, PUT"

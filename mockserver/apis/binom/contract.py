@@ -11,6 +11,9 @@ CONTRACT = Contract(
     key=ContractKey("BINOM_API_KEY", "administrator"),
     max_requests=8000,  # no limit documented
     project={
+        # Only the spec's own links: schemathesis' dependency analysis pairs the traffic sources' captured `groupId`
+        # (always null) with the groups' UUID path ids, and then calls `/group/None`.
+        "phases": {"stateful": {"inference": {"algorithms": ["location-headers"]}}},
         "operations": [
             # ensure_resource_availability reads any 404 on a just-created resource as a lost write. Two documented
             # 404s are not: deleting a traffic source deletes its campaigns (deleteTrafficSource), so a campaign a
