@@ -200,7 +200,9 @@ def totals_arithmetic(ctx: Any, response: Response, case: Case) -> bool | None:
         rows, totals = body[:-1], body[-1]
         if whole and len(rows) == int(totals["total_count"]):
             _same_sums(rows, totals, BINOM_ADDITIVE, "the totals row")
-    elif path.startswith("/report/") and isinstance(body, dict) and "report" in body:  # not presets, filters, marks
+    elif (
+        path.startswith("/report/") and isinstance(body, dict) and "report" in body
+    ):  # not presets, filters, marks, groupings lists
         rows = body["report"]
         tops = [row for row in rows if row["level"] == "1"]
         if whole and len(tops) == int(body["totals"].get("total_count", len(tops))):

@@ -36,7 +36,10 @@ def install() -> None:
 
 
 def _after_call(context: Any, case: Case, response: Response) -> None:
-    if case.method.upper() == "POST" and 200 <= response.status_code < 300:
+    # Not only POSTs create: Binom's `GET /<entity>/{id}/clone` does too (a PUT's answer may link to the DELETE of a
+    # record the run did not create, so only these two kinds are creates).
+    creates = case.method.upper() == "POST" or (case.method.upper() == "GET" and case.operation.path.endswith("/clone"))
+    if creates and 200 <= response.status_code < 300:
         record(case.operation, response)
 
 

@@ -116,7 +116,7 @@ def test_rules_and_the_export_format_survive_a_restore() -> None:
 def test_each_entity_definition_gives_its_handlers(module: Any, entities: Any, scheme: Any) -> None:
     for entity in entities:
         for verb in Operations._fields:
-            if verb == "restore" and not scheme.soft_delete:  # only a soft-deleting scheme can restore
-                assert not hasattr(module, handler_name(verb, entity))
+            if (verb == "restore" and not scheme.soft_delete) or (verb == "clone" and entity.clone is None):
+                assert not hasattr(module, handler_name(verb, entity))  # only soft deletes restore; clones are opt-in
             else:
                 assert callable(getattr(module, handler_name(verb, entity)))

@@ -1,5 +1,5 @@
 """CRUD entities declared once (table, ids, owner, cascades, views), their create/get/update/delete/list/rename (and
-restore, when soft-deleted) derived from that."""
+restore, when soft-deleted, and clone, when the entity can be copied) derived from that."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ Write = Callable[["RequestContext", dict[str, Any], "View | None"], Record]
 # May the caller `verb` ("create", "read", "edit", "delete", "restore") this entity (this record, but on create)?
 # Raises ApiError.
 Allow = Callable[["RequestContext", "Entity", str, "View | None"], None]
+# A stored record -> the fields of its copy (the new id and the scheme's stamp are added); raises ApiError.
+Clone = Callable[["RequestContext", View], Record]
 
 
 def anyone(ctx: RequestContext, entity: Entity, verb: str, record: View | None) -> None:
@@ -42,6 +44,7 @@ class Entity:
     client_id: bool = False
     path_fields: tuple[str, ...] = ()  # path parameters of the create stored with the record (Binom's `subject`)
     listing: Callable[[RequestContext, Entity, dict[str, Any]], Any] | None = None  # overrides the scheme's
+    clone: Clone | None = None  # how a copy is made (`copied` or a variant of it); None: the entity has no clone
 
     @property
     def plural(self) -> str:
@@ -75,6 +78,7 @@ class Operations(NamedTuple):
     list: Handler
     rename: Handler  # `{"name": ...}` changes the name alone, the rest as it was
     restore: Handler  # a soft-deleted record back as it was deleted (only a soft-deleting scheme has this one)
+    clone: Handler  # a copy under a new id, answered as a create is (only an entity with `clone` has this one)
 
 
 def operations(scheme: Scheme, entity: Entity) -> Operations:
@@ -125,7 +129,16 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
             record = _stored(table(ctx).update(scheme.owner(ctx), record["id"], {DELETED: False}))
         return entity.view(ctx, record)
 
-    derived = Operations(create, get, update, delete, list_, rename, restore)
+    async def clone(ctx: RequestContext, **params: Any) -> Any:
+        record = found(ctx, scheme, entity, params[entity.id_param], "read")
+        (entity.allow or scheme.allow)(ctx, entity, "create", None)  # a copy is a new record: whoever may create
+        assert entity.clone is not None, "handlers() derives clone only for entities that have one"
+        fields = entity.clone(ctx, record)
+        new_id = entity.new_id(ctx, table(ctx)) if entity.new_id else scheme.new_id(table(ctx))
+        stored = table(ctx).add(scheme.owner(ctx), {**fields, "id": new_id, **scheme.stamp(ctx, True)})
+        return scheme.created(ctx, entity, stored)
+
+    derived = Operations(create, get, update, delete, list_, rename, restore, clone)
     for verb, handler in zip(
         Operations._fields, derived, strict=True
     ):  # names that say which operation a traceback is about
@@ -144,8 +157,15 @@ def handlers(scheme: Scheme, entities: Iterable[Entity]) -> dict[str, Handler]:
         handler.__name__: handler
         for entity in entities
         for verb, handler in operations(scheme, entity)._asdict().items()
-        if verb != "restore" or scheme.soft_delete
+        if (verb != "restore" or scheme.soft_delete) and (verb != "clone" or entity.clone is not None)
     }
+
+
+def copied(ctx: RequestContext, record: View) -> Record:
+    """The plain copy: every field but the id and bookkeeping (`_`-prefixed: a seeded history stays with the
+    original), named "<name> (copy)" (as trackers name copies)."""
+    fields = {name: value for name, value in record.items() if name != "id" and not name.startswith("_")}
+    return fields | {"name": f"{record['name']} (copy)"}
 
 
 def declare(store: Store, scheme: Scheme, entities: Iterable[Entity]) -> None:

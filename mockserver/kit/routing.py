@@ -55,11 +55,13 @@ class Paths:
         return None
 
     def allowed_methods(self, path: str) -> list[str]:
-        """Methods the document gives the path (HEAD wherever GET is), for the `Allow` header of a 405."""
-        for template in self.templates:
-            if template.loose.match(path):
-                methods = template.operations
-                return sorted({*methods, *(["HEAD"] if "GET" in methods else [])})
+        """Methods the document gives the path (HEAD wherever GET is), for the `Allow` header of a 405: of the template
+        the path is routed to (`/campaign/change_cost`, not `/campaign/{id}` with an integer id), else of the first
+        it fits at all."""
+        routed = [template for template in self.templates if template.routed.match(path)]
+        for template in routed or [template for template in self.templates if template.loose.match(path)]:
+            methods = template.operations
+            return sorted({*methods, *(["HEAD"] if "GET" in methods else [])})
         return []
 
     def outside_enum(self, path: str) -> bool:

@@ -1,4 +1,5 @@
-"""Binom's click URL on the tracker's root: a campaign click, a landing's click to the offer, and the postback.
+"""Binom's click URL on the tracker's root: a campaign click, a landing's click to the offer, the postback and the
+click update.
 
 Each click is a record of the `clicks` table (written with `add` and `update` only), and `traffic.Traffic` adds
 the recorded clicks to the seeded traffic, so `/info`, `/stats` and `/report` count them with their totals.
@@ -6,6 +7,7 @@ the recorded clicks to the seeded traffic, so `/info`, `/stats` and `/report` co
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
@@ -21,7 +23,9 @@ from .traffic import CLICKS as TABLE
 from .traffic import Traffic
 
 CLICK_PATH = "/binom/click"  # the mock's stand-in for https://<tracker-domain>/click
-CONTROL = ("key", "lp", "clickid", "cnv_id", "payout", "cnv_status")  # the rest of the query are the click's tokens
+# The rest of the query are the click's tokens (and, on a click update, its events `event1`..`event30`).
+CONTROL = ("key", "lp", "clickid", "cnv_id", "payout", "cnv_status", "upd_clickid", "upd_key")
+EVENT = re.compile(r"^event([1-9]|[12][0-9]|30)$")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -31,13 +35,19 @@ def link(ctx: RequestContext, campaign: Record) -> str:
 
 
 async def click(ctx: RequestContext, **params: Any) -> Reply:
+    if params.get("upd_clickid"):
+        return _update(ctx, params["upd_clickid"])
     if params.get("cnv_id"):
         return _postback(ctx, params["cnv_id"], params.get("payout"), params.get("cnv_status"))
     if params.get("lp"):
         return _landing_click(ctx, params.get("clickid"))
     if params.get("key"):
         return _campaign_click(ctx, params["key"])
-    raise ApiError(400, "Validation failed", "Send key=<campaign key>, lp=1&clickid=<click id> or cnv_id=<click id>")
+    raise ApiError(
+        400,
+        "Validation failed",
+        "Send key=<campaign key>, lp=1&clickid=<click id>, cnv_id=<click id> or upd_clickid=<click id>",
+    )
 
 
 def _campaign_click(ctx: RequestContext, key: str) -> Reply:
@@ -66,7 +76,7 @@ def _campaign_click(ctx: RequestContext, key: str) -> Reply:
             "id": click_id, "campaignId": campaign["id"], "path": route.path, "landing": route.landing,
             "offer": route.offer, "country": visitor.country, "device": visitor.device, "visitor": visitor.id,
             "tokens": tokens, "time": ctx.state.clock.now().isoformat(), "landerClicked": False,
-            "converted": False, "payout": 0, "status": None,
+            "converted": False, "payout": 0, "status": None, "events": {},
         })  # fmt: skip
     return _redirect(location)
 
@@ -91,6 +101,17 @@ def _postback(ctx: RequestContext, click_id: str, payout: str | None, status: st
             raise ApiError(400, "Validation failed", "payout must be a number, e.g. payout=1.5") from None
     ctx.table(TABLE).update(TRACKER, record["id"], {"converted": True, "payout": cents, "status": status})
     return Reply(200, "text/plain; charset=utf-8", b"OK", NO_STORE)  # INVENTED body: the real one was not captured
+
+
+def _update(ctx: RequestContext, click_id: str) -> Reply:
+    """The click's tokens and events as the query sends them, the others kept (INVENTED: the tracker's update key is
+    empty, Binom's default, so `upd_key` is not checked)."""
+    record = _click(ctx, click_id)
+    sent = [(name, value) for name, value in _query(ctx) if name not in CONTROL]
+    tokens = dict(record["tokens"]) | {name: value for name, value in sent if not EVENT.match(name)}
+    events = dict(record.get("events") or {}) | {name: value for name, value in sent if EVENT.match(name)}
+    ctx.table(TABLE).update(TRACKER, record["id"], {"tokens": tokens, "events": events})
+    return Reply(200, "text/plain; charset=utf-8", b"OK", NO_STORE)
 
 
 def _click(ctx: RequestContext, click_id: str | None) -> Record:

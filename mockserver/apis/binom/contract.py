@@ -11,13 +11,23 @@ CONTRACT = Contract(
     key=ContractKey("BINOM_API_KEY", "administrator"),
     max_requests=8000,  # no limit documented
     project={
+        # Only the spec's own links: schemathesis' dependency analysis pairs the traffic sources' captured `groupId`
+        # (always null) with the groups' UUID path ids, and then calls `/group/None`.
+        "phases": {"stateful": {"inference": {"algorithms": ["location-headers"]}}},
         "operations": [
             # ensure_resource_availability reads any 404 on a just-created resource as a lost write. Two documented
             # 404s are not: deleting a traffic source deletes its campaigns (deleteTrafficSource), so a campaign a
             # stateful scenario created can be gone without a DELETE of its own; and an update whose body names an
             # unknown traffic source, offer, landing, rotation or affiliate network answers 404 although the
             # resource itself is there.
-            {"include-operation-id": ["getCampaign", "updateCampaign", "deleteCampaign", "getCampaignUrl", "updateOffer"],
+            # The same holds for the operations naming campaigns (or paths, landings, offers, domains, groups and users)
+            # in their bodies: a 404 there is the named record's, documented, not the created one gone.
+            {"include-operation-id": ["getCampaign", "updateCampaign", "deleteCampaign", "getCampaignUrl", "updateOffer",
+                                      "cloneCampaign", "modifyCampaign", "updateCampaignClicksCost", "deleteCampaignClicks",
+                                      "setCampaignOwner", "deleteCampaignOwner", "pauseCampaignLanding", "pauseCampaignOffer",
+                                      "pauseCampaignPath", "changeCampaignSettings", "changeCampaignCost",
+                                      "changeCampaignDomain", "changeCampaignGroup", "changeCampaignTrafficDistribution",
+                                      "switchCampaignDomain", "getTrends", "listCampaignsByRotation"],
              "checks": {"ensure_resource_availability": {"enabled": False}}},
             # The click URL redirects (302) and answers a request naming no campaign, landing click or postback 400.
             # A wrong current password or two-factor code is a 400 as well: the schema cannot know them.

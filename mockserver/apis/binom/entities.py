@@ -1,14 +1,14 @@
 """Binom's CRUD entities, one definition each: campaigns, offers, landings, traffic sources, affiliate networks,
-rotations and groups."""
+rotations, groups, conversions and domains."""
 
 from __future__ import annotations
 
 from ...context import RequestContext
-from ...domain.resources import Entity, Scheme
+from ...domain.resources import Entity, Scheme, copied
 from ...kit.errors import ApiError
 from ...kit.formats import no_content
 from ...state.store import DELETED, Hook, View, removing, unlinking
-from . import access, clicks, listings, views, writes
+from . import access, clicks, conversions, domains, listings, views, writes
 from .seed import API, TRACKER
 
 
@@ -67,24 +67,38 @@ _CAMPAIGNS_OF_SOURCE = removing(API, "campaigns", "trafficSourceId")
 _NETWORK_OF_OFFERS = unlinking(API, ("offers",), "affiliateNetworkId")
 _ROTATION_OF_CAMPAIGNS = unlinking(API, ("campaigns",), "rotationId")
 _GROUP_OF_RECORDS = unlinking(API, ("campaigns", "offers", "landings"), "groupUuid")
+_DOMAIN_OF_CAMPAIGNS = unlinking(API, ("campaigns",), "domainUuid")
+
+
+def _campaign_copy(ctx: RequestContext, record: View) -> dict[str, object]:
+    """A cloned campaign: same paths and settings under a fresh key, with no history (INVENTED)."""
+    return copied(ctx, record) | {"key": ctx.state.data.token(20)}
+
+
+def _uuid(ctx: RequestContext, table: object) -> str:
+    return str(ctx.state.data.faker.uuid4())
+
 
 CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record, clicks.link(ctx, record)),
-                   allow=_granted)  # fmt: skip
+                   allow=_granted, clone=_campaign_copy)  # fmt: skip
 OFFERS = Entity("offers", "offer", "Offer", lambda ctx, body, current: writes.offer(ctx, body["offer"]),
-                lambda ctx, record: views.offer(record), cascades=(_drop_from_paths("offers", "offerId"),))  # fmt: skip
+                lambda ctx, record: views.offer(record), cascades=(_drop_from_paths("offers", "offerId"),), clone=copied)  # fmt: skip
 LANDINGS = Entity("landings", "landing", "Landing", lambda ctx, body, current: writes.landing(body),
-                  lambda ctx, record: views.landing(record), cascades=(_drop_from_paths("landings", "id"),))  # fmt: skip
+                  lambda ctx, record: views.landing(record), cascades=(_drop_from_paths("landings", "id"),), clone=copied)  # fmt: skip
 TRAFFIC_SOURCES = Entity(
     "traffic_sources", "traffic_source", "Traffic source", lambda ctx, body, current: writes.traffic_source(body),
-    lambda ctx, record: views.traffic_source(record), cascades=(_CAMPAIGNS_OF_SOURCE,),
+    lambda ctx, record: views.traffic_source(record), cascades=(_CAMPAIGNS_OF_SOURCE,), clone=copied,
 )  # fmt: skip
 AFFILIATE_NETWORKS = Entity(
     "affiliate_networks", "affiliate_network", "Affiliate network", lambda ctx, body, current: writes.affiliate_network(body),
-    lambda ctx, record: views.affiliate_network(record), cascades=(_NETWORK_OF_OFFERS,),
+    lambda ctx, record: views.affiliate_network(record), cascades=(_NETWORK_OF_OFFERS,), clone=copied,
 )  # fmt: skip
 ROTATIONS = Entity("rotations", "rotation", "Rotation", lambda ctx, body, current: writes.rotation(body),
-                   lambda ctx, record: views.rotation(record), cascades=(_ROTATION_OF_CAMPAIGNS,))  # fmt: skip
+                   lambda ctx, record: views.rotation(record), cascades=(_ROTATION_OF_CAMPAIGNS,), clone=copied)  # fmt: skip
 GROUPS = Entity("groups", "group", "Group", lambda ctx, body, current: {"name": body["name"]},
                 lambda ctx, record: views.group(record), cascades=(_GROUP_OF_RECORDS,),
-                new_id=lambda ctx, table: ctx.state.data.faker.uuid4())  # fmt: skip
-ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS, ROTATIONS, GROUPS)
+                new_id=_uuid, clone=copied)  # fmt: skip
+CONVERSIONS = Entity("conversions", "conversion", "Conversion", conversions.write, conversions.view, clone=copied)
+DOMAINS = Entity("domains", "domain", "Domain", domains.write, domains.view, cascades=(_DOMAIN_OF_CAMPAIGNS,),
+                 new_id=_uuid, clone=domains.copy)  # fmt: skip
+ENTITIES = (CAMPAIGNS, OFFERS, LANDINGS, TRAFFIC_SOURCES, AFFILIATE_NETWORKS, ROTATIONS, GROUPS, CONVERSIONS, DOMAINS)

@@ -7,7 +7,54 @@ from typing import Any
 
 from ...context import RequestContext
 from ...domain import resources
-from . import apikeys, clicks, csvfiles, grants, listings, marks, presets, profit, protect, twofactor, userlog, users
+from . import (
+    apikeys,
+    clicks,
+    csvfiles,
+    grants,
+    listings,
+    marks,
+    presets,
+    profit,
+    protect,
+    trends,
+    twofactor,
+    userlog,
+    users,
+)
+from .bulk import (  # noqa: F401
+    change_campaign_cost,
+    change_campaign_domain,
+    change_campaign_group,
+    change_campaign_settings,
+    change_campaign_traffic_distribution,
+    delete_campaign_owner,
+    modify_campaign,
+    pause_campaign_landing,
+    pause_campaign_offer,  # fmt: skip
+    pause_campaign_path,
+    set_campaign_owner,
+    switch_campaign_domain,
+)
+from .campaign_lists import (  # noqa: F401
+    list_all_affiliate_networks,
+    list_campaign_short_info,
+    list_campaigns_by_rotation,
+    list_traffic_sources_with_campaigns,  # fmt: skip
+)
+from .catalogs import (  # noqa: F401
+    list_affiliate_network_groupings,
+    list_affiliate_network_presets,
+    list_campaign_groupings,
+    list_campaign_multiple_groupings,
+    list_landing_groupings,
+    list_multiple_groupings,
+    list_offer_groupings,
+    list_rotation_groupings,
+    list_traffic_source_groupings,
+    list_traffic_source_templates,  # fmt: skip
+)
+from .costs import delete_campaign_clicks, update_campaign_clicks_cost  # noqa: F401
 from .entities import CAMPAIGNS, ENTITIES, LANDINGS, SCHEME
 from .periods import Period, period
 from .report import report
@@ -42,15 +89,24 @@ def _listing(build: Callable[..., Any], kind: str) -> Callable[..., Any]:
     return list_
 
 
-_KINDS = ("campaign", "offer", "landing", "traffic_source", "affiliate_network")
-list_campaign_info, list_offer_info, list_landing_info, list_traffic_source_info, list_affiliate_network_info = (
-    _listing(listings.info, kind) for kind in _KINDS)  # fmt: skip
-list_campaign_stats, list_offer_stats, list_landing_stats, list_traffic_source_stats, list_affiliate_network_stats = (
-    _listing(listings.stats, kind) for kind in _KINDS)  # fmt: skip
+_KINDS = ("campaign", "offer", "landing", "traffic_source", "affiliate_network", "rotation")
+(list_campaign_info, list_offer_info, list_landing_info, list_traffic_source_info, list_affiliate_network_info,
+ list_rotation_info) = (_listing(listings.info, kind) for kind in _KINDS)  # fmt: skip
+(list_campaign_stats, list_offer_stats, list_landing_stats, list_traffic_source_stats, list_affiliate_network_stats,
+ list_rotation_stats) = (_listing(listings.stats, kind) for kind in _KINDS)  # fmt: skip
 
 
 async def get_report(ctx: RequestContext, page: str, **params: Any) -> Any:
     return profit.shown(ctx, marks.marked(ctx, page, params, report(ctx, page, _period(ctx, params), params)))
+
+
+async def get_user_campaign_report(ctx: RequestContext, **params: Any) -> Any:
+    """The caller's own campaigns, one row each (INVENTED: `/report/campaign` grouped by campaign)."""
+    return report(ctx, "campaign", _period(ctx, params), params | {"groupings": ["campaign"]})
+
+
+async def get_trends(ctx: RequestContext, **params: Any) -> Any:
+    return trends.trends(ctx, _period(ctx, params), params.get("campaign_id"))
 
 
 # -------------------------------------------------------------------- helpers

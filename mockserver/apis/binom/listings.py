@@ -32,6 +32,8 @@ KINDS = {
     "affiliate_network": Kind("affiliate_networks", lambda campaign, route: route.network, lander=False),
     "rotation": Kind("rotations", lambda campaign, route: int(campaign["rotationId"] or 0), lander=False),
     "group": Kind("groups", lambda campaign, route: campaign["groupUuid"], lander=False),  # with_traffic: by campaign
+    "domain": Kind("domains", lambda campaign, route: campaign["domainUuid"], lander=False),
+    "conversion": Kind("conversions", lambda campaign, route: 0, lander=False),  # a type, not a route: no traffic
 }
 
 
@@ -69,10 +71,10 @@ def filtered(ctx: RequestContext, kind: str, params: dict[str, Any]) -> list[dic
     page, _ = offset_page(
         _filtered(ctx, kind, params["status"], params.get("name"), sums), params["limit"], params["offset"]
     )
-    return [views.list_item(KINDS[kind].table, record, _access_level(ctx, kind, record)) for record in page]
+    return [views.list_item(KINDS[kind].table, record, access_level(ctx, kind, record)) for record in page]
 
 
-def _access_level(ctx: RequestContext, kind: str, record: Record) -> str:
+def access_level(ctx: RequestContext, kind: str, record: Record) -> str:
     """What the caller may do with a listed entity: a campaign's grant (or `full`), otherwise read or full."""
     level = access.campaign_level(ctx, record["id"]) if kind == "campaign" else None
     return level or access.entity_level(ctx)
@@ -216,6 +218,8 @@ def _info_extra(ctx: RequestContext, kind: str, record: Record) -> dict[str, Any
     if kind == "landing":
         return {"language": record["languageCode"], "location": views.landing_location(record), "group_name": _group_name(ctx, record),
                 "is_integrated": record["location"] is not None, "is_domain_banned": False}  # fmt: skip
+    if kind == "rotation":  # INVENTED: a rotation's info counts its campaigns, as a traffic source's does
+        return {"campaigns": str(sum(1 for row in visible_campaigns(ctx) if row["rotationId"] == record["id"]))}
     return {("campaigns" if kind == "traffic_source" else "offers"): _counts(ctx, kind, record)}
 
 

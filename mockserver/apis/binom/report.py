@@ -19,6 +19,7 @@ from .seed import TRACKER
 from .traffic import Leaf, Sums, Traffic
 
 Label = tuple[str, str]  # (entity_id, name) of a row
+TOKENS = 30  # token_1..token_30, as the click log's columns
 
 
 @dataclass
@@ -90,6 +91,14 @@ def _sorted(nodes: list[Node], column: str, direction: str) -> list[Node]:
 
 def _labeller(ctx: RequestContext, grouping: str) -> Callable[[Leaf], Label]:
     """How a leaf is labelled at one grouping level (INVENTED names for ids 0: direct, none, default)."""
+    if grouping.startswith("token_"):
+        position = int(grouping.removeprefix("token_")) - 1
+        return lambda leaf: (leaf.tokens[position],) * 2 if position < len(leaf.tokens) else ("", "")
+    return _entity_labellers(ctx)[grouping]
+
+
+def _entity_labellers(ctx: RequestContext) -> dict[str, Callable[[Leaf], Label]]:
+    """The groupings other than tokens: how each labels a leaf."""
 
     def named(table: str, empty: str) -> Callable[[int], Label]:
         def label(entity_id: int) -> Label:
@@ -98,10 +107,7 @@ def _labeller(ctx: RequestContext, grouping: str) -> Callable[[Leaf], Label]:
 
         return label
 
-    if grouping.startswith("token_"):
-        position = int(grouping.removeprefix("token_")) - 1
-        return lambda leaf: (leaf.tokens[position],) * 2 if position < len(leaf.tokens) else ("", "")
-    by_entity = {
+    return {
         "campaign": lambda leaf: (str(leaf.campaign["id"]), str(leaf.campaign["name"])),
         "offer": lambda leaf: named("offers", "Direct")(leaf.route.offer),
         "landing": lambda leaf: named("landings", "Direct")(leaf.route.landing),
@@ -112,7 +118,11 @@ def _labeller(ctx: RequestContext, grouping: str) -> Callable[[Leaf], Label]:
         "path": lambda leaf: (str(leaf.route.path), leaf.route.path_name),
         "geoCountry": lambda leaf: (leaf.country, countries.name(leaf.country)),
     }
-    return by_entity[grouping]
+
+
+def labeller_names(ctx: RequestContext) -> list[str]:
+    """The groupings other than tokens, in the labeller's order (what the groupings endpoints list)."""
+    return list(_entity_labellers(ctx))
 
 
 def _network_of_offer(ctx: RequestContext, offer_id: str) -> str:

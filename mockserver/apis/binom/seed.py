@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,9 @@ GROUPS = ("Push", "Pops", "Native")
 ROTATIONS = ("Main rotation", "Weekend rotation")
 CAMPAIGNS = 10
 DELETED_CAMPAIGN = 10  # soft-deleted: shows up only with status=deleted
+DOMAINS = (("Main tracking domain", TRACKING_DOMAIN, True), ("Backup domain", "go.example.net", False))
+# Conversion types, named after the captured `/conversions/statuses/one` values.
+CONVERSIONS = (("Lead", ""), ("Install", "install"), ("Subscribe", "subscribe"), ("Charge", "charge"))
 
 
 # Every user's fields beyond id, login and role; the two seeded users sign in with DEMO_PASSWORD.
@@ -86,6 +90,14 @@ def seed(state: MockState) -> None:
         record["_traffic"] = traffic_profile(data, number, today)
         record["deleted"] = number == DELETED_CAMPAIGN
         table("campaigns").add(TRACKER, record)
+    # Added last, from fixed values, so the records above are what they were before domains and conversions existed.
+    for name, host, default in DOMAINS:
+        table("domains").add(TRACKER, {"id": str(uuid.uuid5(uuid.NAMESPACE_DNS, host)), "name": name, "domain": host,
+                                       "indexPage": "blank_page", "isSsl": True, "isDefault": default,
+                                       "createdAt": f"{today - timedelta(days=120)} 00:00:00", "deleted": False})  # fmt: skip
+    for number, (name, status) in enumerate(CONVERSIONS, 1):
+        table("conversions").add(TRACKER, {"id": number, "name": name, "status": status, "payoutPercent": 100,
+                                           "deleted": False})  # fmt: skip
 
 
 def _traffic_source(data: DataFactory, number: int, name: str) -> dict[str, Any]:

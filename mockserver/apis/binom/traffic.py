@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ...context import RequestContext
 from ...kit.data import apportion
 from ...kit.series import Series, campaign_series
-from ...state.store import Record
+from ...state.store import Record, View
+from . import adjustments
 from .seed import TRACKER
 
 SERIES_METRICS = (("clicks", None), ("unique", "clicks"), ("bots", "clicks"), ("leads", "clicks"))
@@ -69,6 +71,7 @@ class Traffic:
         self.ctx = ctx
         self._series: dict[int, Series] = {}
         self._routes: dict[int, list[Route]] = {}
+        self._covered: dict[Any, int] = {}
 
     def series(self, campaign: Record) -> Series:
         if campaign["id"] not in self._series:
@@ -95,13 +98,41 @@ class Traffic:
         return self._routes[campaign["id"]]
 
     def leaves(self, campaigns: Iterable[Record], start: datetime, end: datetime) -> list[Leaf]:
+        """The campaigns' traffic in [start, end), with their cost updates and click deletions applied."""
         result: list[Leaf] = []
         for campaign in campaigns:
-            totals = self.series(campaign).total(start, end)
-            if totals["clicks"]:
-                result += self._split(campaign, totals)
-            result += self._recorded(campaign, start, end)
+            changes = adjustments.of(self.ctx, campaign["id"])
+            if not changes:
+                result += self._plain(campaign, start, end)
+                continue
+            for first, after, newest in adjustments.pieces(changes, start, end):
+                leaves = self._plain(campaign, first, after)
+                if newest is None:
+                    result += leaves
+                elif newest["kind"] == adjustments.COST:
+                    result += self._costed(campaign, changes, newest, leaves)
         return result
+
+    def _plain(self, campaign: Record, start: datetime, end: datetime) -> list[Leaf]:
+        totals = self.series(campaign).total(start, end)
+        return (self._split(campaign, totals) if totals["clicks"] else []) + self._recorded(campaign, start, end)
+
+    def _costed(self, campaign: Record, changes: list[View], update: View, leaves: list[Leaf]) -> list[Leaf]:
+        """The leaves of a piece whose newest adjustment is a cost update: their share of its cost, by clicks."""
+        key = (campaign["id"], update["id"])
+        if key not in self._covered:  # the clicks the update still sets the cost of (later ones may cover some)
+            start, end = datetime.fromisoformat(update["start"]), datetime.fromisoformat(update["end"])
+            self._covered[key] = sum(
+                leaf.clicks
+                for first, after, newest in adjustments.pieces(changes, start, end)
+                if newest is not None and newest["id"] == update["id"]
+                for leaf in self._plain(campaign, first, after)
+            )
+        clicks = sum(leaf.clicks for leaf in leaves)
+        cents = round(update["cents"] * clicks / self._covered[key]) if self._covered[key] else 0
+        for leaf, cost in zip(leaves, apportion(cents, [leaf.clicks for leaf in leaves]), strict=True):
+            leaf.cost = cost
+        return leaves
 
     def _recorded(self, campaign: Record, start: datetime, end: datetime) -> list[Leaf]:
         """One leaf per click recorded on the campaign in [start, end): its route, country and conversion."""

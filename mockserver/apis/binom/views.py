@@ -22,7 +22,7 @@ def campaign(record: Record, link: str) -> dict[str, Any]:
         "hideReferrer": {"type": record["hideReferrerType"], "domainUuid": record["domainUuid"]},
         "domainUuid": record["domainUuid"], "distributionType": record["distributionType"], "rotationId": record["rotationId"],
         "customRotation": record["customRotation"], "campaignSettings": record["campaignSettings"], "tokens": record["tokens"],
-        "link": link,
+        "link": link, "ownerId": record.get("ownerId"),
     }  # fmt: skip
 
 
@@ -81,6 +81,10 @@ def list_item(kind: str, record: Record, access_level: str) -> dict[str, Any]:
                  "location": landing_location(record), "isDomainBanned": False}  # fmt: skip
     elif kind == "traffic_sources":
         item["groupId"] = None
+    elif kind == "domains":
+        item |= {"domain": record["domain"], "isDefault": record["isDefault"]}
+    elif kind == "conversions":
+        item["status"] = record["status"]
     return item | {"accessLevel": access_level}
 
 

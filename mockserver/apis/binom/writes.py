@@ -36,18 +36,20 @@ def campaign(ctx: RequestContext, body: dict[str, Any], current: View | None) ->
         },  # fmt: skip
         "campaignSettings": DEFAULT_SETTINGS | (body.get("campaignSettings") or {}),
     }
-    _require(ctx, "traffic_sources", fields["trafficSourceId"], "Traffic source")
+    require(ctx, "traffic_sources", fields["trafficSourceId"], "Traffic source")
     if fields["rotationId"] is not None:
-        _require(ctx, "rotations", fields["rotationId"], "Rotation")
+        require(ctx, "rotations", fields["rotationId"], "Rotation")
+    if fields["domainUuid"] is not None:
+        require(ctx, "domains", fields["domainUuid"], "Domain")
     for path in _all_paths(fields):
         for landing in path["landings"]:
             if landing["id"]:
-                _require(ctx, "landings", landing["id"], "Landing")
+                require(ctx, "landings", landing["id"], "Landing")
         for entry in path["offers"]:
             if entry["offerId"]:
-                _require(ctx, "offers", entry["offerId"], "Offer")
+                require(ctx, "offers", entry["offerId"], "Offer")
             if entry["campaignId"]:
-                _require(ctx, "campaigns", entry["campaignId"], "Campaign")
+                require(ctx, "campaigns", entry["campaignId"], "Campaign")
     fields["key"] = body.get("key") or (current["key"] if current else ctx.state.data.token(20))
     _unique_key(ctx, fields["key"], current)
     return fields
@@ -56,7 +58,7 @@ def campaign(ctx: RequestContext, body: dict[str, Any], current: View | None) ->
 def offer(ctx: RequestContext, fields: dict[str, Any]) -> Record:
     """The stored form of the `offer` object of a wrapped offer body."""
     if fields.get("affiliateNetworkId") is not None:
-        _require(ctx, "affiliate_networks", fields["affiliateNetworkId"], "Affiliate network")
+        require(ctx, "affiliate_networks", fields["affiliateNetworkId"], "Affiliate network")
     return {
         "name": fields["name"], "url": fields["url"], "countryCode": fields["countryCode"].upper(),
         "currency": fields.get("currency", "USD"), "amount": fields.get("amount", 0), "isAuto": fields.get("isAuto", False),
@@ -87,7 +89,7 @@ def rotation(body: dict[str, Any]) -> Record:
 
 
 def restorable_campaign(ctx: RequestContext, record: View) -> None:
-    _require(ctx, "traffic_sources", record["trafficSourceId"], "Traffic source")
+    require(ctx, "traffic_sources", record["trafficSourceId"], "Traffic source")
     _unique_key(ctx, record["key"], record)
 
 
@@ -120,7 +122,8 @@ def _all_paths(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [*rotation["defaultPaths"], *(path for rule in rotation["rules"] for path in rule["paths"])]
 
 
-def _require(ctx: RequestContext, table: str, record_id: int, what: str) -> None:
+def require(ctx: RequestContext, table: str, record_id: Any, what: str) -> None:
+    """A live record of `table`, or the 404 naming it."""
     record = ctx.table(table).get(TRACKER, record_id)
     if record is None or record.get("deleted"):
         raise ApiError(404, f"{what} {record_id} not found")
