@@ -67,6 +67,10 @@ class Table:
         # not what every account holds.
         self._owned: dict[str, dict[Any, Record]] = {}
         self._top_int_id = 0  # highest integer id ever added, so a removed id is never handed out again
+        # field -> owner -> value -> the records holding it, in creation order: built on the first read that filters
+        # on the field, then kept by every write, so `count(owner, siteId=...)` costs the same for any account size.
+        self._indexes: dict[str, dict[str, dict[Any, dict[Any, Record]]]] = {}
+        self._unindexed: set[str] = set()  # fields some record holds an unhashable value in
 
     def add(self, owner: str, record: Record) -> View:
         if record["id"] in self._rows:
@@ -80,6 +84,55 @@ class Table:
             self._top_int_id = max(self._top_int_id, record["id"])
         self._rows[record["id"]] = record
         self._owned.setdefault(record[OWNER], {})[record["id"]] = record
+        for name in list(self._indexes):
+            self._index_add(name, record)
+
+    def _index(self, name: str) -> dict[str, dict[Any, dict[Any, Record]]] | None:
+        """The index on field `name`, built now if there is none; None if a value of it cannot be a key."""
+        index = self._indexes.get(name)
+        if index is None and name not in self._unindexed:
+            index = self._indexes[name] = {}
+            for record in self._rows.values():
+                if not self._index_add(name, record):
+                    return None
+        return index
+
+    def _index_add(self, name: str, record: Record) -> bool:
+        """Put `record` in the index on `name` (after the records added before it); an unhashable value drops it."""
+        try:
+            bucket = self._indexes[name].setdefault(record[OWNER], {}).setdefault(record.get(name), {})
+        except TypeError:
+            del self._indexes[name]  # filtering on it scans, which is still right
+            self._unindexed.add(name)
+            return False
+        bucket[record["id"]] = record
+        return True
+
+    def _index_replace(self, old: Record, new: Record) -> None:
+        for name in list(self._indexes):
+            if old.get(name) == new.get(name):
+                self._indexes[name][old[OWNER]][old.get(name)][new["id"]] = new  # same place in its bucket
+                continue
+            self._index_drop(name, old)
+            if not self._index_add(name, new):
+                continue
+            bucket = self._indexes[name][new[OWNER]][new.get(name)]
+            records = list(bucket.values())
+            if len(records) > 1 and records[-2][SEQ] > new[SEQ]:
+                # A record moved to this value takes its place in creation order among those already there.
+                bucket.clear()
+                bucket.update((record["id"], record) for record in sorted(records, key=lambda record: record[SEQ]))
+
+    def _index_drop(self, name: str, record: Record) -> None:
+        owned = self._indexes[name][record[OWNER]]
+        bucket = owned[record.get(name)]
+        del bucket[record["id"]]
+        if not bucket:
+            del owned[record.get(name)]  # values come and go (statuses, parents): keep no empty buckets
+
+    def _index_remove(self, record: Record) -> None:
+        for name in self._indexes:
+            self._index_drop(name, record)
 
     def next_int_id(self) -> int:
         """The next integer id, for APIs whose ids are 1, 2, 3, ... (Binom, PeerClick); removed ids are not reused."""
@@ -110,15 +163,34 @@ class Table:
 
     def rows(self, owner: str, **equals: Any) -> Iterator[View]:
         """The owner's records in creation order whose fields equal `equals`."""
-        records: Iterable[Record] = self._owned.get(owner, {}).values()
-        if equals:
-            records = (record for record in records if all(record.get(key) == value for key, value in equals.items()))
-        return map(MappingProxyType, records)  # a view costs no copy: reads are the hot path
+        return map(MappingProxyType, self._matching(owner, equals))  # a view costs no copy: reads are the hot path
 
     def count(self, owner: str, **equals: Any) -> int:
+        if len(equals) <= 1:
+            return len(self._candidates(owner, equals))
+        return sum(1 for _ in self._matching(owner, equals))
+
+    def _candidates(self, owner: str, equals: Mapping[str, Any]) -> Mapping[Any, Record]:
+        """The owner's records (in creation order) holding the first of `equals`, from its index where it has one."""
         if not equals:
-            return len(self._owned.get(owner, ()))
-        return sum(1 for _ in self.rows(owner, **equals))
+            return self._owned.get(owner, {})
+        name, value = next(iter(equals.items()))
+        index = self._index(name)
+        if index is None:
+            return {key: record for key, record in self._owned.get(owner, {}).items() if record.get(name) == value}
+        try:
+            return index.get(owner, {}).get(value, {})
+        except TypeError:  # an unhashable value equals no stored (hashable) one
+            return {}
+
+    def _matching(self, owner: str, equals: Mapping[str, Any]) -> Iterable[Record]:
+        records: Iterable[Record] = self._candidates(owner, equals).values()
+        if equals:
+            # A copy of the bucket (what the answer holds): a caller may change the field it filtered on as it goes.
+            records = tuple(records)
+        if len(equals) > 1:
+            records = (record for record in records if all(record.get(key) == value for key, value in equals.items()))
+        return records
 
     def update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
         """The owner's record with `changes` applied (None if it has none such); id, owner and position stay."""
@@ -130,6 +202,7 @@ class Table:
             raise KeyError(f"cannot change {sorted(moved)}")
         changed = {**record, **changes}
         self._rows[record_id] = self._owned[owner][record_id] = changed
+        self._index_replace(record, changed)
         return MappingProxyType(changed)
 
     def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
@@ -150,6 +223,7 @@ class Table:
             removed = None if record is None else MappingProxyType(record)
             if record is not None:
                 del self._rows[record_id]
+                self._index_remove(record)
         if removed is not None:
             for hook in self.rules.on_remove:
                 hook(self._store, owner, removed)
