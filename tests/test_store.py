@@ -151,3 +151,26 @@ def test_filtered_reads_and_counts_agree_with_a_scan_through_any_sequence_of_wri
     table.add("x", {"id": "odd", "site": [1]})  # an unhashable value: that field is filtered by scanning from now on
     assert [row["id"] for row in table.rows("x", site=[1])] == ["odd"]
     assert table.count("x", site=[1]) == 1
+
+
+def test_a_kept_answer_lasts_until_a_write_to_its_api() -> None:
+    store = Store()
+    mine, other = store.table("api", "things"), store.table("other", "things")
+    mine.add("me", {"id": 1, "n": 1})
+    computed: list[int] = []
+
+    def total() -> int:
+        computed.append(1)
+        return sum(row["n"] for row in mine.rows("me"))
+
+    assert store.kept("api", "total", total) == 1
+    other.add("me", {"id": 1, "n": 5})  # another API's records: the answer stands
+    assert store.kept("api", "total", total) == 1 and len(computed) == 1
+    for write, expected in (
+        (lambda: mine.add("me", {"id": 2, "n": 2}), 3),
+        (lambda: mine.update("me", 2, {"n": 4}), 5),
+        (lambda: mine.tally("me", 2, lambda record: record.update(n=record["n"] + 1)), 6),
+        (lambda: mine.remove("me", 1), 5),
+    ):
+        write()
+        assert store.kept("api", "total", total) == expected

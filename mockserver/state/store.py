@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 Record = dict[str, Any]
 View = Mapping[str, Any]  # what reads hand out: a read-only face of a stored record
@@ -18,6 +18,8 @@ OWNER = "_owner"
 SEQ = "_seq"
 DELETED = "deleted"  # the flag a soft-deleting table sets instead of dropping the record
 _FIXED = frozenset(("id", OWNER, SEQ))
+KEPT_PER_API = 256  # answers Store.kept remembers per API
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,10 @@ class Table:
     through `update` and `remove`, which replace it whole (copy on write): a view already handed out stays as it was.
     """
 
-    def __init__(self, store: Store, rules: Rules = Rules()) -> None:
+    def __init__(self, store: Store, rules: Rules = Rules(), api: str = "") -> None:
         self._store = store
         self.rules = rules
+        self._api = api  # whose kept answers a write here makes stale (Store.kept)
         self._rows: dict[Any, Record] = {}
         # The same records per owner, also in creation order: an account's list or count costs what it holds,
         # not what every account holds.
@@ -77,6 +80,7 @@ class Table:
             raise KeyError(f"duplicate id {record['id']!r}")
         stored = {**record, OWNER: owner, SEQ: self._store.next_seq()}
         self._put(stored)
+        self._store.wrote(self._api)
         return MappingProxyType(stored)
 
     def _put(self, record: Record) -> None:
@@ -203,6 +207,7 @@ class Table:
         changed = {**record, **changes}
         self._rows[record_id] = self._owned[owner][record_id] = changed
         self._index_replace(record, changed)
+        self._store.wrote(self._api)
         return MappingProxyType(changed)
 
     def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
@@ -212,6 +217,7 @@ class Table:
         if record is None:
             raise KeyError(record_id)
         count(record)
+        self._store.wrote(self._api)
 
     def remove(self, owner: str, record_id: Any) -> View | None:
         """Remove the owner's record (mark it deleted, if the table soft-deletes), then run the cascades; the record
@@ -224,6 +230,7 @@ class Table:
             if record is not None:
                 del self._rows[record_id]
                 self._index_remove(record)
+                self._store.wrote(self._api)
         if removed is not None:
             for hook in self.rules.on_remove:
                 hook(self._store, owner, removed)
@@ -245,6 +252,30 @@ class Store:
         # Tables whose records hold more than JSON (e.g. compact counters): how to write and read them.
         self._codecs: dict[tuple[str, str], tuple[Callable[[Record], Record], Callable[[Record], Record]]] = {}
         self._rules: dict[tuple[str, str], Rules] = {}
+        # Per API, answers derived from its records (reports, stats), dropped by any write to one of its tables.
+        self._kept: dict[str, dict[Hashable, Any]] = {}
+
+    def kept(self, api: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """What `compute()` gives for `key`, remembered until the next write to any of `api`'s tables.
+
+        For reads that sum many records or series (reports, stats): `key` must name everything besides `api`'s
+        records that the answer depends on (the account, the period, the grouping, ...). The value is shared by
+        every request asking the same, so callers must not change it.
+        """
+        kept = self._kept.setdefault(api, {})
+        if key in kept:
+            return kept[key]  # type: ignore[no-any-return]
+        value = compute()
+        if len(kept) >= KEPT_PER_API:
+            del kept[next(iter(kept))]  # the oldest: the set of questions a client repeats is small
+        kept[key] = value
+        return value
+
+    def wrote(self, api: str) -> None:
+        """A record of `api` changed: what was derived from its records is stale."""
+        kept = self._kept.get(api)
+        if kept:
+            kept.clear()
 
     def declare(self, api: str, name: str, rules: Rules) -> None:
         """Table (api, name) follows `rules` (its cascades, its soft delete) from now on."""
@@ -260,7 +291,7 @@ class Store:
     def table(self, api: str, name: str) -> Table:
         key = (api, name)
         if key not in self._tables:
-            self._tables[key] = Table(self, self._rules.get(key, Rules()))
+            self._tables[key] = Table(self, self._rules.get(key, Rules()), api)
         return self._tables[key]
 
     def next_seq(self) -> int:
@@ -287,6 +318,7 @@ class Store:
     def load(self, data: dict[str, Any]) -> None:
         """Replace everything with an `export()`; the sequence resumes after the highest record seen."""
         self._tables.clear()
+        self._kept.clear()
         self._seq = int(data["seq"])
         for api, tables in data["tables"].items():
             for name, records in tables.items():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from ...context import RequestContext
 from ...domain import resources
-from . import clicks, listings
+from . import clicks, listings, traffic
 from .entities import CAMPAIGNS, ENTITIES, LANDINGS, SCHEME
 from .periods import Period, period
 from .report import report
@@ -33,7 +35,12 @@ def _listing(build: Callable[..., Any], kind: str) -> Callable[..., Any]:
     """The info or stats list of one kind of entity over the requested period."""
 
     async def list_(ctx: RequestContext, **params: Any) -> Any:
-        return build(ctx, kind, _period(ctx, params), params)
+        period_ = _period(ctx, params)
+        # /info also shows the current hour (and today's last lead), whatever the period.
+        hour = ctx.state.clock.now().replace(minute=0, second=0, microsecond=0)
+        recent = traffic.window(ctx, hour, hour + timedelta(hours=1)) if build is listings.info else None
+        return _kept(ctx, (build.__name__, kind, traffic.window(ctx, period_.start, period_.end), hour, recent), params,
+                     lambda: build(ctx, kind, period_, params))  # fmt: skip
 
     list_.__name__ = list_.__qualname__ = f"list_{kind}_{build.__name__}"
     return list_
@@ -47,10 +54,21 @@ list_campaign_stats, list_offer_stats, list_landing_stats, list_traffic_source_s
 
 
 async def get_report(ctx: RequestContext, page: str, **params: Any) -> Any:
-    return report(ctx, page, _period(ctx, params), params)
+    period_ = _period(ctx, params)
+    return _kept(ctx, ("report", page, traffic.window(ctx, period_.start, period_.end)), params,
+                 lambda: report(ctx, page, period_, params))  # fmt: skip
 
 
 # -------------------------------------------------------------------- helpers
+def _kept(ctx: RequestContext, what: tuple[Any, ...], params: dict[str, Any], compute: Callable[[], Any]) -> Any:
+    """A report or list from traffic, computed again only after a write to Binom's records: `what` names the period
+    as its traffic sees it, and the caller and every parameter are part of the key (the user's grants decide which
+    campaigns count)."""
+    assert ctx.principal is not None
+    key = (*what, ctx.principal.credential_id, json.dumps(params, sort_keys=True, default=repr))
+    return ctx.state.store.kept("binom", key, compute)
+
+
 def _period(ctx: RequestContext, params: dict[str, Any]) -> Period:
     return period(
         params["date_preset"],
