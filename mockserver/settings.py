@@ -16,3 +16,4 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # Host names the control API answers besides loopback and the bound address
     cors: bool = True  # answer browsers' cross-origin requests (a web app on its own dev server calling the mock)
     fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)
+    route_once: bool = True  # False: connexion's own router finds every request's operation (equivalence tests)
