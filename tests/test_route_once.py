@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 
 import pytest
@@ -35,14 +36,7 @@ def _requests(api: ApiDefinition, key: str | None) -> list[tuple[str, str, dict[
             declared = [spec.deref(root, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
             parameters = {p["name"]: p for p in declared}
             for variant in ("example", "other"):
-
-                def value(match: re.Match[str]) -> str:
-                    schema = spec.deref(root, parameters.get(match.group(1), {}).get("schema", {}))
-                    if variant == "other":
-                        return "999999" if schema.get("type") == "integer" else "nope"
-                    return str(example_for(schema))
-
-                path = api.base_path + _PARAMETER.sub(value, template)
+                path = api.base_path + _PARAMETER.sub(partial(_value, root, parameters, variant), template)
                 content = operation.get("requestBody", {}).get("content", {})
                 body = None
                 if "application/json" in content:
@@ -59,12 +53,28 @@ def _requests(api: ApiDefinition, key: str | None) -> list[tuple[str, str, dict[
     return requests
 
 
+def _value(root: dict[str, Any], parameters: dict[str, Any], found: re.Match[str], variant: str) -> str:
+    """A path parameter's value: its schema's example, or one that names nothing."""
+    schema = spec.deref(root, parameters.get(found.group(1), {}).get("schema", {}))
+    if variant == "other":
+        return "999999" if schema.get("type") == "integer" else "nope"
+    return str(example_for(schema))
+
+
+def _value(root: dict[str, Any], parameters: dict[str, Any], variant: str, found: re.Match[str]) -> str:
+    """A path parameter's value: its schema's example, or one that names nothing."""
+    schema = spec.deref(root, parameters.get(found.group(1), {}).get("schema", {}))
+    if variant == "other":
+        return "999999" if schema.get("type") == "integer" else "nope"
+    return str(example_for(schema))
+
+
 def _answers(api: ApiDefinition, route_once: bool) -> list[Any]:
     app = make_app(route_once=route_once, enforce_rate_limits=False)
-    keys = (api.demo_keys(app.state) or [None])[0]
+    keys = api.demo_keys(app.state)
     client = app.test_client()
     answers = []
-    for method, path, headers, body in _requests(api, keys.value if keys else None):
+    for method, path, headers, body in _requests(api, keys[0].value if keys else None):
         response = client.request(method, path, headers=headers, content=body, follow_redirects=False)
         seen = {
             name: value for name, value in response.headers.items() if name != (api.request_id_header or "").lower()
