@@ -212,7 +212,8 @@ class Table:
 
     def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
         """Let `count` bump counters of the stored record in place: only for what every tracking hit changes, where
-        copying the record per hit would cost what that hot path cannot afford."""
+        copying the record per hit would cost what that hot path cannot afford. Never a field reads filter on: the
+        indexes would not see the change."""
         record = self._owned.get(owner, {}).get(record_id)
         if record is None:
             raise KeyError(record_id)
