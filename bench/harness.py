@@ -40,6 +40,17 @@ def ensure_wrk() -> str:
     return found
 
 
+def ensure_prism(package: str) -> str:
+    """Prism's CLI, installed from the npm registry into bench/.prism on first use (like wrk with apt-get)."""
+    folder = ROOT / "bench" / ".prism"
+    binary = folder / "node_modules" / ".bin" / "prism"
+    if not binary.exists():
+        print(f"Prism not found: installing {package} with npm into {folder.relative_to(ROOT)}", flush=True)
+        command = ["npm", "install", "--prefix", str(folder), "--silent", "--no-audit", "--no-fund", package]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return str(binary)
+
+
 def cpus() -> tuple[int, int]:
     """(server CPU, load generator CPU): different ones whenever the machine has two."""
     available = sorted(os.sched_getaffinity(0))
@@ -152,13 +163,28 @@ def round_robin(
     loads: dict[str, Load], rounds: int, run: Callable[[Load], dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
     """Each load `rounds` times, round-robin (a change of load on the machine hits every variant alike); per load
-    the round with the median rate, plus every round's rate."""
-    done = [{name: run(load) for name, load in loads.items()} for _ in range(rounds)]
+    the round with the median rate, plus every round's rate and the machine's 1-minute load average after it."""
+    done = []
+    for _ in range(rounds):
+        done.append({name: run(load) | {"load_after": round(os.getloadavg()[0], 2)} for name, load in loads.items()})
     medians = {}
     for name in loads:
         ordered = sorted((r[name] for r in done), key=lambda result: result["requests_per_second"])
-        medians[name] = ordered[len(ordered) // 2] | {"rounds": [r[name]["requests_per_second"] for r in done]}
+        medians[name] = ordered[len(ordered) // 2] | {"rounds": [r[name]["requests_per_second"] for r in done],
+                                                      "load": [r[name]["load_after"] for r in done]}  # fmt: skip
     return medians
+
+
+DISAGREE = 1.5  # per-round ratios further apart than this (highest / lowest) are not reported as one figure
+
+
+def paired_ratio(mine: Sequence[float], base: Sequence[float]) -> tuple[float | None, list[float]]:
+    """The median of the same-round ratios mine[i] / base[i] (not the ratio of medians: a round the machine was
+    busy in slows both sides alike), or None when the rounds disagree by more than DISAGREE; and the ratios."""
+    ratios = [m / b for m, b in zip(mine, base, strict=True)]
+    if not ratios or max(ratios) > DISAGREE * min(ratios):
+        return None, ratios
+    return median(ratios), ratios
 
 
 def median(values: Sequence[float]) -> float:

@@ -1,111 +1,137 @@
-"""Per-request cost of the mock in process (mockserver.intercept, the WSGI mount) against a served mock, one client.
+"""The CPU one request costs inside the mock's process, with no server, socket or load generator: the figure that a
+busy machine disturbs least (CPU time, not wall time), and the Python function calls per request, which no load
+changes at all.
 
-One caller sends the same request again and again, waiting for each answer (a test suite's pattern, not a load
-test): requests and httpx through `mockserver.intercept()`, Flask's test client through the mock mounted with
-DispatcherMiddleware, and requests and httpx (keep-alive) to `mockserver serve` in another process on loopback.
-Every variant is the same app with rate limits counted but never enforced. Many short round-robin rounds (a change
-of load on the machine hits every variant alike), the median and the best round per variant; prints a table and writes
-bench/results/inprocess-<time>.json.
+    .venv/bin/python bench/inprocess.py [--src ../other-checkout] [--cases sites,binom,...] [--requests 200]
+                                        [--repeats 5] [--profile CASE]
 
-    .venv/bin/python bench/inprocess.py [--requests 50] [--rounds 21]
+Builds the app `mockserver serve --no-rate-limits` builds (every API, validation on) from --src (default: this
+tree), sends each case's request straight to the ASGI app --requests times after a warm-up, --repeats times, and
+prints the least CPU time per request (time.process_time) and the function calls per request (cProfile's count);
+then the least CPU time of a bare Starlette app answering that path with the mock's bytes, and bare / mock (the
+share of bare Starlette's speed the mock reaches, as bench/run.py's ratio).
+--profile CASE prints where one case's time goes instead (cProfile, by own time). Compare two commits by running it
+once per checkout. A script, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import cProfile
+import pstats
 import sys
 import time
-from collections.abc import Callable
+import warnings
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import httpx
-import requests
-from flask import Flask
-from harness import cpus, median, serving, write_results
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-
-from mockserver.interception import intercept
-from mockserver.settings import Settings
-from mockserver.wsgi import wsgi_app
-
-AUTH = {"Authorization": "Bearer bt_live_growth_read_write_demo"}
-CASES = {  # the path below the mock's root, and the same below the real host
-    "GET /me": "/api/public/v1/me",
-    "GET /placements (38 records)": "/api/public/v1/placements?limit=100",
-}
-REAL = "https://bannertrackr.com"
-SETTINGS = Settings(enforce_rate_limits=False)
-
-
-def per_request_us(call: Callable[[], Any], count: int) -> float:
-    started = time.perf_counter()
-    for _ in range(count):
-        call()
-    return (time.perf_counter() - started) / count * 1e6
+BT = "/bannertrackr/api/public/v1"
+BT_AUTH = {"authorization": "Bearer bt_live_pro_read_write_demo"}
+BINOM = "/binom/public/api/v1"
+BINOM_AUTH = {"api-key": "binom_admin_demo_key"}
+ADV_AUTH = {"x-api-key": "adsterraadvertiserdemo0000000001"}
+# name: (method, path, query string, headers), as in bench/run.py's throughput cases
+CASES: dict[str, tuple[str, str, bytes, dict[str, str]]] = {
+    "sites": ("GET", f"{BT}/sites", b"", BT_AUTH),
+    "read": ("GET", f"{BT}/placements", b"", BT_AUTH),
+    "binom": ("GET", f"{BINOM}/campaign/1", b"", BINOM_AUTH),
+    "peerclick": ("GET", "/peerclick/v1/campaign", b"", {"api-token": "pc_demo_api_token"}),
+    "advertiser": ("GET", "/adsterra/advertiser/campaigns.json", b"", ADV_AUTH),
+    "publisher": ("GET", "/adsterra/publisher/domains.json", b"", {"x-api-key": "adsterrapublisherdemo00000000001"}),
+    "stats": ("GET", f"{BT}/placements/plc_123/stats", b"", {"authorization": "Bearer bt_live_growth_read_write_demo"}),
+    "report": ("GET", f"{BINOM}/report/campaign", b"datePreset=last_7_days&groupings[]=campaign&groupings[]=geoCountry",
+               BINOM_AUTH),
+    "csv": ("GET", "/adsterra/advertiser/stats.csv", b"start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign",
+            ADV_AUTH),
+}  # fmt: skip
 
 
-def _read(response: Any) -> Any:
-    response.get_data()  # the body, as the others read it (and a2wsgi finishes the request only once it is read)
-    return response
+def send(app: Any, case: tuple[str, str, bytes, dict[str, str]], times: int) -> tuple[int, str, bytes]:
+    """`times` requests one after another; the last answer's status, content type and body."""
+    method, path, query, headers = case
+    raw = [(b"host", b"127.0.0.1:8000"), *((k.encode(), v.encode()) for k, v in headers.items())]
+    status, content_type, body = 0, "", b""
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def reply(message: dict[str, Any]) -> None:
+        nonlocal status, content_type, body
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            content_type = dict(message["headers"]).get(b"content-type", b"").decode()
+            body = b""
+        else:
+            body += message.get("body", b"")
+
+    async def run() -> None:
+        for _ in range(times):
+            scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+                     "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,
+                     "root_path": "", "headers": list(raw), "client": ("127.0.0.1", 5000),
+                     "server": ("127.0.0.1", 8000)}  # fmt: skip
+            await app(scope, receive, reply)
+
+    asyncio.run(run())
+    return status, content_type, body
 
 
-def ok(response: Any) -> None:
-    status = getattr(response, "status_code", None)
-    if status != 200:
-        raise SystemExit(f"unexpected answer {status}: {getattr(response, 'text', response)}")
+def bare(path: str, status: int, content_type: str, body: bytes) -> Any:
+    """A bare Starlette app answering `path` with these bytes (bench/apps.py's baseline, in process)."""
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def answer(request: Any) -> Response:
+        return Response(body, status_code=status, media_type=content_type)
+
+    return Starlette(routes=[Route(path, answer)])
+
+
+def cost(app: Any, case: tuple[str, str, bytes, dict[str, str]], requests: int, repeats: int) -> tuple[float, float]:
+    """(least CPU seconds per request over `repeats`, Python function calls per request)."""
+    send(app, case, 50)  # warm-up: first-use caches, compiled schemas
+    times = []
+    for _ in range(repeats):
+        started = time.process_time()
+        send(app, case, requests)
+        times.append(time.process_time() - started)
+    profile = cProfile.Profile()
+    profile.enable()
+    send(app, case, 50)
+    profile.disable()
+    return min(times) / requests, pstats.Stats(profile).total_calls / 50  # type: ignore[attr-defined]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=50, help="requests per variant and round")
-    parser.add_argument("--rounds", type=int, default=21)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--src", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--profile", choices=sorted(CASES))
     args = parser.parse_args()
-    server_cpu, _ = cpus()
+    sys.path.insert(0, str(args.src.resolve()))
+    warnings.filterwarnings("ignore")
+    from mockserver.app import create_app
+    from mockserver.settings import Settings
 
-    flask = Flask("bench")
-    flask.wsgi_app = DispatcherMiddleware(flask.wsgi_app, {"/mocks": wsgi_app(SETTINGS)})  # type: ignore[method-assign]
-    flask_client = flask.test_client()
-    serve = [sys.executable, "-m", "mockserver", "serve", "--no-rate-limits", "--api", "bannertrackr"]
-    with (
-        serving(lambda port: [*serve, "--port", str(port)], server_cpu) as served,
-        intercept(SETTINGS),
-        requests.Session() as session,
-        httpx.Client() as client,
-    ):
-        variants: dict[str, Callable[[str], Callable[[], Any]]] = {
-            "in process: requests + intercept()": lambda path: lambda: session.get(REAL + path, headers=AUTH),
-            "in process: httpx + intercept()": lambda path: lambda: client.get(REAL + path, headers=AUTH),
-            "in process: Flask test client, WSGI mount": lambda path: (
-                lambda: _read(flask_client.get("/mocks/bannertrackr" + path, headers=AUTH))
-            ),
-            "served: requests, keep-alive": lambda path: (
-                lambda: session.get(served + "/bannertrackr" + path, headers=AUTH)
-            ),
-            "served: httpx, keep-alive": lambda path: lambda: client.get(served + "/bannertrackr" + path, headers=AUTH),
-        }
-        results: dict[str, dict[str, Any]] = {}
-        for path in CASES.values():  # warm-up: every variant and case once, before any is measured
-            for make in variants.values():
-                ok(make(path)())
-                per_request_us(make(path), args.requests)
-        for case, path in CASES.items():
-            calls = {name: make(path) for name, make in variants.items()}
-            rounds = [
-                {name: per_request_us(call, args.requests) for name, call in calls.items()} for _ in range(args.rounds)
-            ]
-            results[case] = {name: {"median_us": round(median([r[name] for r in rounds]), 1),
-                                    "best_us": round(min(r[name] for r in rounds), 1),
-                                    "rounds_us": [round(r[name], 1) for r in rounds]} for name in calls}  # fmt: skip
-    # The best round too: on a shared machine it is the one least disturbed by other work.
-    print(f"{'us per request, median (best) round':45} " + " ".join(f"{case:>30}" for case in CASES))
-    for name in variants:
-        cells = (f"{results[case][name]['median_us']:.0f} ({results[case][name]['best_us']:.0f})" for case in CASES)
-        print(f"{name:45} " + " ".join(f"{cell:>30}" for cell in cells))
-    path = write_results("inprocess", {"requests": args.requests, "rounds": args.rounds, "results": results})
-    print(f"written {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    app = create_app(Settings(enforce_rate_limits=False))
+    if args.profile:
+        send(app, CASES[args.profile], 50)
+        profile = cProfile.Profile()
+        profile.enable()
+        send(app, CASES[args.profile], args.requests)
+        profile.disable()
+        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+        return
+    print(f"{'case':<12} {'CPU µs/request':>15} {'calls/request':>14} {'bare µs':>8} {'bare/mock':>10}  ({args.src})")
+    for name in args.cases.split(","):
+        seconds, calls = cost(app, CASES[name], args.requests, args.repeats)
+        status, content_type, body = send(app, CASES[name], 1)
+        baseline, _ = cost(bare(CASES[name][1], status, content_type, body), CASES[name], args.requests, args.repeats)
+        print(f"{name:<12} {seconds * 1e6:>15,.0f} {calls:>14,.0f} {baseline * 1e6:>8,.0f} {baseline / seconds:>10.3f}")
 
 
 if __name__ == "__main__":

@@ -3,14 +3,24 @@ memory and the contract suite's wall time.
 
     .venv/bin/python bench/run.py [--duration 5] [--warmup 2] [--rounds 3] [--connections 32] [--records 100000]
                                   [--only throughput,startup,memory,contracts] [--cases read,write,...]
-                                  [--mock-src ../other-checkout]
+                                  [--mock-src ../other-checkout] [--before-src ../main-clone] [--no-prism]
 
 Throughput: `mockserver serve --no-rate-limits` (every API, validation on as by default; rate limits counted but
 never refusing the load) and a bare Starlette app that answers each request with the bytes the mock sent for it,
-each one uvicorn worker pinned to one CPU; wrk (installed with apt-get if missing) pinned to the other, one thread. Every case is warmed up, then
-measured --duration seconds, round-robin for --rounds rounds; the round with the median rate is reported:
+each one uvicorn worker pinned to one CPU; wrk (installed with apt-get if missing) pinned to the other, one thread.
+Every case is warmed up, then measured --duration seconds, round-robin for --rounds rounds; the round with the
+median rate is reported, and the ratio is the median of the same-round ratios (not the ratio of medians), left out
+("rounds disagree") when those ratios are more than 1.5 times apart. The machine's load average is recorded before,
+after and at each round's end. Next to the sites case, Prism 5 (`prism mock -v warn`, installed from the npm
+registry into bench/.prism on first use) serves the same spec and path in the same rounds; `--before-src` adds
+another checkout's mock (e.g. a clone of main) to the same rounds, for a before/after figure:
 
-    read      BannerTrackr GET /placements (a page of 50)
+    sites       BannerTrackr GET /sites (one read per API: this and the next five)
+    read        BannerTrackr GET /placements (a page of 50)
+    binom       Binom GET /campaign/1
+    peerclick   PeerClick GET /campaign
+    advertiser  Adsterra Advertiser GET /campaigns.json
+    publisher   Adsterra Publisher GET /domains.json
     write     BannerTrackr POST /sites, then DELETE of the site created (bench/lua/create_delete.lua)
     stats     BannerTrackr GET /placements/{id}/stats (31 days)
     report    Binom GET /report/campaign by campaign and country (last 7 days)
@@ -48,10 +58,12 @@ from harness import (
     ROOT,
     Load,
     cpus,
+    ensure_prism,
     ensure_wrk,
     free_port,
     measure,
     median,
+    paired_ratio,
     peak_rss,
     round_robin,
     server,
@@ -63,20 +75,29 @@ BT = "/bannertrackr/api/public/v1"
 BT_KEY = "bt_live_pro_read_write_demo"  # Pro: unlimited placements, 50 sites (the write case stays below)
 BT_STATS_KEY = "bt_live_growth_read_write_demo"  # owns the doc's placement plc_123
 BENCH_SITE = "Benchmark site"  # the name bench/lua/create_delete.lua gives the sites it creates
+ADV_KEY = "adsterraadvertiserdemo0000000001"
+PUB_KEY = "adsterrapublisherdemo00000000001"
+PRISM = "@stoplight/prism-cli@5"  # the static mock the issue compares with, from the npm registry
 APIS = ("bannertrackr", "binom", "peerclick", "adsterra_advertiser", "adsterra_publisher")
 
 
 def cases() -> dict[str, dict[str, Any]]:
     """Per case: what wrk sends to the mock, and the route(s) of the bare app that answer it."""
     auth = {"Authorization": f"Bearer {BT_KEY}"}
+    binom = {"api-key": "binom_admin_demo_key"}
     return {
+        "sites": {"path": f"{BT}/sites", "headers": auth, "prism": ("bannertrackr.yaml", "/api/public/v1/sites")},
         "read": {"path": f"{BT}/placements", "headers": auth},
+        "binom": {"path": "/binom/public/api/v1/campaign/1", "headers": binom},
+        "peerclick": {"path": "/peerclick/v1/campaign", "headers": {"api-token": "pc_demo_api_token"}},
+        "advertiser": {"path": "/adsterra/advertiser/campaigns.json", "headers": {"X-API-Key": ADV_KEY}},
+        "publisher": {"path": "/adsterra/publisher/domains.json", "headers": {"X-API-Key": PUB_KEY}},
         "write": {"path": f"{BT}/sites", "headers": auth, "script": ROOT / "bench" / "lua" / "create_delete.lua"},
         "stats": {"path": f"{BT}/placements/plc_123/stats", "headers": {"Authorization": f"Bearer {BT_STATS_KEY}"}},
         "report": {"path": "/binom/public/api/v1/report/campaign?datePreset=last_7_days&groupings[]=campaign&groupings[]=geoCountry",
-                   "headers": {"api-key": "binom_admin_demo_key"}},
+                   "headers": binom},
         "csv": {"path": "/adsterra/advertiser/stats.csv?start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign",
-                "headers": {"X-API-Key": "adsterraadvertiserdemo0000000001"}},
+                "headers": {"X-API-Key": ADV_KEY}},
     }  # fmt: skip
 
 
@@ -120,25 +141,50 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
         # Exactly what users run: `mockserver serve` is one uvicorn worker (uvloop, httptools, no access log).
         serve = [sys.executable, "-m", "mockserver", "serve", "--no-rate-limits", "--port"]
         mock = stack.enter_context(serving(lambda port: [*serve, str(port)], server_cpu, cwd=args.mock_src))
+        before = None
+        if args.before_src is not None:  # the same cases on another checkout's mock, interleaved in the same rounds
+            before = stack.enter_context(serving(lambda port: [*serve, str(port)], server_cpu, cwd=args.before_src))
         bodies = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "bodies.json"
         bodies.write_text(json.dumps(record_answers(mock, spec)))
         bare = stack.enter_context(
             server("apps:bare_app", server_cpu, factory=True, env={"BENCH_BARE_BODIES": str(bodies)})
         )
         loads = {}
+        prisms: dict[str, str] = {}
         for name, case in spec.items():
-            for variant, base in (("mock", mock), ("bare", bare)):
-                after = (lambda: _delete_leftover_sites(mock)) if name == "write" and variant == "mock" else None
+            if "prism" in case and not args.no_prism:
+                document, path = case["prism"]
+                prism = [ensure_prism(PRISM), "mock", "-h", "127.0.0.1", "-v", "warn", str(ROOT / "openapi" / document)]
+                prisms[name] = (
+                    stack.enter_context(serving(lambda port, p=prism: [*p, "-p", str(port)], server_cpu)) + path
+                )
+        for name, case in spec.items():
+            for variant, base in (("mock", mock), ("bare", bare), ("before", before)):
+                if base is None:
+                    continue
+                after = (lambda b=base: _delete_leftover_sites(b)) if name == "write" and variant != "bare" else None
                 loads[f"{name}/{variant}"] = Load(base + case["path"], case["headers"], case.get("script"), after)
+            if name in prisms:
+                loads[f"{name}/prism"] = Load(prisms[name], case["headers"])
+        load_before = os.getloadavg()
         runs = round_robin(loads, args.rounds, lambda load: measure(binary, load_cpu, load, duration=args.duration,
                                                                     warmup=args.warmup, connections=args.connections))  # fmt: skip
     results = {}
     for name, case in spec.items():
         mine, base = runs[f"{name}/mock"], runs[f"{name}/bare"]
-        results[name] = {"path": case["path"], "mock": mine, "bare": base,
-                         "ratio": round(mine["requests_per_second"] / base["requests_per_second"], 3)}  # fmt: skip
+        ratio, ratios = paired_ratio(mine["rounds"], base["rounds"])
+        results[name] = {"path": case["path"], "mock": mine, "bare": base, "ratio": ratio, "round_ratios": ratios}
+        if f"{name}/before" in runs:
+            earlier = runs[f"{name}/before"]
+            then, then_ratios = paired_ratio(earlier["rounds"], base["rounds"])
+            results[name] |= {"before": earlier, "before_ratio": then, "round_ratios_before": then_ratios}
+        if f"{name}/prism" in runs:
+            prism_run = runs[f"{name}/prism"]
+            versus, prism_ratios = paired_ratio(mine["rounds"], prism_run["rounds"])
+            results[name] |= {"prism": prism_run, "vs_prism": versus, "round_ratios_prism": prism_ratios}
     return {"cpus": {"server": server_cpu, "wrk": load_cpu}, "connections": args.connections,
-            "duration_s": args.duration, "warmup_s": args.warmup, "rounds": args.rounds, "cases": results}  # fmt: skip
+            "duration_s": args.duration, "warmup_s": args.warmup, "rounds": args.rounds, "cases": results,
+            "load_average_before": load_before, "load_average_after": os.getloadavg()}  # fmt: skip
 
 
 def _time_to_first_200(command: list[str], url: str, env: dict[str, str], cwd: Path = ROOT) -> float:
@@ -255,8 +301,17 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     rows = []
     for name, case in result.get("throughput", {}).get("cases", {}).items():
         mine, base = case["mock"], case["bare"]
+        ratio = "rounds disagree" if case["ratio"] is None else f"{case['ratio']:.3f}"
         rows.append((f"{name}: req/s", f"{mine['requests_per_second']:,.0f}", f"{base['requests_per_second']:,.0f}",
-                     f"{case['ratio']:.2f}"))  # fmt: skip
+                     ratio))  # fmt: skip
+        if "before" in case:
+            then = "rounds disagree" if case["before_ratio"] is None else f"{case['before_ratio']:.3f}"
+            rows.append((f"{name}: before (--before-src), req/s", f"{case['before']['requests_per_second']:,.0f}",
+                         f"{base['requests_per_second']:,.0f}", then))  # fmt: skip
+        if "prism" in case:
+            versus = "rounds disagree" if case["vs_prism"] is None else f"{case['vs_prism']:.2f}"
+            rows.append((f"{name}: vs Prism 5 -v warn, req/s", f"{mine['requests_per_second']:,.0f}",
+                         f"{case['prism']['requests_per_second']:,.0f}", versus))  # fmt: skip
         for p in ("p50", "p99"):
             key = f"latency_{p}_ms"
             rows.append((f"{name}: {p} ms", f"{mine[key]:.2f}", f"{base[key]:.2f}", f"{mine[key] / base[key]:.2f}"))
@@ -300,6 +355,10 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)"
     )
+    parser.add_argument("--before-src", type=Path, default=None,
+                        help="also serve the mock from this source tree (e.g. a clone of main) in the same interleaved "
+                             "rounds, for a before/after figure")  # fmt: skip
+    parser.add_argument("--no-prism", action="store_true", help="skip Prism (npm) next to the sites case")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
     parser.add_argument(
         "--records", type=int, default=100_000, help="records created for the memory figure (default %(default)s)"
@@ -332,12 +391,13 @@ def main() -> None:
         t = result["throughput"]
         print(f"\nOne uvicorn worker on CPU {t['cpus']['server']}, wrk -t1 -c{t['connections']} on CPU {t['cpus']['wrk']}, "
               f"{t['duration_s']} s after {t['warmup_s']} s warm-up, median of {t['rounds']} round-robin rounds")  # fmt: skip
-    print(f"{'figure':<34} {'mock':>14} {'baseline':>10} {'ratio':>7}")
+        print(f"load average (1, 5, 15 min) before: {t['load_average_before']}, after: {t['load_average_after']}")
+    print(f"{'figure':<40} {'mock':>14} {'baseline':>10} {'ratio':>16}")
     for figure, mine, base, ratio in rows:
-        print(f"{figure:<34} {mine:>14} {base:>10} {ratio:>7}")
+        print(f"{figure:<40} {mine:>14} {base:>10} {ratio:>16}")
     for name, case in result.get("throughput", {}).get("cases", {}).items():
-        for variant in ("mock", "bare"):
-            if case[variant]["non_2xx"]:
+        for variant in ("mock", "bare", "before", "prism"):
+            if variant in case and case[variant]["non_2xx"]:
                 print(f"warning: {name}/{variant} had {case[variant]['non_2xx']} answers that were not 2xx or 3xx")
     path = write_results("run", result)
     print(f"\nwritten to {path.relative_to(ROOT)}")

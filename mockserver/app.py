@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
         security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
         validator_map=validation.VALIDATORS,
-        middlewares=framework.middlewares(skip_swagger_ui=_is_operation),
+        middlewares=framework.middlewares(skip_swagger_ui=_is_operation, route_once=settings.route_once),
     )
     framework.install(app)
     with spec_check.compiled():

@@ -18,3 +18,4 @@ class Settings:
     store: str | None = None  # "redis://HOST:PORT/DB": the state in Redis, shared by every worker; None = in memory
     store_prefix: str = "mock:"  # the Redis keys' prefix, so one database can hold several mocks' states
     fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)
+    route_once: bool = True  # False: connexion's own router finds every request's operation (equivalence tests)

@@ -164,3 +164,12 @@ def test_same_seed_same_numbers(peerclick: Api) -> None:
     first = report(peerclick, ["campaign", "day"])
     assert numbers(1) == first
     assert numbers(2)["totals"] != first["totals"]
+
+
+def test_a_kept_report_follows_the_clock_without_any_write(peerclick: Api) -> None:
+    """Reports are kept until a write; a report up to now must still take in the hours the clock has moved on by."""
+    before = report(peerclick, "campaign", **{"from": "2026-06-15"})
+    peerclick.state.clock.advance(3 * 3600)
+    moved = report(peerclick, "campaign", **{"from": "2026-06-15"})
+    peerclick.state.store.wrote("peerclick")  # drop what was kept: computed afresh
+    assert moved == report(peerclick, "campaign", **{"from": "2026-06-15"}) != before

@@ -11,13 +11,14 @@ from typing import Any
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
-from connexion.context import receive, scope
+from connexion.context import _receive, _scope
 from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator
 from connexion.json_schema import NullableTypeValidator
 from connexion.middleware.abstract import ROUTING_CONTEXT
 from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
@@ -29,7 +30,8 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONRe
 from connexion.validators import TextResponseBodyValidator as _TextResponseBodyValidator
 from jsonschema import Draft4Validator
 from jsonschema.validators import extend
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 # What this module uses of connexion beyond its public app API: dotted name -> the parameters it must take (None: it
 # must exist). tests/test_framework.py checks each, so a connexion upgrade that moves one fails there, by name.
@@ -43,8 +45,8 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.apps.asynchronous.AsyncOperation.jsonifier": None,
     "connexion.apps.abstract.AbstractApp._middleware_app": None,
     "connexion.apps.abstract.AbstractApp.middleware": None,
-    "connexion.context.receive": None,
-    "connexion.context.scope": None,
+    "connexion.context._receive": None,
+    "connexion.context._scope": None,
     "connexion.datastructures.MediaTypeDict": None,
     "connexion.decorators.StarletteDecorator.decorate": ("self", "function"),
     "connexion.decorators.StarletteDecorator._parameter_decorator_cls": None,
@@ -57,6 +59,9 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.middleware.abstract.ROUTING_CONTEXT": None,
     "connexion.middleware.main.ConnexionMiddleware.app": None,
     "connexion.middleware.main.ConnexionMiddleware.default_middlewares": None,
+    "connexion.middleware.routing.RoutingMiddleware.router": None,  # starlette Mounts of Routes to RoutingOperations
+    "connexion.middleware.routing.RoutingMiddleware.app": None,  # what RoutingOperation calls next
+    "connexion.middleware.routing.RoutingOperation.operation_id": None,
     "connexion.middleware.swagger_ui.SwaggerUIMiddleware.app": None,
     "connexion.operations.AbstractOperation": None,
     "connexion.security.ApiKeySecurityHandler._resolve_func": ("self", "security_scheme"),
@@ -113,7 +118,9 @@ class _OnceDecorator(StarletteDecorator):
         decorated = self.decorate(function)
 
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
+            # The values, not connexion's proxies of them: through a proxy each of the request's many reads of
+            # its scope went through werkzeug's LocalProxy machinery.
+            request = self.framework.get_request(uri_parser=self.uri_parser, scope=_scope.get(), receive=_receive.get())
             return await decorated(request)
 
         return wrapper
@@ -140,6 +147,13 @@ class _App(AsyncASGIApp):
     api_cls = _Api
 
 
+def request_scope() -> Scope:
+    """The ASGI scope of the request connexion is handling (the value, not connexion's `request` proxy, which
+    builds a new request object on every attribute read)."""
+    found: Scope = _scope.get()
+    return found
+
+
 def install(app: AsyncApp) -> None:
     """Swap the app's innermost ASGI app for one that decorates each view once; call before the first `add_api`."""
     inner = _App()
@@ -147,9 +161,10 @@ def install(app: AsyncApp) -> None:
     app.middleware.app = inner
 
 
-def middlewares(skip_swagger_ui: Callable[[Scope], bool]) -> list[Any]:
+def middlewares(skip_swagger_ui: Callable[[Scope], bool], *, route_once: bool = True) -> list[Any]:
     """connexion's middleware stack for AsyncApp(middlewares=...), whose Swagger UI layer passes requests for which
-    `skip_swagger_ui(scope)` is true straight on (its router would find nothing in them and pass them on anyway)."""
+    `skip_swagger_ui(scope)` is true straight on (its router would find nothing in them and pass them on anyway),
+    and whose routing layer, with `route_once`, finds an operation as starlette's router would, once per path."""
 
     class SwaggerUI(SwaggerUIMiddleware):
         async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -158,7 +173,75 @@ def middlewares(skip_swagger_ui: Callable[[Scope], bool]) -> list[Any]:
             else:
                 await super().__call__(scope, receive, send)
 
-    return [SwaggerUI if layer is SwaggerUIMiddleware else layer for layer in ConnexionMiddleware.default_middlewares]
+    layers = {SwaggerUIMiddleware: SwaggerUI, RoutingMiddleware: _RouteOnce if route_once else RoutingMiddleware}
+    return [layers.get(layer, layer) for layer in ConnexionMiddleware.default_middlewares]
+
+
+# (method, path) -> (the operation's API base path, operationId, path parameters) for paths seen before.
+_Routed = tuple[str, str, dict[str, Any]]
+ROUTES_REMEMBERED = 4096
+
+
+class _RouteOnce(RoutingMiddleware):
+    """connexion's routing layer without starlette's walk through every route of every API on every request.
+
+    Starlette's router tries each mounted API's routes in turn, building a scope per candidate; with five APIs'
+    specs that was ~60 route matches per request. Here the same routes, in the same order, with the same
+    patterns and convertors, decide once per (method, path): the first API mount whose pattern matches, then its
+    first route that matches both path and method (starlette's FULL match). The operation is then attached to
+    the scope exactly as connexion's RoutingOperation does. Anything else (no route, a method another route has,
+    a root_path) goes through connexion's router as before, which answers 404s, 405s and redirects.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        self._seen: dict[tuple[str, str], _Routed | None] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        routed = self._route(scope) if scope["type"] == "http" and not scope.get("root_path") else None
+        if routed is None:
+            await super().__call__(scope, receive, send)
+            return
+        base_path, operation_id, params = routed
+        # What RoutingOperation passes on: a copy of the scope as routing found it, sharing its `extensions`.
+        original = dict(scope)
+        original.setdefault("path_params", {}).update(params)
+        extensions = original.setdefault("extensions", {})
+        extensions.setdefault(ROUTING_CONTEXT, {}).update({"api_base_path": base_path, "operation_id": operation_id})
+        await self.app(original, receive, send)
+
+    def _route(self, scope: Scope) -> _Routed | None:
+        seen = self._seen
+        key = (scope["method"], scope["path"])
+        if key not in seen:
+            if len(seen) >= ROUTES_REMEMBERED:
+                seen.clear()  # ids vary without end; the hot paths are found again at once
+            seen[key] = self._find(*key)
+        found = seen[key]
+        return None if found is None else (found[0], found[1], dict(found[2]))
+
+    def _find(self, method: str, path: str) -> _Routed | None:
+        for mount in self.router.routes:
+            if not isinstance(mount, Mount):
+                return None
+            matched = mount.path_regex.match(path)
+            if matched is None:
+                continue
+            remaining = "/" + matched.group("path")
+            base_path = path[: -len(remaining)]
+            for route in getattr(mount.app, "routes", ()):
+                found = route.path_regex.match(remaining) if isinstance(route, Route) else None
+                if found is None or (route.methods and method not in route.methods):
+                    continue  # starlette keeps looking for a route with the method, then answers 405 (connexion's)
+                operation_id = getattr(route.endpoint, "operation_id", None)
+                if not isinstance(operation_id, str):
+                    return None
+                params = {
+                    name: route.param_convertors[name].convert(value) for name, value in found.groupdict().items()
+                }
+                return base_path, operation_id, params
+            return None  # starlette's router stops at the first mount that matches
+        return None
 
 
 def quiet_unknown_parameters() -> None:

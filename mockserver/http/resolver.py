@@ -8,15 +8,15 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
-from connexion import request
 from connexion.resolver import Resolver
+from starlette.datastructures import Headers, QueryParams
 
 from .. import context
 from ..api import ApiDefinition
 from ..kit import spec
 from ..kit.errors import ApiError
 from ..kit.formats import respond
-from . import prefer
+from . import framework, prefer
 
 Handler = Callable[..., Awaitable[Any]]
 
@@ -38,7 +38,7 @@ def endpoint(api: ApiDefinition, operation_id: str, handler: Handler) -> Callabl
     async def view(**params: Any) -> Any:
         for name in _CONTEXT_KWARGS:
             params.pop(name, None)
-        ctx = context.of(request.scope)
+        ctx = context.of(framework.request_scope())
         assert ctx is not None
         if api.control:
             response = respond(await handler(ctx, **params))
@@ -62,7 +62,8 @@ async def _controlled(ctx: Any, api: ApiDefinition, operation_id: str, handler: 
             ctx.refuse()  # the same 429 as over the limit: Retry-After, body and X-RateLimit-* agree
         if fault.status is not None:
             raise ApiError(fault.status, HTTPStatus(fault.status).phrase, "Injected by the mock's fault controls")
-    preference = prefer.parse(request.headers.get("prefer"), request.query_params)
+    scope = framework.request_scope()
+    preference = prefer.parse(Headers(scope=scope).get("prefer"), QueryParams(scope["query_string"]))
     if preference.code == 429 and "429" in spec.operation(api.spec_path, operation_id).get("responses", {}):
         ctx.refuse()
     if preference.any:

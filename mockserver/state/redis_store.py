@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextvars import ContextVar
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .store import _FIXED, DELETED, OWNER, SEQ, Record, Rules, Store, Table, View
+from .store import _FIXED, DELETED, OWNER, SEQ, Record, Rules, Store, T, Table, View
 
 if TYPE_CHECKING:
     import redis
@@ -276,6 +276,11 @@ class RedisStore(Store):
 
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
+
+    def kept(self, api: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """Always `compute()`: another worker's write cannot make this worker's remembered answers stale, so a shared
+        store remembers none (a report costs its sums again on every request, as before `Store.kept`)."""
+        return compute()
 
     def table(self, api: str, name: str) -> Table:
         key = (api, name)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 Record = dict[str, Any]
 View = Mapping[str, Any]  # what reads hand out: a read-only face of a stored record
@@ -18,6 +18,8 @@ OWNER = "_owner"
 SEQ = "_seq"
 DELETED = "deleted"  # the flag a soft-deleting table sets instead of dropping the record
 _FIXED = frozenset(("id", OWNER, SEQ))
+KEPT_PER_API = 256  # answers Store.kept remembers per API
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,20 +61,26 @@ class Table:
     through `update` and `remove`, which replace it whole (copy on write): a view already handed out stays as it was.
     """
 
-    def __init__(self, store: Store, rules: Rules = Rules()) -> None:
+    def __init__(self, store: Store, rules: Rules = Rules(), api: str = "") -> None:
         self._store = store
         self.rules = rules
+        self._api = api  # whose kept answers a write here makes stale (Store.kept)
         self._rows: dict[Any, Record] = {}
         # The same records per owner, also in creation order: an account's list or count costs what it holds,
         # not what every account holds.
         self._owned: dict[str, dict[Any, Record]] = {}
         self._top_int_id = 0  # highest integer id ever added, so a removed id is never handed out again
+        # field -> owner -> value -> the records holding it, in creation order: built on the first read that filters
+        # on the field, then kept by every write, so `count(owner, siteId=...)` costs the same for any account size.
+        self._indexes: dict[str, dict[str, dict[Any, dict[Any, Record]]]] = {}
+        self._unindexed: set[str] = set()  # fields some record holds an unhashable value in
 
     def add(self, owner: str, record: Record) -> View:
         if record["id"] in self._rows:
             raise KeyError(f"duplicate id {record['id']!r}")
         stored = {**record, OWNER: owner, SEQ: self._store.next_seq()}
         self._put(stored)
+        self._store.wrote(self._api)
         return MappingProxyType(stored)
 
     def _put(self, record: Record) -> None:
@@ -80,6 +88,55 @@ class Table:
             self._top_int_id = max(self._top_int_id, record["id"])
         self._rows[record["id"]] = record
         self._owned.setdefault(record[OWNER], {})[record["id"]] = record
+        for name in list(self._indexes):
+            self._index_add(name, record)
+
+    def _index(self, name: str) -> dict[str, dict[Any, dict[Any, Record]]] | None:
+        """The index on field `name`, built now if there is none; None if a value of it cannot be a key."""
+        index = self._indexes.get(name)
+        if index is None and name not in self._unindexed:
+            index = self._indexes[name] = {}
+            for record in self._rows.values():
+                if not self._index_add(name, record):
+                    return None
+        return index
+
+    def _index_add(self, name: str, record: Record) -> bool:
+        """Put `record` in the index on `name` (after the records added before it); an unhashable value drops it."""
+        try:
+            bucket = self._indexes[name].setdefault(record[OWNER], {}).setdefault(record.get(name), {})
+        except TypeError:
+            del self._indexes[name]  # filtering on it scans, which is still right
+            self._unindexed.add(name)
+            return False
+        bucket[record["id"]] = record
+        return True
+
+    def _index_replace(self, old: Record, new: Record) -> None:
+        for name in list(self._indexes):
+            if old.get(name) == new.get(name):
+                self._indexes[name][old[OWNER]][old.get(name)][new["id"]] = new  # same place in its bucket
+                continue
+            self._index_drop(name, old)
+            if not self._index_add(name, new):
+                continue
+            bucket = self._indexes[name][new[OWNER]][new.get(name)]
+            records = list(bucket.values())
+            if len(records) > 1 and records[-2][SEQ] > new[SEQ]:
+                # A record moved to this value takes its place in creation order among those already there.
+                bucket.clear()
+                bucket.update((record["id"], record) for record in sorted(records, key=lambda record: record[SEQ]))
+
+    def _index_drop(self, name: str, record: Record) -> None:
+        owned = self._indexes[name][record[OWNER]]
+        bucket = owned[record.get(name)]
+        del bucket[record["id"]]
+        if not bucket:
+            del owned[record.get(name)]  # values come and go (statuses, parents): keep no empty buckets
+
+    def _index_remove(self, record: Record) -> None:
+        for name in self._indexes:
+            self._index_drop(name, record)
 
     def next_int_id(self) -> int:
         """The next integer id, for APIs whose ids are 1, 2, 3, ... (Binom, PeerClick); removed ids are not reused."""
@@ -110,15 +167,34 @@ class Table:
 
     def rows(self, owner: str, **equals: Any) -> Iterator[View]:
         """The owner's records in creation order whose fields equal `equals`."""
-        records: Iterable[Record] = self._owned.get(owner, {}).values()
-        if equals:
-            records = (record for record in records if all(record.get(key) == value for key, value in equals.items()))
-        return map(MappingProxyType, records)  # a view costs no copy: reads are the hot path
+        return map(MappingProxyType, self._matching(owner, equals))  # a view costs no copy: reads are the hot path
 
     def count(self, owner: str, **equals: Any) -> int:
+        if len(equals) <= 1:
+            return len(self._candidates(owner, equals))
+        return sum(1 for _ in self._matching(owner, equals))
+
+    def _candidates(self, owner: str, equals: Mapping[str, Any]) -> Mapping[Any, Record]:
+        """The owner's records (in creation order) holding the first of `equals`, from its index where it has one."""
         if not equals:
-            return len(self._owned.get(owner, ()))
-        return sum(1 for _ in self.rows(owner, **equals))
+            return self._owned.get(owner, {})
+        name, value = next(iter(equals.items()))
+        index = self._index(name)
+        if index is None:
+            return {key: record for key, record in self._owned.get(owner, {}).items() if record.get(name) == value}
+        try:
+            return index.get(owner, {}).get(value, {})
+        except TypeError:  # an unhashable value equals no stored (hashable) one
+            return {}
+
+    def _matching(self, owner: str, equals: Mapping[str, Any]) -> Iterable[Record]:
+        records: Iterable[Record] = self._candidates(owner, equals).values()
+        if equals:
+            # A copy of the bucket (what the answer holds): a caller may change the field it filtered on as it goes.
+            records = tuple(records)
+        if len(equals) > 1:
+            records = (record for record in records if all(record.get(key) == value for key, value in equals.items()))
+        return records
 
     def update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
         """The owner's record with `changes` applied (None if it has none such); id, owner and position stay."""
@@ -130,15 +206,19 @@ class Table:
             raise KeyError(f"cannot change {sorted(moved)}")
         changed = {**record, **changes}
         self._rows[record_id] = self._owned[owner][record_id] = changed
+        self._index_replace(record, changed)
+        self._store.wrote(self._api)
         return MappingProxyType(changed)
 
     def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
         """Let `count` bump counters of the stored record in place: only for what every tracking hit changes, where
-        copying the record per hit would cost what that hot path cannot afford."""
+        copying the record per hit would cost what that hot path cannot afford. Never a field reads filter on: the
+        indexes would not see the change."""
         record = self._owned.get(owner, {}).get(record_id)
         if record is None:
             raise KeyError(record_id)
         count(record)
+        self._store.wrote(self._api)
 
     def remove(self, owner: str, record_id: Any) -> View | None:
         """Remove the owner's record (mark it deleted, if the table soft-deletes), then run the cascades; the record
@@ -150,6 +230,8 @@ class Table:
             removed = None if record is None else MappingProxyType(record)
             if record is not None:
                 del self._rows[record_id]
+                self._index_remove(record)
+                self._store.wrote(self._api)
         if removed is not None:
             for hook in self.rules.on_remove:
                 hook(self._store, owner, removed)
@@ -171,6 +253,30 @@ class Store:
         # Tables whose records hold more than JSON (e.g. compact counters): how to write and read them.
         self._codecs: dict[tuple[str, str], tuple[Callable[[Record], Record], Callable[[Record], Record]]] = {}
         self._rules: dict[tuple[str, str], Rules] = {}
+        # Per API, answers derived from its records (reports, stats), dropped by any write to one of its tables.
+        self._kept: dict[str, dict[Hashable, Any]] = {}
+
+    def kept(self, api: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """What `compute()` gives for `key`, remembered until the next write to any of `api`'s tables.
+
+        For reads that sum many records or series (reports, stats): `key` must name everything besides `api`'s
+        records that the answer depends on (the account, the period, the grouping, ...). The value is shared by
+        every request asking the same, so callers must not change it.
+        """
+        kept = self._kept.setdefault(api, {})
+        if key in kept:
+            return kept[key]  # type: ignore[no-any-return]
+        value = compute()
+        if len(kept) >= KEPT_PER_API:
+            del kept[next(iter(kept))]  # the oldest: the set of questions a client repeats is small
+        kept[key] = value
+        return value
+
+    def wrote(self, api: str) -> None:
+        """A record of `api` changed: what was derived from its records is stale."""
+        kept = self._kept.get(api)
+        if kept:
+            kept.clear()
 
     def declare(self, api: str, name: str, rules: Rules) -> None:
         """Table (api, name) follows `rules` (its cascades, its soft delete) from now on."""
@@ -186,7 +292,7 @@ class Store:
     def table(self, api: str, name: str) -> Table:
         key = (api, name)
         if key not in self._tables:
-            self._tables[key] = Table(self, self._rules.get(key, Rules()))
+            self._tables[key] = Table(self, self._rules.get(key, Rules()), api)
         return self._tables[key]
 
     def next_seq(self) -> int:
@@ -197,6 +303,8 @@ class Store:
         """A JSON-serialisable copy of everything; `load` restores it exactly."""
         tables: dict[str, dict[str, list[Record]]] = {}
         for (api, name), table in self._tables.items():
+            if not table._rows:  # an empty table is as good as none, whichever backend (or read) made it exist
+                continue
             encode = self._codecs.get((api, name), (copy.deepcopy, None))[0]
             tables.setdefault(api, {})[name] = [encode(record) for record in table._rows.values()]
         return {"seq": self._seq, "tables": tables}
@@ -213,6 +321,7 @@ class Store:
     def load(self, data: dict[str, Any]) -> None:
         """Replace everything with an `export()`; the sequence resumes after the highest record seen."""
         self._tables.clear()
+        self._kept.clear()
         self._seq = int(data["seq"])
         for api, tables in data["tables"].items():
             for name, records in tables.items():

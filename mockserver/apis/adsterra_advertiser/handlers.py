@@ -123,9 +123,13 @@ async def get_stats(
     days = reports.days(
         ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date)
     )
-    campaigns = [record for record in ctx.table("campaigns").rows(ctx.account_id) if campaign in (None, record["id"])]
     filters = {"banner": banner, "placement": placement, "country": country}
-    return views.stats(stats.report(ctx.state.data, campaigns, days, grouped, filters), grouped, format_)
+
+    def compute() -> Document:
+        campaigns = [row for row in ctx.table("campaigns").rows(ctx.account_id) if campaign in (None, row["id"])]
+        return views.stats(stats.report(ctx.state.data, campaigns, days, grouped, filters), grouped, format_)
+
+    return reports.kept(ctx, (format_, tuple(days), tuple(grouped), campaign, *filters.values()), compute)
 
 
 async def rotate_token(ctx: RequestContext, format_: str) -> Document:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from random import Random
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from ...context import RequestContext
@@ -24,6 +24,7 @@ FIRST_DAY = date(2024, 12, 1)
 MONEY_UNIT = 10_000  # counts of money are in 1/10000 USD
 GROUP_BY = ("group_by", "group_by[]")
 
+T = TypeVar("T")
 Fact = tuple[tuple[Any, ...], tuple[int, ...]]  # (dimension values in the API's order, counts in its order)
 
 
@@ -37,6 +38,13 @@ def grouping(ctx: RequestContext, dimensions: Sequence[str], default: str = "dat
     pairs = parse_qsl(query, keep_blank_values=True)
     asked = {part for name, value in pairs if name in GROUP_BY for part in value.split(",")}
     return [dimension for dimension in dimensions if dimension in asked] or [default]
+
+
+def kept(ctx: RequestContext, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """A stats answer, computed again only after a write to the API's records; `key` names all else it depends on
+    (the days, the grouping, the filters, the format), and the account is added here."""
+    assert ctx.api is not None
+    return ctx.state.store.kept(ctx.api.name, ("stats", ctx.account_id, *key), compute)
 
 
 def days(today: date, start: date, finish: date) -> list[date]:

@@ -50,8 +50,12 @@ async def get_stats(
         ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date)
     )
     filters = {"domain": domain, "placement": placement, "country": country, "placement_sub_id": placement_sub_id}
-    rows = stats.report(ctx.state.data, ctx.table("placements").rows(ctx.account_id), days, grouped, filters)
-    return views.stats(rows, grouped, format_)
+
+    def compute() -> Document:
+        rows = stats.report(ctx.state.data, ctx.table("placements").rows(ctx.account_id), days, grouped, filters)
+        return views.stats(rows, grouped, format_)
+
+    return reports.kept(ctx, (format_, tuple(days), tuple(grouped), *filters.values()), compute)
 
 
 # No record has this id: the filter value when a filter and its alias disagree, so that both apply and nothing matches.

@@ -127,14 +127,20 @@ async def get_placement_stats(
         raise ApiError(400, "Invalid date range", "'from' must not be after 'to'")
     if (last - first).days >= MAX_STATS_DAYS:
         raise ApiError(400, "Date range too large", f"Request at most {MAX_STATS_DAYS} days at a time")
-    recorded = traffic.recorded(ctx.table(traffic.TABLE), ctx.account_id, record["id"])
-    days = [
-        (day, stats.seeded_day(ctx.state.data, record, day, today).add(recorded.get(day)))
-        for day in stats.days_between(first, last)
-    ]
-    period = {"from": first.isoformat(), "to": last.isoformat()}
-    body = {"placementId": record["id"], "placementName": record["name"], "period": period}
-    return {"data": body | stats.report(days, breakdowns)}
+
+    def compute() -> Any:
+        recorded = traffic.recorded(ctx.table(traffic.TABLE), ctx.account_id, record["id"])
+        days = [
+            (day, stats.seeded_day(ctx.state.data, record, day, today).add(recorded.get(day)))
+            for day in stats.days_between(first, last)
+        ]
+        period = {"from": first.isoformat(), "to": last.isoformat()}
+        body = {"placementId": record["id"], "placementName": record["name"], "period": period}
+        return {"data": body | stats.report(days, breakdowns)}
+
+    # Until the next write to BannerTrackr's records (a tracking hit is one): all else it depends on is in the key.
+    key = ("placement stats", ctx.account_id, record["id"], today, first, last, breakdowns)
+    return ctx.state.store.kept(ctx.api.name, key, compute)
 
 
 # The tracking URLs: the gateway answers them itself (tracking.FAST_ROUTES); these serve whatever it leaves to

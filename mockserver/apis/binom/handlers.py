@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from ...context import RequestContext
@@ -17,6 +19,7 @@ from . import (
     presets,
     profit,
     protect,
+    traffic,
     trends,
     twofactor,
     userlog,
@@ -83,7 +86,12 @@ def _listing(build: Callable[..., Any], kind: str) -> Callable[..., Any]:
     """The info or stats list of one kind of entity over the requested period."""
 
     async def list_(ctx: RequestContext, **params: Any) -> Any:
-        return profit.shown(ctx, build(ctx, kind, _period(ctx, params), params))
+        period_ = _period(ctx, params)
+        # /info also shows the current hour (and today's last lead), whatever the period.
+        hour = ctx.state.clock.now().replace(minute=0, second=0, microsecond=0)
+        recent = traffic.window(ctx, hour, hour + timedelta(hours=1)) if build is listings.info else None
+        return profit.shown(ctx, _kept(ctx, (build.__name__, kind, traffic.window(ctx, period_.start, period_.end), hour, recent), params,
+                     lambda: build(ctx, kind, period_, params)))  # fmt: skip
 
     list_.__name__ = list_.__qualname__ = f"list_{kind}_{build.__name__}"
     return list_
@@ -97,7 +105,10 @@ _KINDS = ("campaign", "offer", "landing", "traffic_source", "affiliate_network",
 
 
 async def get_report(ctx: RequestContext, page: str, **params: Any) -> Any:
-    return profit.shown(ctx, marks.marked(ctx, page, params, report(ctx, page, _period(ctx, params), params)))
+    period_ = _period(ctx, params)
+    kept = _kept(ctx, ("report", page, traffic.window(ctx, period_.start, period_.end)), params,
+                 lambda: report(ctx, page, period_, params))  # fmt: skip
+    return profit.shown(ctx, marks.marked(ctx, page, params, kept))
 
 
 async def get_user_campaign_report(ctx: RequestContext, **params: Any) -> Any:
@@ -110,6 +121,15 @@ async def get_trends(ctx: RequestContext, **params: Any) -> Any:
 
 
 # -------------------------------------------------------------------- helpers
+def _kept(ctx: RequestContext, what: tuple[Any, ...], params: dict[str, Any], compute: Callable[[], Any]) -> Any:
+    """A report or list from traffic, computed again only after a write to Binom's records: `what` names the period
+    as its traffic sees it, and the caller and every parameter are part of the key (the user's grants decide which
+    campaigns count)."""
+    assert ctx.principal is not None
+    key = (*what, ctx.principal.credential_id, json.dumps(params, sort_keys=True, default=repr))
+    return ctx.state.store.kept("binom", key, compute)
+
+
 def _period(ctx: RequestContext, params: dict[str, Any]) -> Period:
     return period(
         params["date_preset"],

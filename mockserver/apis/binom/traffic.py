@@ -7,9 +7,10 @@ over its leaves once per request, the same way whatever is asked, so every group
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ...context import RequestContext
@@ -259,3 +260,20 @@ def _offers(ctx: RequestContext, path: Record) -> list[tuple[int, float, bool]]:
 
 def _on(item: Record) -> bool:
     return bool(item.get("enabled", True)) and item.get("weight", 100) > 0
+
+
+def window(ctx: RequestContext, start: datetime, end: datetime) -> Hashable:
+    """What of [start, end) a traffic answer depends on, for `Store.kept`: the hours beginning in it (the seeded
+    series) and which of the recorded clicks fall in it (their times, sorted, change only with a write)."""
+    times = ctx.state.store.kept("binom", ("click times",), lambda: _click_times(ctx))
+    return _hour_ceiling(start), _hour_ceiling(end), bisect.bisect_left(times, start), bisect.bisect_left(times, end)
+
+
+def _click_times(ctx: RequestContext) -> list[datetime]:
+    return sorted(datetime.fromisoformat(click["time"]) for click in ctx.table(CLICKS).rows(TRACKER))
+
+
+def _hour_ceiling(moment: datetime) -> datetime:
+    """The first UTC hour beginning at or after `moment`: the hours a series sums from or to."""
+    hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return hour if hour == moment else hour + timedelta(hours=1)

@@ -7,6 +7,7 @@ as leaves of their own (`leaves`), so its totals stay the sum of its rows.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, datetime
 from html import escape
@@ -57,6 +58,18 @@ def postback(ctx: RequestContext, cid: str, payout: float | None, status: str | 
     table.update(owner, cid, {"conversion": conversion})
     return {"description": "Success", "conversion": {"cid": cid, "campaignId": stored["campaignId"],
             "payout": conversion["payout"] / 100, "status": conversion["status"]}}  # fmt: skip
+
+
+def window(ctx: RequestContext, start: datetime, end: datetime, *, up_to_now: bool) -> tuple[int, int]:
+    """Which of the account's recorded clicks `leaves` takes in for [start, end], as positions in their times sorted
+    (which change only with a write): for a report kept until then (`Store.kept`)."""
+    times = ctx.state.store.kept(
+        "peerclick",
+        ("click times", ctx.account_id),
+        lambda: sorted(r["time"] for r in ctx.table(TABLE).rows(ctx.account_id)),
+    )
+    last = bisect.bisect_right(times, end.timestamp()) if up_to_now else bisect.bisect_left(times, end.timestamp())
+    return bisect.bisect_left(times, start.timestamp()), last
 
 
 def leaves(

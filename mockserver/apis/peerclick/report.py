@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Hashable
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from ...context import RequestContext
@@ -46,6 +47,16 @@ def report(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     now = ctx.state.clock.now()
     start = _moment(params["from_"], tz)
     end = min(_moment(params["to"], tz), now) if params.get("to") else now
+    # Until the next write to PeerClick's records, the answer depends besides them only on the parameters and on
+    # which hours and which recorded clicks [start, end] takes in (the clock moves `end`, not the answer).
+    window = (_hour_ceiling(start), _hour_ceiling(end), *clicks.window(ctx, start, end, up_to_now=end == now))
+    key = ("report", ctx.account_id, window, json.dumps(params, sort_keys=True, default=repr))
+    return ctx.state.store.kept("peerclick", key, lambda: _report(ctx, params, tz, start, end, now))
+
+
+def _report(
+    ctx: RequestContext, params: dict[str, Any], tz: tzinfo, start: datetime, end: datetime, now: datetime
+) -> dict[str, Any]:
     dimensions = params["group_by"]
     traffic = Traffic(ctx)
     campaigns = list(ctx.table("campaigns").rows(ctx.account_id))
@@ -94,6 +105,12 @@ def metrics(sums: dict[str, int]) -> dict[str, Any]:
         "cv": ratio(conversions, visits, 100), "epv": ratio(revenue, visits), "cpv": ratio(cost, visits),
         "epc": ratio(revenue, clicks), "cpa": ratio(cost, conversions), "ap": ratio(revenue, conversions),
     }  # fmt: skip
+
+
+def _hour_ceiling(moment: datetime) -> datetime:
+    """The first UTC hour beginning at or after `moment`: the hours a series sums from or to."""
+    hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return hour if hour == moment else hour + timedelta(hours=1)
 
 
 def _moment(text: str, tz: tzinfo) -> datetime:

@@ -1,0 +1,94 @@
+"""Every operation of every API answers byte for byte the same whether connexion's router finds it or the routing
+layer that decides once per path (settings.route_once), with errors, other methods and unknown paths too."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import partial
+from typing import Any
+
+import pytest
+
+from mockserver import admin
+from mockserver.api import ApiDefinition
+from mockserver.apis import ALL_APIS
+from mockserver.kit import spec
+from mockserver.kit.examples import example_for
+
+from .conftest import make_app
+
+_PARAMETER = re.compile(r"\{([^}]+)\}")
+
+
+def _requests(api: ApiDefinition, key: str | None) -> list[tuple[str, str, dict[str, str], bytes | None]]:
+    """Per operation of the spec: its example request, the same with other path values, without a credential, and
+    with a method the path does not have; then paths no operation has."""
+    root = spec.load(api.spec_path)
+    headers = {}
+    if key is not None:
+        header, prefix = spec.credential_headers(api.spec_path)[0]
+        headers[header] = f"{prefix}{key}".strip() if prefix else key
+    requests: list[tuple[str, str, dict[str, str], bytes | None]] = []
+    for template, item in root["paths"].items():
+        for method in (m for m in spec.METHODS if m in item):
+            operation = spec.operation(api.spec_path, item[method]["operationId"])
+            declared = [spec.deref(root, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
+            parameters = {p["name"]: p for p in declared}
+            for variant in ("example", "other"):
+                path = api.base_path + _PARAMETER.sub(partial(_value, root, parameters, variant), template)
+                content = operation.get("requestBody", {}).get("content", {})
+                body = None
+                if "application/json" in content:
+                    body = json.dumps(example_for(content["application/json"].get("schema", {}))).encode()
+                sent = {**headers, **({"Content-Type": "application/json"} if body is not None else {})}
+                requests.append((method.upper(), path, sent, body))
+            requests.append((method.upper(), path, {}, body))  # no credential
+        missing = next((m for m in ("patch", "put", "delete", "post") if m not in item), None)
+        if missing:
+            requests.append((missing.upper(), api.base_path + _PARAMETER.sub("1", template), headers, None))
+        requests.append(("HEAD", api.base_path + _PARAMETER.sub("1", template), headers, None))
+    requests.append(("GET", api.base_path + "/no/such/path", headers, None))
+    requests.append(("GET", api.base_path + "/openapi.json", {}, None))
+    return requests
+
+
+def _value(root: dict[str, Any], parameters: dict[str, Any], found: re.Match[str], variant: str) -> str:
+    """A path parameter's value: its schema's example, or one that names nothing."""
+    schema = spec.deref(root, parameters.get(found.group(1), {}).get("schema", {}))
+    if variant == "other":
+        return "999999" if schema.get("type") == "integer" else "nope"
+    return str(example_for(schema))
+
+
+def _value(root: dict[str, Any], parameters: dict[str, Any], variant: str, found: re.Match[str]) -> str:
+    """A path parameter's value: its schema's example, or one that names nothing."""
+    schema = spec.deref(root, parameters.get(found.group(1), {}).get("schema", {}))
+    if variant == "other":
+        return "999999" if schema.get("type") == "integer" else "nope"
+    return str(example_for(schema))
+
+
+def _answers(api: ApiDefinition, route_once: bool) -> list[Any]:
+    app = make_app(route_once=route_once, enforce_rate_limits=False)
+    keys = api.demo_keys(app.state)
+    client = app.test_client()
+    answers = []
+    for method, path, headers, body in _requests(api, keys[0].value if keys else None):
+        response = client.request(method, path, headers=headers, content=body, follow_redirects=False)
+        seen = {
+            name: value for name, value in response.headers.items() if name != (api.request_id_header or "").lower()
+        }
+        answers.append((method, path, response.status_code, seen, response.content))
+    return answers
+
+
+@pytest.mark.parametrize("api", [*ALL_APIS, admin.DEFINITION], ids=lambda api: api.name)
+def test_routing_once_answers_exactly_as_connexions_router(api: ApiDefinition) -> None:
+    once, connexion = _answers(api, True), _answers(api, False)
+    assert len(once) == len(connexion)
+    for mine, theirs in zip(once, connexion, strict=True):
+        assert mine == theirs
+    statuses = {answer[2] for answer in once}
+    # The requests reached answers and errors alike: some 200s, 404s and the API's refusals of a missing credential.
+    assert {200, 404} <= statuses and statuses & {401, 403, 422}, statuses
