@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--admin-token", help="token the admin API requires (default: none on loopback, a random one elsewhere)"
     )
+    serve.add_argument(
+        "--record", type=Path, metavar="FILE.har",
+        help="write every API request and answer to this HAR 1.2 file, credentials masked (complete at shutdown)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--replay", type=Path, metavar="FILE.har",
+        help="answer requests recorded in this HAR file (method, path, query, body) as recorded; the rest as usual",
+    )  # fmt: skip
     return parser
 
 
@@ -83,8 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         admin_token=admin_token,
         cors=args.cors,
         allowed_hosts=allowed_hosts,
+        record=args.record,
+        replay=args.replay,
     )
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ValueError as error:  # a --replay file that is not HAR
+        print(f"mockserver: {error}", file=sys.stderr)
+        return 2
     state = app.state
     if args.state_file is not None:
         state_file = StateFile(args.state_file, state)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -16,3 +17,5 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # Host names the control API answers besides loopback and the bound address
     cors: bool = True  # answer browsers' cross-origin requests (a web app on its own dev server calling the mock)
     fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)
+    record: Path | None = None  # write every API exchange to this HAR file (`serve --record`)
+    replay: Path | None = None  # answer requests recorded in this HAR file as recorded (`serve --replay`)
