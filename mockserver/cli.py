@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
         "--replay", type=Path, metavar="FILE.har",
         help="answer requests recorded in this HAR file (method, path, query, body) as recorded; the rest as usual",
     )  # fmt: skip
+    proxy = commands.add_parser(
+        "proxy", add_help=False, help="the validating proxy (contracts proxy --help): forwards, checks, records"
+    )
+    proxy.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -75,6 +79,13 @@ def banner(app_state: object, base_url: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["proxy"]:
+        # The proxy judges traffic with the contract suite's checks, which sit above the mock: it is theirs, and
+        # this command only hands over, options and all (ARCHITECTURE.md, contracts/).
+        from contracts import cli as contracts_cli
+
+        return int(contracts_cli.main(argv))
     args = _parser().parse_args(argv)
     import uvicorn
 

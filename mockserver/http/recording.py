@@ -3,7 +3,6 @@ operation and how it fitted the spec (the gateway notes the request, the error h
 
 from __future__ import annotations
 
-import difflib
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..kit import har, masking, spec
+from ..kit import har, masking, routing, spec
 from ..state.clock import iso
 from ..state.requestlog import LoggedRequest
 
@@ -151,29 +150,7 @@ class Recorder:
 
 
 def nearest(api: ApiDefinition, method: str, path: str) -> str | None:
-    """The operation of `api` a request for (method, path) most likely meant: the closest documented path, the
-    method breaking ties."""
-    rest = path[len(api.base_path) :]
-    best: tuple[float, str] | None = None
-    for template, item in spec.load(api.spec_path)["paths"].items():
-        shape = _filled(template, rest)
-        for verb in spec.METHODS:
-            operation = item.get(verb)
-            if not isinstance(operation, dict) or "operationId" not in operation:
-                continue
-            score = difflib.SequenceMatcher(None, rest, shape).ratio() + (0.01 if verb.upper() == method else 0)
-            if best is None or score > best[0]:
-                best = (score, operation["operationId"])
-    return best[1] if best else None
-
-
-def _filled(template: str, path: str) -> str:
-    """`template` with each `{parameter}` segment replaced by the path's segment in its place, where it has one."""
-    given = path.split("/")
-    return "/".join(
-        given[index] if segment.startswith("{") and index < len(given) else segment
-        for index, segment in enumerate(template.split("/"))
-    )
+    return routing.nearest_operation(api.spec_path, method, path[len(api.base_path) :])
 
 
 def _url(scope: Scope, path: str, query: list[tuple[str, str]]) -> str:
