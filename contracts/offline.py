@@ -87,6 +87,7 @@ class Checker:
     _paths: Paths = field(init=False)
     _renderings: dict[tuple[Any, ...], dict[str, Any]] = field(init=False, default_factory=dict)
     _windows: dict[tuple[Any, ...], int] = field(init=False, default_factory=dict)  # rate-limit windows seen
+    _bodies: dict[str, dict[str, Any] | None] = field(init=False, default_factory=dict)  # resolved, per operation
 
     def __post_init__(self) -> None:
         self._schema = schemathesis.openapi.from_dict(load(self.api.spec_path))
@@ -164,7 +165,9 @@ class Checker:
             error = _first_error(schema, _coerced(schema, values))
             if error:
                 problems.append(f"the {where} parameter {name!r} ({', '.join(values)!s:.60}): {error}")
-        problems += self._body_problems(resolve(root, operation.definition.raw).get("requestBody"), seen, headers)
+        if operation.label not in self._bodies:
+            self._bodies[operation.label] = resolve(root, operation.definition.raw).get("requestBody")
+        problems += self._body_problems(self._bodies[operation.label], seen, headers)
         return problems
 
     def _body_problems(self, documented: dict[str, Any] | None, seen: Seen, headers: dict[str, str]) -> list[str]:

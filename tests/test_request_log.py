@@ -12,6 +12,9 @@ from mockserver.http.recording import BODY_EXCERPT
 from mockserver.pytest_plugin import MockServer
 
 from .conftest import ADV_TOKEN, BT, GROWTH_RW, PUB, PUB_TOKEN, Api
+from .test_readme import ROOT, blocks
+
+README = ROOT / "README.md"
 
 ADMIN = "/__admin"
 
@@ -113,7 +116,7 @@ def test_coverage_survives_the_bounded_log_and_resets_with_the_mock(client: Any,
 
 def test_the_coverage_page_is_linked_from_the_index_and_marks_what_was_seen(client: Any, bt: Api) -> None:
     bt.get("/me")
-    assert 'href="/__admin/coverage.html"' in client.get("/").text
+    assert '/__admin/coverage.html">API coverage</a>' in client.get("/").text
     page = client.get(f"{ADMIN}/coverage.html")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     row = next(line for line in page.text.split("<tr") if ">getMe<" in line)
@@ -135,3 +138,11 @@ def test_the_fixture_verifies_calls_and_reports_coverage(mockserver: MockServer)
         mockserver.assert_called("createSite", times=3)
     (coverage,) = mockserver.coverage("bannertrackr")["apis"]
     assert coverage["operations"]["covered"] == 2
+
+
+def test_the_readmes_verification_example_passes(mockserver: MockServer) -> None:
+    block = next(block for block in blocks(README) if block.lang == "python" and "assert_called" in block.text)
+    namespace: dict[str, Any] = {}
+    exec(compile(block.text, block.where, "exec"), namespace)
+    (test,) = [value for name, value in namespace.items() if name.startswith("test_")]
+    test(mockserver)

@@ -36,8 +36,9 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .5r
 {"".join(sections)}
 <section><h2>Mock control API</h2><p>Reset, seed, state, clock, faults and the request log:
 <a href="/__admin/ui/">Swagger UI</a> &middot; <code>{escape(base_url)}/__admin</code></p>
-<p>What clients exercised: <a href="/__admin/coverage.html">API coverage</a> (operations and documented statuses)
-&middot; <a href="/__admin/requests/near-misses">near misses</a> (requests the specs refused)</p></section></body></html>"""
+<p>What clients exercised: <a href="{escape(base_url)}/__admin/coverage.html">API coverage</a> (operations and
+documented statuses) &middot; <a href="{escape(base_url)}/__admin/requests/near-misses">near misses</a> (requests the
+specs refused)</p></section></body></html>"""
 
 
 async def serve(state: MockState, base_url: str, send: Send) -> None:
