@@ -3,6 +3,7 @@ near misses, and the coverage of operations and documented statuses (control API
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 import httpx
@@ -101,8 +102,10 @@ def test_coverage_lists_exactly_the_operations_and_statuses_a_client_exercised(c
     assert client.get(f"{ADMIN}/coverage", params={"api": "nope"}).status_code == 404
 
 
-def test_coverage_survives_the_bounded_log_and_resets_with_the_mock(client: Any, bt: Api, app: Any) -> None:
-    app.state.log._entries = type(app.state.log._entries)(maxlen=2)  # a tiny log: coverage must not depend on it
+def test_coverage_survives_the_bounded_log_and_resets_with_the_mock(
+    client: Any, bt: Api, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.state.log, "_entries", deque(maxlen=2))  # a tiny log: coverage must not depend on it
     for _ in range(5):
         bt.get("/me")
     me = next(entry for entry in client.get(f"{ADMIN}/coverage").json()["apis"][0]["byOperation"]
