@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import schemathesis
@@ -16,6 +18,27 @@ from .spec import parameters
 
 Check = Callable[[Any, Response, Case], "bool | None"]
 _probed: dict[tuple[Any, ...], int] = {}  # probes already made per (check, target, operation)
+# Set while checks judge traffic seen on the wire (the proxy, a HAR file): nothing may be sent on the client's behalf.
+_offline: contextvars.ContextVar[bool] = contextvars.ContextVar("offline", default=False)
+# ... and the rate-limit windows seen so far by the one judging (its traffic, not any run's against the same URL).
+_windows: contextvars.ContextVar[dict[tuple[Any, ...], int] | None] = contextvars.ContextVar("windows", default=None)
+
+
+@contextlib.contextmanager
+def offline(windows: dict[tuple[Any, ...], int]) -> Iterator[None]:
+    """Within the block, `may_probe` says no (checks judge the one response they are given) and `windows` holds the
+    rate-limit windows seen."""
+    tokens = _offline.set(True), _windows.set(windows)
+    try:
+        yield
+    finally:
+        _offline.reset(tokens[0])
+        _windows.reset(tokens[1])
+
+
+def offline_windows() -> dict[tuple[Any, ...], int] | None:
+    """The rate-limit windows of the traffic being judged offline (None within a run)."""
+    return _windows.get()
 
 
 def contract_check(check: Check) -> Check:
@@ -58,6 +81,8 @@ def target_key(case: Case) -> Any:
 
 def may_probe(check: str, case: Case, times: int = 1) -> bool:
     """Whether `check` may still probe this operation: probes cost requests, which a real account pays for."""
+    if _offline.get():
+        return False
     key = (check, target_key(case), case.operation.label)
     if _probed.get(key, 0) >= times:
         return False

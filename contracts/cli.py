@@ -54,6 +54,24 @@ def _parser() -> argparse.ArgumentParser:
         "--api", action="append", default=[], choices=sorted(APIS), help="only this API's breakages (repeatable)"
     )
     mutants.add_argument("--only", action="append", default=[], help="only this breakage, by name (repeatable)")
+    proxy = commands.add_parser(
+        "proxy", help="a reverse proxy that forwards unchanged and reports what the checks find in the traffic"
+    )
+    proxy.add_argument("--api", required=True, choices=sorted(APIS), help="which API's spec the traffic follows")
+    proxy.add_argument("--upstream", required=True, help="the API's base URL, e.g. https://api.peerclick.com/v1")
+    proxy.add_argument("--port", type=int, default=8010, help="local port; clients use http://127.0.0.1:PORT as the "
+                       "base URL (default: %(default)s)")  # fmt: skip
+    proxy.add_argument("--record", type=Path, metavar="FILE.har", help="record the traffic, credentials masked")
+    proxy.add_argument("--junit", type=Path, help="write the findings as JUnit XML here at exit")
+    check = commands.add_parser("check", help="run the single-response checks over a HAR recording, offline")
+    check.add_argument("har", type=Path, metavar="FILE.har")
+    check.add_argument(
+        "--api", action="append", default=[], choices=sorted(APIS),
+        help="only this API's entries (repeatable; default: every API, each entry by the mock path it is under)",
+    )  # fmt: skip
+    check.add_argument(
+        "--base-url", help="the API's base URL in the recording, for one of a real service (needs one --api)"
+    )
     return parser
 
 
@@ -78,6 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import mutants
 
         return mutants.main(args.api, args.only)
+    if args.command == "proxy":
+        from . import proxy
+
+        return proxy.main(APIS[args.api], args.upstream, args.port, args.record, args.junit)
+    if args.command == "check":
+        return _check(args.har, args.api, args.base_url)
     options = RunOptions(
         api=APIS[args.api],
         base_url=args.base_url,
@@ -100,6 +124,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"contracts: {'PASSED' if result.exit_code == 0 and not result.cleanup_errors else 'FAILED'}"
           + (f" ({len(failed)} failing check(s): {'; '.join(failed)})" if failed else ""))  # fmt: skip
     return 1 if result.exit_code or result.cleanup_errors else 0
+
+
+def _check(path: Path, names: list[str], base_url: str | None) -> int:
+    """Judge each entry under the chosen APIs' mock paths (or under `base_url`); 1 when anything was found."""
+    from mockserver.kit import har
+
+    from . import offline
+
+    if base_url is not None and len(names) != 1:
+        print("contracts: --base-url needs exactly one --api", file=sys.stderr)
+        return 2
+    try:
+        entries = har.read(path)
+    except ValueError as error:
+        print(f"contracts: {error}", file=sys.stderr)
+        return 2
+    seen, findings = 0, []
+    for name in names or sorted(APIS):
+        count, found = offline.check_har(APIS[name], entries, base_url or APIS[name].mock_path)
+        seen, findings = seen + count, findings + found
+    for finding in findings:
+        print(f"contracts: FINDING {finding.line()}")
+    rules = sorted({finding.rule for finding in findings})
+    print(
+        f"contracts: {path}: {seen} requests checked, {len(findings)} findings"
+        + (f" ({', '.join(rules)})" if rules else "")
+    )
+    return 1 if findings else 0
 
 
 if __name__ == "__main__":

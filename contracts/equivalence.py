@@ -40,6 +40,11 @@ def format_equivalence(ctx: Any, response: Response, case: Case) -> bool | None:
     return None
 
 
+def compare(data: Any, rendering: str, text: str) -> None:
+    """Raise AssertionError unless `text`, the `rendering` ("csv" or "xml") of a request, carries the JSON answer `data`."""
+    (_compare_csv if rendering == "csv" else _compare_xml)(data, text)
+
+
 def _text(response: Response) -> str:
     return bytes(response.content).decode("utf-8", errors="replace")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,21 @@ from mockserver.kit.spec import METHODS, header_credentials, load, resolve
 RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
 
 
+_resolved: OrderedDict[tuple[int, str, str], tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
+RESOLVED_KEPT = 256  # operations kept resolved; each entry holds its document, so its id cannot be reused meanwhile
+
+
 def raw_operation(case: Case) -> dict[str, Any]:
+    """The case's operation with its references resolved, once per document and operation (checks ask per response)."""
     root = case.operation.schema.raw_schema
-    return resolve(root, root["paths"][case.operation.path][case.operation.method.lower()])  # type: ignore[no-any-return]
+    key = (id(root), case.operation.path, case.operation.method.lower())
+    found = _resolved.get(key)
+    if found is None or found[0] is not root:
+        found = (root, resolve(root, root["paths"][case.operation.path][case.operation.method.lower()]))
+        _resolved[key] = found
+        if len(_resolved) > RESOLVED_KEPT:
+            _resolved.popitem(last=False)
+    return found[1]
 
 
 def documented_response(case: Case, status: int) -> dict[str, Any] | None:

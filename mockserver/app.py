@@ -18,8 +18,10 @@ from .http import framework, problems, schema_formats, spec_check, validation
 from .http.auth import SECURITY_MAP
 from .http.cors import ApiCors
 from .http.gateway import Gateway
+from .http.recording import Recorder
+from .http.replay import Replay
 from .http.resolver import resolver_for
-from .kit import spec
+from .kit import har, spec
 from .mockstate import MockState
 from .settings import Settings
 
@@ -67,10 +69,23 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
         # Outside the gateway (added first): a preflight is the browser's business, not an API call to count or log.
         control = tuple(api.base_path for api in state.apis.values() if api.control)
         app.add_middleware(ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, closed_prefixes=control)
+    # Outside the gateway, whose rate-limit headers a recording must keep; inside CORS, whose preflights are no calls.
+    app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state, recording=_recording(state))
     app.add_middleware(Gateway, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state)
+    if settings.replay is not None:
+        app.add_middleware(Replay, position=MiddlewarePosition.BEFORE_EXCEPTION, path=settings.replay)
     problems.install(app)
     app.state = state
     return app
+
+
+def _recording(state: MockState) -> har.Writer | None:
+    """The HAR file `--record` names, finished when the app shuts down."""
+    if state.settings.record is None:
+        return None
+    writer = har.Writer(state.settings.record, comment="recorded by mockserver serve --record")
+    state.on_shutdown.append(writer.close)
+    return writer
 
 
 def _is_operation(scope: Scope) -> bool:

@@ -59,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=1, metavar="N", help="serve with N processes (needs --store; default: 1)"
     )
+    serve.add_argument(
+        "--record", type=Path, metavar="FILE.har",
+        help="write every API request and answer to this HAR 1.2 file, credentials masked (complete at shutdown)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--replay", type=Path, metavar="FILE.har",
+        help="answer requests recorded in this HAR file (method, path, query, body) as recorded; the rest as usual",
+    )  # fmt: skip
+    proxy = commands.add_parser(
+        "proxy", add_help=False, help="the validating proxy (contracts proxy --help): forwards, checks, records"
+    )
+    proxy.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -82,6 +94,13 @@ def banner(app_state: object, base_url: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["proxy"]:
+        # The proxy judges traffic with the contract suite's checks, which sit above the mock: it is theirs, and
+        # this command only hands over, options and all (ARCHITECTURE.md, contracts/).
+        from contracts import cli as contracts_cli
+
+        return int(contracts_cli.main(argv))
     args = _parser().parse_args(argv)
     import uvicorn
 
@@ -100,14 +119,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         allowed_hosts=allowed_hosts,
         store=args.store or None,
         store_prefix=args.store_prefix,
+        record=args.record,
+        replay=args.replay,
     )
     if args.workers > 1 and settings.store is None:
         print("--workers needs --store redis://...: each worker would have a state of its own", file=sys.stderr)
         return 2
+    if args.workers > 1 and settings.record is not None:
+        print("--record writes one file from one process; record with one worker", file=sys.stderr)
+        return 2
     if args.state_file is not None and settings.store is not None:
         print("--state-file is for the in-memory state; a Redis store keeps the state itself", file=sys.stderr)
         return 2
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ValueError as error:  # a --replay file that is not HAR
+        print(f"mockserver: {error}", file=sys.stderr)
+        return 2
     state = app.state
     if args.state_file is not None:
         state_file = StateFile(args.state_file, state)

@@ -158,10 +158,6 @@ class Interceptor(MockServer):
         routes = routes_for({mocked.name: mocked for mocked in self.state.mocked}, hosts)  # raises on a bad URL
         self._hosts, self._routes = hosts, (Route(MOCK_ORIGIN, "", ""), *routes)
 
-    def requests(self, api: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
-        """The request log, newest first (`api` narrows it to one API): what the control API's /requests lists."""
-        return self.state.log.latest(limit, api)
-
     def target(self, url: str) -> str | None:
         """The mock's URL for `url` (percent-encoded), or None when no route takes it."""
         found = self._route_of(url)

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .admin import coverage
 from .api import ApiDefinition, DemoKey
 from .background import serve_in_thread
 from .mockstate import MockState
 from .state.clock import Clock
+from .state.requestlog import Filter
 
 if TYPE_CHECKING:
     from .interception import Interceptor
@@ -52,6 +54,41 @@ class MockServer:
 
     def reset(self) -> None:
         self.state.reset()
+
+    def requests(
+        self,
+        operation_id: str | None = None,
+        *,
+        api: str | None = None,
+        method: str | None = None,
+        status: int | None = None,
+        valid: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """The logged requests that match, oldest first (as `GET /__admin/requests` lists them, newest first)."""
+        selection = Filter(api=api, operation_id=operation_id, method=method, status=status, valid=valid)
+        return [entry.as_json() for entry in self.state.log.select(selection)][::-1]
+
+    def assert_called(self, operation_id: str, times: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """Fail unless `operation_id` was called (exactly `times` times, if given); the matching requests otherwise.
+
+        The failure lists what the client did call and the near misses, which usually show the mistake.
+        """
+        calls = self.requests(operation_id, **filters)
+        if (times is None and calls) or (times is not None and len(calls) == times):
+            return calls
+        made = sorted({entry["operationId"] or f"{entry['method']} {entry['path']}" for entry in self.requests()})
+        misses = [f"{entry['method']} {entry['path']}: {entry['error']} (nearest: {entry['nearest']})"
+                  for entry in self.requests(valid=False)]  # fmt: skip
+        expected = "at least once" if times is None else f"{times} time(s)"
+        raise AssertionError(
+            f"expected {operation_id} {expected}{' with ' + repr(filters) if filters else ''}, it was called "
+            f"{len(calls)} time(s); calls made: {', '.join(made) or 'none'}"
+            + (f"; near misses: {'; '.join(misses)}" if misses else "")
+        )
+
+    def coverage(self, api: str | None = None) -> dict[str, Any]:
+        """What `GET /__admin/coverage` reports: operations and documented statuses exercised, per API."""
+        return coverage.report(self.state, [self._api(api)] if api else list(self.state.mocked))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -19,3 +20,5 @@ class Settings:
     store_prefix: str = "mock:"  # the Redis keys' prefix, so one database can hold several mocks' states
     fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)
     route_once: bool = True  # False: connexion's own router finds every request's operation (equivalence tests)
+    record: Path | None = None  # write every API exchange to this HAR file (`serve --record`)
+    replay: Path | None = None  # answer requests recorded in this HAR file as recorded (`serve --replay`)

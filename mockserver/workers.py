@@ -7,6 +7,7 @@ import gc
 import json
 import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .settings import Settings
@@ -15,7 +16,7 @@ ENV = "MOCKSERVER_WORKER_SETTINGS"  # the parent's Settings as JSON: uvicorn sta
 
 
 def settings_env(settings: Settings) -> str:
-    return json.dumps(dataclasses.asdict(settings))
+    return json.dumps(dataclasses.asdict(settings), default=str)  # paths (--replay) as text
 
 
 @cache
@@ -26,6 +27,9 @@ def app() -> Any:
     fields: dict[str, Any] = {
         key: tuple(value) if isinstance(value, list) else value for key, value in json.loads(os.environ[ENV]).items()
     }
+    for key in ("record", "replay"):  # sent as text, used as paths
+        if fields.get(key) is not None:
+            fields[key] = Path(fields[key])
     built = create_app(Settings(**fields))
     gc.collect()
     gc.freeze()  # as `serve` does for one process: the specs and compiled schemas stay out of collections

@@ -73,7 +73,7 @@ def test_the_bannertrackr_docs_python_example_prints_the_ctr_with_its_real_base_
         ).json()["data"]["summary"]
     assert summary["ctr"] > 0
     assert printed.getvalue() == f"CTR: {summary['ctr']}%\n"
-    assert [entry["path"] for entry in mock.requests("bannertrackr")] == ["/bannertrackr/api/public/v1/placements/plc_123/stats"] * 2  # fmt: skip
+    assert [entry["path"] for entry in mock.requests(api="bannertrackr")] == ["/bannertrackr/api/public/v1/placements/plc_123/stats"] * 2  # fmt: skip
 
 
 @pytest.mark.parametrize("client", ["requests", "httpx"])
@@ -145,7 +145,7 @@ def test_async_httpx_calls_are_answered_on_the_mocks_loop(intercepted: Intercept
 
     before, statuses, after = asyncio.run(hits())
     assert statuses == [200] * 50 and after == before + 50
-    assert len(intercepted.requests("bannertrackr")) == 2
+    assert len(intercepted.requests(api="bannertrackr")) == 2
 
 
 def test_calls_from_many_threads_are_all_counted(intercepted: Interceptor) -> None:

@@ -34,6 +34,10 @@ NOT_RUN = {
     "./dev serve --no-rate-limits &": "the contract example's server: tests/test_contracts.py runs the two as one",
     "./dev contracts run": "a contract run takes 10-70 s even at one example; tests/test_contracts.py runs the README's "
                            "served-mock command, and test_contract_commands_parse checks the others' options",
+    ".venv/bin/mockserver proxy": "serves until interrupted, in front of a real API; tests/test_proxy.py runs the proxy "
+                                  "in front of the served mock, clean and broken",
+    "./dev contracts proxy": "the same command as `mockserver proxy`, which tests/test_proxy.py runs in process",
+    "./dev contracts check": "needs a recording; tests/test_proxy.py runs `contracts check` over the proxy's",
     "./dev contracts mutants": "the whole catalogue takes minutes; tests/test_mutations.py runs every breakage of it",
     "BANNERTRACKR_API_KEY=bt_live_...": "a placeholder for your own server and key",
     "curl -X POST https://api.peerclick.com/": "the real API, with your access key",

@@ -167,3 +167,17 @@ def test_a_restarted_worker_finds_the_state_as_it_was(redis_url: str) -> None:
     again = MockState(one.settings, ALL_APIS)  # a worker started later, on the same Redis: not seeded again
     assert again.store.table("bannertrackr", "sites").get("user_growth", "site_kept") is not None
     assert len(again.store) == len(one.store)
+
+
+def test_the_request_log_and_coverage_are_every_workers(workers: tuple[Api, Api], pair: tuple[Any, Any]) -> None:
+    """A client's calls through either worker: one log to filter and verify, one coverage report."""
+    one, other = workers
+    assert one.get("/me").status_code == 200
+    assert other.get("/sites/nope").status_code == 404
+    admin = pair[1].test_client()
+    listed = admin.get("/__admin/requests", params={"api": "bannertrackr", "operationId": "getMe"}).json()
+    assert [(entry["operationId"], entry["status"]) for entry in listed] == [("getMe", 200)]
+    report = pair[0].test_client().get("/__admin/coverage", params={"api": "bannertrackr"}).json()
+    (api,) = report["apis"]
+    hit = {entry["operationId"]: entry["exercised"] for entry in api["byOperation"] if entry["calls"]}
+    assert hit == {"getMe": {"200": 1}, "getSite": {"404": 1}}

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..api import ApiDefinition
 from ..context import RequestContext
 from ..domain.accounts import AccountAdmin
 from ..kit import spec
 from ..kit.errors import ApiError
+from ..kit.formats import Reply, json_response
 from ..state import persistence
 from ..state.clock import iso, parse_datetime
+from ..state.requestlog import Filter
+from . import coverage
 
 
 async def list_apis(ctx: RequestContext) -> Any:
@@ -63,8 +67,65 @@ async def rotate_key(ctx: RequestContext, api: str, key: str) -> Any:
     return _accounts(ctx, api).rotate_key(ctx.state, key)
 
 
-async def list_requests(ctx: RequestContext, limit: int = 50, api: str | None = None) -> Any:
-    return ctx.state.log.latest(limit, api)
+async def list_requests(
+    ctx: RequestContext,
+    limit: int = 50,
+    api: str | None = None,
+    operation_id: str | None = None,
+    method: str | None = None,
+    status: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    valid: bool | None = None,
+) -> Any:
+    _only_documented_parameters(ctx, "listRequests")
+    selection = Filter(api=api, operation_id=operation_id, method=method, status=status, since=_instant(since),
+                       until=_instant(until), valid=valid)  # fmt: skip
+    return _listing(ctx, selection, limit)
+
+
+async def list_near_misses(ctx: RequestContext, limit: int = 50, api: str | None = None) -> Any:
+    _only_documented_parameters(ctx, "listNearMisses")
+    return _listing(ctx, Filter(api=api, valid=False), limit)
+
+
+async def get_coverage(ctx: RequestContext, api: str | None = None) -> Any:
+    _only_documented_parameters(ctx, "getCoverage")
+    return coverage.report(ctx.state, [_mocked(ctx, api)] if api else list(ctx.state.mocked))
+
+
+async def get_coverage_page(ctx: RequestContext) -> Any:
+    page = coverage.html(coverage.report(ctx.state, list(ctx.state.mocked)))
+    return Reply(200, "text/html; charset=utf-8", page.encode("utf-8"))
+
+
+def _listing(ctx: RequestContext, selection: Filter, limit: int) -> Any:
+    """The newest `limit` matching entries, and how many the log holds in all (`X-Total-Count`)."""
+    matching = list(ctx.state.log.select(selection))
+    response = json_response([entry.as_json() for entry in matching[:limit]])
+    response.headers["X-Total-Count"] = str(len(matching))
+    return response
+
+
+def _instant(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return parse_datetime(text).timestamp()
+    except (ValueError, OverflowError) as error:
+        raise ApiError(400, "Invalid time", str(error)) from None
+
+
+def _only_documented_parameters(ctx: RequestContext, operation_id: str) -> None:
+    """A filter this API does not know is a 400, not silently no filter (which would list every request)."""
+    known = {parameter["name"] for parameter in spec.operation(ctx.api.spec_path, operation_id).get("parameters", [])
+             if parameter.get("in") == "query"} if ctx.api else set()  # fmt: skip
+    sent = {name for name, _ in parse_qsl(ctx.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)}
+    unknown = sorted(sent - known)
+    if unknown:
+        raise ApiError(
+            400, f"Unknown query parameter {unknown[0]!r}", f"This operation takes: {', '.join(sorted(known))}"
+        )
 
 
 async def get_clock(ctx: RequestContext) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,9 +14,7 @@ from ..kit.errors import ApiError
 from ..kit.formats import Reply
 from ..kit.routing import Router, rebased
 from ..mockstate import MockState
-from ..state.clock import iso
-from ..state.requestlog import LoggedRequest, mask
-from . import auth, framework, index
+from . import auth, framework, index, recording
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +71,11 @@ class Gateway:
             await send_reply(errors.reply(api.errors, ApiError(404, api.errors.message_for(404))), send)
             return
         ctx.operation = True
-        started = time.perf_counter()
         status: list[int] = []
         # Rate limits and their headers belong to the API proper, not to other paths its spec holds.
         await self.app(scope, _capped(receive), self._watching(ctx, send, status, stamp=api.is_api_path(path)))
         if not api.control:
-            self._log(ctx, status[0] if status else 500, started)
+            recording.note(ctx)
         if scope["method"] not in SAFE_METHODS:
             self.state.changed()
 
@@ -101,20 +97,6 @@ class Gateway:
             await send(message)
 
         return send_with_headers
-
-    def _log(self, ctx: RequestContext, status: int, started: float) -> None:
-        assert ctx.api is not None
-        self.state.log.add(
-            LoggedRequest(
-                time=iso(self.state.clock.now()),
-                api=ctx.api.name,
-                method=ctx.scope["method"],
-                path=ctx.scope["path"],
-                status=status,
-                key=mask(ctx.principal.credential_id) if ctx.principal else None,
-                durationMs=round((time.perf_counter() - started) * 1000, 3),
-            )
-        )
 
 
 async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:

@@ -35,7 +35,10 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25rem .5r
 <body><h1>Ad API mocks</h1><p>Seed {state.data.seed}. Point a client at a base URL below and use a demo credential.</p>
 {"".join(sections)}
 <section><h2>Mock control API</h2><p>Reset, seed, state, clock, faults and the request log:
-<a href="/__admin/ui/">Swagger UI</a> &middot; <code>{escape(base_url)}/__admin</code></p></section></body></html>"""
+<a href="/__admin/ui/">Swagger UI</a> &middot; <code>{escape(base_url)}/__admin</code></p>
+<p>What clients exercised: <a href="{escape(base_url)}/__admin/coverage.html">API coverage</a> (operations and
+documented statuses) &middot; <a href="{escape(base_url)}/__admin/requests/near-misses">near misses</a> (requests the
+specs refused)</p></section></body></html>"""
 
 
 async def serve(state: MockState, base_url: str, send: Send) -> None:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from .. import context
 from ..kit.errors import ApiError, ErrorShape, plain_shape, render
+from . import recording
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,14 @@ async def _api_error(request: ConnexionRequest, exc: ApiError) -> ConnexionRespo
 
 async def _problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     # Keeps exc.headers: a 405 must carry `Allow`.
-    return render(_shape_of(request), _from_problem(request, exc))
+    error = _from_problem(request, exc)
+    recording.reject(request.scope, error.status, error.hint or error.message)  # the log's validation outcome
+    return render(_shape_of(request), error)
 
 
 async def _undecodable(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     # connexion lets a non-UTF-8 JSON body escape as UnicodeDecodeError (a 500); it is the client's fault.
+    recording.reject(request.scope, 400, "Request body is not valid UTF-8")
     return render(
         _shape_of(request), ApiError(400, _shape_of(request).message_for(400), "Request body is not valid UTF-8")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -137,6 +138,31 @@ class Router:
             if found is not None and method in route.methods:
                 return route, found
         return None
+
+
+def nearest_operation(spec_path: Path, method: str, path: str) -> str | None:
+    """The operation a request for (method, `path` below the spec's root) most likely meant, when none has that
+    method and path: the documented path most alike, the method breaking ties (for near misses)."""
+    best: tuple[float, str] | None = None
+    for template, item in spec.load(spec_path)["paths"].items():
+        shape = _filled(template, path)
+        for verb in spec.METHODS:
+            operation = item.get(verb)
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            score = difflib.SequenceMatcher(None, path, shape).ratio() + (0.01 if verb.upper() == method else 0)
+            if best is None or score > best[0]:
+                best = (score, operation["operationId"])
+    return best[1] if best else None
+
+
+def _filled(template: str, path: str) -> str:
+    """`template` with each `{parameter}` segment replaced by the path's segment in its place, where it has one."""
+    given = path.split("/")
+    return "/".join(
+        given[index] if segment.startswith("{") and index < len(given) else segment
+        for index, segment in enumerate(template.split("/"))
+    )
 
 
 def rebased(scope: Mapping[str, Any], prefix: str, base_path: str) -> dict[str, Any]:

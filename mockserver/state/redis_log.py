@@ -1,37 +1,41 @@
-"""The request log kept in Redis: every worker's requests in one list, and one count per API."""
+"""The request log kept in Redis: every worker's requests in one list, the counts per API and what they covered."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .requestlog import LoggedRequest, RequestLog
+from .requestlog import Filter, LoggedRequest, RequestLog
 
 if TYPE_CHECKING:
     import redis
 
 
 class RedisRequestLog(RequestLog):
-    """A `RequestLog` on a Redis list (newest first, trimmed to `size`) and a hash of counts per API."""
+    """A `RequestLog` on a Redis list (newest first, trimmed to `size`), a hash of counts per API and a hash of the
+    (API, operation, status) counts coverage is computed from."""
 
     def __init__(self, client: redis.Redis, prefix: str, size: int = 1000) -> None:
         super().__init__(size)
         self._redis: Any = client
         self._size = size
-        self._list, self._counts = prefix + "log", prefix + "log:counts"
+        self._list, self._counts, self._exercised = prefix + "log", prefix + "log:counts", prefix + "log:exercised"
 
     def add(self, entry: LoggedRequest) -> None:
         pipe = self._redis.pipeline(transaction=False)  # one round trip
         pipe.lpush(self._list, orjson.dumps(vars(entry)))
         pipe.ltrim(self._list, 0, self._size - 1)
         pipe.hincrby(self._counts, entry.api, 1)
+        if entry.operationId is not None:
+            pipe.hincrby(self._exercised, orjson.dumps([entry.api, entry.operationId, entry.status]), 1)
         pipe.execute()
 
-    def latest(self, limit: int, api: str | None = None) -> list[dict[str, Any]]:
-        entries = [orjson.loads(raw) for raw in self._redis.lrange(self._list, 0, -1)]
-        return [entry for entry in entries if api is None or entry["api"] == api][:limit]
+    def select(self, selection: Filter) -> Iterator[LoggedRequest]:
+        entries = (LoggedRequest(**orjson.loads(raw)) for raw in self._redis.lrange(self._list, 0, -1))
+        return (entry for entry in entries if selection.matches(entry))
 
     @property
     def counts(self) -> Counter[str]:
@@ -41,5 +45,13 @@ class RedisRequestLog(RequestLog):
     def counts(self, value: Counter[str]) -> None:  # the base class's constructor sets it; Redis keeps the counts
         pass
 
+    @property
+    def exercised(self) -> Counter[tuple[str, str, int]]:
+        return Counter({tuple(orjson.loads(key)): int(n) for key, n in self._redis.hgetall(self._exercised).items()})
+
+    @exercised.setter
+    def exercised(self, value: Counter[tuple[str, str, int]]) -> None:  # as `counts`
+        pass
+
     def clear(self) -> None:
-        self._redis.delete(self._list, self._counts)
+        self._redis.delete(self._list, self._counts, self._exercised)

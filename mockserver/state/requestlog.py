@@ -1,10 +1,15 @@
-"""The last requests the mocked APIs served, and how many each API has served, for the admin API and index page."""
+"""The last requests the mocked APIs served (with what they sent and how it fitted the spec), and what they covered."""
 
 from __future__ import annotations
 
 from collections import Counter, deque
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from ..kit.masking import mask
+
+__all__ = ["Filter", "LoggedRequest", "RequestLog", "mask"]
 
 
 @dataclass(frozen=True)
@@ -16,28 +21,68 @@ class LoggedRequest:
     status: int
     key: str | None  # masked
     durationMs: float
+    query: dict[str, list[str]] = field(default_factory=dict)  # credentials masked
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names, credentials masked
+    body: str | None = None  # the first BODY_EXCERPT bytes, as text
+    bodyBytes: int = 0
+    operationId: str | None = None  # None: no operation of the spec has this method and path
+    valid: bool = True  # False: refused by the spec's request validation or routing (`error` says why)
+    error: str | None = None
+    nearest: str | None = None  # for an invalid request: the operation it was closest to
+    timestamp: float = 0.0  # the mock clock's time, for filtering (not shown)
+
+    def as_json(self) -> dict[str, Any]:
+        shown = asdict(self)
+        del shown["timestamp"]
+        return shown
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which logged requests to select; None matches anything."""
+
+    api: str | None = None
+    operation_id: str | None = None
+    method: str | None = None
+    status: int | None = None
+    since: float | None = None  # mock-clock timestamps, inclusive
+    until: float | None = None
+    valid: bool | None = None
+
+    def matches(self, entry: LoggedRequest) -> bool:
+        return (
+            (self.api is None or entry.api == self.api)
+            and (self.operation_id is None or entry.operationId == self.operation_id)
+            and (self.method is None or entry.method == self.method.upper())
+            and (self.status is None or entry.status == self.status)
+            and (self.since is None or entry.timestamp >= self.since)
+            and (self.until is None or entry.timestamp <= self.until)
+            and (self.valid is None or entry.valid == self.valid)
+        )
 
 
 class RequestLog:
     def __init__(self, size: int = 1000) -> None:
         self._entries: deque[LoggedRequest] = deque(maxlen=size)
         self.counts: Counter[str] = Counter()
+        # (api, operationId, status) -> requests, since start or reset: coverage outlives the bounded log.
+        self.exercised: Counter[tuple[str, str, int]] = Counter()
 
     def add(self, entry: LoggedRequest) -> None:
         self._entries.append(entry)
         self.counts[entry.api] += 1
+        if entry.operationId is not None:
+            self.exercised[(entry.api, entry.operationId, entry.status)] += 1
+
+    def select(self, selection: Filter) -> Iterator[LoggedRequest]:
+        """Matching entries, newest first."""
+        return (entry for entry in reversed(self._entries) if selection.matches(entry))
 
     def latest(self, limit: int, api: str | None = None) -> list[dict[str, Any]]:
-        entries = [entry for entry in reversed(self._entries) if api is None or entry.api == api]
-        return [vars(entry) for entry in entries[:limit]]
+        entries = self.select(Filter(api=api))
+        return [entry.as_json() for _, entry in zip(range(limit), entries, strict=False)]
 
     def clear(self) -> None:
         self._entries.clear()
         self.counts.clear()
-
-
-def mask(secret: str | None) -> str | None:
-    """Enough of a credential to recognise it in a log, never the whole of it."""
-    if not secret:
-        return None
-    return secret[:6] + "…" + secret[-2:] if len(secret) > 10 else "…"
+        self.exercised.clear()

@@ -1,0 +1,158 @@
+"""What the request log and a HAR recording keep of each API request: query, masked headers, a body excerpt, its
+operation and how it fitted the spec (the gateway notes the request, the error handlers a validation failure)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..kit import har, masking, routing, spec
+from ..state.clock import iso
+from ..state.requestlog import LoggedRequest
+
+if TYPE_CHECKING:
+    from ..api import ApiDefinition
+    from ..context import RequestContext
+    from ..mockstate import MockState
+
+EXCHANGE = "mockserver.exchange"  # where a request's Exchange sits in its ASGI scope (shared by connexion's copies)
+BODY_EXCERPT = 2048  # bytes of a request body the log keeps: enough to read a JSON body, bounded for 1000 entries
+# Refusals that mean "this request does not fit the spec", as opposed to auth (401/403) or the mock's own faults.
+NOT_VALIDATION = frozenset({401, 403})
+
+
+@dataclass
+class Exchange:
+    """One request as it passes: the Recorder fills in the bytes, `note` and `reject` what the pipeline learnt."""
+
+    started: float = field(default_factory=time.perf_counter)
+    wall: float = field(default_factory=time.time)
+    body: bytearray = field(default_factory=bytearray)
+    body_bytes: int = 0
+    keep_all: bool = False  # a HAR recording keeps whole bodies
+    status: int = 0
+    response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    response_body: bytearray = field(default_factory=bytearray)
+    entry: dict[str, Any] | None = None  # set by `note`: what the log entry says of the request
+    api: ApiDefinition | None = None
+    secrets: tuple[str, ...] = ()
+    error: str | None = None  # set by `reject`
+    path: str = ""  # as the client sent it (the gateway rebases an alias to its API's base path)
+
+
+def note(ctx: RequestContext) -> None:
+    """The gateway's one logging call: `ctx`'s request is an API operation to log, as the pipeline saw it."""
+    exchange: Exchange | None = ctx.scope.get(EXCHANGE)
+    if exchange is None or ctx.api is None:
+        return
+    credential = ctx.principal.credential_id if ctx.principal else None
+    now = ctx.state.clock.time()
+    exchange.api, exchange.secrets = ctx.api, (credential,) if credential else ()
+    exchange.entry = {
+        "time": iso(ctx.state.clock.now()),
+        "timestamp": now,
+        "api": ctx.api.name,
+        "method": ctx.scope["method"],
+        "path": ctx.scope["path"],
+        "key": masking.mask(credential),
+        "query_string": ctx.scope.get("query_string", b"").decode("latin-1"),
+        "headers": [(name.decode("latin-1"), value.decode("latin-1")) for name, value in ctx.scope.get("headers", [])],
+    }
+
+
+def reject(scope: Scope, status: int, reason: str) -> None:
+    """The error handlers' call: the request failed the spec's validation or routing (`reason` says how)."""
+    exchange: Exchange | None = scope.get(EXCHANGE)
+    if exchange is not None and status not in NOT_VALIDATION and status < 500:
+        exchange.error = reason
+
+
+class Recorder:
+    """Outside the gateway: sees the bytes that come in and go out, and logs what the gateway noted."""
+
+    def __init__(self, app: ASGIApp, state: MockState, recording: har.Writer | None = None) -> None:
+        self.app = app
+        self.state = state
+        self.recording = recording
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exchange = Exchange(keep_all=self.recording is not None, path=scope["path"])
+        scope[EXCHANGE] = exchange
+
+        async def receiving() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                exchange.body_bytes += len(chunk)
+                room = len(chunk) if exchange.keep_all else BODY_EXCERPT - len(exchange.body)
+                exchange.body += chunk[: max(room, 0)]
+            return message
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+                exchange.response_headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body" and exchange.keep_all:
+                exchange.response_body += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, receiving, sending)
+        finally:
+            if exchange.entry is not None and exchange.status:
+                self._log(exchange, scope)
+
+    def _log(self, exchange: Exchange, scope: Scope) -> None:
+        entry, api = exchange.entry, exchange.api
+        assert entry is not None and api is not None
+        credential_headers = [name for name, _ in spec.credential_headers(api.spec_path)]
+        headers = masking.headers(entry["headers"], credential_headers, exchange.secrets)
+        query = masking.query(parse_qsl(entry["query_string"], keep_blank_values=True), exchange.secrets)
+        path = masking.mask_secrets(entry["path"], exchange.secrets)
+        match = self.state.router.match(entry["method"], entry["path"])[1]
+        operation = match.operation_id if match is not None else None
+        valid = exchange.error is None
+        excerpt = bytes(exchange.body[:BODY_EXCERPT])
+        duration = (time.perf_counter() - exchange.started) * 1000
+        grouped: dict[str, list[str]] = {}
+        for name, value in query:
+            grouped.setdefault(name, []).append(value)
+        self.state.log.add(
+            LoggedRequest(
+                time=entry["time"], api=entry["api"], method=entry["method"], path=path, status=exchange.status,
+                key=entry["key"], durationMs=round(duration, 3), query=grouped, headers=dict(headers),
+                body=masking.mask_secrets(excerpt.decode("utf-8", "replace"), exchange.secrets) if excerpt else None,
+                bodyBytes=exchange.body_bytes, operationId=operation, valid=valid, error=exchange.error,
+                nearest=None if valid else (operation or nearest(api, entry["method"], entry["path"])),
+                timestamp=entry["timestamp"],
+            )
+        )  # fmt: skip
+        if self.recording is not None:
+            self.recording.add(
+                har.Exchange(
+                    started=exchange.wall, duration_ms=duration, method=entry["method"],
+                    url=_url(scope, masking.mask_secrets(exchange.path, exchange.secrets), query), request_headers=headers,
+                    request_body=masking.mask_secrets(bytes(exchange.body).decode("utf-8", "replace"),
+                                                      exchange.secrets).encode("utf-8"),
+                    status=exchange.status,
+                    response_headers=[(name.decode("latin-1"), value.decode("latin-1"))
+                                      for name, value in exchange.response_headers],
+                    response_body=bytes(exchange.response_body),
+                )
+            )  # fmt: skip
+
+
+def nearest(api: ApiDefinition, method: str, path: str) -> str | None:
+    return routing.nearest_operation(api.spec_path, method, path[len(api.base_path) :])
+
+
+def _url(scope: Scope, path: str, query: list[tuple[str, str]]) -> str:
+    host = next((value.decode("latin-1") for name, value in scope.get("headers", []) if name == b"host"), "localhost")
+    return f"{scope.get('scheme', 'http')}://{host}{path}" + (f"?{urlencode(query)}" if query else "")
