@@ -72,6 +72,14 @@ def test_unsupported_method_is_405_with_allow_from_the_spec(binom: Api) -> None:
     assert response.headers["Allow"] == "DELETE, GET, HEAD, PATCH, PUT"
 
 
+def test_a_path_two_templates_fit_allows_the_methods_of_both(binom: Api) -> None:
+    """/report/preset/campaign fits /report/preset/{subject} (GET) and /report/preset/{uuid} (DELETE), as routed."""
+    response = binom.request("PUT", "/report/preset/campaign")
+    error(response, 405, "MethodNotAllowed")
+    assert response.headers["Allow"] == "DELETE, GET, HEAD"
+    assert binom.get("/report/preset/campaign").status_code == 200  # the list's GET, though {uuid} comes first
+
+
 def test_an_internal_error_is_a_500_in_binoms_shape(binom: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any) -> Any:
         raise RuntimeError("a bug")

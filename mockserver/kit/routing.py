@@ -48,22 +48,28 @@ class Paths:
 
     def match(self, method: str, path: str) -> Match | None:
         """The template `path` fits as routed, with `method`'s operation and the path parameters."""
+        wanted = "GET" if method == "HEAD" else method  # HEAD is GET, as routed
+        first: Match | None = None
         for template in self.templates:
             found = template.routed.match(path)
             if found is not None:
-                operation = template.operations.get("GET" if method == "HEAD" else method)  # HEAD is GET, as routed
-                return Match(template, operation, dict(zip(template.names, found.groups(), strict=True)))
-        return None
+                operation = template.operations.get(wanted)
+                match = Match(template, operation, dict(zip(template.names, found.groups(), strict=True)))
+                # As starlette routes: the first template that has the method, else the first the path fits (a 405).
+                # Two templates of one shape (Binom's /report/preset/{subject} and /report/preset/{uuid}) share a path.
+                if operation is not None:
+                    return match
+                first = first or match
+        return first
 
     def allowed_methods(self, path: str) -> list[str]:
-        """Methods the document gives the path (HEAD wherever GET is), for the `Allow` header of a 405: of the template
-        the path is routed to (`/campaign/change_cost`, not `/campaign/{id}` with an integer id), else of the first
-        it fits at all."""
+        """Methods the document gives the path (HEAD wherever GET is), for the `Allow` header of a 405: of every template
+        the path is routed to (`/campaign/change_cost`, not `/campaign/{id}` with an integer id; both of two templates
+        of one shape), else of the first it fits at all."""
         routed = [template for template in self.templates if template.routed.match(path)]
-        for template in routed or [template for template in self.templates if template.loose.match(path)]:
-            methods = template.operations
-            return sorted({*methods, *(["HEAD"] if "GET" in methods else [])})
-        return []
+        loose = [template for template in self.templates if template.loose.match(path)][:1]
+        methods = {method for template in routed or loose for method in template.operations}
+        return sorted({*methods, *(["HEAD"] if "GET" in methods else [])})
 
     def outside_enum(self, path: str) -> bool:
         """True when `path` fits a template only with a path parameter outside its enum (`/stats.pdf` for json|xml|csv)."""

@@ -14,6 +14,13 @@ CONTRACT = Contract(
         # Only the spec's own links: schemathesis' dependency analysis pairs the traffic sources' captured `groupId`
         # (always null) with the groups' UUID path ids, and then calls `/group/None`.
         "phases": {"stateful": {"inference": {"algorithms": ["location-headers"]}}},
+        # The tracker's Swagger names templates of one shape side by side (/report/preset/{subject} to list presets,
+        # /report/preset/{uuid} to delete one; the same for simple filters, with /report/simple_filter/operators/list
+        # beside /report/simple_filter/{subject}/{uuid}). A path fits more than one, so a GET on a preset's UUID is the
+        # list's GET with an unknown subject (400), not a 405, and `Allow` names the methods of every template the
+        # path fits. The two checks that read each template as the only one are off for Binom; the mock's 405 and
+        # Allow are tested in tests/test_binom.py. (Turned off per operation, schemathesis 4.32 still ran them.)
+        "checks": {"unsupported_method": {"enabled": False}, "allow_header_conformance": {"enabled": False}},
         "operations": [
             # ensure_resource_availability reads any 404 on a just-created resource as a lost write. Two documented
             # 404s are not: deleting a traffic source deletes its campaigns (deleteTrafficSource), so a campaign a
