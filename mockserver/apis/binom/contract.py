@@ -19,7 +19,7 @@ CONTRACT = Contract(
         # beside /report/simple_filter/{subject}/{uuid}). A path fits more than one, so a GET on a preset's UUID is the
         # list's GET with an unknown subject (400), not a 405, and `Allow` names the methods of every template the
         # path fits. The two checks that read each template as the only one are off for Binom; the mock's 405 and
-        # Allow are tested in tests/test_binom.py. (Turned off per operation, schemathesis 4.32 still ran them.)
+        # Allow are tested in tests/test_binom.py. (Per operation schemathesis 4.32 still runs them.)
         "checks": {"unsupported_method": {"enabled": False}, "allow_header_conformance": {"enabled": False}},
         "operations": [
             # ensure_resource_availability reads any 404 on a just-created resource as a lost write. Two documented
@@ -44,6 +44,12 @@ CONTRACT = Contract(
             # request would be a 401. It refreshes the restricted demo user's key instead (tests/test_binom_users.py
             # covers refreshing one's own). Links from a created user still pass that user's id.
             {"include-operation-id": ["refreshApiKey"], "parameters": {"path.id": 2}},
+            # Restore (PATCH) brings a deleted record back, as documented: its 200 after the DELETE is the point of it,
+            # not a deleted resource still served (use_after_free).
+            {"include-operation-id": ["restoreCampaign", "restoreConversion", "restoreDomain", "restoreOffer",
+                                      "restoreLanding", "restoreTrafficSource", "restoreAffiliateNetwork",
+                                      "restoreRotation", "restoreGroup"],
+             "checks": {"use_after_free": {"enabled": False}}},
         ],
     },
 )  # fmt: skip
