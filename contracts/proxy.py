@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-import threading
 import time
 import zlib
 from collections import Counter
@@ -18,6 +17,7 @@ from xml.etree import ElementTree
 
 import httpx
 
+from mockserver.background import running
 from mockserver.kit import har, masking
 from mockserver.kit.spec import credential_headers
 
@@ -196,19 +196,8 @@ def serving(proxy: Proxy, port: int = 0) -> Iterator[str]:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-    server = _server(proxy, port)
-    thread = threading.Thread(target=server.run, name="proxy", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the proxy did not start")
-        time.sleep(0.02)
-    try:
+    with running(_server(proxy, port), "proxy"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def main(api: ContractApi, upstream: str, port: int, record: Path | None, junit: Path | None,

@@ -23,15 +23,22 @@ def serve_in_thread(app: Any) -> Iterator[str]:
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options(app))
     )
-    thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
+    with running(server, "mockserver"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def running(server: Any, name: str) -> Iterator[None]:
+    """Run the uvicorn `server` in a thread named `name` from when it has started until the block ends."""
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the mock did not start")
+            raise RuntimeError(f"the {name} server did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield
     finally:
         server.should_exit = True
         thread.join(timeout=10)
