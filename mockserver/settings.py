@@ -20,5 +20,6 @@ class Settings:
     store_prefix: str = "mock:"  # the Redis keys' prefix, so one database can hold several mocks' states
     fast_routes: bool = True  # False: APIs' fast routes go through connexion like any operation (equivalence tests)
     route_once: bool = True  # False: connexion's own router finds every request's operation (equivalence tests)
+    compiled: bool = True  # False: every operation goes through connexion's middleware stack (equivalence tests)
     record: Path | None = None  # write every API exchange to this HAR file (`serve --record`)
     replay: Path | None = None  # answer requests recorded in this HAR file as recorded (`serve --replay`)

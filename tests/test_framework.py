@@ -30,7 +30,7 @@ def _resolve(dotted: str) -> Any:
 def _instance_attribute(cls: type, name: str) -> bool:
     """`name` is set on instances of `cls` by its __init__ (or a base's)."""
     return any(f"self.{name} =" in inspect.getsource(base.__init__) or f"self.{name}:" in inspect.getsource(base.__init__)
-               for base in cls.__mro__ if "__init__" in vars(base) and base.__module__.startswith("connexion"))  # fmt: skip
+               for base in cls.__mro__ if "__init__" in vars(base) and base.__module__.startswith(("connexion", "starlette")))  # fmt: skip
 
 
 @pytest.mark.parametrize("dotted", sorted(RELIES_ON))

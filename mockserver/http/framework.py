@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 import logging
-from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import cache, lru_cache
 from typing import Any
 
@@ -16,7 +17,9 @@ from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator
 from connexion.json_schema import NullableTypeValidator
-from connexion.middleware.abstract import ROUTING_CONTEXT
+from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
@@ -30,6 +33,8 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONRe
 from connexion.validators import TextResponseBodyValidator as _TextResponseBodyValidator
 from jsonschema import Draft4Validator
 from jsonschema.validators import extend
+from starlette._exception_handler import wrap_app_handling_exceptions
+from starlette.requests import Request
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -57,6 +62,17 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.frameworks.starlette.Starlette.get_request": ("uri_parser", "scope", "receive"),
     "connexion.json_schema.NullableTypeValidator": None,
     "connexion.middleware.abstract.ROUTING_CONTEXT": None,
+    "connexion.middleware.abstract.RoutedMiddleware.apis": None,  # base path -> its APIs, each with `operations`
+    "connexion.middleware.abstract.RoutedMiddleware.app": None,
+    "connexion.middleware.exceptions.ExceptionMiddleware._exception_handlers": None,  # set by starlette's __init__
+    "connexion.middleware.exceptions.ExceptionMiddleware._status_handlers": None,
+    "connexion.middleware.lifespan.LifespanMiddleware": None,
+    "connexion.middleware.main.ConnexionMiddleware.middleware_stack": None,
+    "connexion.middleware.security.SecurityOperation.next_app": None,
+    "connexion.middleware.request_validation.RequestValidationOperation.next_app": None,
+    "connexion.middleware.response_validation.ResponseValidationOperation.next_app": None,
+    "connexion.middleware.context.ContextOperation.next_app": None,
+    "starlette._exception_handler.wrap_app_handling_exceptions": ("app", "conn"),
     "connexion.middleware.main.ConnexionMiddleware.app": None,
     "connexion.middleware.main.ConnexionMiddleware.default_middlewares": None,
     "connexion.middleware.routing.RoutingMiddleware.router": None,  # starlette Mounts of Routes to RoutingOperations
@@ -202,13 +218,7 @@ class _RouteOnce(RoutingMiddleware):
         if routed is None:
             await super().__call__(scope, receive, send)
             return
-        base_path, operation_id, params = routed
-        # What RoutingOperation passes on: a copy of the scope as routing found it, sharing its `extensions`.
-        original = dict(scope)
-        original.setdefault("path_params", {}).update(params)
-        extensions = original.setdefault("extensions", {})
-        extensions.setdefault(ROUTING_CONTEXT, {}).update({"api_base_path": base_path, "operation_id": operation_id})
-        await self.app(original, receive, send)
+        await self.app(_routed_scope(scope, routed), receive, send)
 
     def _route(self, scope: Scope) -> _Routed | None:
         seen = self._seen
@@ -242,6 +252,106 @@ class _RouteOnce(RoutingMiddleware):
                 return base_path, operation_id, params
             return None  # starlette's router stops at the first mount that matches
         return None
+
+
+def _routed_scope(scope: Scope, routed: _Routed) -> Scope:
+    """What RoutingOperation passes on: a copy of the scope as routing found it, sharing its `extensions`."""
+    base_path, operation_id, params = routed
+    original = dict(scope)
+    original.setdefault("path_params", {}).update(params)
+    extensions = original.setdefault("extensions", {})
+    extensions.setdefault(ROUTING_CONTEXT, {}).update({"api_base_path": base_path, "operation_id": operation_id})
+    return original
+
+
+# ---- the compiled path: connexion's per-operation objects chained once, without its middleware stack
+
+# Layers of connexion's stack that do nothing for an http request but pass it on.
+_PASSTHROUGH = (LifespanMiddleware,)
+
+
+class Compiled:
+    """Each operation's answer as connexion's stack gives it, from one chain built once per operation.
+
+    Inside the gateway, connexion's stack walks ~12 layers per request, and each routed layer looks the operation
+    up again by id (security, request validation, response validation, context, the app). Here, on an operation's
+    first request, the objects those layers hold for it (connexion's SecurityOperation with its verification
+    function, RequestValidationOperation, ResponseValidationOperation, ContextOperation and the decorated view) are
+    chained to each other directly, in the stack's order, and the chain runs inside starlette's own exception
+    wrapper with the exception middleware's handlers. So every step, its errors and their wording are connexion's
+    (and the mock's handlers'); only the walk is gone. Anything the chain cannot take (no operation found by the
+    routing layer, a root_path, a layer it does not know) returns None: connexion's stack answers it as before.
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[Any] | None = None
+        self._chains: dict[tuple[str, str], ASGIApp | None] = {}
+
+    def find(self, scope: Scope) -> Callable[[Receive, Send], Awaitable[None]] | None:
+        """The compiled answer to `scope` (the gateway's scope of an operation), or None for connexion's stack."""
+        stack = self._stack
+        if stack is None:
+            app = scope.get("app")
+            if not isinstance(app, ConnexionMiddleware) or app.middleware_stack is None:
+                return None
+            stack = self._stack = list(app.middleware_stack)
+        router = next((layer for layer in stack if isinstance(layer, _RouteOnce)), None)
+        if router is None or scope.get("root_path"):
+            return None
+        routed = router._route(scope)
+        if routed is None:
+            return None
+        key = (routed[0], routed[1])
+        if key not in self._chains:
+            self._chains[key] = _chain(stack, *key)
+        chain = self._chains[key]
+        if chain is None:
+            return None
+        handlers = next(layer for layer in stack if isinstance(layer, ExceptionMiddleware))
+
+        async def answer(receive: Receive, send: Send) -> None:
+            # What starlette's ExceptionMiddleware does, then what the routing layer passes on.
+            scope["starlette.exception_handlers"] = (handlers._exception_handlers, handlers._status_handlers)
+            inner = _routed_scope(scope, routed)
+
+            async def run(_scope: Scope, receive: Receive, send: Send) -> None:
+                await chain(inner, receive, send)
+
+            await wrap_app_handling_exceptions(run, Request(scope, receive, send))(scope, receive, send)
+
+        return answer
+
+
+def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | None:
+    """The operation objects of the layers after the routing layer, each one's next app the next one's."""
+    after = stack[next(i for i, layer in enumerate(stack) if isinstance(layer, _RouteOnce)) + 1 :]
+    steps: list[Any] = []
+    for layer in after:
+        if isinstance(layer, SwaggerUIMiddleware):
+            continue  # it passes operations on (`middlewares`' skip_swagger_ui)
+        if isinstance(layer, _PASSTHROUGH):
+            continue
+        if not isinstance(layer, RoutedMiddleware):
+            return None
+        operation = next(
+            (api.operations[operation_id] for api in layer.apis.get(base_path, ()) if operation_id in api.operations),
+            None,
+        )
+        if operation is None:
+            return None
+        if operation is layer.app:
+            continue  # a layer with nothing to do for it (response validation off hands out its next app)
+        steps.append(operation)
+    if not steps or not isinstance(steps[-1], AsyncOperation):
+        return None
+    chain: ASGIApp = steps[-1]
+    for operation in reversed(steps[:-1]):
+        if not hasattr(operation, "next_app"):
+            return None
+        step = copy.copy(operation)  # the stack's own stays as it is, for connexion's path
+        step.next_app = chain
+        chain = step
+    return chain
 
 
 def quiet_unknown_parameters() -> None:

@@ -26,6 +26,8 @@ class Gateway:
         self.app = app
         self.state = state
         self.router: Router = state.router
+        # Operations answered by one chain each instead of connexion's middleware stack (Settings.compiled).
+        self.compiled = framework.Compiled() if state.settings.compiled else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,7 +75,12 @@ class Gateway:
         ctx.operation = True
         status: list[int] = []
         # Rate limits and their headers belong to the API proper, not to other paths its spec holds.
-        await self.app(scope, _capped(receive), self._watching(ctx, send, status, stamp=api.is_api_path(path)))
+        watching = self._watching(ctx, send, status, stamp=api.is_api_path(path))
+        answer = self.compiled.find(scope) if self.compiled is not None else None
+        if answer is not None:
+            await answer(_capped(receive), watching)
+        else:
+            await self.app(scope, _capped(receive), watching)
         if not api.control:
             recording.note(ctx)
         if scope["method"] not in SAFE_METHODS:

@@ -1,0 +1,146 @@
+"""Every operation of every API answers byte for byte the same, and logs the same, whether its compiled chain runs it
+(settings.compiled) or connexion's middleware stack does: successes, refused credentials, bad parameters and bodies,
+unknown ids, other methods and paths no operation has."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import partial
+from typing import Any
+
+import pytest
+
+from mockserver import admin
+from mockserver.api import ApiDefinition
+from mockserver.apis import ALL_APIS
+from mockserver.http import framework
+from mockserver.kit import spec
+from mockserver.kit.examples import example_for
+from mockserver.state.requestlog import Filter
+
+from .conftest import make_app
+
+_PARAMETER = re.compile(r"\{([^}]+)\}")
+Request = tuple[str, str, dict[str, str], bytes | None]
+WRONG_KEY = "not-a-key-of-this-api-0000000000"
+
+
+def _header(api: ApiDefinition, key: str) -> dict[str, str]:
+    header, prefix = spec.credential_headers(api.spec_path)[0]
+    return {header: f"{prefix}{key}".strip() if prefix else key}
+
+
+def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
+    """Per operation of the spec, from its schemas and examples: the example request with the first demo key, with
+    every other demo key on a write (read-only, revoked, another account's), without a credential, with a wrong one,
+    with an id that names nothing, each query parameter with a value of the wrong kind, a malformed and a wrongly
+    shaped JSON body, a method the path does not have, HEAD; then paths no operation has."""
+    root = spec.load(api.spec_path)
+    first = _header(api, keys[0]) if keys else {}
+    corpus: list[Request] = []
+    for template, item in root["paths"].items():
+        for method in (m for m in spec.METHODS if m in item):
+            operation = spec.operation(api.spec_path, item[method]["operationId"])
+            declared = [spec.deref(root, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
+            parameters = {p["name"]: p for p in declared}
+            path = api.base_path + _PARAMETER.sub(partial(_value, root, parameters, "example"), template)
+            other = api.base_path + _PARAMETER.sub(partial(_value, root, parameters, "other"), template)
+            content = operation.get("requestBody", {}).get("content", {})
+            body, json_headers = None, {}
+            if "application/json" in content:
+                body = json.dumps(example_for(content["application/json"].get("schema", {}))).encode()
+                json_headers = {"Content-Type": "application/json"}
+            verb = method.upper()
+            corpus.append((verb, path, {**first, **json_headers}, body))
+            if verb not in ("GET", "HEAD"):
+                corpus += [(verb, path, {**_header(api, key), **json_headers}, body) for key in keys[1:]]
+            corpus.append((verb, path, json_headers, body))  # no credential
+            if keys:
+                corpus.append((verb, path, {**_header(api, WRONG_KEY), **json_headers}, body))
+            corpus.append((verb, other, {**first, **json_headers}, body))  # an unknown id
+            for name, parameter in parameters.items():
+                if parameter.get("in") == "query":
+                    corpus.append((verb, f"{path}?{name}=%7Bnot-a-value%7D&{name}=-1.5", first, None))
+            if json_headers:
+                corpus.append((verb, path, {**first, **json_headers}, b'{"unfinished": '))
+                corpus.append((verb, path, {**first, **json_headers}, b"[1, 2, 3]"))
+                corpus.append((verb, path, {**first, **json_headers}, b'"\xff\xfe"'))
+        missing = next((m for m in ("patch", "put", "delete", "post") if m not in item), None)
+        if missing:
+            corpus.append((missing.upper(), api.base_path + _PARAMETER.sub("1", template), first, None))
+        corpus.append(("HEAD", api.base_path + _PARAMETER.sub("1", template), first, None))
+    corpus.append(("GET", api.base_path + "/no/such/path", first, None))
+    corpus.append(("GET", api.base_path + "/openapi.json", {}, None))
+    return corpus
+
+
+def _value(root: dict[str, Any], parameters: dict[str, Any], variant: str, found: re.Match[str]) -> str:
+    """A path parameter's value: its schema's example, or one that names nothing."""
+    schema = spec.deref(root, parameters.get(found.group(1), {}).get("schema", {}))
+    if variant == "other":
+        return "999999" if schema.get("type") == "integer" else "nope"
+    return str(example_for(schema))
+
+
+def _answers(api: ApiDefinition, compiled: bool) -> tuple[list[Any], int]:
+    """Each request's status, headers (its request id left out), body and log entry; and how many the chain ran."""
+    app = make_app(compiled=compiled, enforce_rate_limits=False)
+    keys = [key.value for key in api.demo_keys(app.state) if " " not in key.value]
+    client = app.test_client()
+    answers = []
+    ran = 0
+    original = framework.Compiled.find
+
+    def counted(self: framework.Compiled, scope: Any) -> Any:
+        nonlocal ran
+        found = original(self, scope)
+        ran += found is not None
+        return found
+
+    framework.Compiled.find = counted  # type: ignore[method-assign]
+    try:
+        for method, path, headers, body in _corpus(api, keys):
+            response = client.request(method, path, headers=headers, content=body, follow_redirects=False)
+            seen = {
+                name: value for name, value in response.headers.items() if name != (api.request_id_header or "").lower()
+            }
+            logged = next(app.state.log.select(Filter()), None)
+            entry = None if logged is None else {**logged.as_json(), "durationMs": None}
+            answers.append((method, path, response.status_code, seen, response.content, entry))
+    finally:
+        framework.Compiled.find = original  # type: ignore[method-assign]
+    return answers, ran
+
+
+@pytest.mark.parametrize("api", [*ALL_APIS, admin.DEFINITION], ids=lambda api: api.name)
+def test_the_compiled_chain_answers_exactly_as_connexions_stack(api: ApiDefinition) -> None:
+    (compiled, ran), (stack, _) = _answers(api, True), _answers(api, False)
+    assert len(compiled) == len(stack)
+    for mine, theirs in zip(compiled, stack, strict=True):
+        assert mine == theirs
+    operations = sum(1 for item in spec.load(api.spec_path)["paths"].values() for m in spec.METHODS if m in item)
+    assert ran >= operations  # the chain ran, at least once per operation
+    statuses = {answer[2] for answer in compiled}
+    # The corpus reached answers and refusals alike.
+    assert {200, 404} <= statuses and statuses & {400, 422} and statuses & {401, 403}, statuses
+
+
+def test_an_answer_that_breaks_its_schema_is_refused_on_both_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockserver.apis import bannertrackr
+    from mockserver.apis.bannertrackr import handlers
+
+    async def get_me(ctx: Any) -> Any:
+        return {"data": "not the account object the spec documents"}
+
+    monkeypatch.setattr(handlers, "get_me", get_me)
+    api = bannertrackr.DEFINITION
+    answers = []
+    for compiled in (True, False):
+        client = make_app(compiled=compiled).test_client()
+        response = client.get(
+            api.base_path + "/api/public/v1/me", headers=_header(api, "bt_live_growth_read_write_demo")
+        )
+        answers.append((response.status_code, response.content))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 500
