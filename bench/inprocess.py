@@ -31,8 +31,11 @@ BT_AUTH = {"authorization": "Bearer bt_live_pro_read_write_demo"}
 BINOM = "/binom/public/api/v1"
 BINOM_AUTH = {"api-key": "binom_admin_demo_key"}
 ADV_AUTH = {"x-api-key": "adsterraadvertiserdemo0000000001"}
-# name: (method, path, query string, headers), as in bench/run.py's throughput cases
-CASES: dict[str, tuple[str, str, bytes, dict[str, str]]] = {
+GROWTH = {"authorization": "Bearer bt_live_growth_read_write_demo"}
+# name: (method, path, query string, headers[, body]), as in bench/run.py's throughput cases; `write` changes the
+# doc's site to the same name every time (a create would grow the account from request to request)
+Case = tuple[str, str, bytes, dict[str, str]] | tuple[str, str, bytes, dict[str, str], bytes]
+CASES: dict[str, Case] = {
     "sites": ("GET", f"{BT}/sites", b"", BT_AUTH),
     "read": ("GET", f"{BT}/placements", b"", BT_AUTH),
     "binom": ("GET", f"{BINOM}/campaign/1", b"", BINOM_AUTH),
@@ -44,17 +47,23 @@ CASES: dict[str, tuple[str, str, bytes, dict[str, str]]] = {
                BINOM_AUTH),
     "csv": ("GET", "/adsterra/advertiser/stats.csv", b"start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign",
             ADV_AUTH),
+    "write": ("PUT", f"{BT}/sites/site_123", b"", {**GROWTH, "content-type": "application/json"},
+              b'{"name": "My Weekly Newsletter"}'),
+    "pixel": ("GET", "/bannertrackr/api/track/px/abc123def456", b"", {}),
 }  # fmt: skip
 
 
-def send(app: Any, case: tuple[str, str, bytes, dict[str, str]], times: int) -> tuple[int, str, bytes]:
+def send(app: Any, case: Case, times: int) -> tuple[int, str, bytes]:
     """`times` requests one after another; the last answer's status, content type and body."""
-    method, path, query, headers = case
+    method, path, query, headers = case[:4]
+    sent = case[4] if len(case) > 4 else b""  # type: ignore[misc]
     raw = [(b"host", b"127.0.0.1:8000"), *((k.encode(), v.encode()) for k, v in headers.items())]
+    if sent:
+        raw.append((b"content-length", str(len(sent)).encode()))
     status, content_type, body = 0, "", b""
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": sent, "more_body": False}
 
     async def reply(message: dict[str, Any]) -> None:
         nonlocal status, content_type, body
@@ -86,10 +95,10 @@ def bare(path: str, status: int, content_type: str, body: bytes) -> Any:
     async def answer(request: Any) -> Response:
         return Response(body, status_code=status, media_type=content_type)
 
-    return Starlette(routes=[Route(path, answer)])
+    return Starlette(routes=[Route(path, answer, methods=["GET", "PUT"])])
 
 
-def cost(app: Any, case: tuple[str, str, bytes, dict[str, str]], requests: int, repeats: int) -> tuple[float, float]:
+def cost(app: Any, case: Case, requests: int, repeats: int) -> tuple[float, float]:
     """(least CPU seconds per request over `repeats`, Python function calls per request)."""
     send(app, case, 50)  # warm-up: first-use caches, compiled schemas
     times = []

@@ -6,7 +6,7 @@ import contextlib
 import copy
 import inspect
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from functools import cache, lru_cache
 from typing import Any
 
@@ -21,12 +21,14 @@ from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.request_validation import RequestValidationOperation
+from connexion.middleware.response_validation import ResponseValidationOperation
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from connexion.spec import OpenAPISpecification
-from connexion.utils import inspect_function_arguments
+from connexion.utils import inspect_function_arguments, split_content_type
 from connexion.utils import is_null as is_null  # connexion's reading of a null parameter value
 from connexion.utils import is_nullable as is_nullable  # ... and of `nullable` on a parameter
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
@@ -72,6 +74,21 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.middleware.request_validation.RequestValidationOperation.next_app": None,
     "connexion.middleware.response_validation.ResponseValidationOperation.next_app": None,
     "connexion.middleware.context.ContextOperation.next_app": None,
+    "connexion.middleware.request_validation.RequestValidationOperation._operation": None,
+    "connexion.middleware.request_validation.RequestValidationOperation._validator_map": None,
+    "connexion.middleware.request_validation.RequestValidationOperation.strict_validation": None,
+    "connexion.middleware.request_validation.RequestValidationOperation.security_query_params": None,
+    "connexion.middleware.request_validation.RequestValidationOperation.validate_mime_type": ("self", "mime_type"),
+    "connexion.middleware.response_validation.ResponseValidationOperation._operation": None,
+    "connexion.middleware.response_validation.ResponseValidationOperation._validator_map": None,
+    "connexion.middleware.response_validation.ResponseValidationOperation.validate_mime_type": ("self", "mime_type"),
+    "connexion.middleware.response_validation.ResponseValidationOperation.validate_required_headers": (
+        "headers",
+        "response_definition",
+    ),
+    "connexion.operations.AbstractOperation._uri_parser_class": None,
+    "connexion.utils.split_content_type": ("content_type",),
+    "connexion.decorators.main.BaseDecorator.uri_parser": None,
     "starlette._exception_handler.wrap_app_handling_exceptions": ("app", "conn"),
     "connexion.middleware.main.ConnexionMiddleware.app": None,
     "connexion.middleware.main.ConnexionMiddleware.default_middlewares": None,
@@ -129,6 +146,15 @@ class _OnceDecorator(StarletteDecorator):
     @property
     def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
         return _ParameterDecorator
+
+    @property
+    def uri_parser(self) -> Any:
+        # connexion builds the operation's URI parser (from its parameter definitions, through its context proxies)
+        # for every request; it holds nothing but those definitions, and one decorator serves one operation.
+        parser = self.__dict__.get("_uri_parser")
+        if parser is None:
+            parser = self.__dict__["_uri_parser"] = super().uri_parser
+        return parser
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         decorated = self.decorate(function)
@@ -322,6 +348,119 @@ class Compiled:
         return answer
 
 
+def _content_type(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """connexion's `extract_content_type`: the first Content-Type header's value."""
+    for name, value in headers:
+        if name.decode("latin-1").lower() == "content-type":
+            return value.decode("latin-1")
+    return None
+
+
+_UNSET: Any = object()
+
+
+class _RequestStep(RequestValidationOperation):
+    """connexion's request validation of one operation, with what it builds per request built once: the parameter
+    validator (and its URI parser), and per Content-Type the body validator (which keeps nothing of a request)."""
+
+    def __init__(self, original: RequestValidationOperation) -> None:
+        self.__dict__.update(original.__dict__)
+        operation = self._operation
+        self._parameters = self._validator_map["parameter"](
+            operation.parameters,
+            uri_parser=operation._uri_parser_class(operation.parameters, operation.body_definition()),
+            strict_validation=self.strict_validation,
+            security_query_params=self.security_query_params,
+        )
+        self._bodies: dict[str | None, Any] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._parameters.validate(scope)
+        content_type = _content_type(scope["headers"])
+        validator = self._bodies.get(content_type, _UNSET)
+        if validator is _UNSET:
+            validator = self._body_validator(content_type)  # an unsupported media type raises, and is not kept
+            if len(self._bodies) < 64:  # clients may send any Content-Type; the common ones are kept
+                self._bodies[content_type] = validator
+        if validator is not None:
+            receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+    def _body_validator(self, content_type: str | None) -> Any:
+        """What RequestValidationOperation.__call__ decides from the Content-Type (None: the body goes unchecked)."""
+        mime_type, encoding = split_content_type(content_type)
+        if mime_type is None:
+            mime_type = self._operation.consumes[0] if self._operation.consumes else "application/octet-stream"
+        encoding = encoding or "utf-8"
+        self.validate_mime_type(mime_type)
+        schema = self._operation.body_schema(mime_type)
+        if not schema:
+            return None
+        try:
+            body_validator = self._validator_map["body"][mime_type]
+        except KeyError:
+            return None
+        operation = self._operation
+        return body_validator(
+            schema=schema,
+            required=operation.request_body.get("required", False),
+            nullable=is_nullable(operation.body_definition(mime_type)),
+            encoding=encoding,
+            strict_validation=self.strict_validation,
+            uri_parser=operation.uri_parser_class(operation.parameters, operation.body_definition()),
+        )
+
+
+class _ResponseStep(ResponseValidationOperation):
+    """connexion's response validation of one operation, with what it works out per response from the status and
+    Content-Type (media type check, response definition, schema, validator class) worked out once per pair."""
+
+    def __init__(self, original: ResponseValidationOperation) -> None:
+        self.__dict__.update(original.__dict__)
+        self._decided: dict[tuple[int, str | None], tuple[dict[str, Any], Any, dict[str, Any], bool, str]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def wrapped_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal send
+            if message["type"] == "http.response.start":
+                headers = message["headers"]
+                key = (message["status"], _content_type(headers))
+                decided = self._decided.get(key)
+                if decided is None:
+                    decided = self._decide(*key)  # a media type the spec does not give raises, and is not kept
+                    if len(self._decided) < 64:
+                        self._decided[key] = decided
+                definition, body_validator, schema, nullable, encoding = decided
+                self.validate_required_headers(headers, definition)
+                if body_validator is not None:
+                    send = body_validator(scope, schema=schema, nullable=nullable, encoding=encoding).wrap_send(send)
+            await send(message)
+
+        await self.next_app(scope, receive, wrapped_send)
+
+    def _decide(self, status_code: int, content_type: str | None) -> tuple[Any, Any, Any, bool, str]:
+        """What ResponseValidationOperation.__call__ decides from a response's status and Content-Type."""
+        mime_type, encoding = split_content_type(content_type)
+        if mime_type is None:
+            mime_type = self._operation.produces[0] if self._operation.produces else "application/octet-stream"
+        encoding = encoding or "utf-8"
+        if status_code < 400:
+            self.validate_mime_type(mime_type)
+        status = str(status_code)
+        definition = self._operation.response_definition(status, mime_type)
+        body_validator = self._validator_map["response"].get(mime_type)
+        if body_validator is None:
+            return definition, None, {}, False, encoding
+        schema = self._operation.response_schema(status, mime_type)
+        return definition, body_validator, schema, is_nullable(definition), encoding
+
+
+_STEPS: dict[type, Callable[[Any], Any]] = {
+    RequestValidationOperation: _RequestStep,
+    ResponseValidationOperation: _ResponseStep,
+}
+
+
 def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | None:
     """The operation objects of the layers after the routing layer, each one's next app the next one's."""
     after = stack[next(i for i, layer in enumerate(stack) if isinstance(layer, _RouteOnce)) + 1 :]
@@ -348,7 +487,8 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
     for operation in reversed(steps[:-1]):
         if not hasattr(operation, "next_app"):
             return None
-        step = copy.copy(operation)  # the stack's own stays as it is, for connexion's path
+        # A copy: the stack's own stays as it is, for connexion's path.
+        step = _STEPS[type(operation)](operation) if type(operation) in _STEPS else copy.copy(operation)
         step.next_app = chain
         chain = step
     return chain
