@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -104,8 +105,9 @@ class ApiDefinition:
     doc_paths: tuple[str, ...] = ()
     contract: Contract = Contract()  # what the contract suite needs beyond the spec: credentials, budget, settings
 
-    @property
+    @cached_property
     def spec_path(self) -> Path:
+        # Kept: every request's log entry looks its spec up by this path (a new Path each time, hashed anew).
         return SPEC_DIR / self.spec
 
     @property

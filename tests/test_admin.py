@@ -215,6 +215,8 @@ def test_prefer_seed_and_prisms_query_forms(bt: Api) -> None:
     seeded = dynamic(headers={"Prefer": "dynamic=true, seed=7"})
     assert seeded == dynamic(params={"__dynamic": "true", "__seed": "7"}) and seeded != default
     assert bt.get("/sites/site_123", params={"__code": "404"}).json() == {"error": "Site not found"}
+    for spelled in ("%5F%5Fcode=404", "_%5fcode=404"):  # the underscores percent-encoded mean the same
+        assert bt.get(f"/sites/site_123?{spelled}").status_code == 404
     # the query form wins over the header; a bad value is a 400 either way
     assert bt.get("/sites/site_123", params={"__code": "404"}, headers={"Prefer": "code=200"}).status_code == 404
     assert bt.get("/sites/site_123", params={"__seed": "-1", "__dynamic": "true"}).status_code == 400
