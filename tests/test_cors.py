@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+
+import pytest
 
 from .conftest import BT, GROWTH_RW, make_app
 
@@ -39,3 +42,33 @@ def test_no_cors_setting_sends_no_cors_headers() -> None:
     client = make_app(cors=False, apis=("bannertrackr",)).test_client()
     response = client.get(f"{BT}/me", headers={**ORIGIN, "Authorization": f"Bearer {GROWTH_RW}"})
     assert response.status_code == 200 and "access-control-allow-origin" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "answered",
+    [[(b"content-type", b"text/plain")], [(b"vary", b"Accept"), (b"x-a", b"1"), (b"Vary", b"Accept-Encoding")]],
+)
+def test_without_an_origin_the_answer_varies_on_it_as_starlettes_cors_layer_says(answered: list[Any]) -> None:
+    from starlette.middleware.cors import CORSMiddleware
+
+    from mockserver.http.cors import ApiCors
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": list(answered)})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    def headers_through(layer: Any) -> list[Any]:
+        sent: list[Any] = []
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/x", "headers": [(b"host", b"h")], "query_string": b""}
+        asyncio.run(layer(scope, None, send))
+        return sent[0]["headers"]
+
+    starlettes = CORSMiddleware(
+        app, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"], expose_headers=["*"]
+    )
+    assert headers_through(ApiCors(app)) == headers_through(starlettes)
+    assert any(name.lower() == b"vary" and b"Origin" in value for name, value in headers_through(ApiCors(app)))

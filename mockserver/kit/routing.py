@@ -95,12 +95,14 @@ class Router:
         self._targets = {outside: api.base_path + inside for api in apis for outside, inside in api.outside_paths}
         # Longest first, so a nested base path wins over a shorter one.
         self._prefixes = sorted(prefixes, key=lambda pair: len(pair[0]), reverse=True)
+        # With "/" appended once, not on every request.
+        self._below = [(prefix, prefix + "/", api) for prefix, api in self._prefixes]
         self._paths: dict[str, Paths] = {}
 
     def api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
         """The API serving `path`, and the prefix it was reached by (its base path or an alias)."""
-        for prefix, api in self._prefixes:
-            if path == prefix or path.startswith(prefix + "/"):
+        for prefix, below, api in self._below:
+            if path.startswith(below) or path == prefix:
                 return api, prefix
         return None, ""
 
