@@ -18,13 +18,16 @@ from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator
 from connexion.json_schema import NullableTypeValidator
+from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedMiddleware
+from connexion.middleware.context import ContextOperation
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationOperation
 from connexion.middleware.response_validation import ResponseValidationOperation
 from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
@@ -80,9 +83,17 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.middleware.lifespan.LifespanMiddleware": None,
     "connexion.middleware.main.ConnexionMiddleware.middleware_stack": None,
     "connexion.middleware.security.SecurityOperation.next_app": None,
+    "connexion.middleware.security.SecurityOperation.security": None,
+    "connexion.middleware.security.SecurityOperation.verification_fn": None,
+    "connexion.validators.ParameterValidator.validate_request": ("self", "request"),
+    "connexion.lifecycle.ConnexionRequest.__init__": ("self", "uri_parser"),
     "connexion.middleware.request_validation.RequestValidationOperation.next_app": None,
     "connexion.middleware.response_validation.ResponseValidationOperation.next_app": None,
     "connexion.middleware.context.ContextOperation.next_app": None,
+    "connexion.middleware.context.ContextOperation.operation": None,
+    "connexion.operations.AbstractOperation.uri_parser_class": None,
+    "connexion.operations.AbstractOperation.parameters": None,
+    "connexion.operations.AbstractOperation.body_definition": None,
     "connexion.middleware.request_validation.RequestValidationOperation._operation": None,
     "connexion.middleware.request_validation.RequestValidationOperation._validator_map": None,
     "connexion.middleware.request_validation.RequestValidationOperation.strict_validation": None,
@@ -186,10 +197,17 @@ class _OnceDecorator(StarletteDecorator):
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             # The values, not connexion's proxies of them: through a proxy each of the request's many reads of
             # its scope went through werkzeug's LocalProxy machinery.
-            request = self.framework.get_request(uri_parser=self.uri_parser, scope=_scope.get(), receive=_receive.get())
+            scope = _scope.get()
+            request = scope.pop(_SHARED_REQUEST, None)  # the compiled chain's, when its receive is still this one
+            if request is None:
+                request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=_receive.get())
             return await decorated(request)
 
         return wrapper
+
+
+# Where the compiled chain leaves the one request object its security, parameter validation and view share.
+_SHARED_REQUEST = "mockserver.connexion_request"
 
 
 class _Operation(AsyncOperation):
@@ -365,7 +383,10 @@ class Compiled:
             inner = _routed_scope(scope, routed)
 
             async def run(_scope: Scope, receive: Receive, send: Send) -> None:
-                await chain(inner, receive, send)
+                try:
+                    await chain(inner, receive, send)
+                finally:
+                    inner.pop(_SHARED_REQUEST, None)  # after an error: no cycle scope -> request -> scope left
 
             await wrap_app_handling_exceptions(run, Request(scope, receive, send))(scope, receive, send)
 
@@ -399,7 +420,11 @@ class _RequestStep(RequestValidationOperation):
         self._bodies: dict[str | None, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self._parameters.validate(scope)
+        request = scope.get(_SHARED_REQUEST)
+        if request is None:
+            self._parameters.validate(scope)
+        else:
+            self._parameters.validate_request(request)  # what `validate(scope)` does with a request of its own
         content_type = _content_type(scope["headers"])
         validator = self._bodies.get(content_type, _UNSET)
         if validator is _UNSET:
@@ -407,6 +432,7 @@ class _RequestStep(RequestValidationOperation):
             if len(self._bodies) < 64:  # clients may send any Content-Type; the common ones are kept
                 self._bodies[content_type] = validator
         if validator is not None:
+            scope.pop(_SHARED_REQUEST, None)  # the view reads the body through the validator's receive
             receive, scope = await validator.wrap_receive(receive, scope=scope)
         await self.next_app(scope, receive, send)
 
@@ -433,6 +459,22 @@ class _RequestStep(RequestValidationOperation):
             strict_validation=self.strict_validation,
             uri_parser=operation.uri_parser_class(operation.parameters, operation.body_definition()),
         )
+
+
+class _SecurityStep(SecurityOperation):
+    """connexion's security check of one operation, on a request object the parameter validation and the view
+    then use too (connexion builds one for each: three starlette requests, three parses of the query)."""
+
+    def __init__(self, original: SecurityOperation, uri_parser: Any) -> None:
+        self.__dict__.update(original.__dict__)
+        self._uri_parser = uri_parser
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
+        scope[_SHARED_REQUEST] = request
+        if self.security:
+            await self.verification_fn(request)
+        await self.next_app(scope, receive, send)
 
 
 class _ResponseStep(ResponseValidationOperation):
@@ -505,14 +547,23 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
         if operation is layer.app:
             continue  # a layer with nothing to do for it (response validation off hands out its next app)
         steps.append(operation)
-    if not steps or not isinstance(steps[-1], AsyncOperation):
+    if not steps or not isinstance(steps[-1], _Operation):
         return None
+    context = next((step for step in steps if isinstance(step, ContextOperation)), None)
+    if context is None:
+        return None
+    # The parser the view's decorator builds from the operation connexion's context names (BaseDecorator.uri_parser).
+    spec_operation = context.operation
+    uri_parser = spec_operation.uri_parser_class(spec_operation.parameters, spec_operation.body_definition())
     chain: ASGIApp = steps[-1]
     for operation in reversed(steps[:-1]):
         if not hasattr(operation, "next_app"):
             return None
         # A copy: the stack's own stays as it is, for connexion's path.
-        step = _STEPS[type(operation)](operation) if type(operation) in _STEPS else copy.copy(operation)
+        if type(operation) is SecurityOperation:
+            step = _SecurityStep(operation, uri_parser)
+        else:
+            step = _STEPS[type(operation)](operation) if type(operation) in _STEPS else copy.copy(operation)
         step.next_app = chain
         chain = step
     return chain
