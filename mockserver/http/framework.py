@@ -348,12 +348,25 @@ class Compiled:
     chained to each other directly, in the stack's order, and the chain runs inside starlette's own exception
     wrapper with the exception middleware's handlers. So every step, its errors and their wording are connexion's
     (and the mock's handlers'); only the walk is gone. Anything the chain cannot take (no operation found by the
-    routing layer, a root_path, a layer it does not know) returns None: connexion's stack answers it as before.
+    routing layer, a root_path, a layer it does not know, one between `owner` and the routing layer that is not
+    connexion's) returns None: connexion's stack answers it as before.
     """
 
-    def __init__(self) -> None:
-        self._stack: list[Any] | None = None
+    def __init__(self, owner: object) -> None:
+        self._owner = owner  # the middleware that runs the chains, one of the stack's layers
+        self._stack: list[Any] | None = None  # connexion's layers, outermost first, once it has built them
+        self._router: _RouteOnce | None = None
+        self._handlers: Any = None  # its exception middleware, whose handlers answer the chain's errors
         self._chains: dict[tuple[str, str], ASGIApp | None] = {}
+
+    def _replaces_only_connexion(self, stack: list[Any]) -> bool:
+        """Between the layer that runs the chains and the routing layer sit only connexion's exception layer and its
+        Swagger UI layer (which passes operations on), so running a chain there skips nothing else."""
+        start = next((i for i, layer in enumerate(stack) if layer is self._owner), None)
+        end = next((i for i, layer in enumerate(stack) if layer is self._router), None)
+        if start is None or end is None:
+            return False
+        return all(isinstance(layer, (ExceptionMiddleware, SwaggerUIMiddleware)) for layer in stack[start + 1 : end])
 
     def find(self, scope: Scope) -> Callable[[Receive, Send], Awaitable[None]] | None:
         """The compiled answer to `scope` (the gateway's scope of an operation), or None for connexion's stack."""
@@ -363,7 +376,11 @@ class Compiled:
             if not isinstance(app, ConnexionMiddleware) or app.middleware_stack is None:
                 return None
             stack = self._stack = list(app.middleware_stack)
-        router = next((layer for layer in stack if isinstance(layer, _RouteOnce)), None)
+            self._router = next((layer for layer in stack if isinstance(layer, _RouteOnce)), None)
+            self._handlers = next(layer for layer in stack if isinstance(layer, ExceptionMiddleware))
+            if not self._replaces_only_connexion(stack):
+                self._router = None  # e.g. `serve --replay`'s layer: it must see every request
+        router = self._router
         if router is None or scope.get("root_path"):
             return None
         routed = router._route(scope)
@@ -375,7 +392,7 @@ class Compiled:
         chain = self._chains[key]
         if chain is None:
             return None
-        handlers = next(layer for layer in stack if isinstance(layer, ExceptionMiddleware))
+        handlers = self._handlers
 
         async def answer(receive: Receive, send: Send) -> None:
             # What starlette's ExceptionMiddleware does, then what the routing layer passes on.

@@ -27,7 +27,7 @@ class Gateway:
         self.state = state
         self.router: Router = state.router
         # Operations answered by one chain each instead of connexion's middleware stack (Settings.compiled).
-        self.compiled = framework.Compiled() if state.settings.compiled else None
+        self.compiled = framework.Compiled(self) if state.settings.compiled else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

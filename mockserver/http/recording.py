@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -50,10 +51,10 @@ def note(ctx: RequestContext) -> None:
     if exchange is None or ctx.api is None:
         return
     credential = ctx.principal.credential_id if ctx.principal else None
-    now = ctx.state.clock.time()
+    now = ctx.state.clock.time()  # one reading for both: the entry's time and its timestamp agree
     exchange.api, exchange.secrets = ctx.api, (credential,) if credential else ()
     exchange.entry = {
-        "time": iso(ctx.state.clock.now()),
+        "time": iso(datetime.fromtimestamp(now, tz=UTC)),
         "timestamp": now,
         "api": ctx.api.name,
         "method": ctx.scope["method"],
