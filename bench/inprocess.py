@@ -23,6 +23,7 @@ import pstats
 import sys
 import time
 import warnings
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ BT_AUTH = {"authorization": "Bearer bt_live_pro_read_write_demo"}
 BINOM = "/binom/public/api/v1"
 BINOM_AUTH = {"api-key": "binom_admin_demo_key"}
 ADV_AUTH = {"x-api-key": "adsterraadvertiserdemo0000000001"}
+PUB_AUTH = {"x-api-key": "adsterrapublisherdemo00000000001"}
+WEEK_AGO = (datetime.now(UTC).date() - timedelta(days=7)).isoformat()  # the mock's clock starts at the real time
 # name: (method, path, query string, headers), as in bench/run.py's throughput cases
 CASES: dict[str, tuple[str, str, bytes, dict[str, str]]] = {
     "sites": ("GET", f"{BT}/sites", b"", BT_AUTH),
@@ -38,12 +41,27 @@ CASES: dict[str, tuple[str, str, bytes, dict[str, str]]] = {
     "binom": ("GET", f"{BINOM}/campaign/1", b"", BINOM_AUTH),
     "peerclick": ("GET", "/peerclick/v1/campaign", b"", {"api-token": "pc_demo_api_token"}),
     "advertiser": ("GET", "/adsterra/advertiser/campaigns.json", b"", ADV_AUTH),
-    "publisher": ("GET", "/adsterra/publisher/domains.json", b"", {"x-api-key": "adsterrapublisherdemo00000000001"}),
+    "publisher": ("GET", "/adsterra/publisher/domains.json", b"", PUB_AUTH),
     "stats": ("GET", f"{BT}/placements/plc_123/stats", b"", {"authorization": "Bearer bt_live_growth_read_write_demo"}),
     "report": ("GET", f"{BINOM}/report/campaign", b"datePreset=last_7_days&groupings[]=campaign&groupings[]=geoCountry",
                BINOM_AUTH),
     "csv": ("GET", "/adsterra/advertiser/stats.csv", b"start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign",
             ADV_AUTH),
+    # the rest of the reports and stats issue #17 lists: each is kept by the store until a write
+    "binom_stats": ("GET", f"{BINOM}/stats/campaign", b"datePreset=last_7_days", BINOM_AUTH),
+    "binom_info": ("GET", f"{BINOM}/info/campaign", b"datePreset=last_7_days", BINOM_AUTH),
+    "pc_report": ("GET", "/peerclick/v1/report", f"groupBy=campaign&groupBy=country&from={WEEK_AGO}".encode(),
+                  {"api-token": "pc_demo_api_token"}),
+    "adv_json": ("GET", "/adsterra/advertiser/stats.json",
+                 b"start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign", ADV_AUTH),
+    "adv_xml": ("GET", "/adsterra/advertiser/stats.xml",
+                b"start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign", ADV_AUTH),
+    "pub_json": ("GET", "/adsterra/publisher/stats.json",
+                 b"start_date=2024-12-01&finish_date=2025-01-29&group_by=domain", PUB_AUTH),
+    "pub_csv": ("GET", "/adsterra/publisher/stats.csv",
+                b"start_date=2024-12-01&finish_date=2025-01-29&group_by=domain", PUB_AUTH),
+    "pub_xml": ("GET", "/adsterra/publisher/stats.xml",
+                b"start_date=2024-12-01&finish_date=2025-01-29&group_by=domain", PUB_AUTH),
 }  # fmt: skip
 
 
