@@ -14,10 +14,21 @@ import orjson
 import yaml
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _cache_dir() -> Path | None:
+    """The user's cache directory for the copies; None (parse every time) when there is no home to keep them in."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    try:
+        return Path(base or Path.home() / ".cache") / "adapi-mocks" / "specs"
+    except RuntimeError:  # no HOME and no password entry
+        return None
+
+
 # Parsed documents as JSON, named by a hash of the YAML they came from (as Python keeps bytecode): reading that JSON
 # takes 1/40 of parsing the YAML with libyaml, which was a fifth of the mock's start-up. A missing, stale or
 # unreadable copy only means parsing the YAML again.
-CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "adapi-mocks" / "specs"
+CACHE_DIR = _cache_dir()
 _CACHE_FORMAT = "1"  # part of every name: a change to what is cached makes every old copy stale
 
 
@@ -26,11 +37,13 @@ def load(path: Path) -> dict[str, Any]:
     """The parsed document (cached: read once per process, from the JSON copy of an earlier parse if there is one)."""
     text = path.read_bytes()
     digest = hashlib.sha256(b"\0".join((_CACHE_FORMAT.encode(), yaml.__version__.encode(), text))).hexdigest()
-    copy = CACHE_DIR / f"{path.stem}-{digest[:32]}.json"
-    with contextlib.suppress(OSError, orjson.JSONDecodeError):
-        return orjson.loads(copy.read_bytes())  # type: ignore[no-any-return]
+    copy = None if CACHE_DIR is None else CACHE_DIR / f"{path.stem}-{digest[:32]}.json"
+    if copy is not None:
+        with contextlib.suppress(OSError, orjson.JSONDecodeError):
+            return orjson.loads(copy.read_bytes())  # type: ignore[no-any-return]
     document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    _keep(copy, document)
+    if copy is not None:
+        _keep(copy, document)
     return document  # type: ignore[no-any-return]
 
 
