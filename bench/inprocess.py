@@ -3,14 +3,16 @@ busy machine disturbs least (CPU time, not wall time), and the Python function c
 changes at all.
 
     .venv/bin/python bench/inprocess.py [--src ../other-checkout] [--cases sites,binom,...] [--requests 200]
-                                        [--repeats 5] [--profile CASE]
+                                        [--repeats 5] [--profile CASE] [--after-write]
 
 Builds the app `mockserver serve --no-rate-limits` builds (every API, validation on) from --src (default: this
 tree), sends each case's request straight to the ASGI app --requests times after a warm-up, --repeats times, and
 prints the least CPU time per request (time.process_time) and the function calls per request (cProfile's count);
 then the least CPU time of a bare Starlette app answering that path with the mock's bytes, and bare / mock (the
 share of bare Starlette's speed the mock reaches, as bench/run.py's ratio).
---profile CASE prints where one case's time goes instead (cProfile, by own time). Compare two commits by running it
+--profile CASE prints where one case's time goes instead (cProfile, by own time). --after-write drops every kept
+answer (`Store.kept`) before each request, as any write to the API does: what a report or stats answer costs when
+computed afresh, next to what a kept one costs without it. Compare two commits by running it
 once per checkout. A script, not a test.
 """
 
@@ -23,6 +25,8 @@ import pstats
 import sys
 import time
 import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,8 @@ BINOM = "/binom/public/api/v1"
 BINOM_AUTH = {"api-key": "binom_admin_demo_key"}
 ADV_AUTH = {"x-api-key": "adsterraadvertiserdemo0000000001"}
 GROWTH = {"authorization": "Bearer bt_live_growth_read_write_demo"}
+PUB_AUTH = {"x-api-key": "adsterrapublisherdemo00000000001"}
+WEEK_AGO = (datetime.now(UTC).date() - timedelta(days=7)).isoformat()  # the mock's clock starts at the real time
 # name: (method, path, query string, headers[, body]), as in bench/run.py's throughput cases; `write` changes the
 # doc's site to the same name every time (a create would grow the account from request to request)
 Case = tuple[str, str, bytes, dict[str, str]] | tuple[str, str, bytes, dict[str, str], bytes]
@@ -41,7 +47,7 @@ CASES: dict[str, Case] = {
     "binom": ("GET", f"{BINOM}/campaign/1", b"", BINOM_AUTH),
     "peerclick": ("GET", "/peerclick/v1/campaign", b"", {"api-token": "pc_demo_api_token"}),
     "advertiser": ("GET", "/adsterra/advertiser/campaigns.json", b"", ADV_AUTH),
-    "publisher": ("GET", "/adsterra/publisher/domains.json", b"", {"x-api-key": "adsterrapublisherdemo00000000001"}),
+    "publisher": ("GET", "/adsterra/publisher/domains.json", b"", PUB_AUTH),
     "stats": ("GET", f"{BT}/placements/plc_123/stats", b"", {"authorization": "Bearer bt_live_growth_read_write_demo"}),
     "report": ("GET", f"{BINOM}/report/campaign", b"datePreset=last_7_days&groupings[]=campaign&groupings[]=geoCountry",
                BINOM_AUTH),
@@ -50,11 +56,27 @@ CASES: dict[str, Case] = {
     "write": ("PUT", f"{BT}/sites/site_123", b"", {**GROWTH, "content-type": "application/json"},
               b'{"name": "My Weekly Newsletter"}'),
     "pixel": ("GET", "/bannertrackr/api/track/px/abc123def456", b"", {}),
+    # the rest of the reports and stats issue #17 lists: each is kept by the store until a write
+    "binom_stats": ("GET", f"{BINOM}/stats/campaign", b"datePreset=last_7_days", BINOM_AUTH),
+    "binom_info": ("GET", f"{BINOM}/info/campaign", b"datePreset=last_7_days", BINOM_AUTH),
+    "pc_report": ("GET", "/peerclick/v1/report", f"groupBy=campaign&groupBy=country&from={WEEK_AGO}".encode(),
+                  {"api-token": "pc_demo_api_token"}),
+    "adv_json": ("GET", "/adsterra/advertiser/stats.json",
+                 b"start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign", ADV_AUTH),
+    "adv_xml": ("GET", "/adsterra/advertiser/stats.xml",
+                b"start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign", ADV_AUTH),
+    "pub_json": ("GET", "/adsterra/publisher/stats.json",
+                 b"start_date=2024-12-01&finish_date=2025-01-29&group_by=domain", PUB_AUTH),
+    "pub_csv": ("GET", "/adsterra/publisher/stats.csv",
+                b"start_date=2024-12-01&finish_date=2025-01-29&group_by=domain", PUB_AUTH),
+    "pub_xml": ("GET", "/adsterra/publisher/stats.xml",
+                b"start_date=2024-12-01&finish_date=2025-01-29&group_by=domain", PUB_AUTH),
 }  # fmt: skip
 
 
-def send(app: Any, case: Case, times: int) -> tuple[int, str, bytes]:
-    """`times` requests one after another; the last answer's status, content type and body."""
+def send(app: Any, case: Case, times: int, before: Callable[[], None] | None = None) -> tuple[int, str, bytes]:
+    """`times` requests one after another (`before()` ahead of each); the last answer's status, content type and
+    body."""
     method, path, query, headers = case[:4]
     sent = case[4] if len(case) > 4 else b""  # type: ignore[misc]
     raw = [(b"host", b"127.0.0.1:8000"), *((k.encode(), v.encode()) for k, v in headers.items())]
@@ -76,6 +98,8 @@ def send(app: Any, case: Case, times: int) -> tuple[int, str, bytes]:
 
     async def run() -> None:
         for _ in range(times):
+            if before is not None:
+                before()
             scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
                      "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,
                      "root_path": "", "headers": list(raw), "client": ("127.0.0.1", 5000),
@@ -98,17 +122,19 @@ def bare(path: str, status: int, content_type: str, body: bytes) -> Any:
     return Starlette(routes=[Route(path, answer, methods=["GET", "PUT"])])
 
 
-def cost(app: Any, case: Case, requests: int, repeats: int) -> tuple[float, float]:
+def cost(
+    app: Any, case: Case, requests: int, repeats: int, before: Callable[[], None] | None = None
+) -> tuple[float, float]:
     """(least CPU seconds per request over `repeats`, Python function calls per request)."""
-    send(app, case, 50)  # warm-up: first-use caches, compiled schemas
+    send(app, case, 50, before)  # warm-up: first-use caches, compiled schemas
     times = []
     for _ in range(repeats):
         started = time.process_time()
-        send(app, case, requests)
+        send(app, case, requests, before)
         times.append(time.process_time() - started)
     profile = cProfile.Profile()
     profile.enable()
-    send(app, case, 50)
+    send(app, case, 50, before)
     profile.disable()
     return min(times) / requests, pstats.Stats(profile).total_calls / 50  # type: ignore[attr-defined]
 
@@ -120,6 +146,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", choices=sorted(CASES))
+    parser.add_argument("--after-write", action="store_true",
+                        help="drop every kept answer before each request, as any write to its API does: what a report "
+                             "costs when it is computed afresh")  # fmt: skip
     args = parser.parse_args()
     sys.path.insert(0, str(args.src.resolve()))
     warnings.filterwarnings("ignore")
@@ -127,17 +156,24 @@ def main() -> None:
     from mockserver.settings import Settings
 
     app = create_app(Settings(enforce_rate_limits=False))
+    before = None
+    if args.after_write:
+
+        def before() -> None:
+            for api in app.state.apis:
+                app.state.store.wrote(api)
+
     if args.profile:
-        send(app, CASES[args.profile], 50)
+        send(app, CASES[args.profile], 50, before)
         profile = cProfile.Profile()
         profile.enable()
-        send(app, CASES[args.profile], args.requests)
+        send(app, CASES[args.profile], args.requests, before)
         profile.disable()
         pstats.Stats(profile).sort_stats("tottime").print_stats(30)
         return
     print(f"{'case':<12} {'CPU µs/request':>15} {'calls/request':>14} {'bare µs':>8} {'bare/mock':>10}  ({args.src})")
     for name in args.cases.split(","):
-        seconds, calls = cost(app, CASES[name], args.requests, args.repeats)
+        seconds, calls = cost(app, CASES[name], args.requests, args.repeats, before)
         status, content_type, body = send(app, CASES[name], 1)
         baseline, _ = cost(bare(CASES[name][1], status, content_type, body), CASES[name], args.requests, args.repeats)
         print(f"{name:<12} {seconds * 1e6:>15,.0f} {calls:>14,.0f} {baseline * 1e6:>8,.0f} {baseline / seconds:>10.3f}")

@@ -25,6 +25,10 @@ another checkout's mock (e.g. a clone of main) to the same rounds, for a before/
     stats     BannerTrackr GET /placements/{id}/stats (31 days)
     report    Binom GET /report/campaign by campaign and country (last 7 days)
     csv       Adsterra Advertiser GET /stats.csv grouped by campaign (60 days, the first 60 kept)
+    binom_stats, binom_info   Binom GET /stats/campaign and /info/campaign (last 7 days)
+    pc_report PeerClick GET /report by campaign and country (the last 7 days to now)
+    adv_json, adv_xml         Adsterra Advertiser GET /stats.json and .xml, as the csv case
+    pub_json, pub_csv, pub_xml   Adsterra Publisher GET /stats.{json,csv,xml} grouped by domain (the same 60 days)
 
 Start-up: process start to the first 200, `mockserver serve` (every API) against uvicorn serving the bare app;
 the median of 5 starts each, alternating. Memory: peak RSS of a fresh process after building the app, and after
@@ -50,6 +54,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +90,8 @@ def cases() -> dict[str, dict[str, Any]]:
     """Per case: what wrk sends to the mock, and the route(s) of the bare app that answer it."""
     auth = {"Authorization": f"Bearer {BT_KEY}"}
     binom = {"api-key": "binom_admin_demo_key"}
+    adsterra = "start_date=2024-12-01&finish_date=2025-01-29"  # the first 60 kept days, as the csv case
+    week_ago = (datetime.now(UTC).date() - timedelta(days=7)).isoformat()  # the mock's clock starts at the real time
     return {
         "sites": {"path": f"{BT}/sites", "headers": auth, "prism": ("bannertrackr.yaml", "/api/public/v1/sites")},
         "read": {"path": f"{BT}/placements", "headers": auth},
@@ -98,6 +105,16 @@ def cases() -> dict[str, dict[str, Any]]:
                    "headers": binom},
         "csv": {"path": "/adsterra/advertiser/stats.csv?start_date=2024-12-01&finish_date=2025-01-29&group_by=campaign",
                 "headers": {"X-API-Key": ADV_KEY}},
+        # the rest of the reports and stats issue #17 lists (bench/inprocess.py has the same cases)
+        "binom_stats": {"path": "/binom/public/api/v1/stats/campaign?datePreset=last_7_days", "headers": binom},
+        "binom_info": {"path": "/binom/public/api/v1/info/campaign?datePreset=last_7_days", "headers": binom},
+        "pc_report": {"path": f"/peerclick/v1/report?groupBy=campaign&groupBy=country&from={week_ago}",
+                      "headers": {"api-token": "pc_demo_api_token"}},
+        "adv_json": {"path": f"/adsterra/advertiser/stats.json?{adsterra}&group_by=campaign", "headers": {"X-API-Key": ADV_KEY}},
+        "adv_xml": {"path": f"/adsterra/advertiser/stats.xml?{adsterra}&group_by=campaign", "headers": {"X-API-Key": ADV_KEY}},
+        "pub_json": {"path": f"/adsterra/publisher/stats.json?{adsterra}&group_by=domain", "headers": {"X-API-Key": PUB_KEY}},
+        "pub_csv": {"path": f"/adsterra/publisher/stats.csv?{adsterra}&group_by=domain", "headers": {"X-API-Key": PUB_KEY}},
+        "pub_xml": {"path": f"/adsterra/publisher/stats.xml?{adsterra}&group_by=domain", "headers": {"X-API-Key": PUB_KEY}},
     }  # fmt: skip
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 from collections.abc import AsyncIterator, Sequence
 
 from connexion import AsyncApp
@@ -56,9 +55,9 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
     with spec_check.compiled():
         for api in state.apis.values():
             app.add_api(
-                # Parsed once per process with libyaml (connexion's own parse is pure Python and was most of the
-                # time create_app took); a copy, because connexion keeps and may adjust what it is given.
-                copy.deepcopy(spec.load(api.spec_path)),
+                # Parsed once per process (connexion's own parse is pure Python and was most of the time create_app
+                # took); a copy of its own, because connexion keeps and may adjust what it is given.
+                spec.fresh(api.spec_path),
                 base_path=api.base_path,
                 name=api.name,
                 resolver=resolver_for(api),

@@ -73,6 +73,22 @@ def test_a_document_renders_the_same_data_with_a_matching_content_type(format_: 
     assert body == expected[format_]
 
 
+@pytest.mark.parametrize("format_", ["json", "xml", "csv"])
+def test_a_document_is_written_once_however_often_it_is_sent(format_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept answer is one document for every request until a write: serialising it again each time was most of
+    what a kept CSV or XML report still cost."""
+    from mockserver.kit import formats
+
+    writes = []
+    for name in ("dump_json", "to_xml", "to_csv"):
+        writer = getattr(formats, name)
+        monkeypatch.setattr(formats, name, lambda *args, _writer=writer: writes.append(1) or _writer(*args))
+    document = Document(BODY, format_, ("id", "alias"), rows="items")
+    first, second = respond(document), respond(document)
+    assert first is not second and first.headers is not second.headers  # each request stamps its own headers
+    assert first.body == second.body and first.content_type == second.content_type and len(writes) == 1
+
+
 def test_a_single_object_is_one_csv_line() -> None:
     response = respond(Document({"item": 1234.56}, "csv", ("item",)))
     assert response.body == "item\n1234.56\n"

@@ -137,3 +137,34 @@ def test_description_shows_one_paragraph_and_folds_the_rest(path: Path) -> None:
 def test_spec_cites_no_file_outside_the_repository(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "shared/reference" not in text and ".md`" not in text and "research notes" not in text
+
+
+def test_a_parsed_spec_is_kept_as_json_and_read_back_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start-up reads each spec from the JSON copy of an earlier parse: the same document, and a stale or broken copy
+    is never used."""
+    from mockserver.kit import spec
+
+    monkeypatch.setattr(spec, "CACHE_DIR", tmp_path)
+    source = tmp_path / "petstore.yaml"
+    source.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-n: [1, 2.5, true, null]\n")
+    parsed = spec.load.__wrapped__(source)
+    (copy,) = tmp_path.glob("petstore-*.json")
+    assert spec.load.__wrapped__(source) == parsed == load(source)
+    copy.write_bytes(b'{"openapi": "from the copy"}')
+    assert spec.load.__wrapped__(source) == {"openapi": "from the copy"}  # the copy is what is read
+    copy.write_bytes(b"{not json")
+    assert spec.load.__wrapped__(source) == parsed  # a broken copy: parsed again, and written again
+    source.write_text("openapi: 3.0.3\ninfo: {title: changed, version: '1'}\npaths: {}\n")
+    assert spec.load.__wrapped__(source)["info"]["title"] == "changed"  # another YAML, another copy
+    assert len(list(tmp_path.glob("petstore-*.json"))) == 2
+    source.write_text("openapi: 3.0.3\ninfo: {title: t, version: 2024-01-01}\npaths: {}\n")  # a date: not JSON
+    assert str(spec.load.__wrapped__(source)["info"]["version"]) == "2024-01-01"
+    assert len(list(tmp_path.glob("petstore-*.json"))) == 2
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_every_spec_reads_the_same_from_its_json_copy(path: Path) -> None:
+    from mockserver.kit import spec
+
+    assert spec.load.__wrapped__(path) == spec.load.__wrapped__(path) == load(path)
+    assert spec.fresh(path) == load(path) and spec.fresh(path) is not spec.load(path)

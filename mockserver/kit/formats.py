@@ -44,6 +44,19 @@ class Document:
     rows: str | None = None  # the key of the list whose entries are the CSV lines; None: the body is one line
     status: int = 200
 
+    @cached_property
+    def rendered(self) -> tuple[bytes | str, str]:
+        """(body, content type) in the document's format: written once per document, since a kept answer
+        (`Store.kept`) is the same document for every request that asks it until the next write."""
+        if self.format == "json":
+            return dump_json(self.data), JSON
+        if self.format == "xml":
+            return to_xml(self.data), XML
+        if self.format == "csv":
+            lines = self.data[self.rows] if self.rows is not None else [self.data]
+            return to_csv(lines, self.columns), CSV + "; charset=utf-8"
+        raise ValueError(f"unknown format {self.format!r}")  # the spec's enum keeps clients from getting here
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -102,17 +115,15 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def render(document: Document) -> ConnexionResponse:
+    body, content_type = document.rendered
     if document.format == "json":
-        return json_response(document.data, document.status)
-    if document.format == "xml":
-        text, content_type = to_xml(document.data), XML
-    elif document.format == "csv":
-        lines = document.data[document.rows] if document.rows is not None else [document.data]
-        text, content_type = to_csv(lines, document.columns), CSV + "; charset=utf-8"
-    else:
-        raise ValueError(f"unknown format {document.format!r}")  # the spec's enum keeps clients from getting here
+        response = ConnexionResponse(
+            status_code=document.status, body=body, content_type=JSON, mimetype=JSON, headers={}
+        )
+        response.source = document.data  # what the bytes say, for response validation (validation.py)
+        return response
     return ConnexionResponse(
-        status_code=document.status, body=text, content_type=content_type, mimetype=MEDIA_TYPES[document.format]
+        status_code=document.status, body=body, content_type=content_type, mimetype=MEDIA_TYPES[document.format]
     )
 
 

@@ -2,21 +2,69 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
+def _cache_dir() -> Path | None:
+    """The user's cache directory for the copies; None (parse every time) when there is no home to keep them in."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    try:
+        return Path(base or Path.home() / ".cache") / "adapi-mocks" / "specs"
+    except RuntimeError:  # no HOME and no password entry
+        return None
+
+
+# Parsed documents as JSON, named by a hash of the YAML they came from (as Python keeps bytecode): reading that JSON
+# takes 1/40 of parsing the YAML with libyaml, which was a fifth of the mock's start-up. A missing, stale or
+# unreadable copy only means parsing the YAML again.
+CACHE_DIR = _cache_dir()
+_CACHE_FORMAT = "1"  # part of every name: a change to what is cached makes every old copy stale
+
+
 @cache
 def load(path: Path) -> dict[str, Any]:
-    """The parsed document (cached: read on first use, never at start-up)."""
-    with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # type: ignore[no-any-return]
+    """The parsed document (cached: read once per process, from the JSON copy of an earlier parse if there is one)."""
+    text = path.read_bytes()
+    digest = hashlib.sha256(b"\0".join((_CACHE_FORMAT.encode(), yaml.__version__.encode(), text))).hexdigest()
+    copy = None if CACHE_DIR is None else CACHE_DIR / f"{path.stem}-{digest[:32]}.json"
+    if copy is not None:
+        with contextlib.suppress(OSError, orjson.JSONDecodeError):
+            return orjson.loads(copy.read_bytes())  # type: ignore[no-any-return]
+    document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if copy is not None:
+        _keep(copy, document)
+    return document  # type: ignore[no-any-return]
+
+
+def _keep(copy: Path, document: Any) -> None:
+    """Write the JSON copy, if it reads back as exactly the document (YAML can hold what JSON cannot, e.g. dates)."""
+    try:
+        data = orjson.dumps(document)
+    except TypeError:
+        return
+    if orjson.loads(data) != document:
+        return
+    with contextlib.suppress(OSError):
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        partial = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        os.replace(partial, copy)  # whole or not at all, whichever process writes it
+
+
+def fresh(path: Path) -> dict[str, Any]:
+    """A copy of the parsed document of its own, for a reader that keeps or changes what it is given (connexion)."""
+    return orjson.loads(orjson.dumps(load(path)))  # type: ignore[no-any-return]
 
 
 def resolve(root: dict[str, Any], node: Any, depth: int = 0) -> Any:

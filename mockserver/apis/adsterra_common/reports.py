@@ -72,15 +72,15 @@ def report(
     """
     wanted = [(dimensions.index(dimension), value) for dimension, value in filters.items() if value is not None]
 
-    def facts(record: Record, day: date) -> list[Fact]:
-        key = (name, record["id"], day, repr(record["_traffic"]))
-        return data.remembered(key, lambda: list(generate(data, record, day)))
+    def facts(record: Record, profile: str, day: date) -> list[Fact]:
+        return data.remembered((name, record["id"], day, profile), lambda: list(generate(data, record, day)))
 
     selected = (
         fact
         for record in records
+        for profile in (repr(record["_traffic"]),)  # once per record, not per day: it was a third of a report's cost
         for day in days
-        for fact in facts(record, day)
+        for fact in facts(record, profile, day)
         if all(fact[0][index] == value for index, value in wanted)
     )
     return rollup(selected, dimensions, grouped, metrics)

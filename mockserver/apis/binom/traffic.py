@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ...context import RequestContext
-from ...kit.data import apportion
+from ...kit.data import DataFactory, apportion
 from ...kit.series import Series, campaign_series
 from ...state.store import Record, View
 from . import adjustments
@@ -77,21 +77,16 @@ class Traffic:
     def series(self, campaign: Record) -> Series:
         if campaign["id"] not in self._series:
             data = self.ctx.state.data
-            self._series[campaign["id"]] = campaign_series(
-                data, "binom-hours", campaign, SERIES_METRICS, lambda day: self._day(campaign, day)
-            )
+            # A campaign's seeded series depends on nothing but the seed, its id and its traffic profile, so it is
+            # remembered with the days and hours it has generated: a report computed again after a write (a click,
+            # a cost update) does not draw the same days anew.
+            profile = campaign.get("_traffic")
+            self._series[campaign["id"]] = data.remembered(
+                ("binom-series", campaign["id"], repr(profile)),
+                lambda: campaign_series(data, "binom-hours", {"id": campaign["id"], "_traffic": profile},
+                                        SERIES_METRICS, lambda day: _day(data, campaign["id"], profile, day)),
+            )  # fmt: skip
         return self._series[campaign["id"]]
-
-    def _day(self, campaign: Record, day: date) -> dict[str, int]:
-        profile = campaign["_traffic"]
-        rng = self.ctx.state.data.derived("binom-traffic", campaign["id"], day.isoformat())
-        clicks = int(profile["clicks"] * rng.uniform(0.6, 1.4))
-        return {
-            "clicks": clicks,
-            "unique": int(clicks * profile["unique"] * rng.uniform(0.97, 1.0)),
-            "bots": int(clicks * profile["bots"] * rng.uniform(0.5, 1.5)),
-            "leads": min(clicks, int(clicks * profile["cr"] * rng.uniform(0.6, 1.4))),
-        }
 
     def routes(self, campaign: Record) -> list[Route]:
         if campaign["id"] not in self._routes:
@@ -256,6 +251,17 @@ def _offers(ctx: RequestContext, path: Record) -> list[tuple[int, float, bool]]:
         elif entry.get("campaignId") or entry.get("directUrl"):
             result.append((0, entry["weight"], True))
     return result
+
+
+def _day(data: DataFactory, campaign_id: int, profile: Record, day: date) -> dict[str, int]:
+    rng = data.derived("binom-traffic", campaign_id, day.isoformat())
+    clicks = int(profile["clicks"] * rng.uniform(0.6, 1.4))
+    return {
+        "clicks": clicks,
+        "unique": int(clicks * profile["unique"] * rng.uniform(0.97, 1.0)),
+        "bots": int(clicks * profile["bots"] * rng.uniform(0.5, 1.5)),
+        "leads": min(clicks, int(clicks * profile["cr"] * rng.uniform(0.6, 1.4))),
+    }
 
 
 def _on(item: Record) -> bool:

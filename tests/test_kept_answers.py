@@ -1,0 +1,178 @@
+"""Kept reports and stats (`Store.kept`) answer exactly what computing them afresh answers, after every kind of write:
+a tracking hit, a click, a postback, a cost update, a click deletion, a record changed through the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from mockserver.apis.binom.seed import TRACKER
+
+from .conftest import ADV, ADV_TOKEN, PUB, PUB_TOKEN, Api
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148", "X-Country": "DE"}
+Fetch = Callable[[], list[Any]]
+
+
+def answers(api: Api, corpus: list[tuple[str, dict[str, Any]]]) -> Fetch:
+    """Each request of `corpus` once, as (status, content type, body text)."""
+
+    def fetch() -> list[Any]:
+        found = []
+        for path, params in corpus:
+            response = api.get(path, params=params)
+            assert response.status_code == 200, (path, params, response.text[:300])
+            found.append((path, params, response.headers["content-type"], response.text))
+        return found
+
+    return fetch
+
+
+def assert_kept_follow(api: Api, name: str, fetch: Fetch, write: Callable[[], None]) -> None:
+    """After `write`, the answers served (kept or not) are those computed with nothing kept, and some changed."""
+    before = fetch()
+    assert fetch() == before  # the second time, kept
+    write()
+    served = fetch()
+    api.state.store.wrote(name)  # forget every kept answer of the API: the next ones are computed afresh
+    assert served == fetch()
+    # The write shows in some answer, so an answer kept past it would fail the comparison above.
+    assert served != before
+
+
+# --------------------------------------------------------------------------------------------- BannerTrackr
+BT_CORPUS = [
+    ("/placements/plc_123/stats", {}),
+    ("/placements/plc_123/stats", {"breakdowns": "true"}),
+    ("/placements/plc_123/stats", {"from": "2026-06-10", "to": "2026-06-15"}),
+    ("/placements/plc_456/stats", {}),
+]
+
+
+def _hit(bt: Api, kind: str) -> Callable[[], None]:
+    def write() -> None:
+        pixel = bt.get("/placements/plc_456").json()["data"]["pixelId"]  # active (plc_123 has expired)
+        path = {
+            "pixel": f"/bannertrackr/api/track/pixel.gif?p={pixel}",
+            "click": f"/bannertrackr/api/track/click/{pixel}",
+        }
+        assert bt.client.get(path[kind], headers=BROWSER, follow_redirects=False).status_code < 400
+
+    return write
+
+
+@pytest.mark.parametrize("kind", ["pixel", "click", "rename"])
+def test_bannertrackr_placement_stats(bt: Api, kind: str) -> None:
+    def rename() -> None:
+        placements = bt.state.store.table("bannertrackr", "placements")
+        placements.update(placements.owner_of("plc_123"), "plc_123", {"name": "Renamed"})
+
+    if kind != "rename":
+        _hit(bt, kind)()  # the placement's first hit adds its traffic record: the write below only counts (tally)
+    fetch = answers(bt, BT_CORPUS)
+    assert_kept_follow(bt, "bannertrackr", fetch, rename if kind == "rename" else _hit(bt, kind))
+
+
+# --------------------------------------------------------------------------------------------------- Binom
+BINOM_CORPUS = [
+    ("/report/campaign", {"datePreset": "today", "groupings[]": "campaign"}),
+    ("/report/campaign", {"datePreset": "last_7_days", "groupings[]": ["campaign", "geoCountry"]}),
+    ("/report/offer", {"datePreset": "today", "groupings[]": ["offer", "landing"]}),
+    ("/report/campaign", {"datePreset": "yesterday", "groupings[]": "campaign", "ids[]": 2}),
+    ("/stats/campaign", {"datePreset": "today"}),
+    ("/stats/campaign", {"datePreset": "yesterday"}),
+    ("/stats/offer", {"datePreset": "last_7_days"}),
+    ("/info/campaign", {"datePreset": "today"}),
+    ("/info/campaign", {"datePreset": "last_7_days"}),
+]
+
+
+def _binom_click(binom: Api, postback: bool) -> Callable[[], None]:
+    def write() -> None:
+        link = urlsplit(binom.get("/campaign/1/link").json()["link"])
+        click = binom.client.get(f"{link.path}?{link.query}&zone=1", headers=BROWSER, follow_redirects=False)
+        assert click.status_code == 302, click.text
+        binom.state.clock.advance(60)  # a period up to now ends before now: let the click be in it
+        if postback:
+            click_id = list(binom.state.store.table("binom", "clicks").rows(TRACKER, campaignId=1))[-1]["id"]
+            answer = binom.client.get("/binom/click", params={"cnv_id": click_id, "payout": "2.50"})
+            assert answer.status_code == 200, answer.text
+
+    return write
+
+
+@pytest.mark.parametrize("kind", ["click", "postback", "cost", "delete clicks", "rename"])
+def test_binom_reports_stats_and_info(binom: Api, kind: str) -> None:
+    def cost() -> None:
+        response = binom.put("/clicks/campaign/1", json={"cost": 125.5, "datePreset": "yesterday"})
+        assert response.status_code < 300, response.text
+
+    def delete_clicks() -> None:
+        response = binom.delete("/clicks/campaign/2", params={"datePreset": "yesterday"})
+        assert response.status_code < 300, response.text
+
+    def rename() -> None:
+        binom.state.store.table("binom", "campaigns").update(TRACKER, 1, {"name": "Renamed"})
+
+    writes = {"click": _binom_click(binom, postback=False), "postback": _binom_click(binom, postback=True),
+              "cost": cost, "delete clicks": delete_clicks, "rename": rename}  # fmt: skip
+    assert_kept_follow(binom, "binom", answers(binom, BINOM_CORPUS), writes[kind])
+
+
+# ----------------------------------------------------------------------------------------------- PeerClick
+PC_CORPUS = [
+    ("/report", {"groupBy": "campaign", "from": "2026-06-01"}),
+    ("/report", {"groupBy": ["campaign", "country"], "from": "2026-06-15"}),
+    ("/report", {"groupBy": "day", "from": "2026-06-08", "campaignId": 1}),
+    ("/report", {"groupBy": "offer", "from": "2026-06-15", "to": "2026-06-15T18:00"}),
+]
+
+
+@pytest.mark.parametrize("kind", ["click", "postback", "rename"])
+def test_peerclick_report(peerclick: Api, kind: str) -> None:
+    def click() -> str:
+        url = peerclick.get("/campaign/1").json()["campaign"]["url"]
+        response = peerclick.client.get(urlsplit(url).path, params={"zoneid": "4711"}, headers=BROWSER,
+                                        follow_redirects=False)  # fmt: skip
+        assert response.status_code == 302, response.text
+        peerclick.state.clock.advance(60)  # a report up to now ends before now: let the click be in it
+        query = parse_qs(urlsplit(response.headers["location"]).query)
+        return (query.get("cid") or query["click_id"])[0]
+
+    def postback() -> None:
+        answer = peerclick.client.get("/peerclick/v1/postback", params={"cid": click(), "payout": "3.25"})
+        assert answer.status_code == 200, answer.text
+
+    def rename() -> None:
+        campaigns = peerclick.state.store.table("peerclick", "campaigns")
+        campaigns.update(campaigns.owner_of(1), 1, {"name": "Renamed"})
+
+    writes = {"click": click, "postback": postback, "rename": rename}
+    assert_kept_follow(peerclick, "peerclick", answers(peerclick, PC_CORPUS), writes[kind])
+
+
+# ------------------------------------------------------------------------------------------------ Adsterra
+@pytest.mark.parametrize(("name", "base", "token", "table", "group"), [
+    ("adsterra_advertiser", ADV, ADV_TOKEN, "campaigns", "campaign"),
+    ("adsterra_publisher", PUB, PUB_TOKEN, "placements", "domain"),
+])  # fmt: skip
+def test_adsterra_stats_in_every_format(client: Any, name: str, base: str, token: str, table: str, group: str) -> None:
+    """Adsterra's statistics change with a record's traffic profile only, which no operation changes: a change made
+    through the store, as an import would."""
+    api = Api(client, base, token, header="X-API-Key", prefix="")
+    days = {"start_date": "2026-06-01", "finish_date": "2026-06-15"}
+    corpus = [(f"/stats.{format_}", {**days, "group_by": grouping}) for format_ in ("json", "csv", "xml")
+              for grouping in (group, "date", "country")]  # fmt: skip
+    records = api.state.store.table(name, table)
+    owner = f"{name.removeprefix('adsterra_')}_demo"  # the demo token's account (seed.DEMO_ACCOUNT)
+
+    def retune() -> None:
+        record = next(record for record in records.rows(owner) if "_traffic" in record)
+        records.update(
+            owner, record["id"], {"_traffic": record["_traffic"] | {"volume": record["_traffic"]["volume"] * 2}}
+        )
+
+    assert_kept_follow(api, name, answers(api, corpus), retune)
