@@ -54,4 +54,8 @@ class RedisRequestLog(RequestLog):
         pass
 
     def clear(self) -> None:
-        self._redis.delete(self._list, self._counts, self._exercised)
+        self.clearing(self._redis)
+
+    def clearing(self, pipe: Any) -> None:
+        """Add emptying the log and its counts to `pipe` (a reset's one transaction)."""
+        pipe.delete(self._list, self._counts, self._exercised)
