@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 
 from mockserver.apis import ALL_APIS
@@ -14,7 +15,8 @@ from mockserver.apis.bannertrackr import traffic
 from mockserver.kit.visitors import Visitor
 from mockserver.mockstate import MockState
 from mockserver.settings import Settings
-from mockserver.state.store import OWNER
+from mockserver.state.requestlog import LoggedRequest
+from mockserver.state.store import OWNER, Limit, LimitReached
 
 from . import redis_server
 from .conftest import BT, FROZEN_AT, GROWTH_RW, Api, fresh, make_app
@@ -181,3 +183,94 @@ def test_the_request_log_and_coverage_are_every_workers(workers: tuple[Api, Api]
     (api,) = report["apis"]
     hit = {entry["operationId"]: entry["exercised"] for entry in api["byOperation"] if entry["calls"]}
     assert hit == {"getMe": {"200": 1}, "getSite": {"404": 1}}
+
+
+def test_a_reset_replaces_records_clock_limits_faults_and_log_in_one_step(redis_url: str) -> None:
+    """While one worker resets, another reads every part of the state at once, again and again: each reading is all
+    old (the changed state) or all new (the seeded one), never some parts of each."""
+    one, other = states(redis_url, 2)
+    sites = one.store.table("bannertrackr", "sites")
+    prefix = one.settings.store_prefix
+
+    def change() -> None:
+        sites.add("user_growth", {"id": "site_changed", "name": "Changed", "domain": None})
+        one.clock.advance(3600)
+        one.limiter.charge(("bt", "reset-test"), 10)
+        one.faults.add(api="bannertrackr", status=503)
+        one.log.add(
+            LoggedRequest(time="t", api="bannertrackr", method="GET", path="/x", status=200, key=None, durationMs=1)
+        )
+
+    def reading() -> tuple[bool, ...]:
+        pipe = one.shared.redis.pipeline(transaction=True)  # type: ignore[union-attr]
+        pipe.hexists(sites.key, orjson.dumps("site_changed"))  # type: ignore[attr-defined]
+        pipe.hget(prefix + "clock", "frozen")
+        pipe.get(prefix + "limits:generation")
+        pipe.exists(prefix + "faults")
+        pipe.exists(prefix + "log")
+        changed, frozen, generation, faulty, logged = pipe.execute()
+        return changed, float(frozen) != FROZEN_AT, generation, bool(faulty), bool(logged)
+
+    seen: set[tuple[bool, ...]] = set()
+    for _ in range(5):
+        change()
+        old = reading()
+        assert old[:2] == (True, True) and old[3:] == (True, True)
+        done = threading.Event()
+
+        def reset(done: threading.Event = done) -> None:
+            other.reset()
+            done.set()
+
+        resetting = threading.Thread(target=reset)
+        resetting.start()
+        while not done.is_set():
+            seen.add(reading())
+        resetting.join()
+        new = reading()
+        assert new[:2] == (False, False) and new[3:] == (False, False) and new[2] != old[2]
+        assert seen <= {old, new}, seen - {old, new}
+        seen.clear()
+
+
+def test_two_workers_creating_the_last_site_a_plan_allows_create_one(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race, made to happen: worker one has checked the plan's limit (one site of room left) when worker two
+    creates the last site; worker one's create must then be the plan-limit 403, checked again as it writes."""
+    one, other = workers
+    room = 10 - one.get("/me").json()["data"]["usage"]["sites"]  # the Growth plan's 10 sites
+    for _ in range(room - 1):
+        assert one.post("/sites", json={"name": "Filler", "type": "website"}).status_code == 201
+    data = pair[0].state.data
+    new_id = data.new_id
+    raced: list[int] = []
+
+    def racing(prefix: str, *args: Any, **kwargs: Any) -> str:
+        if prefix == "site_" and not raced:  # after worker one's count, before its write
+            raced.append(other.post("/sites", json={"name": "Other", "type": "website"}).status_code)
+        return str(new_id(prefix, *args, **kwargs))
+
+    monkeypatch.setattr(data, "new_id", racing)
+    late = one.post("/sites", json={"name": "Late", "type": "website"})
+    assert raced == [201]
+    assert late.status_code == 403, late.text
+    assert late.json()["current"] == 10
+    assert other.get("/me").json()["data"]["usage"]["sites"] == 10
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["memory", "redis"])
+def test_a_limit_on_a_field_counts_only_the_records_holding_its_value(redis_url: str, shared: bool) -> None:
+    state = states(redis_url, 1)[0] if shared else MockState(Settings(clock_start=FROZEN_AT), ALL_APIS)
+    keys = state.store.table("bannertrackr", "keys")
+    active = keys.count("user_starter", status="active")
+    unique = Limit(active + 1, {"status": "active"})
+    keys.add("user_starter", {"id": "k_revoked", "status": "revoked"}, limit=unique)  # not active: not counted
+    keys.add("user_starter", {"id": "k_active", "status": "active"}, limit=unique)
+    with pytest.raises(LimitReached) as refused:
+        keys.add("user_starter", {"id": "k_more", "status": "active"}, limit=unique)
+    assert refused.value.current == active + 1
+    assert keys.get("user_starter", "k_more") is None
+    keys.add("user_starter", {"id": "k_none"}, limit=Limit(1, {"status": None}))  # a missing field is None
+    with pytest.raises(LimitReached):
+        keys.add("user_starter", {"id": "k_none_2"}, limit=Limit(1, {"status": None}))
