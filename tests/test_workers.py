@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -180,6 +181,44 @@ def test_tracking_hits_over_four_workers_are_all_counted(four_workers: str) -> N
     _load(four_workers, pixel, 4000, 8, statuses, **{"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"})
     assert statuses.count(200) == 4000
     assert _impressions(four_workers, placement) - before == 4000
+
+
+HITS, WRK_THREADS = 100_000, 2
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}  # a crawler's hits are not counted
+
+
+def wrk() -> str:
+    """wrk, the load generator (Debian's package, which ./dev test installs): required in CI, as redis-server is."""
+    found = shutil.which("wrk")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("wrk is required in CI (./dev installs Debian's wrk)")
+        pytest.skip("wrk is not installed (./dev test installs it)")
+    return found
+
+
+def test_100000_tracking_hits_over_four_workers_are_all_counted(four_workers: str) -> None:
+    """100,000 pixel hits from 32 keep-alive connections (which the kernel hands to the four workers as they
+    accept): every hit is answered, and the placement's impressions grow by exactly 100,000."""
+    binary = wrk()
+    assert httpx.post(f"{four_workers}/__admin/reset", json={}).status_code == 200
+    placement, pixel = _active_placement(four_workers)
+    before = _impressions(four_workers, placement)
+    script = Path(__file__).parent / "lua" / "hits.lua"
+    command = [binary, f"-t{WRK_THREADS}", "-c32", "-d600s", "-s", str(script),
+               *(f"-H{name}: {value}" for name, value in BROWSER.items()), four_workers + pixel]  # fmt: skip
+    env = {**os.environ, "HITS_PER_THREAD": str(HITS // WRK_THREADS)}
+    output = []
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as load:
+        assert load.stdout is not None
+        for line in load.stdout:  # each thread says when its last hit is answered; wrk's wait for -d is cut short
+            output.append(line)
+            if sum("THREAD DONE" in seen for seen in output) == WRK_THREADS:
+                load.send_signal(signal.SIGINT)
+    assert load.returncode == 0, "".join(output)
+    summary = next(line for line in output if line.startswith("HITS "))
+    assert summary.split()[1:] == [f"sent={HITS}", f"ok={HITS}", "failed=0"], "".join(output)
+    assert _impressions(four_workers, placement) - before == HITS
 
 
 def test_killing_a_worker_mid_load_leaves_the_others_answering(redis_url: str) -> None:

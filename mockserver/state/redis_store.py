@@ -92,6 +92,7 @@ if #ids == 0 then return {{}, {}} end
 return {ids, redis.call('HMGET', KEYS[2], unpack(ids))}
 """
 
+DECODED = 50_000  # records a worker keeps decoded (by their JSON) before it starts again
 RETRIES = 1000  # compare-and-set attempts before a write gives up: far beyond any contention a mock sees
 
 
@@ -151,7 +152,21 @@ class RedisTable(Table):
         codec = self._redis_store._codecs.get(self._codec)
         return record if codec is None else codec[0](record)
 
-    def _decode(self, raw: bytes | str) -> Record:
+    def _decode(self, raw: bytes) -> Record:
+        """The record `raw` holds, decoded once per worker (the same JSON is the same record): reads hand out
+        read-only views of it, as the in-memory store hands out views of its records. Tables with a codec (compact
+        counters, which `tally` changes in place) are decoded afresh."""
+        decoded = self._redis_store._decoded
+        record = decoded.get(raw)
+        if record is None:
+            record = self._fresh(raw)
+            if self._codec not in self._redis_store._codecs:
+                if len(decoded) >= DECODED:
+                    decoded.clear()
+                decoded[raw] = record
+        return record
+
+    def _fresh(self, raw: bytes) -> Record:
         record: Record = orjson.loads(raw)
         codec = self._redis_store._codecs.get(self._codec)
         return record if codec is None else codec[1](record)
@@ -301,7 +316,8 @@ class RedisTable(Table):
             found = self._owned_record(owner, record_id)
             if found is None:
                 raise KeyError(record_id)
-            raw, record = found
+            raw, _ = found
+            record = self._fresh(raw)  # counted in place: never the decoded record other reads share
             count(record)
             self._op(owner, record_id, raw, orjson.dumps(self._encode(record)))
             self._redis_store.flush()
@@ -360,6 +376,7 @@ class RedisStore(Store):
         self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
         # The tables' tags when the current request began (epoch, versions); unset outside requests.
         self._snapshot: ContextVar[tuple[int, dict[bytes, bytes]]] = ContextVar(f"snapshot:{id(self)}")
+        self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
         self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
         self._kept_held: dict[str, tuple[Hashable, dict[Hashable, Any]]] = {}  # api -> (its tables' tags, answers)
 
