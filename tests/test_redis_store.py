@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import pytest
+import redis.connection
 
 from mockserver.apis import ALL_APIS
 from mockserver.apis.bannertrackr import traffic
@@ -274,3 +275,58 @@ def test_a_limit_on_a_field_counts_only_the_records_holding_its_value(redis_url:
     keys.add("user_starter", {"id": "k_none"}, limit=Limit(1, {"status": None}))  # a missing field is None
     with pytest.raises(LimitReached):
         keys.add("user_starter", {"id": "k_none_2"}, limit=Limit(1, {"status": None}))
+
+
+def test_what_a_worker_holds_is_never_served_after_another_worker_wrote(workers: tuple[Api, Api]) -> None:
+    """Worker one has read the sites list and a placement's stats (held, and kept); worker two renames a site, deletes
+    another and counts a hit: worker one's next requests see all three."""
+    one, other = workers
+    first, second = one.all("/sites")[:2]
+    placement = next(p for p in one.all("/placements") if p["status"] == "active")
+    stats = f"/placements/{placement['id']}/stats"
+    before = one.get(stats).json()["data"]["summary"]["impressions"]
+    assert one.get(stats).json()["data"]["summary"]["impressions"] == before  # asked twice: kept, and the same
+    assert other.put(f"/sites/{first['id']}", json={"name": "Renamed elsewhere"}).status_code == 200
+    assert other.delete(f"/sites/{second['id']}").status_code == 200
+    pixel = "/" + placement["trackingUrls"]["pixel"].split("/", 3)[3]
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
+    assert other.client.get(pixel, headers=browser).status_code == 200
+    listed = {site["id"]: site["name"] for site in one.all("/sites")}
+    assert listed[first["id"]] == "Renamed elsewhere" and second["id"] not in listed
+    assert one.get(f"/sites/{second['id']}").status_code == 404
+    assert one.get(stats).json()["data"]["summary"]["impressions"] == before + 1
+
+
+def test_a_request_costs_a_few_round_trips_whatever_it_reads(
+    workers: tuple[Api, Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted as the packets redis-py sends (a pipeline or a script is one), once the worker holds what it reads: a
+    page of placements, each naming its site and advertiser, is the snapshot, the rate-limit charge and the log."""
+    one, other = workers
+    sent = [0]
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self: Any, command: Any, check_health: bool = True) -> None:
+        sent[0] += 1
+        send(self, command, check_health)
+
+    def trips(request: Any) -> int:
+        sent[0] = 0
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+        try:
+            request()
+        finally:
+            monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
+        return sent[0]
+
+    page = lambda: one.get("/placements", params={"limit": 50})  # noqa: E731
+    page()
+    assert len(page().json()["data"]) > 5
+    assert trips(page) == 3
+    create = lambda: one.post("/sites", json={"name": "Counted", "type": "website"})  # noqa: E731
+    create()
+    assert trips(create) == 4  # the snapshot, the charge, the commit (with the plan's limit), the log
+    assert trips(page) == 3  # its own write kept what it holds current
+    assert other.put("/sites/site_123", json={"name": "Elsewhere"}).status_code == 200
+    assert trips(page) > 3  # another worker's write: the sites it holds are read again, once
+    assert trips(page) == 3

@@ -111,17 +111,23 @@ class Held:
     it moved, a request that began later (whose snapshot has the greater tag) drops it and reads afresh.
     """
 
-    __slots__ = ("counts", "records", "rows", "tag")
+    __slots__ = ("counts", "ids", "records", "rows", "tag")
 
     def __init__(self, tag: Tag) -> None:
         self.tag = tag
         self.records: dict[bytes, bytes | None] = {}  # id (JSON) -> record (JSON), None: absent
         self.rows: dict[str, dict[bytes, bytes]] = {}  # owner-index key -> that owner's records in creation order
         self.counts: dict[str, int] = {}  # owner-index key -> how many records the owner has
+        self.ids: set[bytes] | None = None  # every id (JSON) of the table, once a `record_id in table` asked
 
     def apply(self, owner_key: str, field: bytes, expected: bytes | None, new: bytes | None) -> None:
         """This worker's own committed write, when it was the only change since `tag` (its version moved by one)."""
         self.records[field] = new
+        if self.ids is not None:
+            if new is None:
+                self.ids.discard(field)
+            else:
+                self.ids.add(field)
         rows = self.rows.get(owner_key)
         if new is None:
             if rows is not None:
@@ -258,7 +264,16 @@ class RedisTable(Table):
         return sum(1 for _ in self.rows(owner, **equals))
 
     def __contains__(self, record_id: Any) -> bool:
-        return self._raw(record_id) is not None
+        """Whether any account has the id: in a request, from every id of the table this worker holds (a new random
+        id is checked against them, which would otherwise be a round trip per create)."""
+        field = orjson.dumps(record_id)
+        held = self._redis_store.held(self.key)
+        batch = self._redis_store._batch
+        if held is None or (batch is not None and (self.key, field) in batch):
+            return self._raw(record_id) is not None
+        if held.ids is None:
+            held.ids = set(self._redis.hkeys(self.key))
+        return field in held.ids
 
     def __len__(self) -> int:
         return int(self._redis.hlen(self.key))
@@ -492,6 +507,8 @@ class RedisStore(Store):
         for table_key, held in list(self._held.items()):
             if table_key.encode() in versions:
                 held.tag = (held.tag[0], int(versions[table_key.encode()]))
+        for table_key in versions:  # this request's own later reports must count its write
+            self._kept_held.pop(table_key.decode()[len(self.prefix) + 2 :].split(":", 1)[0], None)
 
     def retrying(self, write: Callable[[], Any]) -> Any:
         if self._batch is not None:  # part of a removal: the outermost one retries as a whole
