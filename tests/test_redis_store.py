@@ -20,7 +20,7 @@ from mockserver.state.requestlog import LoggedRequest
 from mockserver.state.store import OWNER, Limit, LimitReached
 
 from . import redis_server
-from .conftest import BT, FROZEN_AT, GROWTH_RW, Api, fresh, make_app
+from .conftest import BINOM, BINOM_ADMIN, BT, FROZEN_AT, GROWTH_RW, Api, fresh, make_app
 
 PREFIXES = itertools.count()
 
@@ -330,3 +330,25 @@ def test_a_request_costs_a_few_round_trips_whatever_it_reads(
     assert other.put("/sites/site_123", json={"name": "Elsewhere"}).status_code == 200
     assert trips(page) > 3  # another worker's write: the sites it holds are read again, once
     assert trips(page) == 3
+
+
+def test_two_workers_creating_one_login_create_one_user(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race, made to happen: worker one has checked that Binom's login is free when worker two creates a user
+    with it; worker one's create is then the 409 its check words, checked again as it writes."""
+    one, other = (Api(app.test_client(), BINOM, BINOM_ADMIN, header="api-key", prefix="") for app in pair)
+    users = pair[0].state.store.table("binom", "users")
+    next_int_id = users.next_int_id
+    raced: list[int] = []
+
+    def racing() -> int:  # after worker one's check, before its write
+        if not raced:
+            raced.append(other.post("/user/create", json={"login": "twin", "password": "a-secret"}).status_code)
+        return int(next_int_id())
+
+    monkeypatch.setattr(users, "next_int_id", racing)
+    late = one.post("/user/create", json={"login": "twin", "password": "a-secret"})
+    assert raced == [200]
+    assert late.status_code == 409, late.text
+    assert [user["login"] for user in other.get("/identity/users/get").json()["users"]].count("twin") == 1
