@@ -3,14 +3,16 @@ busy machine disturbs least (CPU time, not wall time), and the Python function c
 changes at all.
 
     .venv/bin/python bench/inprocess.py [--src ../other-checkout] [--cases sites,binom,...] [--requests 200]
-                                        [--repeats 5] [--profile CASE]
+                                        [--repeats 5] [--profile CASE] [--store redis://HOST:PORT/DB]
 
 Builds the app `mockserver serve --no-rate-limits` builds (every API, validation on) from --src (default: this
 tree), sends each case's request straight to the ASGI app --requests times after a warm-up, --repeats times, and
 prints the least CPU time per request (time.process_time) and the function calls per request (cProfile's count);
 then the least CPU time of a bare Starlette app answering that path with the mock's bytes, and bare / mock (the
 share of bare Starlette's speed the mock reaches, as bench/run.py's ratio).
---profile CASE prints where one case's time goes instead (cProfile, by own time). Compare two commits by running it
+--profile CASE prints where one case's time goes instead (cProfile, by own time). --store keeps the state in that
+Redis, as `serve --store` does (keys under `inprocess:`): the CPU time is then this process's share of each request,
+without Redis' own or the time spent waiting for its answers. Compare two commits by running it
 once per checkout. A script, not a test.
 """
 
@@ -111,13 +113,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", choices=sorted(CASES))
+    parser.add_argument("--store", help="a Redis URL: the state there, as `serve --store` keeps it")
     args = parser.parse_args()
     sys.path.insert(0, str(args.src.resolve()))
     warnings.filterwarnings("ignore")
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
-    app = create_app(Settings(enforce_rate_limits=False))
+    app = create_app(Settings(enforce_rate_limits=False, store=args.store, store_prefix="inprocess:"))
     if args.profile:
         send(app, CASES[args.profile], 50)
         profile = cProfile.Profile()

@@ -98,19 +98,15 @@ class MockState:
         from .state.redis_clock import FIELDS
         from .state.redis_faults import RedisFaults
 
-        # One round trip, one snapshot (MULTI/EXEC): the clock and the state's epoch, every table's version, and
-        # whether any fault is set. The store then serves what this worker holds of each table not written since.
+        # One round trip, one snapshot (a script runs alone): the clock and the state's epoch, every table's version,
+        # and whether any fault is set. The store then serves what this worker holds of each table not written since.
         faults = self.faults if isinstance(self.faults, RedisFaults) else None
-        pipe = self.shared.redis.pipeline(transaction=True)
-        pipe.hmget(self._shared_clock.key, FIELDS)
-        pipe.hgetall(self._redis_store.versions_key)
-        if faults is not None:
-            pipe.exists(faults.key)
-        reading, versions, *faulty = pipe.execute()
+        keys = [self._shared_clock.key, self._redis_store.versions_key, faults.key if faults else ""]
+        reading, versions, faulty = self.shared.snapshot(keys=keys, args=FIELDS)
         self._shared_clock.begin(reading)
-        self._redis_store.begin(int(reading[3] or 0), versions)
+        self._redis_store.begin(int(reading[3] or 0), dict(zip(versions[::2], versions[1::2], strict=True)))
         if faults is not None:
-            faults.begin(bool(faulty[0]))
+            faults.begin(bool(faulty))
 
     @property
     def mocked(self) -> list[ApiDefinition]:

@@ -111,7 +111,7 @@ class Held:
     it moved, a request that began later (whose snapshot has the greater tag) drops it and reads afresh.
     """
 
-    __slots__ = ("counts", "ids", "records", "rows", "tag")
+    __slots__ = ("counts", "ids", "indexes", "records", "rows", "tag")
 
     def __init__(self, tag: Tag) -> None:
         self.tag = tag
@@ -119,10 +119,29 @@ class Held:
         self.rows: dict[str, dict[bytes, bytes]] = {}  # owner-index key -> that owner's records in creation order
         self.counts: dict[str, int] = {}  # owner-index key -> how many records the owner has
         self.ids: set[bytes] | None = None  # every id (JSON) of the table, once a `record_id in table` asked
+        # (owner-index key, field) -> value -> that owner's records holding it, in creation order (None: a value
+        # cannot be a key): built by the first filtered read, dropped by any write applied here.
+        self.indexes: dict[tuple[str, str], dict[Any, list[tuple[bytes, bytes]]] | None] = {}
+
+    def index(
+        self, owner_key: str, name: str, decode: Callable[[bytes], Record]
+    ) -> dict[Any, list[tuple[bytes, bytes]]] | None:
+        key = (owner_key, name)
+        if key not in self.indexes:
+            index: dict[Any, list[tuple[bytes, bytes]]] | None = {}
+            for field, raw in self.rows[owner_key].items():
+                try:
+                    index.setdefault(decode(raw).get(name), []).append((field, raw))  # type: ignore[union-attr]
+                except TypeError:  # an unhashable value: filtering on this field scans
+                    index = None
+                    break
+            self.indexes[key] = index
+        return self.indexes[key]
 
     def apply(self, owner_key: str, field: bytes, expected: bytes | None, new: bytes | None) -> None:
         """This worker's own committed write, when it was the only change since `tag` (its version moved by one)."""
         self.records[field] = new
+        self.indexes.clear()
         if self.ids is not None:
             if new is None:
                 self.ids.discard(field)
@@ -241,10 +260,18 @@ class RedisTable(Table):
                 held.rows[owner_key] = dict(zip(ids, raws, strict=True))
                 held.records.update(zip(ids, raws, strict=True))
                 held.counts[owner_key] = len(ids)
+        batch = self._redis_store._batch
+        if equals and held is not None and not batch:
+            index = held.index(owner_key, next(iter(equals)), self._decode)
+            if index is not None:
+                try:
+                    matched = index.get(next(iter(equals.values())), [])
+                except TypeError:  # an unhashable value equals no stored (hashable) one
+                    matched = []
+                ids, raws = [field for field, _ in matched], [raw for _, raw in matched]
         reads = self._redis_store.reads()
         if reads is not None:  # the records' later `get`s in this request cost no round trip
             reads.update(((self.key, field), raw) for field, raw in zip(ids, raws, strict=True))
-        batch = self._redis_store._batch
         if batch:  # inside a removal: what it already changed, not what Redis still holds
             mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
             raws = [mine.get(field, raw) for field, raw in zip(ids, raws, strict=True)]
