@@ -3,7 +3,7 @@ busy machine disturbs least (CPU time, not wall time), and the Python function c
 changes at all.
 
     .venv/bin/python bench/inprocess.py [--src ../other-checkout] [--cases sites,binom,...] [--requests 200]
-                                        [--repeats 5] [--profile CASE] [--after-write]
+                                        [--repeats 5] [--profile CASE] [--after-write] [--store redis://HOST:PORT/DB]
 
 Builds the app `mockserver serve --no-rate-limits` builds (every API, validation on) from --src (default: this
 tree), sends each case's request straight to the ASGI app --requests times after a warm-up, --repeats times, and
@@ -12,7 +12,9 @@ then the least CPU time of a bare Starlette app answering that path with the moc
 share of bare Starlette's speed the mock reaches, as bench/run.py's ratio).
 --profile CASE prints where one case's time goes instead (cProfile, by own time). --after-write drops every kept
 answer (`Store.kept`) before each request, as any write to the API does: what a report or stats answer costs when
-computed afresh, next to what a kept one costs without it. Compare two commits by running it
+computed afresh, next to what a kept one costs without it. --store keeps the state in that Redis, as `serve --store`
+does (keys under `inprocess:`): the CPU time is then this process's share of each request, without Redis' own or the
+time spent waiting for its answers. Compare two commits by running it
 once per checkout. A script, not a test.
 """
 
@@ -149,13 +151,14 @@ def main() -> None:
     parser.add_argument("--after-write", action="store_true",
                         help="drop every kept answer before each request, as any write to its API does: what a report "
                              "costs when it is computed afresh")  # fmt: skip
+    parser.add_argument("--store", help="a Redis URL: the state there, as `serve --store` keeps it")
     args = parser.parse_args()
     sys.path.insert(0, str(args.src.resolve()))
     warnings.filterwarnings("ignore")
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
-    app = create_app(Settings(enforce_rate_limits=False))
+    app = create_app(Settings(enforce_rate_limits=False, store=args.store, store_prefix="inprocess:"))
     before = None
     if args.after_write:
 

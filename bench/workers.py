@@ -171,8 +171,11 @@ def _create_delete(client: Any) -> None:
 
 
 def hits_over_workers(base: str, hits: int, threads: int = 8) -> dict[str, Any]:
-    """`hits` pixel requests from `threads` clients, each on fresh connections (spread over the workers)."""
-    placement, pixel = active_placement(base)
+    """`hits` pixel requests from `threads` clients, each on fresh connections (spread over the workers), on another
+    placement than the throughput runs' (whose last requests may still be in flight)."""
+    response = httpx.get(f"{base}{BT}/placements", params={"status": "active", "limit": 2}, headers=AUTH)
+    placement = response.json()["data"][1]
+    placement, pixel = placement["id"], f"/bannertrackr/api/track/px/{placement['pixelId']}"
     before = impressions(base, placement)
     answered = [0] * threads
     started = time.perf_counter()

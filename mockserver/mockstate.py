@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .api import ApiDefinition
 from .kit.data import DataFactory
@@ -93,9 +93,20 @@ class MockState:
     def begin_request(self) -> None:
         """A request starts. In memory nothing happens; a shared store and clock drop what they read for earlier
         requests, so each request sees every write finished before it began, at a few Redis round trips."""
-        if self.shared is not None:
-            self._redis_store.begin()
-            self._shared_clock.begin()
+        if self.shared is None:
+            return
+        from .state.redis_clock import FIELDS
+        from .state.redis_faults import RedisFaults
+
+        # One round trip, one snapshot (a script runs alone): the clock and the state's epoch, every table's version,
+        # and whether any fault is set. The store then serves what this worker holds of each table not written since.
+        faults = self.faults if isinstance(self.faults, RedisFaults) else None
+        keys = [self._shared_clock.key, self._redis_store.versions_key, faults.key if faults else ""]
+        reading, versions, faulty = self.shared.snapshot(keys=keys, args=FIELDS)
+        self._shared_clock.begin(reading)
+        self._redis_store.begin(int(reading[3] or 0), dict(zip(versions[::2], versions[1::2], strict=True)))
+        if faults is not None:
+            faults.begin(bool(faulty))
 
     @property
     def mocked(self) -> list[ApiDefinition]:
@@ -105,18 +116,30 @@ class MockState:
     def reset(self, seed: int | None = None) -> None:
         """Back to the seeded state: records, faults, the request log, rate-limit counters and the clock's start."""
         seed = self.data.seed if seed is None else seed
-        self.reseed(seed)
         if self.shared is None:
+            self.reseed(seed)
             self.faults = Faults(seed)
-        else:
-            from .state.redis_faults import RedisFaults
+            self.log.clear()
+            self.limiter.reset()
+            # A test's freeze() or advance() must not leak into the next test, which starts from a reset.
+            self.clock.restart()
+            return
+        from .state.redis_faults import RedisFaults
+        from .state.redis_limits import RedisRateLimiter
+        from .state.redis_log import RedisRequestLog
 
-            self.faults.clear()
-            self.faults = RedisFaults(self.shared.redis, self.shared.prefix, seed)
-        self.log.clear()
-        self.limiter.reset()
-        # A test's freeze() or advance() must not leak into the next test, which starts from a reset.
-        self.clock.restart()
+        faults, log, limiter = self.faults, self.log, self.limiter
+        assert isinstance(faults, RedisFaults) and isinstance(log, RedisRequestLog)
+        assert isinstance(limiter, RedisRateLimiter)
+
+        def also(pipe: Any) -> None:  # the same parts as in memory, in the records' one transaction
+            faults.clearing(pipe)
+            log.clearing(pipe)
+            limiter.resetting(pipe)
+            self._shared_clock.restarting(pipe)
+
+        self._reseed(seed, also)
+        self.faults = RedisFaults(self.shared.redis, self.shared.prefix, seed)
 
     def changed(self) -> None:
         for listener in self.listeners:
@@ -124,6 +147,9 @@ class MockState:
 
     def reseed(self, seed: int) -> None:
         """Drop all records and generate each API's data again from `seed` (rate-limit counters carry on)."""
+        self._reseed(seed)
+
+    def _reseed(self, seed: int, also: Callable[[Any], None] | None = None) -> None:
         self.store = Store()
         self._data = DataFactory(seed)
         self._seeding = True  # the seeds' generator is this one, whatever another worker did meanwhile
@@ -132,18 +158,25 @@ class MockState:
                 api.seed(self)
         finally:
             self._seeding = False
-        self.install(self.store, self._data)
+        self.install(self.store, self._data, also)
 
-    def install(self, store: Store, data: DataFactory) -> None:
+    def install(self, store: Store, data: DataFactory, also: Callable[[Any], None] | None = None) -> None:
         """Make `store` and `data` the state's (a reseed, an import); with a shared store, its records replace the
-        shared ones in one transaction, so every worker sees the old state or the new, never a mix."""
+        shared ones in one transaction (with what `also` adds to it: a reset's clock, limits, faults and log), so
+        every worker sees the old state or the new, never a mix."""
         if self.shared is None:
             self.store, self._data = store, data
             return
         shared = self.shared
         with shared.lock() if not self._locked else nullcontext():
             self._redis_store.adopt(store)
-            self._redis_store.load(store.export(), also=lambda pipe: shared.published(pipe, data.seed))
+
+            def publishing(pipe: Any) -> None:
+                shared.published(pipe, data.seed)
+                if also is not None:
+                    also(pipe)
+
+            self._redis_store.load(store.export(), also=publishing)
         self.store = self._redis_store
         self.clock.time()  # reads the new epoch, which this worker need not act on
         self._data, self._epoch = shared.worker_data(data.seed), self._shared_clock.epoch

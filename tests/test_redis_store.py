@@ -7,17 +7,20 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
+import redis.connection
 
 from mockserver.apis import ALL_APIS
 from mockserver.apis.bannertrackr import traffic
 from mockserver.kit.visitors import Visitor
 from mockserver.mockstate import MockState
 from mockserver.settings import Settings
-from mockserver.state.store import OWNER
+from mockserver.state.requestlog import LoggedRequest
+from mockserver.state.store import OWNER, Limit, LimitReached
 
 from . import redis_server
-from .conftest import BT, FROZEN_AT, GROWTH_RW, Api, fresh, make_app
+from .conftest import BINOM, BINOM_ADMIN, BT, FROZEN_AT, GROWTH_RW, Api, fresh, make_app
 
 PREFIXES = itertools.count()
 
@@ -181,3 +184,171 @@ def test_the_request_log_and_coverage_are_every_workers(workers: tuple[Api, Api]
     (api,) = report["apis"]
     hit = {entry["operationId"]: entry["exercised"] for entry in api["byOperation"] if entry["calls"]}
     assert hit == {"getMe": {"200": 1}, "getSite": {"404": 1}}
+
+
+def test_a_reset_replaces_records_clock_limits_faults_and_log_in_one_step(redis_url: str) -> None:
+    """While one worker resets, another reads every part of the state at once, again and again: each reading is all
+    old (the changed state) or all new (the seeded one), never some parts of each."""
+    one, other = states(redis_url, 2)
+    sites = one.store.table("bannertrackr", "sites")
+    prefix = one.settings.store_prefix
+
+    def change() -> None:
+        sites.add("user_growth", {"id": "site_changed", "name": "Changed", "domain": None})
+        one.clock.advance(3600)
+        one.limiter.charge(("bt", "reset-test"), 10)
+        one.faults.add(api="bannertrackr", status=503)
+        one.log.add(
+            LoggedRequest(time="t", api="bannertrackr", method="GET", path="/x", status=200, key=None, durationMs=1)
+        )
+
+    def reading() -> tuple[bool, ...]:
+        pipe = one.shared.redis.pipeline(transaction=True)  # type: ignore[union-attr]
+        pipe.hexists(sites.key, orjson.dumps("site_changed"))  # type: ignore[attr-defined]
+        pipe.hget(prefix + "clock", "frozen")
+        pipe.get(prefix + "limits:generation")
+        pipe.exists(prefix + "faults")
+        pipe.exists(prefix + "log")
+        changed, frozen, generation, faulty, logged = pipe.execute()
+        return changed, float(frozen) != FROZEN_AT, generation, bool(faulty), bool(logged)
+
+    seen: set[tuple[bool, ...]] = set()
+    for _ in range(5):
+        change()
+        old = reading()
+        assert old[:2] == (True, True) and old[3:] == (True, True)
+        done = threading.Event()
+
+        def reset(done: threading.Event = done) -> None:
+            other.reset()
+            done.set()
+
+        resetting = threading.Thread(target=reset)
+        resetting.start()
+        while not done.is_set():
+            seen.add(reading())
+        resetting.join()
+        new = reading()
+        assert new[:2] == (False, False) and new[3:] == (False, False) and new[2] != old[2]
+        assert seen <= {old, new}, seen - {old, new}
+        seen.clear()
+
+
+def test_two_workers_creating_the_last_site_a_plan_allows_create_one(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race, made to happen: worker one has checked the plan's limit (one site of room left) when worker two
+    creates the last site; worker one's create must then be the plan-limit 403, checked again as it writes."""
+    one, other = workers
+    room = 10 - one.get("/me").json()["data"]["usage"]["sites"]  # the Growth plan's 10 sites
+    for _ in range(room - 1):
+        assert one.post("/sites", json={"name": "Filler", "type": "website"}).status_code == 201
+    data = pair[0].state.data
+    new_id = data.new_id
+    raced: list[int] = []
+
+    def racing(prefix: str, *args: Any, **kwargs: Any) -> str:
+        if prefix == "site_" and not raced:  # after worker one's count, before its write
+            raced.append(other.post("/sites", json={"name": "Other", "type": "website"}).status_code)
+        return str(new_id(prefix, *args, **kwargs))
+
+    monkeypatch.setattr(data, "new_id", racing)
+    late = one.post("/sites", json={"name": "Late", "type": "website"})
+    assert raced == [201]
+    assert late.status_code == 403, late.text
+    assert late.json()["current"] == 10
+    assert other.get("/me").json()["data"]["usage"]["sites"] == 10
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["memory", "redis"])
+def test_a_limit_on_a_field_counts_only_the_records_holding_its_value(redis_url: str, shared: bool) -> None:
+    state = states(redis_url, 1)[0] if shared else MockState(Settings(clock_start=FROZEN_AT), ALL_APIS)
+    keys = state.store.table("bannertrackr", "keys")
+    active = keys.count("user_starter", status="active")
+    unique = Limit(active + 1, {"status": "active"})
+    keys.add("user_starter", {"id": "k_revoked", "status": "revoked"}, limit=unique)  # not active: not counted
+    keys.add("user_starter", {"id": "k_active", "status": "active"}, limit=unique)
+    with pytest.raises(LimitReached) as refused:
+        keys.add("user_starter", {"id": "k_more", "status": "active"}, limit=unique)
+    assert refused.value.current == active + 1
+    assert keys.get("user_starter", "k_more") is None
+    keys.add("user_starter", {"id": "k_none"}, limit=Limit(1, {"status": None}))  # a missing field is None
+    with pytest.raises(LimitReached):
+        keys.add("user_starter", {"id": "k_none_2"}, limit=Limit(1, {"status": None}))
+
+
+def test_what_a_worker_holds_is_never_served_after_another_worker_wrote(workers: tuple[Api, Api]) -> None:
+    """Worker one has read the sites list and a placement's stats (held, and kept); worker two renames a site, deletes
+    another and counts a hit: worker one's next requests see all three."""
+    one, other = workers
+    first, second = one.all("/sites")[:2]
+    placement = next(p for p in one.all("/placements") if p["status"] == "active")
+    stats = f"/placements/{placement['id']}/stats"
+    before = one.get(stats).json()["data"]["summary"]["impressions"]
+    assert one.get(stats).json()["data"]["summary"]["impressions"] == before  # asked twice: kept, and the same
+    assert other.put(f"/sites/{first['id']}", json={"name": "Renamed elsewhere"}).status_code == 200
+    assert other.delete(f"/sites/{second['id']}").status_code == 200
+    pixel = "/" + placement["trackingUrls"]["pixel"].split("/", 3)[3]
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
+    assert other.client.get(pixel, headers=browser).status_code == 200
+    listed = {site["id"]: site["name"] for site in one.all("/sites")}
+    assert listed[first["id"]] == "Renamed elsewhere" and second["id"] not in listed
+    assert one.get(f"/sites/{second['id']}").status_code == 404
+    assert one.get(stats).json()["data"]["summary"]["impressions"] == before + 1
+
+
+def test_a_request_costs_a_few_round_trips_whatever_it_reads(
+    workers: tuple[Api, Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted as the packets redis-py sends (a pipeline or a script is one), once the worker holds what it reads: a
+    page of placements, each naming its site and advertiser, is the snapshot, the rate-limit charge and the log."""
+    one, other = workers
+    sent = [0]
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self: Any, command: Any, check_health: bool = True) -> None:
+        sent[0] += 1
+        send(self, command, check_health)
+
+    def trips(request: Any) -> int:
+        sent[0] = 0
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+        try:
+            request()
+        finally:
+            monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
+        return sent[0]
+
+    page = lambda: one.get("/placements", params={"limit": 50})  # noqa: E731
+    page()
+    assert len(page().json()["data"]) > 5
+    assert trips(page) == 3
+    create = lambda: one.post("/sites", json={"name": "Counted", "type": "website"})  # noqa: E731
+    create()
+    assert trips(create) == 4  # the snapshot, the charge, the commit (with the plan's limit), the log
+    assert trips(page) == 3  # its own write kept what it holds current
+    assert other.put("/sites/site_123", json={"name": "Elsewhere"}).status_code == 200
+    assert trips(page) > 3  # another worker's write: the sites it holds are read again, once
+    assert trips(page) == 3
+
+
+def test_two_workers_creating_one_login_create_one_user(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race, made to happen: worker one has checked that Binom's login is free when worker two creates a user
+    with it; worker one's create is then the 409 its check words, checked again as it writes."""
+    one, other = (Api(app.test_client(), BINOM, BINOM_ADMIN, header="api-key", prefix="") for app in pair)
+    users = pair[0].state.store.table("binom", "users")
+    next_int_id = users.next_int_id
+    raced: list[int] = []
+
+    def racing() -> int:  # after worker one's check, before its write
+        if not raced:
+            raced.append(other.post("/user/create", json={"login": "twin", "password": "a-secret"}).status_code)
+        return int(next_int_id())
+
+    monkeypatch.setattr(users, "next_int_id", racing)
+    late = one.post("/user/create", json={"login": "twin", "password": "a-secret"})
+    assert raced == [200]
+    assert late.status_code == 409, late.text
+    assert [user["login"] for user in other.get("/identity/users/get").json()["users"]].count("twin") == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -146,6 +147,32 @@ def test_a_rate_limit_is_exact_over_four_workers(four_workers: str) -> None:
     assert (statuses.count(200), statuses.count(429), len(statuses)) == (120, 180, 300)
 
 
+def test_creates_racing_for_a_plan_limit_over_four_workers_never_pass_it(four_workers: str) -> None:
+    """24 site creates at once through four workers for a Growth account with room for a few more sites: exactly the
+    room is created, the rest are the plan-limit 403, and the account ends at its limit, never above."""
+    assert httpx.post(f"{four_workers}/__admin/reset", json={}).status_code == 200
+    usage = httpx.get(f"{four_workers}{BT}/me", headers=AUTH).json()["data"]["usage"]
+    room = 10 - usage["sites"]  # the Growth plan's 10 sites
+    assert 0 < room < 24
+    statuses: list[int] = []
+    start = threading.Barrier(12)
+
+    def create() -> None:
+        with httpx.Client(base_url=four_workers, limits=NO_KEEPALIVE, headers=AUTH, timeout=30) as client:
+            start.wait()
+            for _ in range(2):
+                site = {"name": "Racing", "type": "website", "domain": None}
+                statuses.append(client.post(BT + "/sites", json=site).status_code)
+
+    threads = [threading.Thread(target=create) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (statuses.count(201), statuses.count(403)) == (room, 24 - room)
+    assert httpx.get(f"{four_workers}{BT}/me", headers=AUTH).json()["data"]["usage"]["sites"] == 10
+
+
 def test_tracking_hits_over_four_workers_are_all_counted(four_workers: str) -> None:
     assert httpx.post(f"{four_workers}/__admin/reset", json={}).status_code == 200
     placement, pixel = _active_placement(four_workers)
@@ -154,6 +181,44 @@ def test_tracking_hits_over_four_workers_are_all_counted(four_workers: str) -> N
     _load(four_workers, pixel, 4000, 8, statuses, **{"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"})
     assert statuses.count(200) == 4000
     assert _impressions(four_workers, placement) - before == 4000
+
+
+HITS, WRK_THREADS = 100_000, 2
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}  # a crawler's hits are not counted
+
+
+def wrk() -> str:
+    """wrk, the load generator (Debian's package, which ./dev test installs): required in CI, as redis-server is."""
+    found = shutil.which("wrk")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("wrk is required in CI (./dev installs Debian's wrk)")
+        pytest.skip("wrk is not installed (./dev test installs it)")
+    return found
+
+
+def test_100000_tracking_hits_over_four_workers_are_all_counted(four_workers: str) -> None:
+    """100,000 pixel hits from 32 keep-alive connections (which the kernel hands to the four workers as they
+    accept): every hit is answered, and the placement's impressions grow by exactly 100,000."""
+    binary = wrk()
+    assert httpx.post(f"{four_workers}/__admin/reset", json={}).status_code == 200
+    placement, pixel = _active_placement(four_workers)
+    before = _impressions(four_workers, placement)
+    script = Path(__file__).parent / "lua" / "hits.lua"
+    command = [binary, f"-t{WRK_THREADS}", "-c32", "-d600s", "-s", str(script),
+               *(f"-H{name}: {value}" for name, value in BROWSER.items()), four_workers + pixel]  # fmt: skip
+    env = {**os.environ, "HITS_PER_THREAD": str(HITS // WRK_THREADS)}
+    output = []
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as load:
+        assert load.stdout is not None
+        for line in load.stdout:  # each thread says when its last hit is answered; wrk's wait for -d is cut short
+            output.append(line)
+            if sum("THREAD DONE" in seen for seen in output) == WRK_THREADS:
+                load.send_signal(signal.SIGINT)
+    assert load.returncode == 0, "".join(output)
+    summary = next(line for line in output if line.startswith("HITS "))
+    assert summary.split()[1:] == [f"sent={HITS}", f"ok={HITS}", "failed=0"], "".join(output)
+    assert _impressions(four_workers, placement) - before == HITS
 
 
 def test_killing_a_worker_mid_load_leaves_the_others_answering(redis_url: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..kit.errors import ApiError
-from ..state.store import DELETED, Hook, Record, Rules, Store, Table, View
+from ..state.store import DELETED, Hook, Limit, LimitReached, Record, Rules, Store, Table, View
 
 if TYPE_CHECKING:
     from ..context import RequestContext
@@ -45,6 +45,9 @@ class Entity:
     path_fields: tuple[str, ...] = ()  # path parameters of the create stored with the record (Binom's `subject`)
     listing: Callable[[RequestContext, Entity, dict[str, Any]], Any] | None = None  # overrides the scheme's
     clone: Clone | None = None  # how a copy is made (`copied` or a variant of it); None: the entity has no clone
+    # A field no two of the owner's records share (Binom's user logins): `write` checks it and words the 409; the
+    # create's add checks it again as it writes, so two workers creating the same value at once create one.
+    unique: str | None = None
 
     @property
     def plural(self) -> str:
@@ -96,7 +99,14 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
                 raise ApiError(409, f"{entity.what} {new_id} already exists", "Choose another id, or delete it first")
         else:
             new_id = entity.new_id(ctx, table(ctx)) if entity.new_id else scheme.new_id(table(ctx))
-        stored = table(ctx).add(scheme.owner(ctx), {"id": new_id, **fields, **scheme.stamp(ctx, True)})
+        record = {"id": new_id, **fields, **scheme.stamp(ctx, True)}
+        if entity.unique is None:
+            return scheme.created(ctx, entity, table(ctx).add(scheme.owner(ctx), record))
+        try:
+            stored = table(ctx).add(scheme.owner(ctx), record, limit=Limit(1, {entity.unique: record[entity.unique]}))
+        except LimitReached:
+            entity.write(ctx, body, None)  # another request took the value since the check: its own 409 now
+            raise ApiError(409, f"{entity.what} {entity.unique} is already in use") from None
         return scheme.created(ctx, entity, stored)
 
     async def get(ctx: RequestContext, **params: Any) -> Any:

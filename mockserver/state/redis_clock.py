@@ -11,7 +11,7 @@ from .clock import Clock
 if TYPE_CHECKING:
     import redis
 
-_FIELDS = ("start", "frozen", "offset", "epoch")
+FIELDS = ("start", "frozen", "offset", "epoch")
 _OUTSIDE: Any = object()  # no request is running here
 
 
@@ -33,7 +33,7 @@ class RedisClock(Clock):
         client.hsetnx(self.key, "start", _text(frozen_at))
         client.hsetnx(self.key, "frozen", _text(frozen_at))
         client.hsetnx(self.key, "offset", "0")
-        self._load(client.hmget(self.key, _FIELDS))
+        self._load(client.hmget(self.key, FIELDS))
 
     def _load(self, values: list[Any]) -> None:
         start, frozen, offset, epoch = values
@@ -41,15 +41,18 @@ class RedisClock(Clock):
         self._offset = float(offset or 0)
         self.epoch = int(epoch or 0)
 
-    def begin(self) -> None:
-        """A request starts (in its own task): its first reading asks Redis, later ones reuse the numbers read (not
-        the time: a running clock still runs). Outside requests (tests, the CLI) every reading asks Redis."""
-        self._reading.set(None)
+    def begin(self, reading: list[Any] | None = None) -> None:
+        """A request starts (in its own task), with the hash's `FIELDS` as its first round trip read them (None: its
+        first reading asks Redis); later readings reuse the numbers (not the time: a running clock still runs).
+        Outside requests (tests, the CLI) every reading asks Redis."""
+        self._reading.set(reading)
+        if reading is not None:
+            self._load(reading)  # the epoch, which MockState.data compares, as this request began
 
     def time(self) -> float:
         reading = self._reading.get(_OUTSIDE)
         if reading is None or reading is _OUTSIDE:
-            values = self._redis.hmget(self.key, _FIELDS)
+            values = self._redis.hmget(self.key, FIELDS)
             if reading is None:
                 self._reading.set(values)
             reading = values
@@ -60,7 +63,7 @@ class RedisClock(Clock):
         """Read, change and write back in one optimistic transaction: concurrent changes apply one after another."""
 
         def transaction(pipe: Any) -> None:
-            self._load(pipe.hmget(self.key, _FIELDS))
+            self._load(pipe.hmget(self.key, FIELDS))
             change()
             pipe.multi()
             pipe.hset(self.key, mapping={"frozen": _text(self._frozen_at), "offset": repr(self._offset)})
@@ -71,6 +74,12 @@ class RedisClock(Clock):
 
     def restart(self) -> None:
         self._change(super().restart)
+
+    def restarting(self, pipe: Any) -> None:
+        """Add going back to the configured start to `pipe` (a reset's one transaction), as `restart` does."""
+        pipe.hset(self.key, mapping={"frozen": _text(self._start), "offset": "0.0"})
+        if self._reading.get(_OUTSIDE) is not _OUTSIDE:
+            self._reading.set(None)  # this request reads the clock it restarted
 
     def real_time(self) -> None:
         self._change(super().real_time)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -26,6 +27,15 @@ class RedisFaults(Faults):
             prefix + "faults:ids",
         )
         self._draws = prefix + "faults:draws"
+        # Whether any fault was set when the current request began (its first round trip asks); unset outside.
+        self._any: ContextVar[bool] = ContextVar(f"faults:{id(self)}")
+
+    @property
+    def key(self) -> str:
+        return self._faults_key
+
+    def begin(self, any_set: bool) -> None:
+        self._any.set(any_set)
 
     def add(self, **fields: Any) -> Fault:
         fault = Fault(id=f"fault_{self._redis.incr(self._ids_key)}", **fields)
@@ -53,13 +63,20 @@ class RedisFaults(Faults):
     def clear(self) -> int:
         pipe = self._redis.pipeline(transaction=True)
         pipe.hlen(self._faults_key)
-        pipe.delete(self._faults_key, self._applied, self._draws)
+        self.clearing(pipe)
         removed, _ = pipe.execute()
         return int(removed)
 
+    def clearing(self, pipe: Any) -> None:
+        """Add clearing every fault to `pipe` (a reset's one transaction)."""
+        pipe.delete(self._faults_key, self._applied, self._draws)
+
     def take(self, api: str, operation_id: str) -> Fault | None:
         """As `Faults.take`; counting with HINCRBY, so of N workers racing for a fault's last use exactly one wins."""
-        if not self._redis.exists(self._faults_key):  # the usual case: one round trip
+        any_set = self._any.get(None)
+        if any_set is None:
+            any_set = bool(self._redis.exists(self._faults_key))
+        if not any_set:  # the usual case: nothing to take, and no round trip in a request
             return None
         for fault in self.all():
             if fault.api != api or (fault.targets is not None and operation_id not in fault.targets):

@@ -57,4 +57,8 @@ class RedisRateLimiter(RateLimiter):
 
     def reset(self) -> None:
         """Every worker's counters start again: the old keys are left to expire under a generation no one reads."""
-        self._redis.incr(self._generation)
+        self.resetting(self._redis)
+
+    def resetting(self, pipe: Any) -> None:
+        """Add starting every window again to `pipe` (a reset's one transaction)."""
+        pipe.incr(self._generation)

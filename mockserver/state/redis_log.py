@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     import redis
 
 
+# KEYS: the list, the counts per API, the (API, operation, status) counts. ARGV: the entry, the last index kept, the
+# API, the (API, operation, status) key ("" when no operation was matched).
+_ADD = """
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, ARGV[2])
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[4], 1) end
+"""
+
+
 class RedisRequestLog(RequestLog):
     """A `RequestLog` on a Redis list (newest first, trimmed to `size`), a hash of counts per API and a hash of the
     (API, operation, status) counts coverage is computed from."""
@@ -23,15 +33,13 @@ class RedisRequestLog(RequestLog):
         self._redis: Any = client
         self._size = size
         self._list, self._counts, self._exercised = prefix + "log", prefix + "log:counts", prefix + "log:exercised"
+        self._add = client.register_script(_ADD)
 
     def add(self, entry: LoggedRequest) -> None:
-        pipe = self._redis.pipeline(transaction=False)  # one round trip
-        pipe.lpush(self._list, orjson.dumps(vars(entry)))
-        pipe.ltrim(self._list, 0, self._size - 1)
-        pipe.hincrby(self._counts, entry.api, 1)
-        if entry.operationId is not None:
-            pipe.hincrby(self._exercised, orjson.dumps([entry.api, entry.operationId, entry.status]), 1)
-        pipe.execute()
+        """One round trip (a script on the worker's own connection): the entry, the trim, and both counts."""
+        exercised = b"" if entry.operationId is None else orjson.dumps([entry.api, entry.operationId, entry.status])
+        self._add(keys=[self._list, self._counts, self._exercised],
+                  args=[orjson.dumps(vars(entry)), self._size - 1, entry.api, exercised])  # fmt: skip
 
     def select(self, selection: Filter) -> Iterator[LoggedRequest]:
         entries = (LoggedRequest(**orjson.loads(raw)) for raw in self._redis.lrange(self._list, 0, -1))
@@ -54,4 +62,8 @@ class RedisRequestLog(RequestLog):
         pass
 
     def clear(self) -> None:
-        self._redis.delete(self._list, self._counts, self._exercised)
+        self.clearing(self._redis)
+
+    def clearing(self, pipe: Any) -> None:
+        """Add emptying the log and its counts to `pipe` (a reset's one transaction)."""
+        pipe.delete(self._list, self._counts, self._exercised)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .store import _FIXED, DELETED, OWNER, SEQ, Record, Rules, Store, T, Table, View
+from .store import _FIXED, DELETED, KEPT_PER_API, OWNER, SEQ, Limit, LimitReached, Record, Rules, Store, T, Table, View
 
 if TYPE_CHECKING:
     import redis
@@ -19,13 +19,34 @@ if TYPE_CHECKING:
 # a script alone, so no other worker sees half of a cascade, and a conflicting write is retried, never lost.
 # ARGV: n ops, then per op 6 values: table key, owner-index key, id (JSON), expected (JSON, "" = absent),
 # new (JSON without _seq for an add, the whole record for an update, "" = delete), int id ("" = not an integer).
-# KEYS: the sequence counter, the set of table keys, the set of owner-index keys. Returns the seqs given (0 = conflict).
+# Then, for an add with a `Limit`, 5 values: the count the script makes before writing (see below).
+# KEYS: the sequence counter, the set of table keys, the set of owner-index keys, the tables' versions. Returns 0 on a
+# conflict, {2, the count} for a limit reached, else {1, the seqs given, {table key, its new version, ...}}.
 _COMMIT = """
 local n = tonumber(ARGV[1])
 for i = 0, n - 1 do
   local b = 2 + i * 6
   local current = redis.call('HGET', ARGV[b], ARGV[b + 2])
   if (current or '') ~= ARGV[b + 3] then return 0 end
+end
+-- Limits (after the ops): table key, owner-index key, field ('' = every record), value (JSON), count.
+local g = 2 + n * 6
+while ARGV[g] do
+  local held
+  if ARGV[g + 2] == '' then
+    held = redis.call('ZCARD', ARGV[g + 1])
+  else
+    held = 0
+    local ids = redis.call('ZRANGE', ARGV[g + 1], 0, -1)
+    local want = cjson.decode(ARGV[g + 3])
+    for _, raw in ipairs(#ids > 0 and redis.call('HMGET', ARGV[g], unpack(ids)) or {}) do
+      local value = raw and cjson.decode(raw)[ARGV[g + 2]]
+      if value == nil then value = cjson.null end
+      if raw and value == want then held = held + 1 end
+    end
+  end
+  if held >= tonumber(ARGV[g + 4]) then return {2, held} end
+  g = g + 5
 end
 local seqs = {}
 for i = 0, n - 1 do
@@ -51,8 +72,17 @@ for i = 0, n - 1 do
     redis.call('HSET', table_key, id, new)
   end
 end
-seqs[#seqs + 1] = 1
-return seqs
+-- Each table written moves its version once, in the same script: a worker holding its records knows they are stale.
+local versions, bumped = {}, {}
+for i = 0, n - 1 do
+  local table_key = ARGV[2 + i * 6]
+  if not bumped[table_key] then
+    bumped[table_key] = true
+    versions[#versions + 1] = table_key
+    versions[#versions + 1] = redis.call('HINCRBY', KEYS[4], table_key, 1)
+  end
+end
+return {1, seqs, versions}
 """
 
 # An owner's records in creation order, in one round trip: the ids from the owner index, and those records.
@@ -62,11 +92,69 @@ if #ids == 0 then return {{}, {}} end
 return {ids, redis.call('HMGET', KEYS[2], unpack(ids))}
 """
 
+DECODED = 50_000  # records a worker keeps decoded (by their JSON), and per table by id, before it starts again
 RETRIES = 1000  # compare-and-set attempts before a write gives up: far beyond any contention a mock sees
 
 
 class Conflict(Exception):
     """A record changed between a worker's read and its commit: the write is run again."""
+
+
+Tag = tuple[int, int]  # (state epoch, table version): both only grow, so a later state has a greater tag
+
+
+class Held:
+    """What this worker holds of one table, read when the table's tag was at least `tag`.
+
+    Every commit moves the versions of the tables it writes, and every load moves the epoch, in the same script or
+    transaction as the change. So while a table's tag is still `tag`, what is held is exactly what Redis holds; once
+    it moved, a request that began later (whose snapshot has the greater tag) drops it and reads afresh.
+    """
+
+    __slots__ = ("counts", "ids", "indexes", "records", "rows", "tag")
+
+    def __init__(self, tag: Tag) -> None:
+        self.tag = tag
+        self.records: dict[bytes, bytes | None] = {}  # id (JSON) -> record (JSON), None: absent
+        self.rows: dict[str, dict[bytes, bytes]] = {}  # owner-index key -> that owner's records in creation order
+        self.counts: dict[str, int] = {}  # owner-index key -> how many records the owner has
+        self.ids: set[bytes] | None = None  # every id (JSON) of the table, once a `record_id in table` asked
+        # (owner-index key, field) -> value -> that owner's records holding it, in creation order (None: a value
+        # cannot be a key): built by the first filtered read, dropped by any write applied here.
+        self.indexes: dict[tuple[str, str], dict[Any, list[tuple[bytes, bytes]]] | None] = {}
+
+    def index(
+        self, owner_key: str, name: str, decode: Callable[[bytes], Record]
+    ) -> dict[Any, list[tuple[bytes, bytes]]] | None:
+        key = (owner_key, name)
+        if key not in self.indexes:
+            index: dict[Any, list[tuple[bytes, bytes]]] | None = {}
+            for field, raw in self.rows[owner_key].items():
+                try:
+                    index.setdefault(decode(raw).get(name), []).append((field, raw))  # type: ignore[union-attr]
+                except TypeError:  # an unhashable value: filtering on this field scans
+                    index = None
+                    break
+            self.indexes[key] = index
+        return self.indexes[key]
+
+    def apply(self, owner_key: str, field: bytes, expected: bytes | None, new: bytes | None) -> None:
+        """This worker's own committed write, when it was the only change since `tag` (its version moved by one)."""
+        self.records[field] = new
+        self.indexes.clear()
+        if self.ids is not None:
+            if new is None:
+                self.ids.discard(field)
+            else:
+                self.ids.add(field)
+        rows = self.rows.get(owner_key)
+        if new is None:
+            if rows is not None:
+                rows.pop(field, None)
+        elif rows is not None:
+            rows[field] = new  # an update keeps its place; an add has the highest seq, so it goes last
+        if owner_key in self.counts and (new is None) != (expected is None):
+            self.counts[owner_key] += 1 if expected is None else -1
 
 
 class RedisTable(Table):
@@ -89,7 +177,21 @@ class RedisTable(Table):
         codec = self._redis_store._codecs.get(self._codec)
         return record if codec is None else codec[0](record)
 
-    def _decode(self, raw: bytes | str) -> Record:
+    def _decode(self, raw: bytes) -> Record:
+        """The record `raw` holds, decoded once per worker (the same JSON is the same record): reads hand out
+        read-only views of it, as the in-memory store hands out views of its records. Tables with a codec (compact
+        counters, which `tally` changes in place) are decoded afresh."""
+        decoded = self._redis_store._decoded
+        record = decoded.get(raw)
+        if record is None:
+            record = self._fresh(raw)
+            if self._codec not in self._redis_store._codecs:
+                if len(decoded) >= DECODED:
+                    decoded.clear()
+                decoded[raw] = record
+        return record
+
+    def _fresh(self, raw: bytes) -> Record:
         record: Record = orjson.loads(raw)
         codec = self._redis_store._codecs.get(self._codec)
         return record if codec is None else codec[1](record)
@@ -104,7 +206,15 @@ class RedisTable(Table):
         reads = self._redis_store.reads()
         if reads is not None and (self.key, field) in reads:
             return reads[self.key, field]
-        raw: bytes | None = self._redis.hget(self.key, field)
+        held = self._redis_store.held(self.key)
+        if held is not None and field in held.records:
+            raw = held.records[field]
+        else:
+            raw = self._redis.hget(self.key, field)
+            if held is not None:
+                if len(held.records) >= DECODED:  # ids asked for and absent (a fuzzer's) add up: start again
+                    held.records.clear()
+                held.records[field] = raw
         if reads is not None:
             reads[self.key, field] = raw
         return raw
@@ -139,11 +249,29 @@ class RedisTable(Table):
         return list(dict.fromkeys(view[OWNER] for view in self._all_views()))
 
     def rows(self, owner: str, **equals: Any) -> Iterator[View]:
-        ids, raws = self._redis_store.rows_script(keys=[self._owner_prefix + owner, self.key])
+        owner_key = self._owner_prefix + owner
+        held = self._redis_store.held(self.key)
+        if held is not None and owner_key in held.rows:
+            owned = held.rows[owner_key]
+            ids, raws = list(owned), list[bytes | None](owned.values())
+        else:
+            ids, raws = self._redis_store.rows_script(keys=[owner_key, self.key])
+            if held is not None:
+                held.rows[owner_key] = dict(zip(ids, raws, strict=True))
+                held.records.update(zip(ids, raws, strict=True))
+                held.counts[owner_key] = len(ids)
+        batch = self._redis_store._batch
+        if equals and held is not None and not batch:
+            index = held.index(owner_key, next(iter(equals)), self._decode)
+            if index is not None:
+                try:
+                    matched = index.get(next(iter(equals.values())), [])
+                except TypeError:  # an unhashable value equals no stored (hashable) one
+                    matched = []
+                ids, raws = [field for field, _ in matched], [raw for _, raw in matched]
         reads = self._redis_store.reads()
         if reads is not None:  # the records' later `get`s in this request cost no round trip
             reads.update(((self.key, field), raw) for field, raw in zip(ids, raws, strict=True))
-        batch = self._redis_store._batch
         if batch:  # inside a removal: what it already changed, not what Redis still holds
             mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
             raws = [mine.get(field, raw) for field, raw in zip(ids, raws, strict=True)]
@@ -154,11 +282,27 @@ class RedisTable(Table):
 
     def count(self, owner: str, **equals: Any) -> int:
         if not equals and not self._redis_store._batch:
-            return int(self._redis.zcard(self._owner_prefix + owner))
+            owner_key = self._owner_prefix + owner
+            held = self._redis_store.held(self.key)
+            if held is not None and owner_key in held.counts:
+                return held.counts[owner_key]
+            counted = int(self._redis.zcard(owner_key))
+            if held is not None:
+                held.counts[owner_key] = counted
+            return counted
         return sum(1 for _ in self.rows(owner, **equals))
 
     def __contains__(self, record_id: Any) -> bool:
-        return self._raw(record_id) is not None
+        """Whether any account has the id: in a request, from every id of the table this worker holds (a new random
+        id is checked against them, which would otherwise be a round trip per create)."""
+        field = orjson.dumps(record_id)
+        held = self._redis_store.held(self.key)
+        batch = self._redis_store._batch
+        if held is None or (batch is not None and (self.key, field) in batch):
+            return self._raw(record_id) is not None
+        if held.ids is None:
+            held.ids = set(self._redis.hkeys(self.key))
+        return field in held.ids
 
     def __len__(self) -> int:
         return int(self._redis.hlen(self.key))
@@ -174,15 +318,19 @@ class RedisTable(Table):
         int_id = str(record_id) if isinstance(record_id, int) and not isinstance(record_id, bool) else ""
         self._redis_store.stage(self.key, self._owner_prefix + owner, field, expected, new, int_id)
 
-    def add(self, owner: str, record: Record) -> View:
+    def add(self, owner: str, record: Record, *, limit: Limit | None = None) -> View:
         body = orjson.dumps({**self._encode(record), OWNER: owner})
         if self._redis_store._batch is not None:
             raise RuntimeError("adding records inside a cascade is not supported by the Redis store")
-        if self._raw(record["id"]) is not None:
-            raise KeyError(f"duplicate id {record['id']!r}")
-        self._op(owner, record["id"], None, body)
+        self._op(owner, record["id"], None, body)  # the script refuses an id already there (expected absent)
+        guard: list[Any] = []
+        if limit is not None:
+            if len(limit.where) > 1:
+                raise ValueError("a Redis store's limit filters on one field at most")
+            field, value = next(iter(limit.where.items()), ("", None))
+            guard = [self.key, self._owner_prefix + owner, field, orjson.dumps(value), limit.count]
         try:
-            seqs = self._redis_store.flush()
+            seqs = self._redis_store.flush(guard)
         except Conflict:
             raise KeyError(f"duplicate id {record['id']!r}") from None
         return MappingProxyType({**record, OWNER: owner, SEQ: seqs[0]})
@@ -212,7 +360,8 @@ class RedisTable(Table):
             found = self._owned_record(owner, record_id)
             if found is None:
                 raise KeyError(record_id)
-            raw, record = found
+            raw, _ = found
+            record = self._fresh(raw)  # counted in place: never the decoded record other reads share
             count(record)
             self._op(owner, record_id, raw, orjson.dumps(self._encode(record)))
             self._redis_store.flush()
@@ -261,6 +410,7 @@ class RedisStore(Store):
         self.redis: Any = client
         self.prefix = prefix
         self._seq_key, self._tables_key, self._owner_keys = prefix + "seq", prefix + "tables", prefix + "owner-keys"
+        self.versions_key = prefix + "versions"  # table key -> how many commits have written it
         self._commit = client.register_script(_COMMIT)
         self.rows_script = client.register_script(_ROWS)
         # A removal's writes, gathered until its cascades are done: (table key, id) -> (expected JSON, new JSON).
@@ -268,19 +418,53 @@ class RedisStore(Store):
         self._staged: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []
         # What the current request read: (table key, id) -> JSON (None: absent); unset outside requests.
         self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
+        # The tables' tags when the current request began (epoch, versions); unset outside requests.
+        self._snapshot: ContextVar[tuple[int, dict[bytes, bytes]]] = ContextVar(f"snapshot:{id(self)}")
+        self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
+        self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
+        self._kept_held: dict[str, tuple[Hashable, dict[Hashable, Any]]] = {}  # api -> (its tables' tags, answers)
 
-    def begin(self) -> None:
-        """A request starts (in its own task): it remembers the records it reads until it ends, so a view that looks
-        up the same site for fifty placements asks Redis once; outside requests every read asks Redis."""
+    def begin(self, epoch: int, versions: dict[bytes, bytes]) -> None:
+        """A request starts (in its own task) with the state's epoch and every table's version as they were when it
+        began, read in the request's first round trip (`MockState.begin_request`). It serves what this worker holds
+        of any table whose tag has not moved, and remembers what it reads until it ends; outside requests every read
+        asks Redis."""
         self._reads.set({})
+        self._snapshot.set((epoch, versions))
 
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
 
+    def held(self, table_key: str) -> Held | None:
+        """What this worker holds of the table, valid for the current request (None outside requests)."""
+        snapshot = self._snapshot.get(None)
+        if snapshot is None:
+            return None
+        tag = (snapshot[0], int(snapshot[1].get(table_key.encode(), 0)))
+        held = self._held.get(table_key)
+        if held is None or held.tag < tag:  # a held tag above the request's: read by a request that began later
+            held = self._held[table_key] = Held(tag)
+        return held
+
     def kept(self, api: str, key: Hashable, compute: Callable[[], T]) -> T:
-        """Always `compute()`: another worker's write cannot make this worker's remembered answers stale, so a shared
-        store remembers none (a report costs its sums again on every request, as before `Store.kept`)."""
-        return compute()
+        """As `Store.kept`, per worker: answers stay while none of `api`'s tables has moved (epoch and versions as the
+        current request began), which is what a write on any worker moves. Outside requests, always `compute()`."""
+        snapshot = self._snapshot.get(None)
+        if snapshot is None:
+            return compute()
+        table_prefix = f"{self.prefix}t:{api}:".encode()
+        tags = (snapshot[0], tuple(sorted(item for item in snapshot[1].items() if item[0].startswith(table_prefix))))
+        held = self._kept_held.get(api)
+        if held is None or held[0] != tags:
+            held = self._kept_held[api] = (tags, {})
+        answers = held[1]
+        if key in answers:
+            return answers[key]  # type: ignore[no-any-return]
+        value = compute()
+        if len(answers) >= KEPT_PER_API:
+            del answers[next(iter(answers))]
+        answers[key] = value
+        return value
 
     def table(self, api: str, name: str) -> Table:
         key = (api, name)
@@ -306,7 +490,7 @@ class RedisStore(Store):
             self._batch[table_key, field] = (expected, new)
         self._staged.append((table_key, owner_key, field, expected, new, int_id))
 
-    def flush(self, *, final: bool = False) -> list[int]:
+    def flush(self, guard: list[Any] | None = None, *, final: bool = False) -> list[int]:
         """Commit the staged writes in one script (unless a removal is still gathering them: its `final` flush commits
         them all); Conflict if a record changed since it was read."""
         if self._batch is not None and not final:
@@ -315,18 +499,45 @@ class RedisStore(Store):
         args: list[Any] = [len(staged)]
         for table_key, owner_key, field, expected, new, int_id in staged:
             args += [table_key, owner_key, field, expected or b"", new or b"", int_id]
-        result = self._commit(keys=[self._seq_key, self._tables_key, self._owner_keys], args=args)
+        args += guard or []
+        result = self._commit(keys=[self._seq_key, self._tables_key, self._owner_keys, self.versions_key], args=args)
         reads = self.reads()
         if result == 0:
             if reads is not None:
                 reads.clear()  # what this request read is out of date: the retry reads afresh
+            for table_key in {op[0] for op in staged}:
+                self._held.pop(table_key, None)
             raise Conflict()
+        if result[0] == 2:
+            raise LimitReached(int(result[1]))
+        _, seqs, versions = result
         if reads is not None:  # this request reads what it wrote (an added record's JSON gained its _seq: forget it)
             for table_key, _, field, expected, new, _ in staged:
                 reads[table_key, field] = new if expected else None
                 if not expected:
                     del reads[table_key, field]
-        return [int(seq) for seq in result[:-1]]
+        self._held_wrote(staged, [int(seq) for seq in seqs], dict(zip(versions[::2], versions[1::2], strict=True)))
+        return [int(seq) for seq in seqs]
+
+    def _held_wrote(self, staged: list[Any], seqs: list[int], versions: dict[bytes, int]) -> None:
+        """Bring what this worker holds up to its own write where that write was the table's only change since (its
+        version moved by one); drop it where another write came between, so no request here serves it again."""
+        added = iter(seqs)
+        for table_key, owner_key, field, expected, new, _ in staged:
+            if new and not expected:  # the script gave the added record its seq, as here
+                new = new[:-1] + b',"_seq":%d}' % next(added)
+            held = self._held.get(table_key)
+            if held is None:
+                continue
+            if held.tag[1] == int(versions[table_key.encode()]) - 1:
+                held.apply(owner_key, field, expected, new)
+            else:
+                del self._held[table_key]
+        for table_key, held in list(self._held.items()):
+            if table_key.encode() in versions:
+                held.tag = (held.tag[0], int(versions[table_key.encode()]))
+        for table_key in versions:  # this request's own later reports must count its write
+            self._kept_held.pop(table_key.decode()[len(self.prefix) + 2 :].split(":", 1)[0], None)
 
     def retrying(self, write: Callable[[], Any]) -> Any:
         if self._batch is not None:  # part of a removal: the outermost one retries as a whole
@@ -362,6 +573,8 @@ class RedisStore(Store):
         sees the old state or the new."""
         pipe = self.redis.pipeline(transaction=True)
         self._clear(pipe)
+        self._held.clear()  # a request of this worker that began before the load must not serve it either
+        self._kept_held.clear()
         seq = int(data["seq"])
         for api, tables in data["tables"].items():
             for name, records in tables.items():
@@ -389,6 +602,7 @@ class RedisStore(Store):
                     pipe.zadd(table._owner_prefix + owner, members)
                     pipe.sadd(self._owner_keys, table._owner_prefix + owner)
                 pipe.set(table.key + ":top", top)
+                pipe.hincrby(self.versions_key, table.key, 1)
         pipe.set(self._seq_key, seq)
         if also is not None:
             also(pipe)
@@ -399,6 +613,8 @@ class RedisStore(Store):
         doomed = [*tables, *(f"{key}:top" for key in tables), *self.redis.smembers(self._owner_keys)]
         doomed += [self._seq_key, self._tables_key, self._owner_keys]
         pipe.delete(*doomed)
+        for key in tables:  # what any worker holds of them is stale (the epoch, which a load also moves, says so too)
+            pipe.hincrby(self.versions_key, key, 1)
 
     def __len__(self) -> int:
         keys = list(self.redis.smembers(self._tables_key))

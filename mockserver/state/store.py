@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -28,6 +28,24 @@ class Rules:
 
     on_remove: tuple[Hook, ...] = ()
     soft_delete: bool = False
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A condition `Table.add` checks as part of the write: the owner holds fewer than `count` records matching
+    `where` (a plan's limit; with count 1, a unique field). On a shared store the check and the write are one step,
+    so two workers adding at once cannot both pass it."""
+
+    count: int
+    where: Mapping[str, Any] = field(default_factory=dict)
+
+
+class LimitReached(Exception):
+    """`Table.add` refused: the owner already holds `current` records matching its `Limit`."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(current)
+        self.current = current
 
 
 def removing(api: str, table: str, field: str) -> Hook:
@@ -75,9 +93,11 @@ class Table:
         self._indexes: dict[str, dict[str, dict[Any, dict[Any, Record]]]] = {}
         self._unindexed: set[str] = set()  # fields some record holds an unhashable value in
 
-    def add(self, owner: str, record: Record) -> View:
+    def add(self, owner: str, record: Record, *, limit: Limit | None = None) -> View:
         if record["id"] in self._rows:
             raise KeyError(f"duplicate id {record['id']!r}")
+        if limit is not None and (current := self.count(owner, **limit.where)) >= limit.count:
+            raise LimitReached(current)
         stored = {**record, OWNER: owner, SEQ: self._store.next_seq()}
         self._put(stored)
         self._store.wrote(self._api)

@@ -9,7 +9,7 @@ from ...domain.accounts import administration, revoke
 from ...kit.errors import ApiError
 from ...state.clock import iso
 from ...state.store import OWNER
-from .plans import PLANS, enforce
+from .plans import PLANS, add_within, enforce
 
 if TYPE_CHECKING:
     from ...mockstate import MockState
@@ -39,14 +39,12 @@ def create_key(state: MockState, account_id: str, scope: str) -> dict[str, Any]:
     if account is None:
         raise ApiError(404, f"No BannerTrackr account {account_id!r}")
     keys = state.store.table(API, "keys")
-    enforce("API key", keys.count(account_id, status="active"), PLANS[account["plan"]].api_keys)
+    limit = PLANS[account["plan"]].api_keys
+    enforce("API key", keys.count(account_id, status="active"), limit)
     value = state.data.new_id("bt_live_", keys, length=24)
     created = iso(state.clock.now())
-    return _key(
-        keys.add(
-            account_id, {"id": value, "name": f"{scope} key", "scope": scope, "status": "active", "createdAt": created}
-        )
-    )
+    record = {"id": value, "name": f"{scope} key", "scope": scope, "status": "active", "createdAt": created}
+    return _key(add_within("API key", keys, account_id, record, limit, status="active"))
 
 
 def revoke_key(state: MockState, value: str) -> dict[str, Any]:

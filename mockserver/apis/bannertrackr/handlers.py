@@ -11,7 +11,7 @@ from ...kit.errors import ApiError
 from ...state.clock import iso, parse_datetime
 from ...state.store import View
 from . import stats, tracking, traffic, views
-from .plans import PLANS, enforce
+from .plans import PLANS, add_within, enforce
 
 MAX_STATS_DAYS = 366
 DATE_FIELDS = ("startDate", "endDate", "renewalDate")
@@ -32,12 +32,14 @@ async def list_sites(ctx: RequestContext, limit: int = 50, cursor: str | None = 
 
 
 async def create_site(ctx: RequestContext, body: dict[str, Any]) -> Any:
-    enforce("Site", ctx.table("sites").count(ctx.account_id), PLANS[_account(ctx)["plan"]].sites)
+    limit = PLANS[_account(ctx)["plan"]].sites
+    enforce("Site", ctx.table("sites").count(ctx.account_id), limit)
     now = iso(ctx.state.clock.now())
     site_id = ctx.state.data.new_id("site_", ctx.table("sites"))
-    record = ctx.table("sites").add(
-        ctx.account_id, {"id": site_id, "domain": None, **body, "createdAt": now, "updatedAt": now}
-    )
+    record = add_within(
+        "Site", ctx.table("sites"), ctx.account_id,
+        {"id": site_id, "domain": None, **body, "createdAt": now, "updatedAt": now}, limit,
+    )  # fmt: skip
     return {"data": views.site(ctx, record)}, 201
 
 
@@ -83,7 +85,8 @@ async def create_placement(ctx: RequestContext, body: dict[str, Any]) -> Any:
     fields = dict(body)
     site = ctx.owned("sites", fields.pop("siteId"), "Site not found")
     record = _merge(ctx, PLACEMENT_DEFAULTS, fields)
-    enforce("Placement", ctx.table("placements").count(ctx.account_id), PLANS[_account(ctx)["plan"]].placements)
+    limit = PLANS[_account(ctx)["plan"]].placements
+    enforce("Placement", ctx.table("placements").count(ctx.account_id), limit)
     now = iso(ctx.state.clock.now())
     pixel_id = ctx.state.data.new_id("", ctx.table("pixels"), length=12)
     record |= {
@@ -93,7 +96,7 @@ async def create_placement(ctx: RequestContext, body: dict[str, Any]) -> Any:
         "createdAt": now,
         "updatedAt": now,
     }
-    stored = ctx.table("placements").add(ctx.account_id, record)
+    stored = add_within("Placement", ctx.table("placements"), ctx.account_id, record, limit)
     ctx.table("pixels").add(ctx.account_id, {"id": pixel_id, "placementId": record["id"]})
     return {"data": views.placement(ctx, stored)}, 201
 

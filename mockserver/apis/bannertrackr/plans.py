@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ...kit.errors import ApiError
+from ...state.store import Limit, LimitReached, Record, Table, View
 
 UPGRADE_URL = "/pricing"
 
@@ -38,3 +40,15 @@ def enforce(what: str, current: int, limit: int | None) -> None:
         raise ApiError(
             403, f"{what} limit reached", extra={"limit": limit, "current": current, "upgradeUrl": UPGRADE_URL}
         )
+
+
+def add_within(what: str, table: Table, owner: str, record: Record, limit: int | None, **where: Any) -> View:
+    """`table.add`, refused as `enforce` words it if the owner already holds `limit` records matching `where`: the
+    check is part of the write, so two workers creating the last allowed one at once cannot both succeed."""
+    if limit is None:
+        return table.add(owner, record)
+    try:
+        return table.add(owner, record, limit=Limit(limit, where))
+    except LimitReached as reached:
+        enforce(what, reached.current, limit)
+        raise

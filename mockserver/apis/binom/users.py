@@ -110,7 +110,7 @@ SCHEME = Scheme(
 )
 # Deleting a user takes its keys and its own records with it; the events log keeps what it did.
 ENTITY = Entity(USERS, "user", "User", _write, lambda ctx, record: view(record), id_param="user_id",
-                cascades=(removing(API, "keys", "userId"), _drop_owned))  # fmt: skip
+                cascades=(removing(API, "keys", "userId"), _drop_owned), unique="login")  # fmt: skip
 _OPS = resources.operations(SCHEME, ENTITY)
 
 
