@@ -5,8 +5,6 @@ unknown ids, other methods and paths no operation has."""
 from __future__ import annotations
 
 import json
-import re
-from functools import partial
 from typing import Any
 
 import pytest
@@ -20,15 +18,9 @@ from mockserver.kit.examples import example_for
 from mockserver.state.requestlog import Filter
 
 from .conftest import make_app
+from .spec_requests import Request, credential, filled, off_the_operations, outside
 
-_PARAMETER = re.compile(r"\{([^}]+)\}")
-Request = tuple[str, str, dict[str, str], bytes | None]
 WRONG_KEY = "not-a-key-of-this-api-0000000000"
-
-
-def _header(api: ApiDefinition, key: str) -> dict[str, str]:
-    header, prefix = spec.credential_headers(api.spec_path)[0]
-    return {header: f"{prefix}{key}".strip() if prefix else key}
 
 
 def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
@@ -37,15 +29,15 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
     with an id that names nothing, each query parameter with a value of the wrong kind, a malformed and a wrongly
     shaped JSON body, a method the path does not have, HEAD; then paths no operation has."""
     root = spec.load(api.spec_path)
-    first = _header(api, keys[0]) if keys else {}
+    first = credential(api, keys[0]) if keys else {}
     corpus: list[Request] = []
     for template, item in root["paths"].items():
         for method in (m for m in spec.METHODS if m in item):
             operation = spec.operation(api.spec_path, item[method]["operationId"])
             declared = [spec.deref(root, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
             parameters = {p["name"]: p for p in declared}
-            path = api.base_path + _PARAMETER.sub(partial(_value, root, parameters, "example"), template)
-            other = api.base_path + _PARAMETER.sub(partial(_value, root, parameters, "other"), template)
+            path = filled(api, template, root, parameters, "example")
+            other = filled(api, template, root, parameters, "other")
             content = operation.get("requestBody", {}).get("content", {})
             body, json_headers = None, {}
             if "application/json" in content:
@@ -54,10 +46,10 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
             verb = method.upper()
             corpus.append((verb, path, {**first, **json_headers}, body))
             if verb not in ("GET", "HEAD"):
-                corpus += [(verb, path, {**_header(api, key), **json_headers}, body) for key in keys[1:]]
+                corpus += [(verb, path, {**credential(api, key), **json_headers}, body) for key in keys[1:]]
             corpus.append((verb, path, json_headers, body))  # no credential
             if keys:
-                corpus.append((verb, path, {**_header(api, WRONG_KEY), **json_headers}, body))
+                corpus.append((verb, path, {**credential(api, WRONG_KEY), **json_headers}, body))
             corpus.append((verb, other, {**first, **json_headers}, body))  # an unknown id
             for name, parameter in parameters.items():
                 if parameter.get("in") == "query":
@@ -66,21 +58,8 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
                 corpus.append((verb, path, {**first, **json_headers}, b'{"unfinished": '))
                 corpus.append((verb, path, {**first, **json_headers}, b"[1, 2, 3]"))
                 corpus.append((verb, path, {**first, **json_headers}, b'"\xff\xfe"'))
-        missing = next((m for m in ("patch", "put", "delete", "post") if m not in item), None)
-        if missing:
-            corpus.append((missing.upper(), api.base_path + _PARAMETER.sub("1", template), first, None))
-        corpus.append(("HEAD", api.base_path + _PARAMETER.sub("1", template), first, None))
-    corpus.append(("GET", api.base_path + "/no/such/path", first, None))
-    corpus.append(("GET", api.base_path + "/openapi.json", {}, None))
-    return corpus
-
-
-def _value(root: dict[str, Any], parameters: dict[str, Any], variant: str, found: re.Match[str]) -> str:
-    """A path parameter's value: its schema's example, or one that names nothing."""
-    schema = spec.deref(root, parameters.get(found.group(1), {}).get("schema", {}))
-    if variant == "other":
-        return "999999" if schema.get("type") == "integer" else "nope"
-    return str(example_for(schema))
+        corpus += off_the_operations(api, template, item, first)
+    return corpus + outside(api, first)
 
 
 def _answers(api: ApiDefinition, compiled: bool) -> tuple[list[Any], int]:
@@ -139,7 +118,7 @@ def test_an_answer_that_breaks_its_schema_is_refused_on_both_paths(monkeypatch: 
     for compiled in (True, False):
         client = make_app(compiled=compiled).test_client()
         response = client.get(
-            api.base_path + "/api/public/v1/me", headers=_header(api, "bt_live_growth_read_write_demo")
+            api.base_path + "/api/public/v1/me", headers=credential(api, "bt_live_growth_read_write_demo")
         )
         answers.append((response.status_code, response.content))
     assert answers[0] == answers[1]

@@ -4,8 +4,6 @@ layer that decides once per path (settings.route_once), with errors, other metho
 from __future__ import annotations
 
 import json
-import re
-from functools import partial
 from typing import Any
 
 import pytest
@@ -17,26 +15,22 @@ from mockserver.kit import spec
 from mockserver.kit.examples import example_for
 
 from .conftest import make_app
+from .spec_requests import Request, credential, filled, off_the_operations, outside
 
-_PARAMETER = re.compile(r"\{([^}]+)\}")
 
-
-def _requests(api: ApiDefinition, key: str | None) -> list[tuple[str, str, dict[str, str], bytes | None]]:
+def _requests(api: ApiDefinition, key: str | None) -> list[Request]:
     """Per operation of the spec: its example request, the same with other path values, without a credential, and
     with a method the path does not have; then paths no operation has."""
     root = spec.load(api.spec_path)
-    headers = {}
-    if key is not None:
-        header, prefix = spec.credential_headers(api.spec_path)[0]
-        headers[header] = f"{prefix}{key}".strip() if prefix else key
-    requests: list[tuple[str, str, dict[str, str], bytes | None]] = []
+    headers = credential(api, key) if key is not None else {}
+    requests: list[Request] = []
     for template, item in root["paths"].items():
         for method in (m for m in spec.METHODS if m in item):
             operation = spec.operation(api.spec_path, item[method]["operationId"])
             declared = [spec.deref(root, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
             parameters = {p["name"]: p for p in declared}
             for variant in ("example", "other"):
-                path = api.base_path + _PARAMETER.sub(partial(_value, root, parameters, variant), template)
+                path = filled(api, template, root, parameters, variant)
                 content = operation.get("requestBody", {}).get("content", {})
                 body = None
                 if "application/json" in content:
@@ -44,29 +38,8 @@ def _requests(api: ApiDefinition, key: str | None) -> list[tuple[str, str, dict[
                 sent = {**headers, **({"Content-Type": "application/json"} if body is not None else {})}
                 requests.append((method.upper(), path, sent, body))
             requests.append((method.upper(), path, {}, body))  # no credential
-        missing = next((m for m in ("patch", "put", "delete", "post") if m not in item), None)
-        if missing:
-            requests.append((missing.upper(), api.base_path + _PARAMETER.sub("1", template), headers, None))
-        requests.append(("HEAD", api.base_path + _PARAMETER.sub("1", template), headers, None))
-    requests.append(("GET", api.base_path + "/no/such/path", headers, None))
-    requests.append(("GET", api.base_path + "/openapi.json", {}, None))
-    return requests
-
-
-def _value(root: dict[str, Any], parameters: dict[str, Any], found: re.Match[str], variant: str) -> str:
-    """A path parameter's value: its schema's example, or one that names nothing."""
-    schema = spec.deref(root, parameters.get(found.group(1), {}).get("schema", {}))
-    if variant == "other":
-        return "999999" if schema.get("type") == "integer" else "nope"
-    return str(example_for(schema))
-
-
-def _value(root: dict[str, Any], parameters: dict[str, Any], variant: str, found: re.Match[str]) -> str:
-    """A path parameter's value: its schema's example, or one that names nothing."""
-    schema = spec.deref(root, parameters.get(found.group(1), {}).get("schema", {}))
-    if variant == "other":
-        return "999999" if schema.get("type") == "integer" else "nope"
-    return str(example_for(schema))
+        requests += off_the_operations(api, template, item, headers)
+    return requests + outside(api, headers)
 
 
 def _answers(api: ApiDefinition, route_once: bool) -> list[Any]:
