@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (each registers its checks)
     equivalence,
     formats,
     paging,
+    refusals,
 )
 from .checking import api_of, contract_check, json_body, may_probe, offline_windows, probe, replay, sent_headers
 from .paging import totals_row

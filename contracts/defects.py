@@ -167,6 +167,32 @@ def crash_on_punctuation(where: Callable[[Call], bool]) -> Defect:
     return Defect(respond=respond)
 
 
+def refuse(status: int, body: bytes, when: Callable[[Call], bool]) -> Defect:
+    """Calls `when` matches answered `status` with a JSON `body`, whatever the server would have answered."""
+
+    def respond(call: Call, answer: Answer) -> None:
+        if when(call):
+            answer.status, answer.body = status, body
+            answer.set_header("content-type", "application/json")
+
+    return Defect(respond=respond)
+
+
+def target_over(limit: int) -> Callable[[Call], bool]:
+    """Calls whose request target (path and query) is over `limit` bytes, as a front with small buffers counts."""
+    return lambda call: len(call.path) + sum(len(key) + len(value) + 2 for key, value in call.query) > limit
+
+
+def query_over(name: str, most: int) -> Callable[[Call], bool]:
+    """Calls whose integer query parameter `name` is over `most`."""
+
+    def over(call: Call) -> bool:
+        value = call.param(name)
+        return value is not None and value.isdigit() and int(value) > most
+
+    return over
+
+
 def json_answer(where: Callable[[Call], bool], edit: JsonEdit) -> Defect:
     return Defect(respond=edit_json(where, edit))
 

@@ -33,12 +33,15 @@ from .defects import (
     json_answer,
     on,
     plain_405,
+    query_over,
+    refuse,
     rising_remaining,
     shift_offset,
     skip_last_on_pages_with_more,
     status_as,
     summary_off,
     swap_credential,
+    target_over,
     text_answer,
     xml_root,
 )
@@ -207,6 +210,22 @@ def _catalogue() -> Iterator[Breakage]:
         "405 as plain text, not the error body",
         plain_405(),
         Run(("getMe",), phases=("coverage",)),
+    )
+    yield Breakage(
+        "bt-414-short-target",
+        "bannertrackr",
+        "status_code_documented",
+        "414 for a request target of 40 bytes (the document allows 16,384)",
+        refuse(414, b'{"error": "Request-URI Too Long"}', target_over(40)),
+        Run(bt_lists),
+    )
+    yield Breakage(
+        "bt-valid-limit-refused",
+        "bannertrackr",
+        "positive_data_accepted",
+        "400 for a valid `limit` over 20",
+        refuse(400, b'{"error": "limit too large"}', query_over("limit", 20)),
+        Run(bt_lists),
     )
     yield Breakage(
         "bt-empty-200",

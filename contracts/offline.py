@@ -23,7 +23,7 @@ from mockserver.kit import har, masking
 from mockserver.kit.routing import Paths, nearest_operation
 from mockserver.kit.spec import credential_headers, load, resolve
 
-from . import bodies, checks, counts, equivalence
+from . import bodies, checks, counts, equivalence, refusals
 from .apis import ContractApi
 from .checking import formats_of, offline
 from .spec import parameters
@@ -34,7 +34,7 @@ EQUIVALENCE_RULE = "format_equivalence"
 # rate-limit windows, the responses before it). Checks that must send requests of their own are left out.
 RESPONSE_CHECKS: tuple[Callable[..., Any], ...] = (
     not_a_server_error,
-    builtin.status_code_conformance,
+    refusals.status_code_documented,
     builtin.content_type_conformance,
     builtin.response_headers_conformance,
     builtin.response_schema_conformance,

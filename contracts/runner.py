@@ -18,7 +18,7 @@ from mockserver.app import create_app
 from mockserver.background import serve_in_thread
 from mockserver.settings import Settings
 
-from . import checks, cleanup, config, pacing  # noqa: F401  (importing checks registers them with schemathesis)
+from . import checks, cleanup, config, pacing, refusals  # noqa: F401  (importing checks registers them with schemathesis)
 from .apis import APIS, ContractApi, Credential, mask
 from .spec import has_links_between, operations
 
@@ -166,8 +166,7 @@ def _arguments(options: RunOptions, base_url: str, reports: Path) -> list[str]:
     )
     # `--checks all` outranks the configuration file: checks an API's contract turns off must be named again here.
     disabled = [name for name, check in options.api.project.get("checks", {}).items() if check.get("enabled") is False]
-    if disabled:
-        args += ["--exclude-checks", ",".join(disabled)]
+    args += ["--exclude-checks", ",".join([*refusals.REPLACED, *disabled])]  # refusals' checks stand in for these
     if not options.allow_writes:
         args += ["--include-method", "GET"]
     for operation_id in options.include_operation_ids:

@@ -12,7 +12,7 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 
 from mockserver.background import serve_in_thread
-from mockserver.http.http_limits import MAX_HEADER_BYTES, MAX_TARGET_BYTES
+from mockserver.http.http_limits import Limits
 from mockserver.kit import spec
 
 from .conftest import (
@@ -98,10 +98,32 @@ def send(root: str, method: str, target: str, headers: dict[str, str]) -> tuple[
         connection.close()
 
 
+LIMITS = spec.request_limits(spec.load(SPECS["bannertrackr"]))[0]
+
+
+def test_the_limits_are_the_documents() -> None:
+    # Each document states its refusals before routing (`x-before-routing`); the server takes them from there.
+    limits = Limits(list(REGISTRY.apis.values()))
+    for api in REGISTRY.apis.values():
+        stated, responses = spec.request_limits(spec.load(api.spec_path))
+        assert stated.max_target_bytes and stated.max_header_bytes, api.name
+        assert sorted(responses) == [stated.target_status, stated.header_status] == [414, 431]
+        assert limits.of(api) == stated
+    assert limits.of(None) == LIMITS  # a path no API serves: the strictest, here everyone's
+
+
+def test_the_target_limit_is_exact(root: str) -> None:
+    path, headers = CALLS["bannertrackr"]
+    at_limit = path + "?q=" + "x" * (LIMITS.max_target_bytes - len(path) - 3)  # type: ignore[operator]
+    assert len(at_limit) == LIMITS.max_target_bytes
+    assert send(root, "GET", at_limit, headers)[0] == 200
+    assert send(root, "GET", at_limit + "x", headers)[0] == 414
+
+
 def test_requests_within_the_limits_are_served_and_the_server_stays_up(root: str) -> None:
     path, headers = CALLS["bannertrackr"]
-    near = httpx.get(root + path + "?q=" + "x" * (MAX_TARGET_BYTES - len(path) - 10),
-                     headers={**headers, "X-Padding": "y" * (MAX_HEADER_BYTES // 2)})  # fmt: skip
+    near = httpx.get(root + path + "?q=" + "x" * (LIMITS.max_target_bytes - len(path) - 10),  # type: ignore[operator]
+                     headers={**headers, "X-Padding": "y" * (LIMITS.max_header_bytes // 2)})  # type: ignore[operator]  # fmt: skip
     assert near.status_code == 200
     with httpx.Client(base_url=root, headers=headers) as client:
         assert client.get(path + "?q=" + "z" * 60_000).status_code == 414

@@ -27,9 +27,9 @@ def test_the_unbroken_mock_passes_the_same_runs(api: str) -> None:
 
 def test_the_catalogue_covers_every_api_and_every_custom_check() -> None:
     import contracts.checks  # noqa: F401  (registers them)
-    from contracts import access, bodies, checks, counts, deletion, equivalence, paging
+    from contracts import access, bodies, checks, counts, deletion, equivalence, paging, refusals
 
-    custom = {name for module in (access, bodies, checks, counts, deletion, equivalence, paging)
+    custom = {name for module in (access, bodies, checks, counts, deletion, equivalence, paging, refusals)
               for name, value in vars(module).items() if callable(value) and getattr(value, "__wrapped__", None)}  # fmt: skip
     assert len(CATALOGUE) >= 30
     assert {breakage.api for breakage in CATALOGUE} == {

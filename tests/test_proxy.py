@@ -162,3 +162,24 @@ def test_contracts_check_judges_a_recording_offline(
     assert cli.main(["check", str(tmp_path / "broken.har"), "--api", "binom"]) == 1
     out = capsys.readouterr().out
     assert "[totals_arithmetic]" in out and BINOM_ADMIN not in out
+
+
+# As many placement ids as the schema allows (1,000), more than fit the 16,384 bytes of request target the same
+# document allows (`x-before-routing`): a valid request the document refuses before routing.
+OVER_LONG = ("DELETE", "/campaign/1234567/custom_bid.json",
+             {"placement_ids": [str(15_413_270 + i) for i in range(1_000)]}, None)  # fmt: skip
+
+
+def test_the_documents_refusal_of_an_over_long_request_is_no_finding(upstream: Any) -> None:
+    # The 414 belongs to no operation (it comes before routing), yet the document gives it for a target this long.
+    report, answers = _through("adsterra_advertiser", upstream("adsterra_advertiser"), [OVER_LONG])
+    assert [answer.status_code for answer in answers] == [414]
+    assert report.findings == []
+
+
+def test_a_414_to_a_request_within_the_documents_limit_is_a_finding(upstream: Any) -> None:
+    breakage = BREAKAGES["bt-414-short-target"]
+    report, answers = _through("bannertrackr", upstream("bannertrackr", breakage.defect),
+                          [("GET", "/api/public/v1/sites", {"limit": 2, "cursor": "c" * 30}, None)])  # fmt: skip
+    assert [answer.status_code for answer in answers] == [414]
+    assert "status_code_documented" in {finding.rule for finding in report.findings}, report.findings

@@ -2,9 +2,9 @@
 
 Left to itself, uvicorn (with httptools) takes headers of any size and gives up on a request target over 64 KiB
 (the URL parser's offsets are 16-bit) with its own `400 text/plain "Invalid HTTP request received."`, outside any
-API's error shape. This protocol counts the target and the headers as the parser hands them over, and past a limit
-answers at once, in the error body of the API the path names, and ends the connection (the rest of the request
-is read and dropped, so nothing reaches the app).
+API's error shape. This protocol counts the target and the headers as the parser hands them over, and past the limit
+the API's document states (`x-before-routing`) answers at once, in the error body of the API the path names, and
+ends the connection (the rest of the request is read and dropped, so nothing reaches the app).
 """
 
 from __future__ import annotations
@@ -15,22 +15,40 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from ..kit import errors
+from ..api import ApiDefinition
+from ..kit import errors, spec
 from ..kit.errors import ApiError
+from ..kit.spec import RequestLimits
 from ..mockstate import MockState
 
-# As common front proxies allow (Cloudflare: 16 KB of URL, 32 KB of headers); far above what any mocked API needs.
-MAX_TARGET_BYTES = 16 * 1024
-MAX_HEADER_BYTES = 32 * 1024
 # After refusing, the rest of the request is read and dropped for a while before closing: closing a socket with
 # unread data makes the kernel send a reset, which can destroy the answer before the client reads it.
 LINGER_SECONDS = 5.0
 LINGER_BYTES = 4 * 1024 * 1024
 
-HINTS = {
-    414: f"The request target (path and query) may be at most {MAX_TARGET_BYTES} bytes; split long lists over requests",
-    431: f"The request headers may be at most {MAX_HEADER_BYTES} bytes in all",
-}
+
+class Limits:
+    """Each API's limits as its document states them; for a path no API serves, or an API whose document states none
+    (one defined outside the project), the strictest of them."""
+
+    def __init__(self, apis: list[ApiDefinition]) -> None:
+        stated = {api.name: spec.request_limits(spec.load(api.spec_path))[0] for api in apis}
+        self._of = {name: found for name, found in stated.items() if found != RequestLimits()}
+        targets = sorted((found.max_target_bytes, found.target_status) for found in self._of.values()
+                         if found.max_target_bytes is not None)  # fmt: skip
+        headers = sorted((found.max_header_bytes, found.header_status) for found in self._of.values()
+                         if found.max_header_bytes is not None)  # fmt: skip
+        self.strictest = RequestLimits(*(targets[0] if targets else (None, None)),
+                                       *(headers[0] if headers else (None, None)))  # fmt: skip
+
+    def of(self, api: ApiDefinition | None) -> RequestLimits:
+        return self._of.get(api.name, self.strictest) if api is not None else self.strictest
+
+
+def hint(limits: RequestLimits, status: int) -> str:
+    if status == limits.target_status:
+        return f"The request target (path and query) may be at most {limits.max_target_bytes} bytes; split long lists over requests"
+    return f"The request headers may be at most {limits.max_header_bytes} bytes in all"
 
 
 class _TooLarge(Exception):
@@ -39,6 +57,10 @@ class _TooLarge(Exception):
 
 def protocol_for(state: MockState) -> type[HttpToolsProtocol]:
     """uvicorn's httptools protocol with the limits, answering in the error shapes of `state`'s APIs."""
+    # An app that is no mock (a test's stand-in upstream) has no documents, so no limits but uvicorn's own.
+    limits = Limits(list(getattr(state, "apis", {}).values()))
+    # Below the strictest limits no request needs its API looked up: the common case costs one comparison.
+    least = limits.strictest
 
     class LimitedHttpToolsProtocol(HttpToolsProtocol):
         _header_bytes = 0
@@ -51,16 +73,23 @@ def protocol_for(state: MockState) -> type[HttpToolsProtocol]:
 
         def on_url(self, url: bytes) -> None:
             super().on_url(url)
-            if len(self.url) > MAX_TARGET_BYTES:
-                self._refusal = 414
-                raise _TooLarge
+            if least.max_target_bytes is not None and len(self.url) > least.max_target_bytes:
+                self._check(len(self.url), 0)
 
         def on_header(self, name: bytes, value: bytes) -> None:
             self._header_bytes += len(name) + len(value) + 4  # ": " and CRLF, as on the wire
-            if self._header_bytes > MAX_HEADER_BYTES:
-                self._refusal = 431
-                raise _TooLarge
+            if least.max_header_bytes is not None and self._header_bytes > least.max_header_bytes:
+                self._check(0, self._header_bytes)
             super().on_header(name, value)
+
+        def _check(self, target_bytes: int, header_bytes: int) -> None:
+            refusal = limits.of(self._api()).refusal(target_bytes, header_bytes)
+            if refusal is not None:
+                self._refusal = refusal
+                raise _TooLarge
+
+        def _api(self) -> ApiDefinition | None:
+            return state.router.api_for(self.url.split(b"?", 1)[0].decode("latin-1"))[0]
 
         def data_received(self, data: bytes) -> None:
             if self._refusal is None:
@@ -78,10 +107,9 @@ def protocol_for(state: MockState) -> type[HttpToolsProtocol]:
                 self._refuse(self._refusal)
 
         def _refuse(self, status: int) -> None:
-            path = self.url.split(b"?", 1)[0].decode("latin-1")
-            api = state.router.api_for(path)[0]
+            api = self._api()
             shape = api.errors if api is not None else errors.plain_shape()
-            reply = errors.reply(shape, ApiError(status, shape.message_for(status), HINTS[status]))
+            reply = errors.reply(shape, ApiError(status, shape.message_for(status), hint(limits.of(api), status)))
             headers = [*self.server_state.default_headers, *reply.raw_headers, (b"connection", b"close")]
             if api is not None and api.request_id_header is not None:
                 headers.append((api.request_id_header.lower().encode(), str(uuid.uuid4()).encode()))

@@ -1,4 +1,4 @@
-"""Reading our OpenAPI documents directly: the parsed document, resolved operations by id, credential headers."""
+"""Reading our OpenAPI documents directly: the parsed document, resolved operations by id, credential headers, limits."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,43 @@ def header_credentials(schemes: Mapping[str, Any]) -> tuple[tuple[str, str], ...
 def credential_headers(path: Path) -> tuple[tuple[str, str], ...]:
     """header_credentials of the document at `path`."""
     return header_credentials(load(path).get("components", {}).get("securitySchemes", {}))
+
+
+@dataclass(frozen=True)
+class RequestLimits:
+    """The sizes a document refuses before routing (its responses' `x-before-routing`), with the status of each."""
+
+    max_target_bytes: int | None = None  # of the request target: path and query
+    target_status: int | None = None
+    max_header_bytes: int | None = None  # of the request headers in all, counted as on the wire
+    header_status: int | None = None
+
+    def refusal(self, target_bytes: int, header_bytes: int) -> int | None:
+        """The status a request of these sizes is refused with before routing, or None if it is within the limits."""
+        if self.max_target_bytes is not None and target_bytes > self.max_target_bytes:
+            return self.target_status
+        if self.max_header_bytes is not None and header_bytes > self.max_header_bytes:
+            return self.header_status
+        return None
+
+
+def request_limits(root: Mapping[str, Any]) -> tuple[RequestLimits, dict[int, dict[str, Any]]]:
+    """The limits `root` states in its components' responses, and each refusal's response (references resolved)."""
+    target: tuple[int | None, int | None] = (None, None)
+    headers: tuple[int | None, int | None] = (None, None)
+    responses: dict[int, dict[str, Any]] = {}
+    for response in root.get("components", {}).get("responses", {}).values():
+        stated = response.get("x-before-routing")
+        if not stated:
+            continue
+        status = int(stated["status"])
+        responses[status] = resolve(dict(root), response)
+        if "maxTargetBytes" in stated:
+            target = (int(stated["maxTargetBytes"]), status)
+        if "maxHeaderBytes" in stated:
+            headers = (int(stated["maxHeaderBytes"]), status)
+    limits = RequestLimits(*target, *headers)
+    return limits, responses
 
 
 @cache
