@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import harfile
-
 from .masking import mask, mask_value
 
-CREATOR = harfile.Creator(name="adapi-mocks", version="1")
+# harfile is imported by the writer: it reads its own version from the installed packages' metadata when imported,
+# a cost every start-up paid though only a recording writes HAR (a replay only reads JSON).
+CREATOR_NAME, CREATOR_VERSION = "adapi-mocks", "1"
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,17 @@ class Writer:
     """A HAR file written entry by entry as exchanges finish, complete once closed."""
 
     def __init__(self, path: Path, comment: str | None = None) -> None:
+        import harfile
+
         self.path = path
-        self._har = harfile.open(path, creator=CREATOR, comment=comment)
+        self._harfile = harfile
+        self._har = harfile.open(path, creator=harfile.Creator(name=CREATOR_NAME, version=CREATOR_VERSION),
+                                 comment=comment)  # fmt: skip
         self._lock = threading.Lock()  # the proxy's and the mock's loops are one thread, tests may not be
         self.entries = 0
 
     def add(self, exchange: Exchange) -> None:
+        harfile = self._harfile
         query = parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True)
         content_type = _header(exchange.request_headers, "content-type")
         post = (
