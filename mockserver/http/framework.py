@@ -17,6 +17,7 @@ from connexion.context import operation as _operation
 from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import (
+    CONTEXT_NAME,
     AsyncParameterDecorator,
     _get_body_argument,
     _get_query_defaults,
@@ -78,6 +79,7 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.decorators.parameter._get_query_defaults": ("query_definitions",),
     "connexion.decorators.parameter._get_val_from_param": ("value", "param_definitions"),
     "connexion.decorators.parameter.unwrap_decorators": ("function",),
+    "connexion.decorators.parameter.CONTEXT_NAME": None,
     "connexion.decorators.response.AsyncResponseDecorator.build_framework_response": ("self", "handler_response"),
     "connexion.frameworks.starlette.Starlette.connexion_to_framework_response": ("response",),
     "connexion.lifecycle.ConnexionRequest.get_body": ("self",),
@@ -581,7 +583,8 @@ class _ViewStep:
     does. No werkzeug proxy is read: the operation is this object's own.
 
     What this does not take goes to connexion's decorated view (`fallback`): a form or multipart body (its files
-    and form casting), and a view that is no coroutine function taking **kwargs (none of the mock's are)."""
+    and form casting); and a view that is no coroutine function taking **kwargs, or names connexion's `context_`
+    argument, is left to connexion's decorators altogether (none of the mock's views is)."""
 
     def __init__(self, fallback: _Operation, spec_operation: AbstractOperation, uri_parser: Any) -> None:
         self._fallback = fallback
@@ -589,7 +592,12 @@ class _ViewStep:
         self._uri_parser = uri_parser
         view = fallback._fn
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(view))
-        self.usable = has_kwargs and inspect.iscoroutinefunction(view) and spec_operation.method.upper() != "TRACE"
+        self.usable = (
+            has_kwargs
+            and CONTEXT_NAME not in arguments  # a view asking for connexion's context object by name
+            and inspect.iscoroutinefunction(view)
+            and spec_operation.method.upper() != "TRACE"
+        )
         self._view = view
         self._arguments = arguments
         self._sanitize = _ParameterDecorator(
