@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import ipaddress
 import os
 import secrets
@@ -104,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import uvicorn
 
-    from .app import create_app
+    from .app import create_app, settle_heap
     from .http import http_limits
 
     admin_token = args.admin_token or (None if _is_loopback(args.host) else secrets.token_urlsafe(24))
@@ -148,10 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         state.on_shutdown.append(state_file.save)
         print(f"State file {args.state_file} ({'loaded' if loaded else 'new'})", flush=True)
     print(banner(state, f"http://{args.host}:{args.port}"), flush=True)
-    # The specs, compiled schemas and seeded records live as long as the process: frozen, they are left out of
-    # garbage collections, which would otherwise walk them all (tens of milliseconds) every few thousand requests.
-    gc.collect()
-    gc.freeze()
+    settle_heap()
     if args.workers > 1:
         from . import workers
 
@@ -159,10 +155,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[workers.ENV] = workers.settings_env(settings)
         uvicorn.run(
             "mockserver.workers:app", factory=True, workers=args.workers, host=args.host, port=args.port,
-            log_level="warning", http="mockserver.workers:protocol",
+            log_level="warning", access_log=False, http="mockserver.workers:protocol",
         )  # fmt: skip
         return 0
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **http_limits.uvicorn_options(app))
+    # No access log: at level warning uvicorn prints none, but with it on it still formats each line's arguments.
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", access_log=False, **http_limits.uvicorn_options(app)
+    )
     return 0
 
 

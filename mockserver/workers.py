@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import os
 from functools import cache
@@ -22,7 +21,7 @@ def settings_env(settings: Settings) -> str:
 @cache
 def app() -> Any:
     """This worker's app (built once: uvicorn asks for it and for its protocol)."""
-    from .app import create_app
+    from .app import create_app, settle_heap
 
     fields: dict[str, Any] = {
         key: tuple(value) if isinstance(value, list) else value for key, value in json.loads(os.environ[ENV]).items()
@@ -31,8 +30,7 @@ def app() -> Any:
         if fields.get(key) is not None:
             fields[key] = Path(fields[key])
     built = create_app(Settings(**fields))
-    gc.collect()
-    gc.freeze()  # as `serve` does for one process: the specs and compiled schemas stay out of collections
+    settle_heap()  # as `serve` does for one process
     return built
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from mockserver import admin
 from mockserver.api import ApiDefinition
 from mockserver.apis import ALL_APIS
-from mockserver.http import framework
+from mockserver.http import framework, resolver
 from mockserver.kit import spec
 from mockserver.kit.examples import example_for
 from mockserver.state.requestlog import Filter
@@ -26,8 +27,9 @@ WRONG_KEY = "not-a-key-of-this-api-0000000000"
 def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
     """Per operation of the spec, from its schemas and examples: the example request with the first demo key, with
     every other demo key on a write (read-only, revoked, another account's), without a credential, with a wrong one,
-    with an id that names nothing, each query parameter with a value of the wrong kind, a malformed and a wrongly
-    shaped JSON body, a method the path does not have, HEAD; then paths no operation has."""
+    with an id that names nothing, each query parameter with a value of the wrong kind and one of its kind, a
+    malformed and a wrongly shaped JSON body, a form body, a method the path does not have, HEAD; then paths no
+    operation has. The handler's arguments are compared too, so a cast or a default the chain got wrong shows."""
     root = spec.load(api.spec_path)
     first = credential(api, keys[0]) if keys else {}
     corpus: list[Request] = []
@@ -54,7 +56,14 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
             for name, parameter in parameters.items():
                 if parameter.get("in") == "query":
                     corpus.append((verb, f"{path}?{name}=%7Bnot-a-value%7D&{name}=-1.5", first, None))
+                    # a value of its kind, cast to its type (each item of an array) for the handler
+                    corpus.append(
+                        (verb, f"{path}?{_query(name, spec.deref(root, parameter.get('schema', {})))}", first, None)
+                    )
             if json_headers:
+                corpus.append(
+                    (verb, path, {**first, "Content-Type": "application/x-www-form-urlencoded"}, b"name=x&n=1")
+                )
                 corpus.append((verb, path, {**first, **json_headers}, b'{"unfinished": '))
                 corpus.append((verb, path, {**first, **json_headers}, b"[1, 2, 3]"))
                 corpus.append((verb, path, {**first, **json_headers}, b'"\xff\xfe"'))
@@ -62,9 +71,24 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
     return corpus + outside(api, first)
 
 
+def _query(name: str, schema: dict[str, Any]) -> str:
+    """`name=value` with an example of the parameter's schema (an array as the parameter repeated, form style)."""
+    value = example_for(schema)
+    values = value if isinstance(value, list) else [value]
+    return "&".join(f"{name}={quote(json.dumps(v) if isinstance(v, bool) else str(v))}" for v in values)
+
+
 def _answers(api: ApiDefinition, compiled: bool) -> tuple[list[Any], int]:
-    """Each request's status, headers (its request id left out), body and log entry; and how many the chain ran."""
+    """Each request's status, headers (its request id left out), body, log entry and the arguments the handler got
+    (each value's type too); and how many the chain ran."""
     app = make_app(compiled=compiled, enforce_rate_limits=False)
+    called: list[str] = []
+    controlled = resolver._controlled
+
+    async def recording(ctx: Any, api: ApiDefinition, operation_id: str, handler: Any, params: dict[str, Any]) -> Any:
+        called.append(f"{operation_id}: {sorted((name, repr(value)) for name, value in params.items())}")
+        return await controlled(ctx, api, operation_id, handler, params)
+
     keys = [key.value for key in api.demo_keys(app.state) if " " not in key.value]
     client = app.test_client()
     answers = []
@@ -78,17 +102,20 @@ def _answers(api: ApiDefinition, compiled: bool) -> tuple[list[Any], int]:
         return found
 
     framework.Compiled.find = counted  # type: ignore[method-assign]
+    resolver._controlled = recording
     try:
         for method, path, headers, body in _corpus(api, keys):
+            called.clear()
             response = client.request(method, path, headers=headers, content=body, follow_redirects=False)
             seen = {
                 name: value for name, value in response.headers.items() if name != (api.request_id_header or "").lower()
             }
             logged = next(app.state.log.select(Filter()), None)
             entry = None if logged is None else {**logged.as_json(), "durationMs": None}
-            answers.append((method, path, response.status_code, seen, response.content, entry))
+            answers.append((method, path, response.status_code, seen, response.content, entry, list(called)))
     finally:
         framework.Compiled.find = original  # type: ignore[method-assign]
+        resolver._controlled = controlled
     return answers, ran
 
 
@@ -100,6 +127,7 @@ def test_the_compiled_chain_answers_exactly_as_connexions_stack(api: ApiDefiniti
         assert mine == theirs
     operations = sum(1 for item in spec.load(api.spec_path)["paths"].values() for m in spec.METHODS if m in item)
     assert ran >= operations  # the chain ran, at least once per operation
+    assert any(answer[6] for answer in compiled) or api.control  # handlers ran, and got the same arguments
     statuses = {answer[2] for answer in compiled}
     # The corpus reached answers and refusals alike.
     assert {200, 404} <= statuses and statuses & {400, 422} and statuses & {401, 403}, statuses

@@ -113,7 +113,7 @@ def test_serve_prints_base_urls_and_demo_keys(
     out = capsys.readouterr().out
     http = ran.pop("http")  # the protocol with the mock's size limits (tests/test_http_limits.py)
     assert http.__name__ == "LimitedHttpToolsProtocol"
-    assert ran == {"host": "127.0.0.1", "port": 9999, "log_level": "warning"}
+    assert ran == {"host": "127.0.0.1", "port": 9999, "log_level": "warning", "access_log": False}
     assert "http://127.0.0.1:9999/bannertrackr/api/public/v1" in out and "seed 5" in out
     assert "bt_live_growth_read_only_demo" in out and "bt_live_free_revoked_demo" in out
 

@@ -170,3 +170,40 @@ def test_a_spec_connexion_refuses_is_refused_with_connexions_error(change: Any) 
         OpenAPISpecification._validate_spec(copy.deepcopy(document))
     assert str(fast.value) == str(slow.value)
     assert "_validate_spec" not in OpenAPISpecification.__dict__  # connexion's own again once closed
+
+
+def _answer(schema: dict[str, Any], value: Any) -> None:
+    """Response validation of `value` sent as JSON under `schema` (raises NonConformingResponseBody if unfit)."""
+    validator = FastJSONResponseBodyValidator({}, schema=schema, encoding="utf-8")
+    validator._validate(validator.parse_bytes(dump_json(value)))
+
+
+def test_bytes_that_fitted_a_schema_are_not_checked_again_and_any_other_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validation, "CHECK", False)
+    monkeypatch.setattr(validation, "_fitting", {})
+    checked: list[Any] = []
+    original = validation._body
+    monkeypatch.setattr(validation, "_body", lambda *args: checked.append(args[1]) or original(*args))
+    schema = PLACEMENT | {"components": {}}
+    good = GOOD | {"url": "https://example.com/" + "a" * validation.FITTING_MIN_BYTES}  # a kept report's size
+    bad = good | {"count": 1.5}
+    _answer(schema, good)
+    _answer(schema, dict(good))  # another value, the same bytes: they fitted
+    assert len(checked) == 1
+    for _ in range(2):
+        with pytest.raises(NonConformingResponseBody):
+            _answer(schema, bad)  # unfit bytes are never remembered
+    _answer(dict(schema), good)  # another schema
+    _answer(schema, good | {"count": 2})  # other bytes
+    _answer(schema, GOOD)
+    _answer(schema, GOOD)  # a small body is checked every time
+    assert len(checked) == 7
+
+
+def test_check_mode_checks_remembered_bytes_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = PLACEMENT | {"components": {}}
+    bad = GOOD | {"url": "https://example.com/" + "a" * validation.FITTING_MIN_BYTES, "count": 1.5}
+    # as if a fault had remembered these unfit bytes as fitting
+    monkeypatch.setattr(validation, "_fitting", {(id(schema), dump_json(bad)): schema})
+    with pytest.raises(SpeedupMismatch, match="remembered response body"):
+        _answer(schema, bad)

@@ -12,13 +12,22 @@ from typing import Any
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
-from connexion.context import _receive, _scope
+from connexion.context import _context, _receive, _scope
 from connexion.context import operation as _operation
 from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
-from connexion.decorators.parameter import AsyncParameterDecorator
+from connexion.decorators.parameter import (
+    CONTEXT_NAME,
+    AsyncParameterDecorator,
+    _get_body_argument,
+    _get_query_defaults,
+    _get_val_from_param,
+    unwrap_decorators,
+)
+from connexion.decorators.response import AsyncResponseDecorator
+from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.json_schema import NullableTypeValidator
-from connexion.lifecycle import ConnexionRequest
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedMiddleware
 from connexion.middleware.context import ContextOperation
 from connexion.middleware.exceptions import ExceptionMiddleware
@@ -32,7 +41,7 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
 from connexion.spec import OpenAPISpecification
-from connexion.utils import inspect_function_arguments, split_content_type
+from connexion.utils import deep_merge, inspect_function_arguments, split_content_type
 from connexion.utils import is_null as is_null  # connexion's reading of a null parameter value
 from connexion.utils import is_nullable as is_nullable  # ... and of `nullable` on a parameter
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
@@ -41,6 +50,7 @@ from jsonschema import Draft4Validator
 from jsonschema.validators import extend
 from starlette._exception_handler import wrap_app_handling_exceptions
 from starlette.requests import Request
+from starlette.responses import Response as StarletteResponse
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -57,6 +67,27 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.apps.abstract.AbstractApp._middleware_app": None,
     "connexion.apps.abstract.AbstractApp.middleware": None,
     "connexion.context._receive": None,
+    "connexion.context._context": None,  # what connexion's `context` proxy reads: security's user and token_info
+    "connexion.decorators.parameter._get_body_argument": (
+        "body",
+        "operation",
+        "arguments",
+        "has_kwargs",
+        "sanitize",
+        "content_type",
+    ),
+    "connexion.decorators.parameter._get_query_defaults": ("query_definitions",),
+    "connexion.decorators.parameter._get_val_from_param": ("value", "param_definitions"),
+    "connexion.decorators.parameter.unwrap_decorators": ("function",),
+    "connexion.decorators.parameter.CONTEXT_NAME": None,
+    "connexion.decorators.response.AsyncResponseDecorator.build_framework_response": ("self", "handler_response"),
+    "connexion.frameworks.starlette.Starlette.connexion_to_framework_response": ("response",),
+    "connexion.lifecycle.ConnexionRequest.get_body": ("self",),
+    "connexion.lifecycle.ConnexionRequest.mimetype": None,
+    "connexion.lifecycle.ConnexionRequest.path_params": None,
+    "connexion.lifecycle.ConnexionRequest.query_params": None,
+    "connexion.operations.AbstractOperation.method": None,
+    "connexion.utils.deep_merge": ("a", "b"),
     "connexion.context._scope": None,
     "connexion.datastructures.MediaTypeDict": None,
     "connexion.decorators.StarletteDecorator.decorate": ("self", "function"),
@@ -334,6 +365,9 @@ def _routed_scope(scope: Scope, routed: _Routed) -> Scope:
 
 # ---- the compiled path: connexion's per-operation objects chained once, without its middleware stack
 
+# The compiled chain ends in _ViewStep (False: in connexion's decorated view, as connexion's stack does).
+VIEW_STEP = True
+
 # Layers of connexion's stack that do nothing for an http request but pass it on.
 _PASSTHROUGH = (LifespanMiddleware,)
 
@@ -538,6 +572,93 @@ class _ResponseStep(ResponseValidationOperation):
         return definition, body_validator, schema, is_nullable(definition), encoding
 
 
+class _ViewStep:
+    """connexion's ContextOperation's next app for one operation, the decorated view, with what connexion's parameter
+    decorator works out per request from the operation's parameter definitions worked out once: the path and query
+    definitions by name, the query defaults, the pythonic names. Per request it then does what that decorator does,
+    on the request security and parameter validation share: each path and query value cast by connexion's
+    `_get_val_from_param`, the defaults merged under the query as its `deep_merge` does, the body argument as its
+    `_get_body_argument` gives it, names sanitised twice and the security context added as for a view taking
+    **kwargs; then it calls the view and makes its answer a starlette response as connexion's response decorator
+    does. No werkzeug proxy is read: the operation is this object's own.
+
+    What this does not take goes to connexion's decorated view (`fallback`): a form or multipart body (its files
+    and form casting); and a view that is no coroutine function taking **kwargs, or names connexion's `context_`
+    argument, is left to connexion's decorators altogether (none of the mock's views is)."""
+
+    def __init__(self, fallback: _Operation, spec_operation: AbstractOperation, uri_parser: Any) -> None:
+        self._fallback = fallback
+        self._spec = spec_operation
+        self._uri_parser = uri_parser
+        view = fallback._fn
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(view))
+        self.usable = (
+            has_kwargs
+            and CONTEXT_NAME not in arguments  # a view asking for connexion's context object by name
+            and inspect.iscoroutinefunction(view)
+            and spec_operation.method.upper() != "TRACE"
+        )
+        self._view = view
+        self._arguments = arguments
+        self._sanitize = _ParameterDecorator(
+            framework=StarletteFramework, pythonic_params=fallback.pythonic_params
+        ).sanitize_fn
+        parameters = spec_operation.parameters
+        self._path = {parameter["name"]: parameter for parameter in parameters if parameter["in"] == "path"}
+        self._query = {parameter["name"]: parameter for parameter in parameters if parameter["in"] == "query"}
+        self._defaults = _get_query_defaults(self._query)
+        # connexion deep-copies the defaults per request; only a mutable one could be changed by a merge or a view.
+        self._copy_defaults = not all(
+            isinstance(value, (str, int, float, bool, type(None))) for value in self._defaults.values()
+        )
+        self._body_defined = spec_operation.is_request_body_defined
+        self._responses = AsyncResponseDecorator(framework=StarletteFramework, jsonifier=fallback.jsonifier)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = scope["headers"]
+        content_type = _content_type(headers)
+        if content_type is not None and "form" in content_type.lower():
+            await self._fallback(scope, receive, send)  # its _OnceDecorator takes the shared request
+            return
+        request = scope.pop(_SHARED_REQUEST, None)
+        if request is None:
+            request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
+        # What _ParameterDecorator._maybe_get_body reads (connexion's own reading for a view with **kwargs).
+        body = await request.get_body() if self._body_defined or _sends_body(headers) else None
+        sanitize = self._sanitize
+        arguments: dict[str, Any] = {}
+        path = self._path
+        for name, value in request.path_params.items():
+            definition = path.get(name)
+            arguments[sanitize(name)] = value if definition is None else _get_val_from_param(value, definition)
+        defaults = self._defaults
+        query = request.query_params
+        if defaults:
+            query = deep_merge(copy.deepcopy(defaults) if self._copy_defaults else dict(defaults), query)
+        definitions = self._query
+        for name, value in query.items():
+            definition = definitions.get(name)
+            if definition is not None:  # an unknown query parameter is left out (connexion logs it, quietened)
+                arguments[sanitize(name)] = _get_val_from_param(value, definition)
+        if self._body_defined:
+            arguments.update(
+                _get_body_argument(
+                    body, operation=self._spec, arguments=self._arguments, has_kwargs=True, sanitize=sanitize,
+                    content_type=request.mimetype,
+                )
+            )  # fmt: skip
+        kwargs = {sanitize(name): value for name, value in arguments.items()}
+        kwargs.update(_context.get())  # security's user and token_info, which a view taking **kwargs gets
+        response = await self._view(**kwargs)
+        if not isinstance(response, StarletteResponse):
+            response = (
+                StarletteFramework.connexion_to_framework_response(response)
+                if isinstance(response, ConnexionResponse)
+                else self._responses.build_framework_response(response)
+            )
+        await response(scope, receive, send)
+
+
 _STEPS: dict[type, Callable[[Any], Any]] = {
     RequestValidationOperation: _RequestStep,
     ResponseValidationOperation: _ResponseStep,
@@ -573,6 +694,10 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
     spec_operation = context.operation
     uri_parser = spec_operation.uri_parser_class(spec_operation.parameters, spec_operation.body_definition())
     chain: ASGIApp = steps[-1]
+    if VIEW_STEP:
+        view = _ViewStep(steps[-1], spec_operation, uri_parser)
+        if view.usable:
+            chain = view
     for operation in reversed(steps[:-1]):
         if not hasattr(operation, "next_app"):
             return None

@@ -192,20 +192,47 @@ class FastJSONBodyValidator(StrictJSONBodyValidator):
             raise BadRequestProblem(detail=plain_errors.describe(found)) from None
 
 
+# Response bodies found to fit a schema, by (schema, the bytes sent). A kept answer (`Store.kept`) is the same
+# value for every request that gets it until the next write, so it is sent as the same bytes again and again, and
+# bytes equal to bytes that fitted a schema fit it again: the check is skipped for them, whatever value they were
+# written from. Any other answer differs in its bytes and is checked. Bounded (the entries hold the bodies), and
+# only for bodies large enough that checking them costs more than hashing and comparing their bytes.
+FITTING_REMEMBERED = 32
+FITTING_MIN_BYTES = 1024
+_fitting: dict[tuple[int, bytes], dict[str, Any]] = {}
+
+
 class _FastResponse:
     schema: dict[str, Any]
+    _sent_bytes: bytes | None = None
+
+    def parse_bytes(self, body: bytes) -> Any:
+        self._sent_bytes = body
+        return super().parse_bytes(body)  # type: ignore[misc]
 
     def check(self, body: Any) -> Any:
         def slow() -> Any:
             return super(_FastResponse, self).check(body)  # type: ignore[misc]
 
-        return _body(compiled(self.schema, nullable=True), body, slow, "response body")
+        sent = self._sent_bytes
+        key = (id(self.schema), sent) if sent is not None and len(sent) >= FITTING_MIN_BYTES else None
+        if key is not None and _fitting.get(key) is self.schema:  # the schema kept, so its id is not reused
+            if CHECK:
+                _agrees(True, slow, "remembered response body", body)
+            return None
+        verdict = _body(compiled(self.schema, nullable=True), body, slow, "response body")  # raises if unfit
+        if key is not None:
+            if len(_fitting) >= FITTING_REMEMBERED:
+                del _fitting[next(iter(_fitting))]
+            _fitting[key] = self.schema
+        return verdict
 
 
 class FastJSONResponseBodyValidator(_FastResponse, framework.JSONResponseValidator):
     def parse_bytes(self, body: bytes) -> Any:
         # A handler's JSON answer is validated as the value it was serialised from (formats.json_response), not
         # parsed back from its bytes: the same value, and nothing runs between serialising and sending.
+        self._sent_bytes = body
         sent = context.sent_json(self.scope, body)
         if sent is not None:
             if CHECK and sent != super().parse_bytes(body):
