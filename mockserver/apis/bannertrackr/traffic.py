@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from ...kit.hashset import HashSet64
 from ...kit.visitors import Visitor
-from ...state.store import OWNER, Record, Table
+from ...state.store import OWNER, Record, Table, Write
 from .stats import Day
 
 TABLE = "traffic"  # one record per placement that was ever hit: {"id": placement id, "days": {day number: Tally}}
@@ -23,6 +23,17 @@ class Tally:
 
     counts: Day = field(default_factory=Day)
     visitors: HashSet64 = field(default_factory=HashSet64)  # who had a counted impression, for uniqueVisitors
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What one counted hit added: `Table.tally`'s change, which kept per-day sums (`fold`) add in turn."""
+
+    day: int
+    metric: str
+    device: str
+    country: str
+    unique: bool  # a new visitor of the day (impressions only)
 
 
 def day_number(timestamp: float) -> int:
@@ -41,19 +52,21 @@ def record(table: Table, placement: Record, day: int, metric: str, visitor: Visi
         with contextlib.suppress(KeyError):  # on a shared store, another worker may have added it meanwhile
             table.add(owner, {"id": placement["id"], "days": {}})
 
-    def count(row: Record) -> None:
+    def count(row: Record) -> Hit:
         tally = row["days"].get(day)
         if tally is None:
             tally = row["days"][day] = Tally()
         counts = tally.counts
+        unique = False
         if metric == "impressions":
             counts.impressions += 1
-            if tally.visitors.add(visitor.id):
+            if unique := tally.visitors.add(visitor.id):
                 counts.unique_visitors += 1
         else:
             counts.clicks += 1
         counts.by_device[visitor.device, metric] += 1
         counts.by_country[visitor.country, metric] += 1
+        return Hit(day, metric, visitor.device, visitor.country, unique)
 
     table.tally(owner, placement["id"], count)
 
@@ -64,6 +77,26 @@ def recorded(table: Table, owner: str, placement_id: str) -> dict[date, Day]:
     if row is None:
         return {}
     return {EPOCH + timedelta(days=number): tally.counts for number, tally in row["days"].items()}
+
+
+def fold(days: dict[date, Day], write: Write) -> bool:
+    """Add a counted hit to a placement's kept per-day sums (`Store.folded`, topic the placement's id); any other
+    write of that id (the placement changed or removed, its traffic imported) drops them."""
+    if write.table != TABLE:
+        return False
+    hit = write.change
+    if not isinstance(hit, Hit):
+        return write.old is None and not write.new["days"]  # type: ignore[index]  # its first hit's empty row
+    counts = days.get(EPOCH + timedelta(days=hit.day))
+    if counts is not None:
+        if hit.metric == "impressions":
+            counts.impressions += 1
+            counts.unique_visitors += hit.unique
+        else:
+            counts.clicks += 1
+        counts.by_device[hit.device, hit.metric] += 1
+        counts.by_country[hit.country, hit.metric] += 1
+    return True
 
 
 def encode(row: Record) -> Record:
