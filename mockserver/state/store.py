@@ -257,7 +257,7 @@ class Table:
         if record is None:
             raise KeyError(record_id)
         change = count(record)
-        self._store.wrote(self._api, self._name, owner, None, MappingProxyType(record), change)
+        self._store.wrote(self._api, self._name, owner, None, record, change)  # a view of it only if some fold asks
 
     def remove(self, owner: str, record_id: Any) -> View | None:
         """Remove the owner's record (mark it deleted, if the table soft-deletes), then run the cascades; the record
@@ -348,6 +348,8 @@ class Store:
         if not table:
             folded.clear()
             return
+        if type(new) is dict:  # a tallied record, as stored: folds get a read-only view, as every reader does
+            new = MappingProxyType(new)
         write = Write(table, owner, old, new, change)
         record = new if new is not None else old
         topics = [None] if record is None else [None, record.get("id")]

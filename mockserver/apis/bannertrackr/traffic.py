@@ -6,6 +6,7 @@ import base64
 import contextlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ...kit.hashset import HashSet64
 from ...kit.visitors import Visitor
@@ -25,9 +26,9 @@ class Tally:
     visitors: HashSet64 = field(default_factory=HashSet64)  # who had a counted impression, for uniqueVisitors
 
 
-@dataclass(frozen=True)
-class Hit:
-    """What one counted hit added: `Table.tally`'s change, which kept per-day sums (`fold`) add in turn."""
+class Hit(NamedTuple):
+    """What one counted hit added: `Table.tally`'s change, which kept per-day sums (`fold`) add in turn (a tuple:
+    one is made per hit)."""
 
     day: int
     metric: str
@@ -48,9 +49,6 @@ def record(table: Table, placement: Record, day: int, metric: str, visitor: Visi
     counters no other request can run in between, so concurrent hits are never lost.
     """
     owner = placement[OWNER]
-    if table.get(owner, placement["id"]) is None:
-        with contextlib.suppress(KeyError):  # on a shared store, another worker may have added it meanwhile
-            table.add(owner, {"id": placement["id"], "days": {}})
 
     def count(row: Record) -> Hit:
         tally = row["days"].get(day)
@@ -68,7 +66,12 @@ def record(table: Table, placement: Record, day: int, metric: str, visitor: Visi
         counts.by_country[visitor.country, metric] += 1
         return Hit(day, metric, visitor.device, visitor.country, unique)
 
-    table.tally(owner, placement["id"], count)
+    try:
+        table.tally(owner, placement["id"], count)
+    except KeyError:  # the placement's first hit: its row first (asked only then, not on every hit)
+        with contextlib.suppress(KeyError):  # on a shared store, another worker may have added it meanwhile
+            table.add(owner, {"id": placement["id"], "days": {}})
+        table.tally(owner, placement["id"], count)
 
 
 def recorded(table: Table, owner: str, placement_id: str) -> dict[date, Day]:
