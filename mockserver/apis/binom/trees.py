@@ -28,14 +28,18 @@ class Grouped:
     labels: list[Callable[[Leaf], Hashable]]
     keep: Callable[[Leaf], bool] | None  # the filter a leaf must pass, if any
 
+    def path(self, leaf: Leaf) -> tuple[Hashable, ...] | None:
+        """The rows `leaf` adds to, top-down (None: the filter leaves it out)."""
+        if self.keep is not None and not self.keep(leaf):
+            return None
+        return tuple(label(leaf) for label in self.labels)
+
     def take(self, leaf: Leaf, sign: int = 1) -> None:
-        if self.keep is None or self.keep(leaf):
-            node = self.root
-            for label in self.labels:
-                key = label(leaf)
-                node = node.children.get(key) or node.children.setdefault(key, Node(key))
-                node.sums.add(leaf, sign)
-                node.metrics = None  # written again from the new sums
+        node = self.root
+        for key in self.path(leaf) or ():
+            node = node.children.get(key) or node.children.setdefault(key, Node(key))
+            node.sums.add(leaf, sign)
+            node.metrics = None  # written again from the new sums
 
 
 def grouped(
@@ -77,6 +81,7 @@ def _fold(tree: Grouped, write: Write) -> bool:
     new one. Any other write, or a click of a campaign with adjustments, drops the tree."""
     if write.table != CLICKS or write.new is None:
         return False
+    leaves = []
     for sign, click in ((-1, write.old), (1, write.new)):
         if click is None:
             continue
@@ -84,5 +89,9 @@ def _fold(tree: Grouped, write: Write) -> bool:
             return False
         campaign = tree.campaigns.get(click["campaignId"])
         if campaign is not None and tree.start <= datetime.fromisoformat(click["time"]) < tree.end:
-            tree.take(tree.traffic.click_leaf(campaign, click), sign)
+            leaves.append((sign, tree.traffic.click_leaf(campaign, click)))
+    if len(leaves) == 2 and tree.path(leaves[0][1]) != tree.path(leaves[1][1]):
+        return False  # its tokens changed its rows: the old ones would keep an empty row a fresh tree has not
+    for sign, leaf in leaves:
+        tree.take(leaf, sign)
     return True

@@ -60,10 +60,14 @@ class Grouped:
     groups: dict[tuple[Any, ...], dict[str, int]] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ADDITIVE, 0))
 
+    def row(self, leaf: Leaf) -> tuple[Any, ...] | None:
+        """The row `leaf` adds to, as its columns' values (None: a filter leaves it out)."""
+        return tuple(value for column in self.columns for value in column(leaf).items()) if self.keep(leaf) else None
+
     def take(self, leaf: Leaf, sign: int = 1) -> None:
-        if not self.keep(leaf):
+        values = self.row(leaf)
+        if values is None:
             return
-        values = tuple(value for column in self.columns for value in column(leaf).items())
         sums = self.groups.get(values) or self.groups.setdefault(values, dict.fromkeys(ADDITIVE, 0))
         for name in ADDITIVE:
             sums[name] += sign * leaf.counts[name]
@@ -130,13 +134,18 @@ def _fold(grouped: Grouped, write: Write) -> bool:
         return False
     if write.owner != grouped.account:
         return True
+    leaves = []
     for sign, record in ((-1, write.old), (1, write.new)):
         if record is not None:
             leaf = clicks.click_leaf(
                 grouped.campaigns, record, grouped.start, grouped.end, grouped.bucket, grouped.up_to_now
             )
             if leaf is not None:
-                grouped.take(leaf, sign)
+                leaves.append((sign, leaf))
+    if len(leaves) == 2 and grouped.row(leaves[0][1]) != grouped.row(leaves[1][1]):
+        return False  # the click moved to another row: the old one would keep an empty row a fresh report has not
+    for sign, leaf in leaves:
+        grouped.take(leaf, sign)
     return True
 
 
