@@ -62,12 +62,14 @@ def sums_by_entity(kind: str, leaves: list[Leaf]) -> dict[int, Sums]:
     return result
 
 
-def _kept_sums(ctx: RequestContext, kind: str, start: datetime, end: datetime) -> dict[Any, Sums]:
+def _kept_sums(
+    ctx: RequestContext, kind: str, start: datetime, end: datetime, traffic: Traffic | None = None
+) -> dict[Any, Sums]:
     """The period's sums per entity of `kind`, from a tree kept across recorded clicks (`trees.grouped`)."""
     assert ctx.principal is not None
     of_route = KINDS[kind].of_route
     tree = trees.grouped(ctx, ("by entity", kind, ctx.principal.credential_id), lambda: visible_campaigns(ctx),
-                         start, end, [lambda leaf: of_route(leaf.campaign, leaf.route)])  # fmt: skip
+                         start, end, [lambda leaf: of_route(leaf.campaign, leaf.route)], traffic=traffic)  # fmt: skip
     return {label: node.sums for label, node in tree.root.children.items()}
 
 
@@ -95,8 +97,8 @@ def info(ctx: RequestContext, kind: str, period: Period, params: dict[str, Any])
     campaigns = visible_campaigns(ctx)
     now = ctx.state.clock.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
-    in_period = _kept_sums(ctx, kind, period.start, period.end)
-    last_hour = _kept_sums(ctx, kind, hour, hour + timedelta(hours=1))
+    in_period = _kept_sums(ctx, kind, period.start, period.end, traffic)
+    last_hour = _kept_sums(ctx, kind, hour, hour + timedelta(hours=1), traffic)
     first_clicks = _first_clicks(kind, traffic, campaigns)
     rows = []
     for record in _filtered(ctx, kind, params["status"], params.get("name"), in_period):

@@ -45,25 +45,31 @@ class Grouped:
 def grouped(
     ctx: RequestContext, key: Hashable, campaigns: Callable[[], list[Record]], start: datetime, end: datetime,
     labels: list[Callable[[Leaf], Hashable]], keep: Callable[[Leaf], bool] | None = None,
+    traffic: Traffic | None = None,
 ) -> Grouped:  # fmt: skip
     """The leaves in [start, end) of `campaigns()` grouped by `labels` (those `keep` keeps). `key` names the
     grouping and everything else it depends on (the caller, whose grants decide the campaigns; the parameters).
+    `traffic` shares one request's series and routes between the trees it asks for.
 
     Kept for the whole hour `end` falls in: the series sum whole hours, and a recorded click arrives at the clock's
     now, so the tree over [start, that hour's end) holds what [start, end) holds unless a click or an adjustment's
     edge lies between `end` and the hour's end (then it is computed for this request alone)."""
     hour = hour_ceiling(end)
     tree: Grouped = ctx.state.store.folded(
-        "binom", ("grouped", key, start, hour), lambda: _grouped(ctx, campaigns(), start, hour, labels, keep), _fold
+        "binom",
+        ("grouped", key, start, hour),
+        lambda: _grouped(ctx, campaigns(), start, hour, labels, keep, traffic),
+        _fold,
     )
     if clicks_between(ctx, end, hour) or bisect.bisect_right(tree.edges, end) < bisect.bisect_left(tree.edges, hour):
-        tree = _grouped(ctx, campaigns(), start, end, labels, keep)
+        tree = _grouped(ctx, campaigns(), start, end, labels, keep, traffic)
     return tree
 
 
 def _grouped(ctx: RequestContext, campaigns: list[Record], start: datetime, end: datetime,
-             labels: list[Callable[[Leaf], Hashable]], keep: Callable[[Leaf], bool] | None) -> Grouped:  # fmt: skip
-    traffic = Traffic(ctx)
+             labels: list[Callable[[Leaf], Hashable]], keep: Callable[[Leaf], bool] | None,
+             traffic: Traffic | None) -> Grouped:  # fmt: skip
+    traffic = traffic or Traffic(ctx)
     changes = [change for campaign in campaigns for change in adjustments.of(ctx, campaign["id"])]
     tree = Grouped(
         Node(("", "")), start, end, traffic, {campaign["id"]: campaign for campaign in campaigns},
