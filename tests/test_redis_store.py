@@ -6,6 +6,7 @@ import itertools
 import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import pytest
@@ -352,3 +353,31 @@ def test_two_workers_creating_one_login_create_one_user(
     assert raced == [200]
     assert late.status_code == 409, late.text
     assert [user["login"] for user in other.get("/identity/users/get").json()["users"]].count("twin") == 1
+
+
+def test_reports_follow_clicks_and_postbacks_recorded_on_another_worker(pair: tuple[Any, Any]) -> None:
+    """Worker one keeps Binom's report and stats (their sums too); worker two records a click, then its postback:
+    worker one answers what computing afresh answers, never its kept sums (on Redis they are not folded)."""
+    one_app, other_app = pair
+    fresh(one_app)
+    one, other = (Api(app.test_client(), BINOM, BINOM_ADMIN, header="api-key", prefix="") for app in pair)
+    corpus = [("/report/campaign", {"datePreset": "today", "groupings[]": ["campaign", "geoCountry"]}),
+              ("/stats/campaign", {"datePreset": "today"})]  # fmt: skip
+
+    def answers() -> list[Any]:
+        return [one.get(path, params=params).json() for path, params in corpus]
+
+    before = answers()
+    assert answers() == before  # kept
+    link = urlsplit(other.get("/campaign/1/link").json()["link"])
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
+    assert other.client.get(f"{link.path}?{link.query}", headers=browser, follow_redirects=False).status_code == 302
+    one_app.state.clock.advance(60)  # shared: the click is in a period up to now
+    clicked = answers()
+    assert clicked != before
+    click_id = next(iter(other_app.state.store.table("binom", "clicks").rows("tracker")))["id"]
+    assert other.client.get("/binom/click", params={"cnv_id": click_id, "payout": "2.50"}).status_code == 200
+    converted = answers()
+    assert converted != clicked
+    one_app.state.store._kept_held.clear()  # forget what worker one kept: computed afresh
+    assert answers() == converted

@@ -174,3 +174,62 @@ def test_a_kept_answer_lasts_until_a_write_to_its_api() -> None:
     ):
         write()
         assert store.kept("api", "total", total) == expected
+
+
+def test_a_folded_aggregate_takes_in_each_write_its_fold_accepts_and_is_dropped_by_the_rest() -> None:
+    store = Store()
+    mine, other = store.table("api", "things"), store.table("api", "others")
+    mine.add("me", {"id": 1, "n": 1})
+    computed: list[int] = []
+
+    def total() -> dict[str, int]:
+        computed.append(1)
+        return {"n": sum(row["n"] for row in mine.rows("me"))}
+
+    def fold(value: dict[str, int], write: Any) -> bool:
+        """Adds and updates of `things` add their difference; a tally says what it added; the rest drop it."""
+        if write.table != "things" or write.new is None:
+            return False
+        value["n"] += write.change if write.change is not None else write.new["n"] - (write.old or {"n": 0})["n"]
+        return True
+
+    def ask() -> int:
+        return store.folded("api", "total", total, fold)["n"]
+
+    def bump(record: dict[str, Any]) -> int:
+        record["n"] += 3
+        return 3
+
+    assert ask() == 1
+    for write, expected in (
+        (lambda: mine.add("me", {"id": 2, "n": 2}), 3),
+        (lambda: mine.update("me", 2, {"n": 4}), 5),
+        (lambda: mine.tally("me", 2, bump), 8),
+    ):
+        write()
+        assert ask() == expected
+    assert len(computed) == 1  # only the first: every write above was folded
+    assert total()["n"] == 8  # what computing afresh gives
+    computed.clear()
+    mine.remove("me", 1)  # the fold refuses a removal: computed again
+    assert ask() == 7 and len(computed) == 1
+    other.add("me", {"id": 9, "n": 100})  # a table the fold does not take: dropped too
+    assert ask() == 7 and len(computed) == 2
+    store.wrote("api")  # told only the API (as tests and benchmarks do): dropped
+    assert ask() == 7 and len(computed) == 3
+
+
+def test_a_topic_aggregate_sees_only_writes_of_its_record() -> None:
+    store = Store()
+    table = store.table("api", "things")
+    seen: list[Any] = []
+
+    def fold(value: list[Any], write: Any) -> bool:
+        seen.append(write.new["id"])
+        return True
+
+    store.folded("api", "of 1", list, fold, topic=1)
+    table.add("me", {"id": 2})
+    table.add("me", {"id": 1})
+    table.update("me", 2, {"x": 1})
+    assert seen == [1]

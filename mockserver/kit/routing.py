@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 _PARAMETER = re.compile(r"\\\{([^}]+)\\\}")
 # What connexion serves under an API's base path besides its operations: the spec document and Swagger UI.
 _SPEC_DOCUMENTS = ("/openapi.json", "/openapi.yaml", "/swagger.json")
+MATCHES_KEPT = 4096  # (method, path) matches each API's paths remember; ids in paths make them many, so bounded
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,22 @@ class Paths:
     def __init__(self, spec_path: Path, base_path: str) -> None:
         root = spec.load(spec_path)
         self.templates = tuple(_template(root, base_path, template, item) for template, item in root["paths"].items())
+        # (method, path) -> its match: a client asks the same few paths over and over, and a path late in a long
+        # spec (Binom's 179 operations) is otherwise a regex per template on every request that is logged.
+        self._matched: dict[tuple[str, str], Match | None] = {}
 
     def match(self, method: str, path: str) -> Match | None:
-        """The template `path` fits as routed, with `method`'s operation and the path parameters."""
+        """The template `path` fits as routed, with `method`'s operation and the path parameters (shared by every
+        caller asking the same: not to be changed)."""
+        key = (method, path)
+        if key in self._matched:
+            return self._matched[key]
+        if len(self._matched) >= MATCHES_KEPT:
+            self._matched.clear()
+        found = self._matched[key] = self._match(method, path)
+        return found
+
+    def _match(self, method: str, path: str) -> Match | None:
         wanted = "GET" if method == "HEAD" else method  # HEAD is GET, as routed
         first: Match | None = None
         for template in self.templates:

@@ -9,7 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .store import _FIXED, DELETED, KEPT_PER_API, OWNER, SEQ, Limit, LimitReached, Record, Rules, Store, T, Table, View
+from .store import (
+    _FIXED,
+    DELETED,
+    KEPT_PER_API,
+    OWNER,
+    SEQ,
+    Fold,
+    Limit,
+    LimitReached,
+    Record,
+    Rules,
+    Store,
+    T,
+    Table,
+    View,
+)
 
 if TYPE_CHECKING:
     import redis
@@ -465,6 +480,11 @@ class RedisStore(Store):
             del answers[next(iter(answers))]
         answers[key] = value
         return value
+
+    def folded(self, api: str, key: Hashable, compute: Callable[[], T], fold: Fold, topic: Hashable = None) -> T:
+        """As `Store.kept`: a write on another worker reaches this one only as a table's version, never as the
+        record it wrote, so an aggregate is computed again once any of `api`'s tables moved, never folded."""
+        return self.kept(api, ("folded", key), compute)
 
     def table(self, api: str, name: str) -> Table:
         key = (api, name)

@@ -12,6 +12,7 @@ Record = dict[str, Any]
 View = Mapping[str, Any]  # what reads hand out: a read-only face of a stored record
 # What removing a record does to the records that refer to it (a cascade), told the store and the removed record.
 Hook = Callable[["Store", str, View], None]
+A = TypeVar("A")
 
 # Bookkeeping fields every stored record carries; views never copy them out.
 OWNER = "_owner"
@@ -20,6 +21,20 @@ DELETED = "deleted"  # the flag a soft-deleting table sets instead of dropping t
 _FIXED = frozenset(("id", OWNER, SEQ))
 KEPT_PER_API = 256  # answers Store.kept remembers per API
 T = TypeVar("T")
+
+
+class Write:
+    """One write to a table, as `Store.folded` aggregates are offered it: the record before (None: added) and after
+    (None: removed), and for a `Table.tally` what its count said it counted (`change`; the record changes in place)."""
+
+    __slots__ = ("table", "owner", "old", "new", "change")
+
+    def __init__(self, table: str, owner: str, old: View | None, new: View | None, change: Any = None) -> None:
+        self.table, self.owner, self.old, self.new, self.change = table, owner, old, new, change
+
+
+# Adds one write's contribution to an aggregate in place and says True, or says False: the aggregate is dropped.
+Fold = Callable[[Any, Write], bool]
 
 
 @dataclass(frozen=True)
@@ -79,10 +94,11 @@ class Table:
     through `update` and `remove`, which replace it whole (copy on write): a view already handed out stays as it was.
     """
 
-    def __init__(self, store: Store, rules: Rules = Rules(), api: str = "") -> None:
+    def __init__(self, store: Store, rules: Rules = Rules(), api: str = "", name: str = "") -> None:
         self._store = store
         self.rules = rules
         self._api = api  # whose kept answers a write here makes stale (Store.kept)
+        self._name = name  # what `Store.folded` aggregates are told was written
         self._rows: dict[Any, Record] = {}
         # The same records per owner, also in creation order: an account's list or count costs what it holds,
         # not what every account holds.
@@ -100,8 +116,9 @@ class Table:
             raise LimitReached(current)
         stored = {**record, OWNER: owner, SEQ: self._store.next_seq()}
         self._put(stored)
-        self._store.wrote(self._api)
-        return MappingProxyType(stored)
+        view = MappingProxyType(stored)
+        self._store.wrote(self._api, self._name, owner, None, view)
+        return view
 
     def _put(self, record: Record) -> None:
         if isinstance(record["id"], int):
@@ -227,18 +244,20 @@ class Table:
         changed = {**record, **changes}
         self._rows[record_id] = self._owned[owner][record_id] = changed
         self._index_replace(record, changed)
-        self._store.wrote(self._api)
-        return MappingProxyType(changed)
+        view = MappingProxyType(changed)
+        self._store.wrote(self._api, self._name, owner, MappingProxyType(record), view)
+        return view
 
-    def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
+    def tally(self, owner: str, record_id: Any, count: Callable[[Record], Any]) -> None:
         """Let `count` bump counters of the stored record in place: only for what every tracking hit changes, where
         copying the record per hit would cost what that hot path cannot afford. Never a field reads filter on: the
-        indexes would not see the change."""
+        indexes would not see the change. What `count` returns describes what it counted, for `Store.folded`
+        aggregates (`Write.change`)."""
         record = self._owned.get(owner, {}).get(record_id)
         if record is None:
             raise KeyError(record_id)
-        count(record)
-        self._store.wrote(self._api)
+        change = count(record)
+        self._store.wrote(self._api, self._name, owner, None, record, change)  # a view of it only if some fold asks
 
     def remove(self, owner: str, record_id: Any) -> View | None:
         """Remove the owner's record (mark it deleted, if the table soft-deletes), then run the cascades; the record
@@ -251,7 +270,7 @@ class Table:
             if record is not None:
                 del self._rows[record_id]
                 self._index_remove(record)
-                self._store.wrote(self._api)
+                self._store.wrote(self._api, self._name, owner, removed, None)
         if removed is not None:
             for hook in self.rules.on_remove:
                 hook(self._store, owner, removed)
@@ -275,6 +294,8 @@ class Store:
         self._rules: dict[tuple[str, str], Rules] = {}
         # Per API, answers derived from its records (reports, stats), dropped by any write to one of its tables.
         self._kept: dict[str, dict[Hashable, Any]] = {}
+        # Per API and topic (None: every write), aggregates kept across the writes their folds take in (`folded`).
+        self._folded: dict[str, dict[Hashable, dict[Hashable, tuple[Any, Fold]]]] = {}
 
     def kept(self, api: str, key: Hashable, compute: Callable[[], T]) -> T:
         """What `compute()` gives for `key`, remembered until the next write to any of `api`'s tables.
@@ -292,11 +313,52 @@ class Store:
         kept[key] = value
         return value
 
-    def wrote(self, api: str) -> None:
-        """A record of `api` changed: what was derived from its records is stale."""
+    def folded(self, api: str, key: Hashable, compute: Callable[[], A], fold: Fold, topic: Hashable = None) -> A:
+        """An aggregate of `api`'s records (a report's per-day or per-entity sums) kept up to date on write: each
+        write to one of `api`'s tables is offered to `fold(value, write)`, which adds the write's contribution to
+        the value in place and says True, or says False, and the value is dropped (computed again when next asked).
+
+        `key` names everything besides `api`'s records that the value depends on, as for `kept`. A `topic` (a record
+        id) says the value depends on no records but those with that id: only writes of such a record reach its
+        fold, so a hot path's writes (a tracking hit) cost one lookup, not one call per aggregate kept. Callers must
+        not change the value outside `fold`; an answer built from it may be kept with `kept`, which every write still
+        drops.
+        """
+        by_topic = self._folded.setdefault(api, {}).setdefault(topic, {})
+        entry = by_topic.get(key)
+        if entry is None:
+            if sum(map(len, self._folded[api].values())) >= KEPT_PER_API:
+                self._folded[api].clear()  # rare: a client asking this many shapes gets them computed again
+                by_topic = self._folded[api].setdefault(topic, {})
+            entry = by_topic[key] = (compute(), fold)
+        return entry[0]
+
+    def wrote(
+        self, api: str, table: str = "", owner: str = "", old: View | None = None, new: View | None = None,
+        change: Any = None,
+    ) -> None:  # fmt: skip
+        """A record of `api` changed: answers derived from its records are stale, and aggregates take it in (or
+        are dropped). With only `api` (no table named), every aggregate of it is dropped too."""
         kept = self._kept.get(api)
         if kept:
             kept.clear()
+        folded = self._folded.get(api)
+        if not folded:
+            return
+        if not table:
+            folded.clear()
+            return
+        if type(new) is dict:  # a tallied record, as stored: folds get a read-only view, as every reader does
+            new = MappingProxyType(new)
+        write = Write(table, owner, old, new, change)
+        record = new if new is not None else old
+        topics = [None] if record is None else [None, record.get("id")]
+        for topic in topics:
+            aggregates = folded.get(topic)
+            if aggregates:
+                for key, (value, fold) in list(aggregates.items()):
+                    if not fold(value, write):
+                        del aggregates[key]
 
     def declare(self, api: str, name: str, rules: Rules) -> None:
         """Table (api, name) follows `rules` (its cascades, its soft delete) from now on."""
@@ -312,7 +374,7 @@ class Store:
     def table(self, api: str, name: str) -> Table:
         key = (api, name)
         if key not in self._tables:
-            self._tables[key] = Table(self, self._rules.get(key, Rules()), api)
+            self._tables[key] = Table(self, self._rules.get(key, Rules()), api, name)
         return self._tables[key]
 
     def next_seq(self) -> int:
@@ -342,6 +404,7 @@ class Store:
         """Replace everything with an `export()`; the sequence resumes after the highest record seen."""
         self._tables.clear()
         self._kept.clear()
+        self._folded.clear()
         self._seq = int(data["seq"])
         for api, tables in data["tables"].items():
             for name, records in tables.items():

@@ -120,16 +120,20 @@ async def get_stats(
 ) -> Document:  # fmt: skip
     # connexion passes one of group_by and group_by[] as `group_by`; the grouping is their union, from the raw query.
     grouped = reports.grouping(ctx, stats.DIMENSIONS)
-    days = reports.days(
-        ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date)
+    today, start, finish = (
+        ctx.state.clock.today(),
+        reports.day("start_date", start_date),
+        reports.day("finish_date", finish_date),
     )
     filters = {"banner": banner, "placement": placement, "country": country}
 
     def compute() -> Document:
+        days = reports.days(today, start, finish)
         campaigns = [row for row in ctx.table("campaigns").rows(ctx.account_id) if campaign in (None, row["id"])]
         return views.stats(stats.report(ctx.state.data, campaigns, days, grouped, filters), grouped, format_)
 
-    return reports.kept(ctx, (format_, tuple(days), tuple(grouped), campaign, *filters.values()), compute)
+    # The days are a function of these three: named by them, not listed, in the key each request builds.
+    return reports.kept(ctx, (format_, today, start, finish, tuple(grouped), campaign, *filters.values()), compute)
 
 
 async def rotate_token(ctx: RequestContext, format_: str) -> Document:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from random import Random
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -34,10 +35,14 @@ def grouping(ctx: RequestContext, dimensions: Sequence[str], default: str = "dat
     connexion hands both to the handler as one argument, so the raw query string is read, split on commas as
     connexion splits it (`group_by=date,campaign` is two dimensions); connexion has validated every value.
     """
-    query = ctx.scope.get("query_string", b"").decode("latin-1")
-    pairs = parse_qsl(query, keep_blank_values=True)
+    return list(_grouping(ctx.scope.get("query_string", b""), tuple(dimensions), default))
+
+
+@lru_cache(maxsize=1024)  # a pure function of the query: a client repeats the same few reports
+def _grouping(query: bytes, dimensions: tuple[str, ...], default: str) -> tuple[str, ...]:
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
     asked = {part for name, value in pairs if name in GROUP_BY for part in value.split(",")}
-    return [dimension for dimension in dimensions if dimension in asked] or [default]
+    return tuple(dimension for dimension in dimensions if dimension in asked) or (default,)
 
 
 def kept(ctx: RequestContext, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

@@ -46,16 +46,20 @@ async def get_stats(
     domain, placement = _aliased(domain, domain_id), _aliased(placement, placement_id)
     # connexion passes one of group_by and group_by[] as `group_by`; the grouping is their union, from the raw query.
     grouped = reports.grouping(ctx, stats.DIMENSIONS)
-    days = reports.days(
-        ctx.state.clock.today(), reports.day("start_date", start_date), reports.day("finish_date", finish_date)
+    today, start, finish = (
+        ctx.state.clock.today(),
+        reports.day("start_date", start_date),
+        reports.day("finish_date", finish_date),
     )
     filters = {"domain": domain, "placement": placement, "country": country, "placement_sub_id": placement_sub_id}
 
     def compute() -> Document:
+        days = reports.days(today, start, finish)
         rows = stats.report(ctx.state.data, ctx.table("placements").rows(ctx.account_id), days, grouped, filters)
         return views.stats(rows, grouped, format_)
 
-    return reports.kept(ctx, (format_, tuple(days), tuple(grouped), *filters.values()), compute)
+    # The days are a function of these three: named by them, not listed, in the key each request builds.
+    return reports.kept(ctx, (format_, today, start, finish, tuple(grouped), *filters.values()), compute)
 
 
 # No record has this id: the filter value when a filter and its alias disagree, so that both apply and nothing matches.

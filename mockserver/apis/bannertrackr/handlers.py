@@ -131,15 +131,22 @@ async def get_placement_stats(
     if (last - first).days >= MAX_STATS_DAYS:
         raise ApiError(400, "Date range too large", f"Request at most {MAX_STATS_DAYS} days at a time")
 
-    def compute() -> Any:
+    def days() -> dict[date, stats.Day]:
         recorded = traffic.recorded(ctx.table(traffic.TABLE), ctx.account_id, record["id"])
-        days = [
-            (day, stats.seeded_day(ctx.state.data, record, day, today).add(recorded.get(day)))
+        return {
+            day: stats.seeded_day(ctx.state.data, record, day, today).add(recorded.get(day))
             for day in stats.days_between(first, last)
-        ]
+        }
+
+    def compute() -> Any:
+        # The period's per-day sums, kept across tracking hits, which add themselves to them (traffic.fold).
+        kept = ctx.state.store.folded(
+            ctx.api.name, ("placement days", ctx.account_id, record["id"], today, first, last), days, traffic.fold,
+            topic=record["id"],
+        )  # fmt: skip
         period = {"from": first.isoformat(), "to": last.isoformat()}
         body = {"placementId": record["id"], "placementName": record["name"], "period": period}
-        return {"data": body | stats.report(days, breakdowns)}
+        return {"data": body | stats.report(list(kept.items()), breakdowns)}
 
     # Until the next write to BannerTrackr's records (a tracking hit is one): all else it depends on is in the key.
     key = ("placement stats", ctx.account_id, record["id"], today, first, last, breakdowns)

@@ -6,10 +6,11 @@ import base64
 import contextlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ...kit.hashset import HashSet64
 from ...kit.visitors import Visitor
-from ...state.store import OWNER, Record, Table
+from ...state.store import OWNER, Record, Table, Write
 from .stats import Day
 
 TABLE = "traffic"  # one record per placement that was ever hit: {"id": placement id, "days": {day number: Tally}}
@@ -25,6 +26,17 @@ class Tally:
     visitors: HashSet64 = field(default_factory=HashSet64)  # who had a counted impression, for uniqueVisitors
 
 
+class Hit(NamedTuple):
+    """What one counted hit added: `Table.tally`'s change, which kept per-day sums (`fold`) add in turn (a tuple:
+    one is made per hit)."""
+
+    day: int
+    metric: str
+    device: str
+    country: str
+    unique: bool  # a new visitor of the day (impressions only)
+
+
 def day_number(timestamp: float) -> int:
     """The UTC day of a unix time, as days since 1970-01-01 (cheaper per hit than a date)."""
     return int(timestamp // SECONDS_PER_DAY)
@@ -37,25 +49,29 @@ def record(table: Table, placement: Record, day: int, metric: str, visitor: Visi
     counters no other request can run in between, so concurrent hits are never lost.
     """
     owner = placement[OWNER]
-    if table.get(owner, placement["id"]) is None:
-        with contextlib.suppress(KeyError):  # on a shared store, another worker may have added it meanwhile
-            table.add(owner, {"id": placement["id"], "days": {}})
 
-    def count(row: Record) -> None:
+    def count(row: Record) -> Hit:
         tally = row["days"].get(day)
         if tally is None:
             tally = row["days"][day] = Tally()
         counts = tally.counts
+        unique = False
         if metric == "impressions":
             counts.impressions += 1
-            if tally.visitors.add(visitor.id):
+            if unique := tally.visitors.add(visitor.id):
                 counts.unique_visitors += 1
         else:
             counts.clicks += 1
         counts.by_device[visitor.device, metric] += 1
         counts.by_country[visitor.country, metric] += 1
+        return Hit(day, metric, visitor.device, visitor.country, unique)
 
-    table.tally(owner, placement["id"], count)
+    try:
+        table.tally(owner, placement["id"], count)
+    except KeyError:  # the placement's first hit: its row first (asked only then, not on every hit)
+        with contextlib.suppress(KeyError):  # on a shared store, another worker may have added it meanwhile
+            table.add(owner, {"id": placement["id"], "days": {}})
+        table.tally(owner, placement["id"], count)
 
 
 def recorded(table: Table, owner: str, placement_id: str) -> dict[date, Day]:
@@ -64,6 +80,26 @@ def recorded(table: Table, owner: str, placement_id: str) -> dict[date, Day]:
     if row is None:
         return {}
     return {EPOCH + timedelta(days=number): tally.counts for number, tally in row["days"].items()}
+
+
+def fold(days: dict[date, Day], write: Write) -> bool:
+    """Add a counted hit to a placement's kept per-day sums (`Store.folded`, topic the placement's id); any other
+    write of that id (the placement changed or removed, its traffic imported) drops them."""
+    if write.table != TABLE:
+        return False
+    hit = write.change
+    if not isinstance(hit, Hit):
+        return write.old is None and not write.new["days"]  # type: ignore[index]  # its first hit's empty row
+    counts = days.get(EPOCH + timedelta(days=hit.day))
+    if counts is not None:
+        if hit.metric == "impressions":
+            counts.impressions += 1
+            counts.unique_visitors += hit.unique
+        else:
+            counts.clicks += 1
+        counts.by_device[hit.device, hit.metric] += 1
+        counts.by_country[hit.country, hit.metric] += 1
+    return True
 
 
 def encode(row: Record) -> Record:

@@ -11,7 +11,7 @@ from typing import Any
 from ...context import RequestContext
 from ...domain.pagination import offset_page
 from ...state.store import Record
-from . import access, clicks, views
+from . import access, clicks, trees, views
 from .periods import Period, binom_datetime, period
 from .seed import TRACKER
 from .traffic import Leaf, Route, Sums, Traffic
@@ -62,6 +62,17 @@ def sums_by_entity(kind: str, leaves: list[Leaf]) -> dict[int, Sums]:
     return result
 
 
+def _kept_sums(
+    ctx: RequestContext, kind: str, start: datetime, end: datetime, traffic: Traffic | None = None
+) -> dict[Any, Sums]:
+    """The period's sums per entity of `kind`, from a tree kept across recorded clicks (`trees.grouped`)."""
+    assert ctx.principal is not None
+    of_route = KINDS[kind].of_route
+    tree = trees.grouped(ctx, ("by entity", kind, ctx.principal.credential_id), lambda: visible_campaigns(ctx),
+                         start, end, [lambda leaf: of_route(leaf.campaign, leaf.route)], traffic=traffic)  # fmt: skip
+    return {label: node.sums for label, node in tree.root.children.items()}
+
+
 def filtered(ctx: RequestContext, kind: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """A `/<kind>/list/filtered` answer: plain items without a totals row (with_traffic means clicks today)."""
     sums: dict[int, Sums] = {}
@@ -86,8 +97,8 @@ def info(ctx: RequestContext, kind: str, period: Period, params: dict[str, Any])
     campaigns = visible_campaigns(ctx)
     now = ctx.state.clock.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
-    in_period = sums_by_entity(kind, traffic.leaves(campaigns, period.start, period.end))
-    last_hour = sums_by_entity(kind, traffic.leaves(campaigns, hour, hour + timedelta(hours=1)))
+    in_period = _kept_sums(ctx, kind, period.start, period.end, traffic)
+    last_hour = _kept_sums(ctx, kind, hour, hour + timedelta(hours=1), traffic)
     first_clicks = _first_clicks(kind, traffic, campaigns)
     rows = []
     for record in _filtered(ctx, kind, params["status"], params.get("name"), in_period):
@@ -120,8 +131,7 @@ def info(ctx: RequestContext, kind: str, period: Period, params: dict[str, Any])
 
 def stats(ctx: RequestContext, kind: str, period: Period, params: dict[str, Any]) -> list[dict[str, Any]]:
     """`/stats/<kind>` rows (sorted, paged), then the totals row; `[]` when no entity is listed."""
-    leaves = Traffic(ctx).leaves(visible_campaigns(ctx), period.start, period.end)
-    by_entity = sums_by_entity(kind, leaves)
+    by_entity = _kept_sums(ctx, kind, period.start, period.end)
     rows, total = [], Sums()
     for record in entities(ctx, kind):
         sums = by_entity.get(record["id"], Sums())

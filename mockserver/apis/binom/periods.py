@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from ...state.clock import clamped_date, localized, zone
 
@@ -23,9 +24,14 @@ def period(preset: str, date_from: str | None, date_to: str | None, timezone_nam
         start = _moment(date_from, tz) if date_from else localized(datetime.combine(today, time()), tz)
         end = _moment(date_to, tz) + timedelta(seconds=1) if date_to else now
     else:
-        first, after = _days(preset, today)
-        start, end = localized(datetime.combine(first, time()), tz), localized(datetime.combine(after, time()), tz)
+        start, end = _bounds(preset, today, tz)
     return Period(start, min(end, now), tz)
+
+
+@lru_cache(maxsize=1024)  # a pure function: every request of a day asks the same few presets in the same zones
+def _bounds(preset: str, today: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    first, after = _days(preset, today)
+    return localized(datetime.combine(first, time()), tz), localized(datetime.combine(after, time()), tz)
 
 
 def _days(preset: str, today: date) -> tuple[date, date]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -12,40 +12,37 @@ from ...domain.pagination import offset_page
 from ...kit import countries
 from ...kit.errors import ApiError
 from ...state.store import Record
-from . import access, views
+from . import access, trees, views
 from .listings import KINDS, visible_campaigns
 from .periods import Period
 from .seed import TRACKER
-from .traffic import Leaf, Sums, Traffic
+from .traffic import Label, Leaf, Node, Sums
 
-Label = tuple[str, str]  # (entity_id, name) of a row
 TOKENS = 30  # token_1..token_30, as the click log's columns
-
-
-@dataclass
-class Node:
-    label: Label
-    sums: Sums = field(default_factory=Sums)
-    children: dict[Label, Node] = field(default_factory=dict)
 
 
 def report(ctx: RequestContext, page: str, period: Period, params: dict[str, Any]) -> dict[str, Any]:
     ids = params.get("ids") or []
     _check_ids(ctx, page, ids)
-    leaves = Traffic(ctx).leaves(visible_campaigns(ctx), period.start, period.end)
+    wanted = []
     for kind in KINDS:
-        wanted = set(params.get(f"filters_{kind}_id") or []) | (set(ids) if kind == page else set())
-        if wanted:
-            leaves = [leaf for leaf in leaves if KINDS[kind].of_route(leaf.campaign, leaf.route) in wanted]
+        chosen = set(params.get(f"filters_{kind}_id") or []) | (set(ids) if kind == page else set())
+        if chosen:
+            wanted.append((KINDS[kind].of_route, chosen))
+
+    def keep(leaf: Leaf) -> bool:
+        return all(of_route(leaf.campaign, leaf.route) in chosen for of_route, chosen in wanted)
+
+    assert ctx.principal is not None
+    key = ("report", page, ctx.principal.credential_id, json.dumps(params, default=repr))
     labels = [_labeller(ctx, grouping) for grouping in params["groupings"]]
-    root = Node(("", ""))
-    for leaf in leaves:
-        node = root
-        for label in labels:
-            key = label(leaf)
-            node = node.children.setdefault(key, Node(key))
-            node.sums.add(leaf)
-    tops = list(root.children.values())
+    tree = trees.grouped(ctx, key, lambda: visible_campaigns(ctx), period.start, period.end, labels,
+                         keep if wanted else None)  # fmt: skip
+    return _rendered(ctx, tree, params)
+
+
+def _rendered(ctx: RequestContext, tree: trees.Grouped, params: dict[str, Any]) -> dict[str, Any]:
+    tops = list(tree.root.children.values())
     if params.get("name_filter"):
         tops = [node for node in tops if params["name_filter"].casefold() in node.label[1].casefold()]
     tops = _sorted(tops, params["sort_column"], params["sort_type"])
@@ -76,9 +73,16 @@ def _flatten(ctx: RequestContext, node: Node, level: int, groupings: list[str], 
     row = {"level": str(level), "entity_id": node.label[0], "name": node.label[1]}
     if groupings[level - 1] == "offer":
         row["affiliateNetworkName"] = _network_of_offer(ctx, node.label[0])
-    rows.append(row | views.report_metrics(node.sums))
+    rows.append(row | _metrics(node))
     for child in _sorted(list(node.children.values()), column, direction):
         _flatten(ctx, child, level + 1, groupings, column, direction, rows)
+
+
+def _metrics(node: Node) -> dict[str, str]:
+    """The node's row metrics, written once per rendering: sorting reads them, then the row itself."""
+    if node.metrics is None:
+        node.metrics = views.report_metrics(node.sums)
+    return node.metrics
 
 
 def _sorted(nodes: list[Node], column: str, direction: str) -> list[Node]:
@@ -86,7 +90,7 @@ def _sorted(nodes: list[Node], column: str, direction: str) -> list[Node]:
     nodes = sorted(nodes, key=lambda node: (len(node.label[0]), node.label[0]))  # numeric ids in numeric order
     if column == "name":
         return sorted(nodes, key=lambda node: node.label[1].casefold(), reverse=direction == "desc")
-    return sorted(nodes, key=lambda node: Decimal(views.report_metrics(node.sums)[column]), reverse=direction == "desc")
+    return sorted(nodes, key=lambda node: Decimal(_metrics(node)[column]), reverse=direction == "desc")
 
 
 def _labeller(ctx: RequestContext, grouping: str) -> Callable[[Leaf], Label]:

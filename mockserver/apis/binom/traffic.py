@@ -16,7 +16,7 @@ from typing import Any
 from ...context import RequestContext
 from ...kit.data import DataFactory, apportion
 from ...kit.series import Series, campaign_series
-from ...state.store import Record, View
+from ...state.store import Record, View, Write
 from . import adjustments
 from .seed import TRACKER
 
@@ -52,9 +52,10 @@ class Sums:
     cost: int = 0
     lead_seconds: int = 0  # leads x the campaign's mean time to convert, for a leads-weighted mean
 
-    def add(self, other: Sums) -> None:
+    def add(self, other: Sums, sign: int = 1) -> None:
+        """Add `other` (sign -1: take it away again, as a folded click's earlier state is)."""
         for name in (*ADDITIVE, "lead_seconds"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
 
 
 @dataclass
@@ -65,6 +66,17 @@ class Leaf(Sums):
     tokens: tuple[str, ...] = ()
 
 
+Label = tuple[str, str]  # (entity_id, name) of a report row, or any hashable grouping of leaves
+
+
+@dataclass
+class Node:
+    label: Any  # a report row's (entity_id, name); a list's entity id
+    sums: Sums = field(default_factory=Sums)
+    children: dict[Hashable, Node] = field(default_factory=dict)
+    metrics: dict[str, str] | None = None  # the row's metrics from `sums`, as a report writes them (None: not yet)
+
+
 class Traffic:
     """Per-request access to traffic: series and routes are built once and reused by every question asked."""
 
@@ -72,6 +84,7 @@ class Traffic:
         self.ctx = ctx
         self._series: dict[int, Series] = {}
         self._routes: dict[int, list[Route]] = {}
+        self._route_keys: dict[int, dict[tuple[int, int, int], Route]] = {}
         self._covered: dict[Any, int] = {}
 
     def series(self, campaign: Record) -> Series:
@@ -132,24 +145,30 @@ class Traffic:
 
     def _recorded(self, campaign: Record, start: datetime, end: datetime) -> list[Leaf]:
         """One leaf per click recorded on the campaign in [start, end): its route, country and conversion."""
-        routes = {(route.path, route.landing, route.offer): route for route in self.routes(campaign)}
-        offers = self.ctx.table("offers")
-        leaves = []
-        for click in self.ctx.table(CLICKS).rows(TRACKER, campaignId=campaign["id"]):
-            if not start <= datetime.fromisoformat(click["time"]) < end:
-                continue
-            offer = offers.get(TRACKER, click["offer"]) if click["offer"] else None
-            route = routes.get((click["path"], click["landing"], click["offer"])) or Route(
-                click["path"], f"Path {click['path']}", click["landing"], click["offer"],
-                (offer["affiliateNetworkId"] or 0) if offer else 0, 0.0, True,
-            )  # fmt: skip
-            leaf = Leaf(campaign=campaign, route=route, country=click["country"], clicks=1, unique=1,
-                        leads=int(click["converted"]), lander_views=int(bool(click["landing"])),
-                        lander_clicks=int(click["landerClicked"]), revenue=click["payout"],
-                        tokens=tuple(click["tokens"].values())[:3])  # fmt: skip
-            leaf.cost = _cost(campaign, leaf)
-            leaves.append(leaf)
-        return leaves
+        return [
+            self.click_leaf(campaign, click)
+            for click in self.ctx.table(CLICKS).rows(TRACKER, campaignId=campaign["id"])
+            if start <= datetime.fromisoformat(click["time"]) < end
+        ]
+
+    def click_leaf(self, campaign: Record, click: View) -> Leaf:
+        """A recorded click's leaf (one click, its conversion) on its campaign's route."""
+        routes = self._route_keys.get(campaign["id"])
+        if routes is None:
+            routes = self._route_keys[campaign["id"]] = {
+                (route.path, route.landing, route.offer): route for route in self.routes(campaign)
+            }
+        route = routes.get((click["path"], click["landing"], click["offer"]))
+        if route is None:
+            offer = self.ctx.table("offers").get(TRACKER, click["offer"]) if click["offer"] else None
+            route = Route(click["path"], f"Path {click['path']}", click["landing"], click["offer"],
+                          (offer["affiliateNetworkId"] or 0) if offer else 0, 0.0, True)  # fmt: skip
+        leaf = Leaf(campaign=campaign, route=route, country=click["country"], clicks=1, unique=1,
+                    leads=int(click["converted"]), lander_views=int(bool(click["landing"])),
+                    lander_clicks=int(click["landerClicked"]), revenue=click["payout"],
+                    tokens=tuple(click["tokens"].values())[:3])  # fmt: skip
+        leaf.cost = _cost(campaign, leaf)
+        return leaf
 
     def first_click(self, campaign: Record) -> datetime | None:
         """When the campaign's traffic began: the first hour with clicks on its first day."""
@@ -271,15 +290,35 @@ def _on(item: Record) -> bool:
 def window(ctx: RequestContext, start: datetime, end: datetime) -> Hashable:
     """What of [start, end) a traffic answer depends on, for `Store.kept`: the hours beginning in it (the seeded
     series) and which of the recorded clicks fall in it (their times, sorted, change only with a write)."""
-    times = ctx.state.store.kept("binom", ("click times",), lambda: _click_times(ctx))
-    return _hour_ceiling(start), _hour_ceiling(end), bisect.bisect_left(times, start), bisect.bisect_left(times, end)
+    times = click_times(ctx)
+    return hour_ceiling(start), hour_ceiling(end), bisect.bisect_left(times, start), bisect.bisect_left(times, end)
+
+
+def clicks_between(ctx: RequestContext, start: datetime, end: datetime) -> int:
+    """How many recorded clicks happened in [start, end)."""
+    times = click_times(ctx)
+    return bisect.bisect_left(times, end) - bisect.bisect_left(times, start) if start < end else 0
+
+
+def click_times(ctx: RequestContext) -> list[datetime]:
+    """Every recorded click's time, sorted: kept across clicks and postbacks, which add theirs (`_fold_time`)."""
+    return ctx.state.store.folded("binom", ("click times",), lambda: _click_times(ctx), _fold_time)
 
 
 def _click_times(ctx: RequestContext) -> list[datetime]:
     return sorted(datetime.fromisoformat(click["time"]) for click in ctx.table(CLICKS).rows(TRACKER))
 
 
-def _hour_ceiling(moment: datetime) -> datetime:
+def _fold_time(times: list[datetime], write: Write) -> bool:
+    if write.table != CLICKS:
+        return True  # the times are the clicks' alone
+    if write.old is None and write.new is not None:
+        bisect.insort(times, datetime.fromisoformat(write.new["time"]))
+        return True
+    return write.old is not None and write.new is not None and write.old["time"] == write.new["time"]
+
+
+def hour_ceiling(moment: datetime) -> datetime:
     """The first UTC hour beginning at or after `moment`: the hours a series sums from or to."""
     hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     return hour if hour == moment else hour + timedelta(hours=1)

@@ -8,7 +8,7 @@ as leaves of their own (`leaves`), so its totals stay the sum of its rows.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -18,7 +18,7 @@ from ...context import RequestContext
 from ...kit import visitors
 from ...kit.errors import ApiError
 from ...kit.formats import Reply
-from ...state.store import OWNER, Record, View
+from ...state.store import OWNER, Record, View, Write
 from .traffic import Leaf, Route, _cost, _routes
 
 TABLE = "clicks"
@@ -63,13 +63,25 @@ def postback(ctx: RequestContext, cid: str, payout: float | None, status: str | 
 def window(ctx: RequestContext, start: datetime, end: datetime, *, up_to_now: bool) -> tuple[int, int]:
     """Which of the account's recorded clicks `leaves` takes in for [start, end], as positions in their times sorted
     (which change only with a write): for a report kept until then (`Store.kept`)."""
-    times = ctx.state.store.kept(
-        "peerclick",
-        ("click times", ctx.account_id),
-        lambda: sorted(r["time"] for r in ctx.table(TABLE).rows(ctx.account_id)),
-    )
+    times = ctx.state.store.folded(
+        "peerclick", ("click times", ctx.account_id),
+        lambda: sorted(r["time"] for r in ctx.table(TABLE).rows(ctx.account_id)), _times_folder(ctx.account_id),
+    )  # fmt: skip
     last = bisect.bisect_right(times, end.timestamp()) if up_to_now else bisect.bisect_left(times, end.timestamp())
     return bisect.bisect_left(times, start.timestamp()), last
+
+
+def _times_folder(account: str) -> Callable[[list[float], Write], bool]:
+    def fold(times: list[float], write: Write) -> bool:
+        """A click of the account adds its time; a postback keeps it; no other write changes them but a removal."""
+        if write.table != TABLE or write.owner != account:
+            return True
+        if write.old is None and write.new is not None:
+            bisect.insort(times, write.new["time"])
+            return True
+        return write.old is not None and write.new is not None and write.old["time"] == write.new["time"]
+
+    return fold
 
 
 def leaves(
@@ -78,20 +90,30 @@ def leaves(
 ) -> list[Leaf]:  # fmt: skip
     """The account's clicks in [start, end) (up to now: [start, end]) of the campaigns still there, one leaf each."""
     by_id = {campaign["id"]: campaign for campaign in campaigns}
-    first, last = start.timestamp(), end.timestamp()
     result = []
     for record in ctx.table(TABLE).rows(ctx.account_id):
-        campaign = by_id.get(record["campaignId"])
-        if campaign is None or not first <= record["time"] <= last or (record["time"] == last and not up_to_now):
-            continue
-        hour = datetime.fromtimestamp(record["time"] // 3600 * 3600, UTC)
-        conversion = record["conversion"]
-        revenue = conversion["payout"] if conversion else 0
-        counts = {"visits": 1, "clicks": 1, "conversions": 1 if conversion else 0, "revenue": revenue,
-                  "cost": _cost(campaign, {"cpv": 0}, 1, 1 if conversion else 0, revenue)}  # fmt: skip
-        route = Route(record["path"], record["landerId"], record["offerId"], 1.0)
-        result.append(Leaf(campaign, route, record["segment"], bucket(hour) if bucket else None, counts))
+        leaf = click_leaf(by_id, record, start, end, bucket, up_to_now)
+        if leaf is not None:
+            result.append(leaf)
     return result
+
+
+def click_leaf(
+    by_id: Mapping[Any, View], record: View, start: datetime, end: datetime,
+    bucket: Callable[[datetime], Hashable] | None, up_to_now: bool,
+) -> Leaf | None:  # fmt: skip
+    """A recorded click's leaf, if it is in [start, end) (up to now: [start, end]) on one of the campaigns."""
+    campaign = by_id.get(record["campaignId"])
+    first, last = start.timestamp(), end.timestamp()
+    if campaign is None or not first <= record["time"] <= last or (record["time"] == last and not up_to_now):
+        return None
+    hour = datetime.fromtimestamp(record["time"] // 3600 * 3600, UTC)
+    conversion = record["conversion"]
+    revenue = conversion["payout"] if conversion else 0
+    counts = {"visits": 1, "clicks": 1, "conversions": 1 if conversion else 0, "revenue": revenue,
+              "cost": _cost(campaign, {"cpv": 0}, 1, 1 if conversion else 0, revenue)}  # fmt: skip
+    route = Route(record["path"], record["landerId"], record["offerId"], 1.0)
+    return Leaf(campaign, route, record["segment"], bucket(hour) if bucket else None, counts)
 
 
 def _route(ctx: RequestContext, campaign: View, cid: str) -> Route:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -11,6 +12,7 @@ from ...context import RequestContext
 from ...domain.pagination import offset_page
 from ...kit import countries
 from ...state.clock import clamped_date, localized, zone
+from ...state.store import Record, Write
 from . import clicks
 from .traffic import ADDITIVE, Leaf, Traffic
 
@@ -42,6 +44,36 @@ FILTERS: dict[str, Callable[[Leaf], int]] = {
 }
 
 
+@dataclass
+class Grouped:
+    """A report's sums per row (the `groupBy` columns' values) over [start, end], before sorting and paging: kept
+    across recorded clicks and postbacks, which add their leaf to it (`_fold`); any other write drops it."""
+
+    account: str
+    start: datetime
+    end: datetime
+    up_to_now: bool  # a click at `end` itself is in
+    campaigns: dict[Any, Record]
+    bucket: Callable[[datetime], Hashable] | None
+    columns: list[Callable[[Leaf], dict[str, Any]]]
+    keep: Callable[[Leaf], bool]
+    groups: dict[tuple[Any, ...], dict[str, int]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ADDITIVE, 0))
+
+    def row(self, leaf: Leaf) -> tuple[Any, ...] | None:
+        """The row `leaf` adds to, as its columns' values (None: a filter leaves it out)."""
+        return tuple(value for column in self.columns for value in column(leaf).items()) if self.keep(leaf) else None
+
+    def take(self, leaf: Leaf, sign: int = 1) -> None:
+        values = self.row(leaf)
+        if values is None:
+            return
+        sums = self.groups.get(values) or self.groups.setdefault(values, dict.fromkeys(ADDITIVE, 0))
+        for name in ADDITIVE:
+            sums[name] += sign * leaf.counts[name]
+            self.totals[name] += sign * leaf.counts[name]
+
+
 def report(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     tz = zone(params.get("timezone") or params.get("tz"))
     now = ctx.state.clock.now()
@@ -49,44 +81,84 @@ def report(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     end = min(_moment(params["to"], tz), now) if params.get("to") else now
     # Until the next write to PeerClick's records, the answer depends besides them only on the parameters and on
     # which hours and which recorded clicks [start, end] takes in (the clock moves `end`, not the answer).
-    window = (_hour_ceiling(start), _hour_ceiling(end), *clicks.window(ctx, start, end, up_to_now=end == now))
+    window = (hour_ceiling(start), hour_ceiling(end), *clicks.window(ctx, start, end, up_to_now=end == now))
     key = ("report", ctx.account_id, window, json.dumps(params, sort_keys=True, default=repr))
-    return ctx.state.store.kept("peerclick", key, lambda: _report(ctx, params, tz, start, end, now))
+    return ctx.state.store.kept(
+        "peerclick", key, lambda: _rendered(_kept(ctx, params, tz, start, end, end == now), params)
+    )
 
 
-def _report(
-    ctx: RequestContext, params: dict[str, Any], tz: tzinfo, start: datetime, end: datetime, now: datetime
-) -> dict[str, Any]:
+def _kept(
+    ctx: RequestContext, params: dict[str, Any], tz: tzinfo, start: datetime, end: datetime, up_to_now: bool
+) -> Grouped:
+    """The sums kept for the whole hour `end` falls in (the series sum whole hours): they hold what [start, end]
+    holds unless a recorded click lies after `end` in that hour (then they are computed for this request alone)."""
+    hour = hour_ceiling(end)
+    key = ("report sums", ctx.account_id, start, hour, up_to_now, json.dumps(params, sort_keys=True, default=repr))
+    grouped: Grouped = ctx.state.store.folded(
+        "peerclick", key, lambda: _grouped(ctx, params, tz, start, hour, up_to_now), _fold
+    )
+    if clicks.window(ctx, start, end, up_to_now=up_to_now) != clicks.window(ctx, start, hour, up_to_now=up_to_now):
+        grouped = _grouped(ctx, params, tz, start, end, up_to_now)
+    return grouped
+
+
+def _grouped(
+    ctx: RequestContext, params: dict[str, Any], tz: tzinfo, start: datetime, end: datetime, up_to_now: bool
+) -> Grouped:
     dimensions = params["group_by"]
     traffic = Traffic(ctx)
     campaigns = list(ctx.table("campaigns").rows(ctx.account_id))
+    filters = [(of_leaf, params[name]) for name, of_leaf in FILTERS.items() if params.get(name) is not None]
+    network = params.get("affiliate_network_id")
+
+    def keep(leaf: Leaf) -> bool:
+        return all(of_leaf(leaf) == wanted for of_leaf, wanted in filters) and (
+            network is None or _network(ctx, leaf.route.offer) == network
+        )
+
     bucket = _bucketing(dimensions, tz)
-    leaves = traffic.leaves(campaigns, start, end, bucket) + clicks.leaves(
-        ctx, campaigns, start, end, bucket, up_to_now=end == now
-    )
-    for name, of_leaf in FILTERS.items():
-        if params.get(name) is not None:
-            leaves = [leaf for leaf in leaves if of_leaf(leaf) == params[name]]
-    if params.get("affiliate_network_id") is not None:
-        leaves = [leaf for leaf in leaves if _network(ctx, leaf.route.offer) == params["affiliate_network_id"]]
-    columns = _columns(ctx, dimensions)
-    groups: dict[tuple[Any, ...], dict[str, int]] = {}
-    totals = dict.fromkeys(ADDITIVE, 0)
-    for leaf in leaves:
-        values = tuple(value for column in columns for value in column(leaf).items())
-        sums = groups.setdefault(values, dict.fromkeys(ADDITIVE, 0))
-        for name in ADDITIVE:
-            sums[name] += leaf.counts[name]
-            totals[name] += leaf.counts[name]
+    grouped = Grouped(ctx.account_id, start, end, up_to_now, {campaign["id"]: campaign for campaign in campaigns},
+                      bucket, _columns(ctx, dimensions), keep)  # fmt: skip
+    for leaf in traffic.leaves(campaigns, start, end, bucket) + clicks.leaves(
+        ctx, campaigns, start, end, bucket, up_to_now=up_to_now
+    ):
+        grouped.take(leaf)
+    return grouped
+
+
+def _fold(grouped: Grouped, write: Write) -> bool:
+    """A recorded click (added) or its postback (updated) changes its own leaf only: take the old one away, add the
+    new one. Another account's clicks change nothing here; any other write drops the sums."""
+    if write.table != clicks.TABLE or write.new is None:
+        return False
+    if write.owner != grouped.account:
+        return True
+    leaves = []
+    for sign, record in ((-1, write.old), (1, write.new)):
+        if record is not None:
+            leaf = clicks.click_leaf(
+                grouped.campaigns, record, grouped.start, grouped.end, grouped.bucket, grouped.up_to_now
+            )
+            if leaf is not None:
+                leaves.append((sign, leaf))
+    if len(leaves) == 2 and grouped.row(leaves[0][1]) != grouped.row(leaves[1][1]):
+        return False  # the click moved to another row: the old one would keep an empty row a fresh report has not
+    for sign, leaf in leaves:
+        grouped.take(leaf, sign)
+    return True
+
+
+def _rendered(grouped: Grouped, params: dict[str, Any]) -> dict[str, Any]:
     selected = params.get("columns") or list(METRICS)
-    rows = [(dict(values), metrics(sums)) for values, sums in groups.items()]
+    rows = [(dict(values), metrics(sums)) for values, sums in grouped.groups.items()]
     rows = _sorted(rows, params["sort"], params["direction"])
     page, count = offset_page(rows, params["limit"], params["offset"])
     return {
         "totalRows": count,
         "rows": [dims | {name: values[name] for name in selected} for dims, values in page],
-        "totals": metrics(totals),
-        "columnMappings": _mappings(dimensions, selected),
+        "totals": metrics(grouped.totals),
+        "columnMappings": _mappings(params["group_by"], selected),
     }
 
 
@@ -107,7 +179,7 @@ def metrics(sums: dict[str, int]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _hour_ceiling(moment: datetime) -> datetime:
+def hour_ceiling(moment: datetime) -> datetime:
     """The first UTC hour beginning at or after `moment`: the hours a series sums from or to."""
     hour = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     return hour if hour == moment else hour + timedelta(hours=1)
