@@ -24,8 +24,6 @@ EXCHANGE = "mockserver.exchange"  # where a request's Exchange sits in its ASGI 
 BODY_EXCERPT = 2048  # bytes of a request body the log keeps: enough to read a JSON body, bounded for 1000 entries
 # Refusals that mean "this request does not fit the spec", as opposed to auth (401/403) or the mock's own faults.
 NOT_VALIDATION = frozenset({401, 403})
-OPERATIONS_REMEMBERED = 4096  # (method, path) -> operation id; ids vary without end, the hot paths come back at once
-_UNSET: Any = object()
 
 
 @dataclass
@@ -81,22 +79,6 @@ class Recorder:
         self.app = app
         self.state = state
         self.recording = recording
-        # Which operation a (method, path) is, as the state's router matches it (a walk through the API's templates,
-        # Binom has over a hundred): a pure function of the specs, so remembered for the router that answered it.
-        self._operations: dict[tuple[str, str], str | None] = {}
-        self._router = state.router
-
-    def _operation(self, method: str, path: str) -> str | None:
-        if self._router is not self.state.router:
-            self._router, self._operations = self.state.router, {}
-        key = (method, path)
-        found = self._operations.get(key, _UNSET)
-        if found is _UNSET:
-            if len(self._operations) >= OPERATIONS_REMEMBERED:
-                self._operations.clear()
-            match = self.state.router.match(method, path)[1]
-            found = self._operations[key] = match.operation_id if match is not None else None
-        return found  # type: ignore[no-any-return]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -136,7 +118,8 @@ class Recorder:
         raw_query = entry["query_string"]
         query = masking.query(parse_qsl(raw_query, keep_blank_values=True), exchange.secrets) if raw_query else []
         path = masking.mask_secrets(entry["path"], exchange.secrets)
-        operation = self._operation(entry["method"], entry["path"])
+        match = self.state.router.match(entry["method"], entry["path"])[1]  # remembered per (method, path) there
+        operation = match.operation_id if match is not None else None
         valid = exchange.error is None
         excerpt = bytes(exchange.body[:BODY_EXCERPT])
         duration = (time.perf_counter() - exchange.started) * 1000
