@@ -9,7 +9,23 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .store import _FIXED, DELETED, KEPT_PER_API, OWNER, SEQ, Limit, LimitReached, Record, Rules, Store, T, Table, View
+from .store import (
+    _FIXED,
+    DELETED,
+    KEPT_PER_API,
+    OWNER,
+    SEQ,
+    Limit,
+    LimitReached,
+    Parent,
+    ParentMissing,
+    Record,
+    Rules,
+    Store,
+    T,
+    Table,
+    View,
+)
 
 if TYPE_CHECKING:
     import redis
@@ -19,9 +35,10 @@ if TYPE_CHECKING:
 # a script alone, so no other worker sees half of a cascade, and a conflicting write is retried, never lost.
 # ARGV: n ops, then per op 6 values: table key, owner-index key, id (JSON), expected (JSON, "" = absent),
 # new (JSON without _seq for an add, the whole record for an update, "" = delete), int id ("" = not an integer).
-# Then, for an add with a `Limit`, 5 values: the count the script makes before writing (see below).
+# Then the checks the write depends on, each a kind and its values (see below), made before anything is written.
 # KEYS: the sequence counter, the set of table keys, the set of owner-index keys, the tables' versions. Returns 0 on a
-# conflict, {2, the count} for a limit reached, else {1, the seqs given, {table key, its new version, ...}}.
+# conflict, {2, the count} for a limit reached, {3} for a parent gone, else {1, the seqs given, {table key, its new
+# version, ...}}.
 _COMMIT = """
 local n = tonumber(ARGV[1])
 for i = 0, n - 1 do
@@ -29,24 +46,55 @@ for i = 0, n - 1 do
   local current = redis.call('HGET', ARGV[b], ARGV[b + 2])
   if (current or '') ~= ARGV[b + 3] then return 0 end
 end
--- Limits (after the ops): table key, owner-index key, field ('' = every record), value (JSON), count.
-local g = 2 + n * 6
-while ARGV[g] do
-  local held
-  if ARGV[g + 2] == '' then
-    held = redis.call('ZCARD', ARGV[g + 1])
-  else
-    held = 0
-    local ids = redis.call('ZRANGE', ARGV[g + 1], 0, -1)
-    local want = cjson.decode(ARGV[g + 3])
-    for _, raw in ipairs(#ids > 0 and redis.call('HMGET', ARGV[g], unpack(ids)) or {}) do
-      local value = raw and cjson.decode(raw)[ARGV[g + 2]]
-      if value == nil then value = cjson.null end
-      if raw and value == want then held = held + 1 end
+-- The ids (JSON) of an owner's records whose fields equal `where`'s (scalars), but `excluded`.
+local function matching(table_key, owner_key, where, excluded)
+  local found = {}
+  local ids = redis.call('ZRANGE', owner_key, 0, -1)
+  if #ids == 0 then return found end
+  for i, raw in ipairs(redis.call('HMGET', table_key, unpack(ids))) do
+    if raw and ids[i] ~= excluded then
+      local record, holds = cjson.decode(raw), true
+      for name, want in pairs(where) do
+        local value = record[name]
+        if value == nil then value = cjson.null end
+        if value ~= want then holds = false break end
+      end
+      if holds then found[#found + 1] = ids[i] end
     end
   end
-  if held >= tonumber(ARGV[g + 4]) then return {2, held} end
-  g = g + 5
+  return found
+end
+local g = 2 + n * 6
+while ARGV[g] do
+  local kind = ARGV[g]
+  if kind == 'L' then
+    -- A limit: table key, owner-index key, where (JSON object), count, id not counted ('' = none).
+    local held
+    if ARGV[g + 3] == '{}' and ARGV[g + 5] == '' then
+      held = redis.call('ZCARD', ARGV[g + 2])
+    else
+      held = #matching(ARGV[g + 1], ARGV[g + 2], cjson.decode(ARGV[g + 3]), ARGV[g + 5])
+    end
+    if held >= tonumber(ARGV[g + 4]) then return {2, held} end
+    g = g + 6
+  elseif kind == 'P' then
+    -- A parent: table key, id (JSON), owner. It must be there, the owner's, and not soft-deleted.
+    local raw = redis.call('HGET', ARGV[g + 1], ARGV[g + 2])
+    if not raw then return {3} end
+    local record = cjson.decode(raw)
+    if record['_owner'] ~= ARGV[g + 3] or record['deleted'] == true then return {3} end
+    g = g + 4
+  else
+    -- 'R', what a removal's cascade read: table key, owner-index key, where (JSON object), the ids it found (JSON
+    -- array). A record added or changed to match since is a conflict: the removal runs again and takes it too.
+    local found = matching(ARGV[g + 1], ARGV[g + 2], cjson.decode(ARGV[g + 3]), '')
+    local expected = cjson.decode(ARGV[g + 4])
+    if #found ~= #expected then return 0 end
+    local seen = {}
+    for _, id in ipairs(expected) do seen[id] = true end
+    for _, id in ipairs(found) do if not seen[id] then return 0 end end
+    g = g + 5
+  end
 end
 local seqs = {}
 for i = 0, n - 1 do
@@ -272,6 +320,13 @@ class RedisTable(Table):
         reads = self._redis_store.reads()
         if reads is not None:  # the records' later `get`s in this request cost no round trip
             reads.update(((self.key, field), raw) for field, raw in zip(ids, raws, strict=True))
+        if batch is not None:  # inside a removal: its commit checks that Redis still holds just these matching
+            found = [
+                field.decode()
+                for field, raw in zip(ids, raws, strict=True)
+                if raw is not None and all(self._decode(raw).get(k) == v for k, v in equals.items())
+            ]
+            self._redis_store.guard(self.key, ["R", self.key, owner_key, orjson.dumps(equals), orjson.dumps(found)])
         if batch:  # inside a removal: what it already changed, not what Redis still holds
             mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
             raws = [mine.get(field, raw) for field, raw in zip(ids, raws, strict=True)]
@@ -318,28 +373,33 @@ class RedisTable(Table):
         int_id = str(record_id) if isinstance(record_id, int) and not isinstance(record_id, bool) else ""
         self._redis_store.stage(self.key, self._owner_prefix + owner, field, expected, new, int_id)
 
-    def add(self, owner: str, record: Record, *, limit: Limit | None = None) -> View:
+    def _limit(self, owner: str, limit: Limit, excluded: bytes = b"") -> list[Any]:
+        """The commit script's check of `limit` (the owner's records matching it, but `excluded`)."""
+        return ["L", self.key, self._owner_prefix + owner, orjson.dumps(dict(limit.where)), limit.count, excluded]
+
+    def add(self, owner: str, record: Record, *, limit: Limit | None = None, parent: Parent | None = None) -> View:
         body = orjson.dumps({**self._encode(record), OWNER: owner})
         if self._redis_store._batch is not None:
             raise RuntimeError("adding records inside a cascade is not supported by the Redis store")
         self._op(owner, record["id"], None, body)  # the script refuses an id already there (expected absent)
-        guard: list[Any] = []
-        if limit is not None:
-            if len(limit.where) > 1:
-                raise ValueError("a Redis store's limit filters on one field at most")
-            field, value = next(iter(limit.where.items()), ("", None))
-            guard = [self.key, self._owner_prefix + owner, field, orjson.dumps(value), limit.count]
+        guard: list[Any] = [] if limit is None else self._limit(owner, limit)
+        if parent is not None:
+            parents = self._redis_store.table(self._codec[0], parent.table)
+            assert isinstance(parents, RedisTable)
+            guard += ["P", parents.key, orjson.dumps(parent.record_id), owner]
         try:
             seqs = self._redis_store.flush(guard)
         except Conflict:
             raise KeyError(f"duplicate id {record['id']!r}") from None
         return MappingProxyType({**record, OWNER: owner, SEQ: seqs[0]})
 
-    def update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
-        updated: View | None = self._redis_store.retrying(lambda: self._update(owner, record_id, changes))
+    def update(
+        self, owner: str, record_id: Any, changes: Mapping[str, Any], *, limit: Limit | None = None
+    ) -> View | None:
+        updated: View | None = self._redis_store.retrying(lambda: self._update(owner, record_id, changes, limit))
         return updated
 
-    def _update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
+    def _update(self, owner: str, record_id: Any, changes: Mapping[str, Any], limit: Limit | None) -> View | None:
         found = self._owned_record(owner, record_id)
         if found is None:
             return None
@@ -349,7 +409,9 @@ class RedisTable(Table):
             raise KeyError(f"cannot change {sorted(moved)}")
         changed = {**record, **changes}
         self._op(owner, record_id, raw, orjson.dumps(self._encode(changed)))
-        self._redis_store.flush()
+        if limit is not None and self._redis_store._batch is not None:
+            raise RuntimeError("a limit on an update inside a cascade is not supported by the Redis store")
+        self._redis_store.flush([] if limit is None else self._limit(owner, limit, orjson.dumps(record_id)))
         return MappingProxyType(changed)
 
     def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
@@ -397,6 +459,7 @@ class RedisTable(Table):
             if outermost:
                 store._batch = None
                 store._staged.clear()
+                store._guards.clear()
 
 
 class RedisStore(Store):
@@ -416,6 +479,8 @@ class RedisStore(Store):
         # A removal's writes, gathered until its cascades are done: (table key, id) -> (expected JSON, new JSON).
         self._batch: dict[tuple[str, bytes], tuple[bytes | None, bytes | None]] | None = None
         self._staged: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []
+        # What a removal's cascades read, for its commit to check again: (table key, the script's check values).
+        self._guards: list[tuple[str, list[Any]]] = []
         # What the current request read: (table key, id) -> JSON (None: absent); unset outside requests.
         self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
         # The tables' tags when the current request began (epoch, versions); unset outside requests.
@@ -490,26 +555,35 @@ class RedisStore(Store):
             self._batch[table_key, field] = (expected, new)
         self._staged.append((table_key, owner_key, field, expected, new, int_id))
 
+    def guard(self, table_key: str, check: list[Any]) -> None:
+        """A check the removal being gathered must pass as it commits (what one of its cascades read)."""
+        self._guards.append((table_key, check))
+
     def flush(self, guard: list[Any] | None = None, *, final: bool = False) -> list[int]:
         """Commit the staged writes in one script (unless a removal is still gathering them: its `final` flush commits
-        them all); Conflict if a record changed since it was read."""
+        them all, with its cascades' checks); Conflict if a record changed since it was read."""
         if self._batch is not None and not final:
             return []
         staged, self._staged = self._staged, []
+        guards, self._guards = self._guards, []
         args: list[Any] = [len(staged)]
         for table_key, owner_key, field, expected, new, int_id in staged:
             args += [table_key, owner_key, field, expected or b"", new or b"", int_id]
         args += guard or []
+        for _, check in guards:
+            args += check
         result = self._commit(keys=[self._seq_key, self._tables_key, self._owner_keys, self.versions_key], args=args)
         reads = self.reads()
         if result == 0:
             if reads is not None:
                 reads.clear()  # what this request read is out of date: the retry reads afresh
-            for table_key in {op[0] for op in staged}:
+            for table_key in {op[0] for op in staged} | {table_key for table_key, _ in guards}:
                 self._held.pop(table_key, None)
             raise Conflict()
         if result[0] == 2:
             raise LimitReached(int(result[1]))
+        if result[0] == 3:
+            raise ParentMissing()
         _, seqs, versions = result
         if reads is not None:  # this request reads what it wrote (an added record's JSON gained its _seq: forget it)
             for table_key, _, field, expected, new, _ in staged:
@@ -547,6 +621,7 @@ class RedisStore(Store):
                 return write()
             except Conflict:
                 self._staged.clear()
+                self._guards.clear()
         raise RuntimeError("a record kept changing under this write")
 
     def next_seq(self) -> int:
