@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .redis_scripts import Script
 from .store import (
     _FIXED,
     DELETED,
@@ -474,8 +475,8 @@ class RedisStore(Store):
         self.prefix = prefix
         self._seq_key, self._tables_key, self._owner_keys = prefix + "seq", prefix + "tables", prefix + "owner-keys"
         self.versions_key = prefix + "versions"  # table key -> how many commits have written it
-        self._commit = client.register_script(_COMMIT)
-        self.rows_script = client.register_script(_ROWS)
+        self._commit = Script(client, _COMMIT)
+        self.rows_script = Script(client, _ROWS)
         # A removal's writes, gathered until its cascades are done: (table key, id) -> (expected JSON, new JSON).
         self._batch: dict[tuple[str, bytes], tuple[bytes | None, bytes | None]] | None = None
         self._staged: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []

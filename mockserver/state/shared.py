@@ -8,6 +8,7 @@ from typing import Any
 import redis
 
 from ..kit.data import DataFactory
+from .redis_scripts import Script
 
 _SNAPSHOT = """
 return {redis.call('HMGET', KEYS[1], unpack(ARGV)), redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3])}
@@ -27,7 +28,7 @@ class SharedState:
         self.worker = int(self.redis.incr(prefix + "workers"))
         # A request's first round trip (MockState.begin_request). KEYS: the clock hash, the tables' versions, the
         # faults hash. ARGV: the clock's fields. Returns their values, the versions (flat), whether a fault is set.
-        self.snapshot = self.redis.register_script(_SNAPSHOT)
+        self.snapshot = Script(self.redis, _SNAPSHOT)
 
     def lock(self) -> AbstractContextManager[Any]:
         """Held while the records are replaced (first start, reset, reseed, import): one replacement at a time."""
