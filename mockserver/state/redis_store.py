@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -122,17 +122,75 @@ for i = 0, n - 1 do
   end
 end
 -- Each table written moves its version once, in the same script: a worker holding its records knows they are stale.
-local versions, bumped = {}, {}
+-- The same step notes which records that version changed (id and owner-index key, in the table's capped list of
+-- changes), so a worker brings what it holds up to date in its next snapshot instead of reading it all again.
+local versions, changed, order = {}, {}, {}
 for i = 0, n - 1 do
-  local table_key = ARGV[2 + i * 6]
-  if not bumped[table_key] then
-    bumped[table_key] = true
-    versions[#versions + 1] = table_key
-    versions[#versions + 1] = redis.call('HINCRBY', KEYS[4], table_key, 1)
+  local b = 2 + i * 6
+  local table_key = ARGV[b]
+  if not changed[table_key] then
+    changed[table_key] = {}
+    order[#order + 1] = table_key
   end
+  local list = changed[table_key]
+  list[#list + 1] = ARGV[b + 2]
+  list[#list + 1] = ARGV[b + 1]
+end
+for _, table_key in ipairs(order) do
+  local version = redis.call('HINCRBY', KEYS[4], table_key, 1)
+  versions[#versions + 1] = table_key
+  versions[#versions + 1] = version
+  redis.call('LPUSH', table_key .. ':changes', cjson.encode({version, changed[table_key]}))
+  redis.call('LTRIM', table_key .. ':changes', 0, CHANGES - 1)
 end
 return {1, seqs, versions}
 """
+CHANGES = 64  # versions of a table whose changes Redis keeps: a worker behind by more reads the table afresh
+_COMMIT = _COMMIT.replace("CHANGES", str(CHANGES))
+
+# A request's first round trip (MockState.begin_request): the clock's numbers with the epoch, every table's version,
+# whether any fault is set, and, for each table this worker holds at an older version, what changed since: the ids
+# and owner-index keys of the records changed and those records now (absent: false), or nothing when Redis no longer
+# keeps every change since (a worker too far behind drops what it holds). Redis runs a script alone, so all of it is
+# one instant. KEYS: the clock hash, the versions hash, the faults hash. ARGV: the number of clock fields, the
+# fields, then per table held its key and the version held.
+_SNAPSHOT = """
+local nf = tonumber(ARGV[1])
+local fields = {}
+for i = 2, nf + 1 do fields[#fields + 1] = ARGV[i] end
+local deltas = {}
+local i = nf + 2
+while ARGV[i] do
+  local key, held = ARGV[i], tonumber(ARGV[i + 1])
+  local now = tonumber(redis.call('HGET', KEYS[2], key) or '0')
+  if now ~= held then
+    local delta = {key}
+    local behind = now - held
+    if behind > 0 and behind <= CHANGES then
+      local entries = redis.call('LRANGE', key .. ':changes', 0, behind - 1)
+      local whole = #entries == behind
+      local ids, owners, seen = {}, {}, {}
+      for k = #entries, 1, -1 do  -- oldest first: records added since come in creation order
+        local entry = cjson.decode(entries[k])
+        if entry[1] ~= now - k + 1 then whole = false break end
+        local list = entry[2]
+        for m = 1, #list, 2 do
+          if not seen[list[m]] then
+            seen[list[m]] = true
+            ids[#ids + 1] = list[m]
+            owners[#owners + 1] = list[m + 1]
+          end
+        end
+      end
+      if whole then delta = {key, ids, owners, redis.call('HMGET', key, unpack(ids))} end
+    end
+    deltas[#deltas + 1] = delta
+  end
+  i = i + 2
+end
+return {redis.call('HMGET', KEYS[1], unpack(fields)), redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3]),
+        deltas}
+""".replace("CHANGES", str(CHANGES))
 
 # An owner's records in creation order, in one round trip: the ids from the owner index, and those records.
 _ROWS = """
@@ -186,6 +244,17 @@ class Held:
                     break
             self.indexes[key] = index
         return self.indexes[key]
+
+    def sync(self, owner_key: str, field: bytes, new: bytes | None) -> None:
+        """A record as it is now, changed by some write since `tag` (the snapshot's list of changes names it)."""
+        rows = self.rows.get(owner_key)
+        if rows is not None:
+            existed: bool | None = field in rows  # what is held of an owner's records is all of them
+        else:
+            existed = None if field not in self.records else self.records[field] is not None
+        if existed is None:
+            self.counts.pop(owner_key, None)  # whether the count moved is not known here: counted again if asked
+        self.apply(owner_key, field, None if not existed else b"", new)
 
     def apply(self, owner_key: str, field: bytes, expected: bytes | None, new: bytes | None) -> None:
         """This worker's own committed write, when it was the only change since `tag` (its version moved by one)."""
@@ -488,15 +557,41 @@ class RedisStore(Store):
         self._snapshot: ContextVar[tuple[int, dict[bytes, bytes]]] = ContextVar(f"snapshot:{id(self)}")
         self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
         self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
+        # What this worker held of a table when its own write found another's between: served by no request until
+        # the next snapshot brings it up to date (or drops it).
+        self._behind: dict[str, Held] = {}
         self._kept_held: dict[str, tuple[Hashable, dict[Hashable, Any]]] = {}  # api -> (its tables' tags, answers)
 
-    def begin(self, epoch: int, versions: dict[bytes, bytes]) -> None:
+    def held_tags(self) -> list[Any]:
+        """Each table this worker holds, and the version it holds: the snapshot script sends what changed since."""
+        tags: list[Any] = []
+        for table_key, held in self._held.items():
+            tags += (table_key, held.tag[1])
+        for table_key in [key for key in self._behind if key in self._held]:
+            del self._behind[table_key]  # read afresh since: what is held now is newer
+        for table_key, held in self._behind.items():
+            tags += (table_key, held.tag[1])
+        return tags
+
+    def begin(self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any] = ()) -> None:
         """A request starts (in its own task) with the state's epoch and every table's version as they were when it
-        began, read in the request's first round trip (`MockState.begin_request`). It serves what this worker holds
-        of any table whose tag has not moved, and remembers what it reads until it ends; outside requests every read
-        asks Redis."""
+        began, read in the request's first round trip (`MockState.begin_request`), with what changed since in each
+        table this worker holds (`held_tags`), which brings those up to date. It serves what this worker holds of any
+        table whose tag has not moved, and remembers what it reads until it ends; outside requests every read asks
+        Redis."""
         self._reads.set({})
         self._snapshot.set((epoch, versions))
+        for delta in deltas:
+            table_key = delta[0].decode()
+            held = self._held.pop(table_key, None) or self._behind.pop(table_key, None)
+            self._behind.pop(table_key, None)
+            if held is None or len(delta) == 1 or held.tag[0] != epoch:
+                continue  # too far behind, or another epoch: read afresh when asked
+            _, fields, owners, raws = delta
+            for field, owner_key, raw in zip(fields, owners, raws, strict=True):
+                held.sync(owner_key.decode(), field, raw or None)
+            held.tag = (epoch, int(versions.get(table_key.encode(), 0)))
+            self._held[table_key] = held
 
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
@@ -580,6 +675,7 @@ class RedisStore(Store):
                 reads.clear()  # what this request read is out of date: the retry reads afresh
             for table_key in {op[0] for op in staged} | {table_key for table_key, _ in guards}:
                 self._held.pop(table_key, None)
+                self._behind.pop(table_key, None)
             raise Conflict()
         if result[0] == 2:
             raise LimitReached(int(result[1]))
@@ -606,8 +702,8 @@ class RedisStore(Store):
                 continue
             if held.tag[1] == int(versions[table_key.encode()]) - 1:
                 held.apply(owner_key, field, expected, new)
-            else:
-                del self._held[table_key]
+            else:  # the next snapshot brings it up to date, this write included
+                self._behind[table_key] = self._held.pop(table_key)
         for table_key, held in list(self._held.items()):
             if table_key.encode() in versions:
                 held.tag = (held.tag[0], int(versions[table_key.encode()]))
@@ -650,6 +746,7 @@ class RedisStore(Store):
         pipe = self.redis.pipeline(transaction=True)
         self._clear(pipe)
         self._held.clear()  # a request of this worker that began before the load must not serve it either
+        self._behind.clear()
         self._kept_held.clear()
         seq = int(data["seq"])
         for api, tables in data["tables"].items():
@@ -686,7 +783,8 @@ class RedisStore(Store):
 
     def _clear(self, pipe: Any) -> None:
         tables = [key.decode() for key in self.redis.smembers(self._tables_key)]
-        doomed = [*tables, *(f"{key}:top" for key in tables), *self.redis.smembers(self._owner_keys)]
+        doomed = [*tables, *(f"{key}:top" for key in tables), *(f"{key}:changes" for key in tables)]
+        doomed += self.redis.smembers(self._owner_keys)
         doomed += [self._seq_key, self._tables_key, self._owner_keys]
         pipe.delete(*doomed)
         for key in tables:  # what any worker holds of them is stale (the epoch, which a load also moves, says so too)
