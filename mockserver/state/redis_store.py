@@ -122,8 +122,9 @@ for i = 0, n - 1 do
   end
 end
 -- Each table written moves its version once, in the same script: a worker holding its records knows they are stale.
--- The same step notes which records that version changed (id and owner-index key, in the table's capped list of
--- changes), so a worker brings what it holds up to date in its next snapshot instead of reading it all again.
+-- The same step notes which records that version changed (id, owner-index key, and whether the record was there
+-- before: '1' or '0', in the table's capped list of changes), so a worker brings what it holds up to date in its next
+-- snapshot instead of reading it all again.
 local versions, changed, order = {}, {}, {}
 for i = 0, n - 1 do
   local b = 2 + i * 6
@@ -135,6 +136,7 @@ for i = 0, n - 1 do
   local list = changed[table_key]
   list[#list + 1] = ARGV[b + 2]
   list[#list + 1] = ARGV[b + 1]
+  list[#list + 1] = ARGV[b + 3] == '' and '0' or '1'
 end
 for _, table_key in ipairs(order) do
   local version = redis.call('HINCRBY', KEYS[4], table_key, 1)
@@ -149,8 +151,9 @@ CHANGES = 64  # versions of a table whose changes Redis keeps: a worker behind b
 _COMMIT = _COMMIT.replace("CHANGES", str(CHANGES))
 
 # A request's first round trip (MockState.begin_request): the clock's numbers with the epoch, every table's version,
-# whether any fault is set, and, for each table this worker holds at an older version, what changed since: the ids
-# and owner-index keys of the records changed and those records now (absent: false), or nothing when Redis no longer
+# whether any fault is set, and, for each table this worker holds at an older version, what changed since: the ids,
+# owner-index keys and whether each was there before the first change, and those records now (absent: false), or
+# nothing when Redis no longer
 # keeps every change since (a worker too far behind drops what it holds). Redis runs a script alone, so all of it is
 # one instant. KEYS: the clock hash, the versions hash, the faults hash. ARGV: the number of clock fields, the
 # fields, then per table held its key and the version held.
@@ -169,20 +172,21 @@ while ARGV[i] do
     if behind > 0 and behind <= CHANGES then
       local entries = redis.call('LRANGE', key .. ':changes', 0, behind - 1)
       local whole = #entries == behind
-      local ids, owners, seen = {}, {}, {}
+      local ids, owners, before, seen = {}, {}, {}, {}
       for k = #entries, 1, -1 do  -- oldest first: records added since come in creation order
         local entry = cjson.decode(entries[k])
         if entry[1] ~= now - k + 1 then whole = false break end
         local list = entry[2]
-        for m = 1, #list, 2 do
+        for m = 1, #list, 3 do
           if not seen[list[m]] then
             seen[list[m]] = true
             ids[#ids + 1] = list[m]
             owners[#owners + 1] = list[m + 1]
+            before[#before + 1] = list[m + 2]
           end
         end
       end
-      if whole then delta = {key, ids, owners, redis.call('HMGET', key, unpack(ids))} end
+      if whole then delta = {key, ids, owners, before, redis.call('HMGET', key, unpack(ids))} end
     end
     deltas[#deltas + 1] = delta
   end
@@ -245,16 +249,10 @@ class Held:
             self.indexes[key] = index
         return self.indexes[key]
 
-    def sync(self, owner_key: str, field: bytes, new: bytes | None) -> None:
-        """A record as it is now, changed by some write since `tag` (the snapshot's list of changes names it)."""
-        rows = self.rows.get(owner_key)
-        if rows is not None:
-            existed: bool | None = field in rows  # what is held of an owner's records is all of them
-        else:
-            existed = None if field not in self.records else self.records[field] is not None
-        if existed is None:
-            self.counts.pop(owner_key, None)  # whether the count moved is not known here: counted again if asked
-        self.apply(owner_key, field, None if not existed else b"", new)
+    def sync(self, owner_key: str, field: bytes, existed: bool, new: bytes | None) -> None:
+        """A record as it is now, changed by writes since `tag` (the snapshot's list of changes names it, and says
+        whether it `existed` before the first of them)."""
+        self.apply(owner_key, field, b"" if existed else None, new)
 
     def apply(self, owner_key: str, field: bytes, expected: bytes | None, new: bytes | None) -> None:
         """This worker's own committed write, when it was the only change since `tag` (its version moved by one)."""
@@ -587,9 +585,9 @@ class RedisStore(Store):
             self._behind.pop(table_key, None)
             if held is None or len(delta) == 1 or held.tag[0] != epoch:
                 continue  # too far behind, or another epoch: read afresh when asked
-            _, fields, owners, raws = delta
-            for field, owner_key, raw in zip(fields, owners, raws, strict=True):
-                held.sync(owner_key.decode(), field, raw or None)
+            _, fields, owners, before, raws = delta
+            for field, owner_key, existed, raw in zip(fields, owners, before, raws, strict=True):
+                held.sync(owner_key.decode(), field, existed == b"1", raw or None)
             held.tag = (epoch, int(versions.get(table_key.encode(), 0)))
             self._held[table_key] = held
 
