@@ -14,6 +14,8 @@ rounds, the round with the median rate reported:
     write     BannerTrackr POST /sites, then DELETE of the site created (bench/lua/create_delete.lua)
     pixel     BannerTrackr's tracking pixel /api/track/px/{id} of an active placement (a counted hit)
 
+Each run also records the share of a CPU the server used (warm-up included): what one worker leaves of its CPU is
+time it waited for Redis, or lost to other processes on that CPU (one worker in memory shows how much of that).
 Round trips: in process, the same three requests through an app on the Redis store, counting the packets redis-py
 sends (a pipeline or a script is one); with one worker, and with two apps on one state taking turns (each request
 after one of the other worker's, so what it holds is behind by the other's writes). Hits: --hits pixel requests over
@@ -38,6 +40,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from harness import ROOT, Load, cpus, ensure_wrk, free_port, measure, round_robin, serving, write_results
@@ -93,6 +96,35 @@ def worker_cpu_times(marker: str) -> dict[int, int]:
         except (OSError, IndexError):
             continue
     return times
+
+
+def server_seconds(port: int) -> float:
+    """CPU seconds used so far by the server listening on `port` and its worker processes."""
+    stats: dict[int, tuple[int, int]] = {}  # pid -> (parent pid, ticks)
+    servers = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            stats[int(entry.name)] = (int(stat[1]), int(stat[11]) + int(stat[12]))
+            if f"--port\0{port}\0".encode() in (entry / "cmdline").read_bytes():
+                servers.add(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    ticks = sum(used for pid, (parent, used) in stats.items() if pid in servers or parent in servers)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(binary: str, cpu: int, load: Load, **options: Any) -> dict[str, Any]:
+    """`measure`, with the share of a CPU the server used meanwhile (warm-up included): what one worker does not
+    use of its CPU is time it waited (for Redis, here), or lost to other processes on that CPU."""
+    port = urlsplit(load.url).port
+    assert port is not None
+    used, started = server_seconds(port), time.monotonic()
+    result = measure(binary, cpu, load, **options)
+    share = (server_seconds(port) - used) / (time.monotonic() - started)
+    return result | {"server_cpu_share": round(share, 2)}
 
 
 def wait_for_workers(marker: str, count: int) -> None:
@@ -252,14 +284,14 @@ def main() -> None:
                 base + f"{BT}/sites", AUTH, ROOT / "bench" / "lua" / "create_delete.lua", after
             )
             loads[f"pixel/{deployment}"] = Load(base + pixel, AGENT)
-        runs = round_robin(loads, args.rounds, lambda load: measure(binary, load_cpu, load, duration=args.duration,
-                                                                    warmup=args.warmup, connections=args.connections))  # fmt: skip
+        runs = round_robin(loads, args.rounds, lambda load: measured(binary, load_cpu, load, duration=args.duration,
+                                                                     warmup=args.warmup, connections=args.connections))  # fmt: skip
         hits = hits_over_workers(deployments["redis-2"], args.hits) if args.hits else None
     rates = {name: run["requests_per_second"] for name, run in runs.items()}
     loads_seen = [load for run in runs.values() for load in run["load"]]
     print(f"load average after each run: {min(loads_seen):.1f} to {max(loads_seen):.1f}")
     print(f"{'case':<16}{'memory, 1':>10}{'redis, 1':>10}{'redis, 2':>10}{'r1/m1':>7}{'r2/r1':>7}"
-          f"{'trips, 1':>10}{'trips, 2':>10}")  # fmt: skip
+          f"{'trips, 1':>10}{'trips, 2':>10}{'CPU m1/r1/r2':>16}")  # fmt: skip
     table: dict[str, Any] = {}
     for tree in trees:
         for case in ("read", "write", "pixel"):
@@ -268,7 +300,9 @@ def main() -> None:
             table[f"{tree}{case}"] = {"memory_1": m1, "redis_1": r1, "redis_2": r2,
                                       "redis_1_over_memory_1": round(r1 / m1, 2), "redis_2_over_redis_1": round(r2 / r1, 2),
                                       "round_trips_per_request": alone, "round_trips_two_workers": turns}  # fmt: skip
-            shown = "" if turns is None else f"{turns:>10.1f}"
+            shares = [runs[f"{case}/{tree}{d}"]["server_cpu_share"] for d in ("memory-1", "redis-1", "redis-2")]
+            table[f"{tree}{case}"]["server_cpu_share"] = shares
+            shown = ("" if turns is None else f"{turns:>10.1f}") + f"{'/'.join(f'{x:.2f}' for x in shares):>16}"
             print(
                 f"{tree + case:<16}{m1:>10.0f}{r1:>10.0f}{r2:>10.0f}{r1 / m1:>7.2f}{r2 / r1:>7.2f}{alone:>10.1f}{shown}"
             )
