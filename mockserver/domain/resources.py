@@ -3,8 +3,7 @@ restore, when soft-deleted, and clone, when the entity can be copied) derived fr
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -167,15 +166,23 @@ def unique_limit(scheme: Scheme, entity: Entity, record: View) -> Limit | None:
     return Limit(1, {entity.unique: record[entity.unique], **({DELETED: False} if scheme.soft_delete else {})})
 
 
-@contextmanager
-def taken(entity: Entity, check: Callable[[], Any]) -> Iterator[None]:
+class taken:
     """A write refused by its unique field's limit: another request took the value since `check` (the entity's
-    write, or the scheme's `restorable`) passed, so `check` words the 409 now."""
-    try:
-        yield
-    except LimitReached:
-        check()
-        raise ApiError(409, f"{entity.what} {entity.unique} is already in use") from None
+    write, or the scheme's `restorable`) passed, so `check` words the 409 now. A class, not a generator: every
+    create and update of every entity passes through it."""
+
+    __slots__ = ("check", "entity")
+
+    def __init__(self, entity: Entity, check: Callable[[], Any]) -> None:
+        self.entity, self.check = entity, check
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        if kind is not None and issubclass(kind, LimitReached):
+            self.check()
+            raise ApiError(409, f"{self.entity.what} {self.entity.unique} is already in use") from None
 
 
 def handler_name(verb: str, entity: Entity) -> str:
