@@ -87,14 +87,17 @@ while ARGV[g] do
     g = g + 4
   else
     -- 'R', what a removal's cascade read: table key, owner-index key, where (JSON object), the ids it found (JSON
-    -- array). A record added or changed to match since is a conflict: the removal runs again and takes it too.
-    local found = matching(ARGV[g + 1], ARGV[g + 2], cjson.decode(ARGV[g + 3]), '')
-    local expected = cjson.decode(ARGV[g + 4])
-    if #found ~= #expected then return 0 end
-    local seen = {}
-    for _, id in ipairs(expected) do seen[id] = true end
-    for _, id in ipairs(found) do if not seen[id] then return 0 end end
-    g = g + 5
+    -- array), the table's version it read at or after ('' = not known). A record added or changed to match since is
+    -- a conflict: the removal runs again and takes it too. Where the table has not been written since, nothing did.
+    if ARGV[g + 5] == '' or redis.call('HGET', KEYS[4], ARGV[g + 1]) ~= ARGV[g + 5] then
+      local found = matching(ARGV[g + 1], ARGV[g + 2], cjson.decode(ARGV[g + 3]), '')
+      local expected = cjson.decode(ARGV[g + 4])
+      if #found ~= #expected then return 0 end
+      local seen = {}
+      for _, id in ipairs(expected) do seen[id] = true end
+      for _, id in ipairs(found) do if not seen[id] then return 0 end end
+    end
+    g = g + 6
   end
 end
 local seqs = {}
@@ -153,10 +156,9 @@ _COMMIT = _COMMIT.replace("CHANGES", str(CHANGES))
 # A request's first round trip (MockState.begin_request): the clock's numbers with the epoch, every table's version,
 # whether any fault is set, and, for each table this worker holds at an older version, what changed since: the ids,
 # owner-index keys and whether each was there before the first change, and those records now (absent: false), or
-# nothing when Redis no longer
-# keeps every change since (a worker too far behind drops what it holds). Redis runs a script alone, so all of it is
-# one instant. KEYS: the clock hash, the versions hash, the faults hash. ARGV: the number of clock fields, the
-# fields, then per table held its key and the version held.
+# nothing when Redis no longer keeps every change since (a worker that far behind drops what it holds). Redis runs a
+# script alone, so all of it is one instant. KEYS: the clock hash, the versions hash, the faults hash. ARGV: the
+# number of clock fields, the fields, then per table held its key and the version held.
 _SNAPSHOT = """
 local nf = tonumber(ARGV[1])
 local fields = {}
@@ -394,7 +396,9 @@ class RedisTable(Table):
                 for field, raw in zip(ids, raws, strict=True)
                 if raw is not None and all(self._decode(raw).get(k) == v for k, v in equals.items())
             ]
-            self._redis_store.guard(self.key, ["R", self.key, owner_key, orjson.dumps(equals), orjson.dumps(found)])
+            read_at = "" if held is None else str(held.tag[1])  # what is held is at least as new as its tag
+            check = ["R", self.key, owner_key, orjson.dumps(equals), orjson.dumps(found), read_at]
+            self._redis_store.guard(self.key, check)
         if batch:  # inside a removal: what it already changed, not what Redis still holds
             mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
             raws = [mine.get(field, raw) for field, raw in zip(ids, raws, strict=True)]
