@@ -2,6 +2,7 @@
 tracking pixel, measured in one run; and the Redis round trips each request costs.
 
     .venv/bin/python bench/workers.py [--duration 5] [--warmup 2] [--rounds 3] [--connections 32] [--hits 100000]
+                                      [--before-src DIR]
 
 Each deployment is `mockserver serve --no-rate-limits` (every API): in memory; `--store redis://...` with one
 worker; `--workers 2 --store redis://...`. A fresh redis-server of the script's own (no persistence) holds the state.
@@ -13,14 +14,20 @@ rounds, the round with the median rate reported:
     write     BannerTrackr POST /sites, then DELETE of the site created (bench/lua/create_delete.lua)
     pixel     BannerTrackr's tracking pixel /api/track/px/{id} of an active placement (a counted hit)
 
+Each run also records the share of a CPU the server used (warm-up included): what one worker leaves of its CPU is
+time it waited for Redis, or lost to other processes on that CPU (one worker in memory shows how much of that).
 Round trips: in process, the same three requests through an app on the Redis store, counting the packets redis-py
-sends (a pipeline or a script is one). Hits: --hits pixel requests over the two Redis workers, then the counted
-impressions, which must grow by exactly --hits. Prints a table and writes bench/results/workers-<time>.json.
+sends (a pipeline or a script is one); with one worker, and with two apps on one state taking turns (each request
+after one of the other worker's, so what it holds is behind by the other's writes). Hits: --hits pixel requests over
+the two Redis workers, then the counted impressions, which must grow by exactly --hits. --before-src DIR adds another
+checkout's three deployments to the same round-robin rounds (served from DIR by this interpreter), for a before and
+after in one window, and its round trips. Prints a table and writes bench/results/workers-<time>.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -28,11 +35,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from harness import ROOT, Load, cpus, ensure_wrk, free_port, measure, round_robin, serving, write_results
@@ -90,6 +98,35 @@ def worker_cpu_times(marker: str) -> dict[int, int]:
     return times
 
 
+def server_seconds(port: int) -> float:
+    """CPU seconds used so far by the server listening on `port` and its worker processes."""
+    stats: dict[int, tuple[int, int]] = {}  # pid -> (parent pid, ticks)
+    servers = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            stats[int(entry.name)] = (int(stat[1]), int(stat[11]) + int(stat[12]))
+            if f"--port\0{port}\0".encode() in (entry / "cmdline").read_bytes():
+                servers.add(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    ticks = sum(used for pid, (parent, used) in stats.items() if pid in servers or parent in servers)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(binary: str, cpu: int, load: Load, **options: Any) -> dict[str, Any]:
+    """`measure`, with the share of a CPU the server used meanwhile (warm-up included): what one worker does not
+    use of its CPU is time it waited (for Redis, here), or lost to other processes on that CPU."""
+    port = urlsplit(load.url).port
+    assert port is not None
+    used, started = server_seconds(port), time.monotonic()
+    result = measure(binary, cpu, load, **options)
+    share = (server_seconds(port) - used) / (time.monotonic() - started)
+    return result | {"server_cpu_share": round(share, 2)}
+
+
 def wait_for_workers(marker: str, count: int) -> None:
     """Until `count` workers run and have gone idle (their apps built: specs loaded, store joined)."""
     deadline, before = time.monotonic() + 240, worker_cpu_times(marker)
@@ -122,11 +159,12 @@ def impressions(base: str, placement_id: str) -> int:
     return int(stats.json()["data"]["summary"]["impressions"])
 
 
-def round_trips(url: str) -> dict[str, float]:
-    """Redis round trips per request of each case, in process: packets redis-py sends, over 50 requests each."""
+def round_trips(url: str, prefix: str = "roundtrips:", root: Path = ROOT) -> dict[str, float]:
+    """Redis round trips per request of each case, in process: packets redis-py sends, over 50 requests each, with one
+    worker ("read") and with two taking turns ("read/2")."""
     import redis.connection
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(root))
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
@@ -137,26 +175,36 @@ def round_trips(url: str) -> dict[str, float]:
         sent[0] += 1
         original(self, command, check_health)
 
-    app = create_app(Settings(store=url, store_prefix="roundtrips:", enforce_rate_limits=False))
-    client = app.test_client()
-    _, pixel = active_placement_in(client)
-    requests = {
-        "read": lambda: client.get(f"{BT}/placements", headers=AUTH),
-        "write": lambda: _create_delete(client),
-        "pixel": lambda: client.get(pixel, headers=AGENT),
+    made = Settings(store=url, store_prefix=prefix, enforce_rate_limits=False)
+    clients = [create_app(made).test_client(), create_app(made).test_client()]
+    _, pixel = active_placement_in(clients[0])
+    cases: dict[str, Callable[[Any], Any]] = {
+        "read": lambda client: client.get(f"{BT}/placements", headers=AUTH),
+        "write": _create_delete,
+        "pixel": lambda client: client.get(pixel, headers=AGENT),
     }
     counts = {}
     redis.connection.AbstractConnection.send_packed_command = counting  # type: ignore[method-assign]
     try:
-        for name, request in requests.items():
-            request()  # warm: the first request of a kind may read what later ones do not
-            sent[0] = 0
-            for _ in range(50):
-                request()
-            counts[name] = sent[0] / (100 if name == "write" else 50)  # a write round is a POST and a DELETE
+        for name, request in cases.items():
+            for label, turns in ((name, [clients[0]]), (f"{name}/2", clients)):
+                for client in turns:
+                    request(client)  # warm: the first request of a kind may read what later ones do not
+                sent[0] = 0
+                for number in range(50):
+                    request(turns[number % len(turns)])
+                counts[label] = sent[0] / (100 if name == "write" else 50)  # a write round is a POST and a DELETE
     finally:
         redis.connection.AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
     return counts
+
+
+def round_trips_of(src: Path, url: str) -> dict[str, float]:
+    """`round_trips` of the mock in `src` (another checkout), in a process of its own that imports that mock."""
+    code = (f"import json, sys; sys.path[:0] = [{str(src)!r}, {str(ROOT / 'bench')!r}]; import workers; "
+            f"from pathlib import Path; print(json.dumps(workers.round_trips({url!r}, 'roundtrips-before:', Path({str(src)!r}))))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], cwd=src, capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def active_placement_in(client: Any) -> tuple[str, str]:
@@ -164,7 +212,7 @@ def active_placement_in(client: Any) -> tuple[str, str]:
     return placement["id"], f"/bannertrackr/api/track/px/{placement['pixelId']}"
 
 
-def _create_delete(client: Any) -> None:
+def _create_delete(client: Any) -> None:  # the write case: a POST and the DELETE of what it created
     created = client.post(f"{BT}/sites", headers=AUTH, json={"name": BENCH_SITE, "type": "website"})
     assert created.status_code == 201, created.text
     assert client.delete(f"{BT}/sites/{created.json()['data']['id']}", headers=AUTH).status_code == 200
@@ -203,23 +251,30 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--hits", type=int, default=100_000, help="pixel hits over two Redis workers (0: skip)")
+    parser.add_argument("--before-src", type=Path, help="another checkout, measured in the same rounds")
     args = parser.parse_args()
     binary = ensure_wrk()
     server_cpu, load_cpu = cpus()
     both = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0))[:2])
     serve = [sys.executable, "-m", "mockserver", "serve", "--no-rate-limits"]
+    trees = {"": ROOT} | ({"before:": args.before_src.resolve()} if args.before_src else {})
     with ExitStack() as stack:
         url = stack.enter_context(redis_server(load_cpu))
-        redis_trips = round_trips(url)
-        deployments = {
-            "memory-1": stack.enter_context(serving(lambda port: [*serve, "--port", str(port)], server_cpu)),
-            "redis-1": stack.enter_context(serving(
-                lambda port: [*serve, "--port", str(port), "--store", url, "--store-prefix", "one:"], server_cpu)),
-            "redis-2": stack.enter_context(serving(
-                lambda port: [*serve, "--port", str(port), "--store", url, "--store-prefix", "two:", "--workers", "2"],
-                both)),  # type: ignore[arg-type]
-        }  # fmt: skip
-        wait_for_workers("two:", 2)
+        trips = {tree: round_trips(url) if src == ROOT else round_trips_of(src, url) for tree, src in trees.items()}
+        deployments: dict[str, str] = {}
+        for tree, src in trees.items():
+            one, two = f"{tree or 'after:'}one:", f"{tree or 'after:'}two:"
+            deployments |= {
+                f"{tree}memory-1": stack.enter_context(serving(lambda port: [*serve, "--port", str(port)], server_cpu, cwd=src)),
+                f"{tree}redis-1": stack.enter_context(serving(
+                    lambda port, one=one: [*serve, "--port", str(port), "--store", url, "--store-prefix", one],
+                    server_cpu, cwd=src)),
+                f"{tree}redis-2": stack.enter_context(serving(
+                    lambda port, two=two: [*serve, "--port", str(port), "--store", url, "--store-prefix", two,
+                                           "--workers", "2"],
+                    both, cwd=src)),  # type: ignore[arg-type]
+            }  # fmt: skip
+            wait_for_workers(two, 2)
         loads = {}
         for deployment, base in deployments.items():
             _, pixel = active_placement(base)
@@ -229,21 +284,33 @@ def main() -> None:
                 base + f"{BT}/sites", AUTH, ROOT / "bench" / "lua" / "create_delete.lua", after
             )
             loads[f"pixel/{deployment}"] = Load(base + pixel, AGENT)
-        runs = round_robin(loads, args.rounds, lambda load: measure(binary, load_cpu, load, duration=args.duration,
-                                                                    warmup=args.warmup, connections=args.connections))  # fmt: skip
+        runs = round_robin(loads, args.rounds, lambda load: measured(binary, load_cpu, load, duration=args.duration,
+                                                                     warmup=args.warmup, connections=args.connections))  # fmt: skip
         hits = hits_over_workers(deployments["redis-2"], args.hits) if args.hits else None
     rates = {name: run["requests_per_second"] for name, run in runs.items()}
-    print(f"{'case':<8}{'memory, 1':>12}{'redis, 1':>12}{'redis, 2':>12}{'r1/m1':>8}{'r2/r1':>8}{'round trips':>13}")
-    table = {}
-    for case in ("read", "write", "pixel"):
-        m1, r1, r2 = (rates[f"{case}/{d}"] for d in ("memory-1", "redis-1", "redis-2"))
-        table[case] = {"memory_1": m1, "redis_1": r1, "redis_2": r2, "redis_1_over_memory_1": round(r1 / m1, 2),
-                       "redis_2_over_redis_1": round(r2 / r1, 2), "round_trips_per_request": redis_trips[case]}  # fmt: skip
-        print(f"{case:<8}{m1:>12.0f}{r1:>12.0f}{r2:>12.0f}{r1 / m1:>8.2f}{r2 / r1:>8.2f}{redis_trips[case]:>13.1f}")
+    loads_seen = [load for run in runs.values() for load in run["load"]]
+    print(f"load average after each run: {min(loads_seen):.1f} to {max(loads_seen):.1f}")
+    print(f"{'case':<16}{'memory, 1':>10}{'redis, 1':>10}{'redis, 2':>10}{'r1/m1':>7}{'r2/r1':>7}"
+          f"{'trips, 1':>10}{'trips, 2':>10}{'CPU m1/r1/r2':>16}")  # fmt: skip
+    table: dict[str, Any] = {}
+    for tree in trees:
+        for case in ("read", "write", "pixel"):
+            m1, r1, r2 = (rates[f"{case}/{tree}{d}"] for d in ("memory-1", "redis-1", "redis-2"))
+            alone, turns = trips[tree][case], trips[tree].get(f"{case}/2")
+            table[f"{tree}{case}"] = {"memory_1": m1, "redis_1": r1, "redis_2": r2,
+                                      "redis_1_over_memory_1": round(r1 / m1, 2), "redis_2_over_redis_1": round(r2 / r1, 2),
+                                      "round_trips_per_request": alone, "round_trips_two_workers": turns}  # fmt: skip
+            shares = [runs[f"{case}/{tree}{d}"]["server_cpu_share"] for d in ("memory-1", "redis-1", "redis-2")]
+            table[f"{tree}{case}"]["server_cpu_share"] = shares
+            shown = ("" if turns is None else f"{turns:>10.1f}") + f"{'/'.join(f'{x:.2f}' for x in shares):>16}"
+            print(
+                f"{tree + case:<16}{m1:>10.0f}{r1:>10.0f}{r2:>10.0f}{r1 / m1:>7.2f}{r2 / r1:>7.2f}{alone:>10.1f}{shown}"
+            )
     if hits:
         print(f"pixel hits over 2 Redis workers: {hits}")
     path = write_results("workers", {"cases": table, "runs": runs, "hits": hits, "cpus": os.cpu_count(),
-                                     "duration": args.duration, "rounds": args.rounds, "connections": args.connections})  # fmt: skip
+                                     "duration": args.duration, "rounds": args.rounds, "connections": args.connections,
+                                     "before_src": str(args.before_src) if args.before_src else None})  # fmt: skip
     print(f"written to {path.relative_to(ROOT)}")
 
 

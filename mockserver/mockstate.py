@@ -101,10 +101,14 @@ class MockState:
         # One round trip, one snapshot (a script runs alone): the clock and the state's epoch, every table's version,
         # and whether any fault is set. The store then serves what this worker holds of each table not written since.
         faults = self.faults if isinstance(self.faults, RedisFaults) else None
-        keys = [self._shared_clock.key, self._redis_store.versions_key, faults.key if faults else ""]
-        reading, versions, faulty = self.shared.snapshot(keys=keys, args=FIELDS)
+        # The same trip brings what this worker holds of tables written since up to date.
+        store = self._redis_store
+        keys = [self._shared_clock.key, store.versions_key, faults.key if faults else ""]
+        reading, versions, faulty, deltas = self.shared.snapshot(
+            keys=keys, args=[len(FIELDS), *FIELDS, *store.held_tags()]
+        )
         self._shared_clock.begin(reading)
-        self._redis_store.begin(int(reading[3] or 0), dict(zip(versions[::2], versions[1::2], strict=True)))
+        store.begin(int(reading[3] or 0), dict(zip(versions[::2], versions[1::2], strict=True)), deltas)
         if faults is not None:
             faults.begin(bool(faulty))
 

@@ -14,16 +14,19 @@ import redis.connection
 
 from mockserver.apis import ALL_APIS
 from mockserver.apis.bannertrackr import traffic
+from mockserver.apis.binom.seed import TRACKER
 from mockserver.kit.visitors import Visitor
 from mockserver.mockstate import MockState
 from mockserver.settings import Settings
+from mockserver.state.redis_store import CHANGES
 from mockserver.state.requestlog import LoggedRequest
-from mockserver.state.store import OWNER, Limit, LimitReached
+from mockserver.state.store import OWNER, Limit, LimitReached, Parent, ParentMissing
 
 from . import redis_server
 from .conftest import BINOM, BINOM_ADMIN, BT, FROZEN_AT, GROWTH_RW, Api, fresh, make_app
 
 PREFIXES = itertools.count()
+OWNER_OF_GROWTH = "user_123"  # the account of the Growth demo keys
 
 
 @pytest.fixture(scope="module")
@@ -278,6 +281,27 @@ def test_a_limit_on_a_field_counts_only_the_records_holding_its_value(redis_url:
         keys.add("user_starter", {"id": "k_none_2"}, limit=Limit(1, {"status": None}))
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["memory", "redis"])
+def test_an_updates_limit_counts_the_other_records_and_a_parent_must_be_live(redis_url: str, shared: bool) -> None:
+    state = states(redis_url, 1)[0] if shared else MockState(Settings(clock_start=FROZEN_AT), ALL_APIS)
+    users = state.store.table("binom", "users")
+    first, second = list(users.rows(TRACKER))[:2]
+    taken = Limit(1, {"login": first["login"]})
+    assert users.update(TRACKER, first["id"], {"role": first["role"]}, limit=taken) is not None  # itself: not counted
+    with pytest.raises(LimitReached) as refused:
+        users.update(TRACKER, second["id"], {"login": first["login"]}, limit=taken)
+    assert refused.value.current == 1
+    assert users.get(TRACKER, second["id"])["login"] == second["login"]  # type: ignore[index]
+    children = state.store.table("binom", "children")
+    children.add(TRACKER, {"id": 1, "campaignId": 1}, parent=Parent("campaigns", 1))
+    for missing in (Parent("campaigns", 10), Parent("campaigns", 999)):  # 10 is deleted (soft), 999 never was
+        with pytest.raises(ParentMissing):
+            children.add(TRACKER, {"id": 2, "campaignId": missing.record_id}, parent=missing)
+    with pytest.raises(ParentMissing):  # another owner's record is no parent
+        children.add("someone", {"id": 3, "campaignId": 1}, parent=Parent("campaigns", 1))
+    assert [row["id"] for row in children.rows(TRACKER)] == [1] and children.get(TRACKER, 2) is None
+
+
 def test_what_a_worker_holds_is_never_served_after_another_worker_wrote(workers: tuple[Api, Api]) -> None:
     """Worker one has read the sites list and a placement's stats (held, and kept); worker two renames a site, deletes
     another and counts a hit: worker one's next requests see all three."""
@@ -287,13 +311,16 @@ def test_what_a_worker_holds_is_never_served_after_another_worker_wrote(workers:
     stats = f"/placements/{placement['id']}/stats"
     before = one.get(stats).json()["data"]["summary"]["impressions"]
     assert one.get(stats).json()["data"]["summary"]["impressions"] == before  # asked twice: kept, and the same
+    sites = one.get("/me").json()["data"]["usage"]["sites"]
     assert other.put(f"/sites/{first['id']}", json={"name": "Renamed elsewhere"}).status_code == 200
     assert other.delete(f"/sites/{second['id']}").status_code == 200
+    assert other.post("/sites", json={"name": "Added elsewhere", "type": "website"}).status_code == 201
     pixel = "/" + placement["trackingUrls"]["pixel"].split("/", 3)[3]
     browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
     assert other.client.get(pixel, headers=browser).status_code == 200
     listed = {site["id"]: site["name"] for site in one.all("/sites")}
     assert listed[first["id"]] == "Renamed elsewhere" and second["id"] not in listed
+    assert "Added elsewhere" in listed.values() and one.get("/me").json()["data"]["usage"]["sites"] == sites
     assert one.get(f"/sites/{second['id']}").status_code == 404
     assert one.get(stats).json()["data"]["summary"]["impressions"] == before + 1
 
@@ -329,7 +356,23 @@ def test_a_request_costs_a_few_round_trips_whatever_it_reads(
     assert trips(create) == 4  # the snapshot, the charge, the commit (with the plan's limit), the log
     assert trips(page) == 3  # its own write kept what it holds current
     assert other.put("/sites/site_123", json={"name": "Elsewhere"}).status_code == 200
-    assert trips(page) > 3  # another worker's write: the sites it holds are read again, once
+    answers: list[Any] = []
+    assert trips(lambda: answers.append(page())) == 3  # another worker's write: the snapshot brought the site
+    assert {p["site"]["name"] for p in answers[0].json()["data"] if p["site"]["id"] == "site_123"} == {"Elsewhere"}
+    active = next(p for p in answers[0].json()["data"] if p["status"] == "active")
+    pixel = "/" + active["trackingUrls"]["pixel"].split("/", 3)[3]
+    stats = f"/placements/{active['id']}/stats"
+    counted = one.get(stats).json()["data"]["summary"]["impressions"]
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
+    hit = lambda api: api.client.get(pixel, headers=browser)  # noqa: E731
+    hit(one)
+    assert trips(lambda: hit(one)) == 2  # the snapshot, the tally's commit
+    hit(other)
+    assert trips(lambda: hit(one)) == 2  # the other worker's hit came with the snapshot: no read of the counters
+    assert one.get(stats).json()["data"]["summary"]["impressions"] == counted + 4
+    for number in range(CHANGES + 1):  # further behind than Redis keeps changes: read again, once
+        other.state.store.table("bannertrackr", "sites").update(OWNER_OF_GROWTH, "site_123", {"name": f"E{number}"})
+    assert trips(page) > 3
     assert trips(page) == 3
 
 
@@ -381,3 +424,117 @@ def test_reports_follow_clicks_and_postbacks_recorded_on_another_worker(pair: tu
     assert converted != clicked
     one_app.state.store._kept_held.clear()  # forget what worker one kept: computed afresh
     assert answers() == converted
+
+
+def _before_write(monkeypatch: pytest.MonkeyPatch, table: Any, method: str, race: Any) -> list[Any]:
+    """Make `race()` happen once, on another worker, between a handler's checks and its write `table.<method>`."""
+    write = getattr(table, method)
+    raced: list[Any] = []
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        if not raced:
+            raced.append(race())
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(table, method, racing)
+    return raced
+
+
+def _binom(pair: tuple[Any, Any]) -> tuple[Api, Api]:
+    return tuple(Api(app.test_client(), BINOM, BINOM_ADMIN, header="api-key", prefix="") for app in pair)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("route", ["/user/change_login", "/user/2/edit"])
+def test_a_login_changed_to_one_another_worker_takes_at_once_is_refused(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    """The race, made to happen: worker one has checked that the new login is free when worker two creates a user
+    with it; worker one's change is then the 409 its check words, checked again as it writes (unique on update)."""
+    one, other = _binom(pair)
+    users = pair[0].state.store.table("binom", "users")
+    raced = _before_write(monkeypatch, users, "update",
+                          lambda: other.post("/user/create", json={"login": "twin", "password": "a-secret"}).status_code)  # fmt: skip
+    late = one.put(route, json={"login": "twin"})
+    assert raced == [200]
+    assert late.status_code == 409, late.text
+    assert [user["login"] for user in other.get("/identity/users/get").json()["users"]].count("twin") == 1
+
+
+@pytest.mark.parametrize("write", ["create", "update", "restore"])
+def test_two_workers_giving_campaigns_one_key_at_once_leave_one_live_campaign_with_it(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, write: str
+) -> None:
+    """The race, made to happen: worker one has checked that a campaign key is free (for a new campaign, campaign 1's
+    update, deleted campaign 10's restore) when worker two gives it to a campaign of its own; worker one's write is
+    then the 409 of Binom's key check, checked again as it writes."""
+    one, other = _binom(pair)
+    body = {"name": "Keyed", "trafficSourceId": 1, "costModel": "CPC", "amount": 0.02, "currency": "USD",
+            "customRotation": {"defaultPaths": [], "rules": []}}  # fmt: skip
+    campaigns = pair[0].state.store.table("binom", "campaigns")
+    key = campaigns.get(TRACKER, 10)["key"] if write == "restore" else "twin-campaign-key"  # 10 is deleted
+    raced = _before_write(monkeypatch, campaigns, "add" if write == "create" else "update",
+                          lambda: other.post("/campaign", json={**body, "key": key}).status_code)  # fmt: skip
+    if write == "create":
+        late = one.post("/campaign", json={**body, "key": key})
+    elif write == "update":
+        late = one.put("/campaign/1", json={**body, "key": key})
+    else:
+        late = one.request("PATCH", "/campaign/10")
+    assert raced == [200]
+    assert late.status_code == 409, late.text
+    live = [row for row in pair[1].state.store.table("binom", "campaigns").rows(TRACKER) if not row["deleted"]]
+    assert [row["key"] for row in live].count(key) == 1
+
+
+def test_a_placement_created_on_a_site_another_worker_deletes_at_once_is_refused(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race, made to happen: worker one has found the site when worker two deletes it; worker one's add then
+    finds its parent gone as it writes, and answers the 404 of a missing site, leaving no orphan placement."""
+    one, other = workers
+    site = one.post("/sites", json={"name": "Doomed", "type": "website"}).json()["data"]["id"]
+    data = pair[0].state.data
+    new_id = data.new_id
+    raced: list[int] = []
+
+    def racing(prefix: str, *args: Any, **kwargs: Any) -> str:
+        if prefix == "plc_" and not raced:  # after worker one's site check, before its write
+            raced.append(other.delete(f"/sites/{site}").status_code)
+        return str(new_id(prefix, *args, **kwargs))
+
+    monkeypatch.setattr(data, "new_id", racing)
+    late = one.post("/placements", json={"siteId": site, "name": "Orphan?"})
+    assert raced == [200]
+    assert late.status_code == 404, late.text
+    assert late.json()["error"] == "Site not found"
+    assert [p for p in other.all("/placements") if p["site"]["id"] == site] == []
+    pixels = pair[1].state.store.table("bannertrackr", "pixels")
+    placements = pair[1].state.store.table("bannertrackr", "placements")
+    assert all(placements.get(OWNER_OF_GROWTH, row["placementId"]) for row in pixels.rows(OWNER_OF_GROWTH))
+
+
+def test_a_site_deleted_while_another_worker_adds_a_placement_to_it_takes_the_placement_too(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race, made to happen: worker one's removal has read the site's placements (its cascade) when worker two
+    adds one more; worker one's commit finds the cascade's read changed, runs again and removes that one too."""
+    one, other = workers
+    site = one.post("/sites", json={"name": "Doomed", "type": "website"}).json()["data"]["id"]
+    assert one.post("/placements", json={"siteId": site, "name": "First"}).status_code == 201
+    store = pair[0].state.store
+    flush = store.flush
+    raced: list[int] = []
+
+    def racing(guard: Any = None, *, final: bool = False) -> Any:
+        if final and not raced:  # the removal's one commit, its cascades gathered
+            raced.append(other.post("/placements", json={"siteId": site, "name": "Late"}).status_code)
+        return flush(guard, final=final)
+
+    monkeypatch.setattr(store, "flush", racing)
+    deleted = one.delete(f"/sites/{site}")
+    assert raced == [201]
+    assert deleted.status_code == 200, deleted.text
+    assert [p for p in other.all("/placements") if p["site"]["id"] == site] == []
+    pixels = pair[1].state.store.table("bannertrackr", "pixels")
+    placements = pair[1].state.store.table("bannertrackr", "placements")
+    assert all(placements.get(OWNER_OF_GROWTH, row["placementId"]) for row in pixels.rows(OWNER_OF_GROWTH))

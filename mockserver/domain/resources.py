@@ -45,8 +45,9 @@ class Entity:
     path_fields: tuple[str, ...] = ()  # path parameters of the create stored with the record (Binom's `subject`)
     listing: Callable[[RequestContext, Entity, dict[str, Any]], Any] | None = None  # overrides the scheme's
     clone: Clone | None = None  # how a copy is made (`copied` or a variant of it); None: the entity has no clone
-    # A field no two of the owner's records share (Binom's user logins): `write` checks it and words the 409; the
-    # create's add checks it again as it writes, so two workers creating the same value at once create one.
+    # A field no two of the owner's (live, in a soft-deleting scheme) records share (Binom's user logins and campaign
+    # keys): `write` checks it and words the 409; the create's add, the update and the restore check it again as they
+    # write, so two workers taking the same value at once, one of them with a change, leave one record holding it.
     unique: str | None = None
 
     @property
@@ -100,13 +101,8 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
         else:
             new_id = entity.new_id(ctx, table(ctx)) if entity.new_id else scheme.new_id(table(ctx))
         record = {"id": new_id, **fields, **scheme.stamp(ctx, True)}
-        if entity.unique is None:
-            return scheme.created(ctx, entity, table(ctx).add(scheme.owner(ctx), record))
-        try:
-            stored = table(ctx).add(scheme.owner(ctx), record, limit=Limit(1, {entity.unique: record[entity.unique]}))
-        except LimitReached:
-            entity.write(ctx, body, None)  # another request took the value since the check: its own 409 now
-            raise ApiError(409, f"{entity.what} {entity.unique} is already in use") from None
+        with taken(entity, lambda: entity.write(ctx, body, None)):
+            stored = table(ctx).add(scheme.owner(ctx), record, limit=unique_limit(scheme, entity, record))
         return scheme.created(ctx, entity, stored)
 
     async def get(ctx: RequestContext, **params: Any) -> Any:
@@ -115,7 +111,11 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
     async def update(ctx: RequestContext, body: dict[str, Any], **params: Any) -> Any:
         record = found(ctx, scheme, entity, params[entity.id_param], "edit")
         changes = entity.write(ctx, body, record) | scheme.stamp(ctx, False)  # checked as a whole first
-        return entity.view(ctx, _stored(table(ctx).update(scheme.owner(ctx), record["id"], changes)))
+        with taken(entity, lambda: entity.write(ctx, body, record)):
+            updated = table(ctx).update(
+                scheme.owner(ctx), record["id"], changes, limit=unique_limit(scheme, entity, {**record, **changes})
+            )
+        return entity.view(ctx, _stored(updated))
 
     async def delete(ctx: RequestContext, **params: Any) -> Any:
         record = found(ctx, scheme, entity, params[entity.id_param], "delete")
@@ -135,8 +135,11 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
             record = scheme.find(ctx, entity, params[entity.id_param])
         (entity.allow or scheme.allow)(ctx, entity, "restore", record)
         if record.get(DELETED):  # restoring a live record changes nothing
-            scheme.restorable(ctx, entity, record)
-            record = _stored(table(ctx).update(scheme.owner(ctx), record["id"], {DELETED: False}))
+            deleted = record
+            scheme.restorable(ctx, entity, deleted)
+            limit = unique_limit(scheme, entity, {**deleted, DELETED: False})
+            with taken(entity, lambda: scheme.restorable(ctx, entity, deleted)):
+                record = _stored(table(ctx).update(scheme.owner(ctx), deleted["id"], {DELETED: False}, limit=limit))
         return entity.view(ctx, record)
 
     async def clone(ctx: RequestContext, **params: Any) -> Any:
@@ -154,6 +157,32 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
     ):  # names that say which operation a traceback is about
         handler.__name__ = handler.__qualname__ = handler_name(verb, entity)
     return derived
+
+
+def unique_limit(scheme: Scheme, entity: Entity, record: View) -> Limit | None:
+    """The limit a write of `record` (as it will be stored) passes: no other live record holds its unique value."""
+    if entity.unique is None or (scheme.soft_delete and record.get(DELETED)):
+        return None
+    return Limit(1, {entity.unique: record[entity.unique], **({DELETED: False} if scheme.soft_delete else {})})
+
+
+class taken:
+    """A write refused by its unique field's limit: another request took the value since `check` (the entity's
+    write, or the scheme's `restorable`) passed, so `check` words the 409 now. A class, not a generator: every
+    create and update of every entity passes through it."""
+
+    __slots__ = ("check", "entity")
+
+    def __init__(self, entity: Entity, check: Callable[[], Any]) -> None:
+        self.entity, self.check = entity, check
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        if kind is not None and issubclass(kind, LimitReached):
+            self.check()
+            raise ApiError(409, f"{self.entity.what} {self.entity.unique} is already in use") from None
 
 
 def handler_name(verb: str, entity: Entity) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 from .ratelimit import Quota, RateLimiter
+from .redis_scripts import Script
 
 if TYPE_CHECKING:
     import redis
@@ -36,7 +37,7 @@ class RedisRateLimiter(RateLimiter):
         super().__init__(clock, enforce=enforce)
         self._generation = prefix + "limits:generation"
         self._counters = prefix + "limits:"
-        self._charge = client.register_script(_CHARGE)
+        self._charge = Script(client, _CHARGE)
         self._redis: Any = client
 
     def charge(self, bucket: Hashable, limit: int, window: float = 60.0) -> Quota:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .redis_scripts import Script
 from .requestlog import Filter, LoggedRequest, RequestLog
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class RedisRequestLog(RequestLog):
         self._redis: Any = client
         self._size = size
         self._list, self._counts, self._exercised = prefix + "log", prefix + "log:counts", prefix + "log:exercised"
-        self._add = client.register_script(_ADD)
+        self._add = Script(client, _ADD)
 
     def add(self, entry: LoggedRequest) -> None:
         """One round trip (a script on the worker's own connection): the entry, the trim, and both counts."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .redis_scripts import Script
 from .store import (
     _FIXED,
     DELETED,
@@ -18,6 +19,8 @@ from .store import (
     Fold,
     Limit,
     LimitReached,
+    Parent,
+    ParentMissing,
     Record,
     Rules,
     Store,
@@ -34,9 +37,10 @@ if TYPE_CHECKING:
 # a script alone, so no other worker sees half of a cascade, and a conflicting write is retried, never lost.
 # ARGV: n ops, then per op 6 values: table key, owner-index key, id (JSON), expected (JSON, "" = absent),
 # new (JSON without _seq for an add, the whole record for an update, "" = delete), int id ("" = not an integer).
-# Then, for an add with a `Limit`, 5 values: the count the script makes before writing (see below).
+# Then the checks the write depends on, each a kind and its values (see below), made before anything is written.
 # KEYS: the sequence counter, the set of table keys, the set of owner-index keys, the tables' versions. Returns 0 on a
-# conflict, {2, the count} for a limit reached, else {1, the seqs given, {table key, its new version, ...}}.
+# conflict, {2, the count} for a limit reached, {3} for a parent gone, else {1, the seqs given, {table key, its new
+# version, ...}}.
 _COMMIT = """
 local n = tonumber(ARGV[1])
 for i = 0, n - 1 do
@@ -44,24 +48,58 @@ for i = 0, n - 1 do
   local current = redis.call('HGET', ARGV[b], ARGV[b + 2])
   if (current or '') ~= ARGV[b + 3] then return 0 end
 end
--- Limits (after the ops): table key, owner-index key, field ('' = every record), value (JSON), count.
-local g = 2 + n * 6
-while ARGV[g] do
-  local held
-  if ARGV[g + 2] == '' then
-    held = redis.call('ZCARD', ARGV[g + 1])
-  else
-    held = 0
-    local ids = redis.call('ZRANGE', ARGV[g + 1], 0, -1)
-    local want = cjson.decode(ARGV[g + 3])
-    for _, raw in ipairs(#ids > 0 and redis.call('HMGET', ARGV[g], unpack(ids)) or {}) do
-      local value = raw and cjson.decode(raw)[ARGV[g + 2]]
-      if value == nil then value = cjson.null end
-      if raw and value == want then held = held + 1 end
+-- The ids (JSON) of an owner's records whose fields equal `where`'s (scalars), but `excluded`.
+local function matching(table_key, owner_key, where, excluded)
+  local found = {}
+  local ids = redis.call('ZRANGE', owner_key, 0, -1)
+  if #ids == 0 then return found end
+  for i, raw in ipairs(redis.call('HMGET', table_key, unpack(ids))) do
+    if raw and ids[i] ~= excluded then
+      local record, holds = cjson.decode(raw), true
+      for name, want in pairs(where) do
+        local value = record[name]
+        if value == nil then value = cjson.null end
+        if value ~= want then holds = false break end
+      end
+      if holds then found[#found + 1] = ids[i] end
     end
   end
-  if held >= tonumber(ARGV[g + 4]) then return {2, held} end
-  g = g + 5
+  return found
+end
+local g = 2 + n * 6
+while ARGV[g] do
+  local kind = ARGV[g]
+  if kind == 'L' then
+    -- A limit: table key, owner-index key, where (JSON object), count, id not counted ('' = none).
+    local held
+    if ARGV[g + 3] == '{}' and ARGV[g + 5] == '' then
+      held = redis.call('ZCARD', ARGV[g + 2])
+    else
+      held = #matching(ARGV[g + 1], ARGV[g + 2], cjson.decode(ARGV[g + 3]), ARGV[g + 5])
+    end
+    if held >= tonumber(ARGV[g + 4]) then return {2, held} end
+    g = g + 6
+  elseif kind == 'P' then
+    -- A parent: table key, id (JSON), owner. It must be there, the owner's, and not soft-deleted.
+    local raw = redis.call('HGET', ARGV[g + 1], ARGV[g + 2])
+    if not raw then return {3} end
+    local record = cjson.decode(raw)
+    if record['_owner'] ~= ARGV[g + 3] or record['deleted'] == true then return {3} end
+    g = g + 4
+  else
+    -- 'R', what a removal's cascade read: table key, owner-index key, where (JSON object), the ids it found (JSON
+    -- array), the table's version it read at or after ('' = not known). A record added or changed to match since is
+    -- a conflict: the removal runs again and takes it too. Where the table has not been written since, nothing did.
+    if ARGV[g + 5] == '' or redis.call('HGET', KEYS[4], ARGV[g + 1]) ~= ARGV[g + 5] then
+      local found = matching(ARGV[g + 1], ARGV[g + 2], cjson.decode(ARGV[g + 3]), '')
+      local expected = cjson.decode(ARGV[g + 4])
+      if #found ~= #expected then return 0 end
+      local seen = {}
+      for _, id in ipairs(expected) do seen[id] = true end
+      for _, id in ipairs(found) do if not seen[id] then return 0 end end
+    end
+    g = g + 6
+  end
 end
 local seqs = {}
 for i = 0, n - 1 do
@@ -88,17 +126,78 @@ for i = 0, n - 1 do
   end
 end
 -- Each table written moves its version once, in the same script: a worker holding its records knows they are stale.
-local versions, bumped = {}, {}
+-- The same step notes which records that version changed (id, owner-index key, and whether the record was there
+-- before: '1' or '0', in the table's capped list of changes), so a worker brings what it holds up to date in its next
+-- snapshot instead of reading it all again.
+local versions, changed, order = {}, {}, {}
 for i = 0, n - 1 do
-  local table_key = ARGV[2 + i * 6]
-  if not bumped[table_key] then
-    bumped[table_key] = true
-    versions[#versions + 1] = table_key
-    versions[#versions + 1] = redis.call('HINCRBY', KEYS[4], table_key, 1)
+  local b = 2 + i * 6
+  local table_key = ARGV[b]
+  if not changed[table_key] then
+    changed[table_key] = {}
+    order[#order + 1] = table_key
   end
+  local list = changed[table_key]
+  list[#list + 1] = ARGV[b + 2]
+  list[#list + 1] = ARGV[b + 1]
+  list[#list + 1] = ARGV[b + 3] == '' and '0' or '1'
+end
+for _, table_key in ipairs(order) do
+  local version = redis.call('HINCRBY', KEYS[4], table_key, 1)
+  versions[#versions + 1] = table_key
+  versions[#versions + 1] = version
+  redis.call('LPUSH', table_key .. ':changes', cjson.encode({version, changed[table_key]}))
+  redis.call('LTRIM', table_key .. ':changes', 0, CHANGES - 1)
 end
 return {1, seqs, versions}
 """
+CHANGES = 64  # versions of a table whose changes Redis keeps: a worker behind by more reads the table afresh
+_COMMIT = _COMMIT.replace("CHANGES", str(CHANGES))
+
+# A request's first round trip (MockState.begin_request): the clock's numbers with the epoch, every table's version,
+# whether any fault is set, and, for each table this worker holds at an older version, what changed since: the ids,
+# owner-index keys and whether each was there before the first change, and those records now (absent: false), or
+# nothing when Redis no longer keeps every change since (a worker that far behind drops what it holds). Redis runs a
+# script alone, so all of it is one instant. KEYS: the clock hash, the versions hash, the faults hash. ARGV: the
+# number of clock fields, the fields, then per table held its key and the version held.
+_SNAPSHOT = """
+local nf = tonumber(ARGV[1])
+local fields = {}
+for i = 2, nf + 1 do fields[#fields + 1] = ARGV[i] end
+local deltas = {}
+local i = nf + 2
+while ARGV[i] do
+  local key, held = ARGV[i], tonumber(ARGV[i + 1])
+  local now = tonumber(redis.call('HGET', KEYS[2], key) or '0')
+  if now ~= held then
+    local delta = {key}
+    local behind = now - held
+    if behind > 0 and behind <= CHANGES then
+      local entries = redis.call('LRANGE', key .. ':changes', 0, behind - 1)
+      local whole = #entries == behind
+      local ids, owners, before, seen = {}, {}, {}, {}
+      for k = #entries, 1, -1 do  -- oldest first: records added since come in creation order
+        local entry = cjson.decode(entries[k])
+        if entry[1] ~= now - k + 1 then whole = false break end
+        local list = entry[2]
+        for m = 1, #list, 3 do
+          if not seen[list[m]] then
+            seen[list[m]] = true
+            ids[#ids + 1] = list[m]
+            owners[#owners + 1] = list[m + 1]
+            before[#before + 1] = list[m + 2]
+          end
+        end
+      end
+      if whole then delta = {key, ids, owners, before, redis.call('HMGET', key, unpack(ids))} end
+    end
+    deltas[#deltas + 1] = delta
+  end
+  i = i + 2
+end
+return {redis.call('HMGET', KEYS[1], unpack(fields)), redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3]),
+        deltas}
+""".replace("CHANGES", str(CHANGES))
 
 # An owner's records in creation order, in one round trip: the ids from the owner index, and those records.
 _ROWS = """
@@ -152,6 +251,11 @@ class Held:
                     break
             self.indexes[key] = index
         return self.indexes[key]
+
+    def sync(self, owner_key: str, field: bytes, existed: bool, new: bytes | None) -> None:
+        """A record as it is now, changed by writes since `tag` (the snapshot's list of changes names it, and says
+        whether it `existed` before the first of them)."""
+        self.apply(owner_key, field, b"" if existed else None, new)
 
     def apply(self, owner_key: str, field: bytes, expected: bytes | None, new: bytes | None) -> None:
         """This worker's own committed write, when it was the only change since `tag` (its version moved by one)."""
@@ -287,6 +391,15 @@ class RedisTable(Table):
         reads = self._redis_store.reads()
         if reads is not None:  # the records' later `get`s in this request cost no round trip
             reads.update(((self.key, field), raw) for field, raw in zip(ids, raws, strict=True))
+        if batch is not None:  # inside a removal: its commit checks that Redis still holds just these matching
+            found = [
+                field.decode()
+                for field, raw in zip(ids, raws, strict=True)
+                if raw is not None and all(self._decode(raw).get(k) == v for k, v in equals.items())
+            ]
+            read_at = "" if held is None else str(held.tag[1])  # what is held is at least as new as its tag
+            check = ["R", self.key, owner_key, orjson.dumps(equals), orjson.dumps(found), read_at]
+            self._redis_store.guard(self.key, check)
         if batch:  # inside a removal: what it already changed, not what Redis still holds
             mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
             raws = [mine.get(field, raw) for field, raw in zip(ids, raws, strict=True)]
@@ -333,28 +446,33 @@ class RedisTable(Table):
         int_id = str(record_id) if isinstance(record_id, int) and not isinstance(record_id, bool) else ""
         self._redis_store.stage(self.key, self._owner_prefix + owner, field, expected, new, int_id)
 
-    def add(self, owner: str, record: Record, *, limit: Limit | None = None) -> View:
+    def _limit(self, owner: str, limit: Limit, excluded: bytes = b"") -> list[Any]:
+        """The commit script's check of `limit` (the owner's records matching it, but `excluded`)."""
+        return ["L", self.key, self._owner_prefix + owner, orjson.dumps(dict(limit.where)), limit.count, excluded]
+
+    def add(self, owner: str, record: Record, *, limit: Limit | None = None, parent: Parent | None = None) -> View:
         body = orjson.dumps({**self._encode(record), OWNER: owner})
         if self._redis_store._batch is not None:
             raise RuntimeError("adding records inside a cascade is not supported by the Redis store")
         self._op(owner, record["id"], None, body)  # the script refuses an id already there (expected absent)
-        guard: list[Any] = []
-        if limit is not None:
-            if len(limit.where) > 1:
-                raise ValueError("a Redis store's limit filters on one field at most")
-            field, value = next(iter(limit.where.items()), ("", None))
-            guard = [self.key, self._owner_prefix + owner, field, orjson.dumps(value), limit.count]
+        guard: list[Any] = [] if limit is None else self._limit(owner, limit)
+        if parent is not None:
+            parents = self._redis_store.table(self._codec[0], parent.table)
+            assert isinstance(parents, RedisTable)
+            guard += ["P", parents.key, orjson.dumps(parent.record_id), owner]
         try:
             seqs = self._redis_store.flush(guard)
         except Conflict:
             raise KeyError(f"duplicate id {record['id']!r}") from None
         return MappingProxyType({**record, OWNER: owner, SEQ: seqs[0]})
 
-    def update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
-        updated: View | None = self._redis_store.retrying(lambda: self._update(owner, record_id, changes))
+    def update(
+        self, owner: str, record_id: Any, changes: Mapping[str, Any], *, limit: Limit | None = None
+    ) -> View | None:
+        updated: View | None = self._redis_store.retrying(lambda: self._update(owner, record_id, changes, limit))
         return updated
 
-    def _update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
+    def _update(self, owner: str, record_id: Any, changes: Mapping[str, Any], limit: Limit | None) -> View | None:
         found = self._owned_record(owner, record_id)
         if found is None:
             return None
@@ -364,7 +482,9 @@ class RedisTable(Table):
             raise KeyError(f"cannot change {sorted(moved)}")
         changed = {**record, **changes}
         self._op(owner, record_id, raw, orjson.dumps(self._encode(changed)))
-        self._redis_store.flush()
+        if limit is not None and self._redis_store._batch is not None:
+            raise RuntimeError("a limit on an update inside a cascade is not supported by the Redis store")
+        self._redis_store.flush([] if limit is None else self._limit(owner, limit, orjson.dumps(record_id)))
         return MappingProxyType(changed)
 
     def tally(self, owner: str, record_id: Any, count: Callable[[Record], None]) -> None:
@@ -412,6 +532,7 @@ class RedisTable(Table):
             if outermost:
                 store._batch = None
                 store._staged.clear()
+                store._guards.clear()
 
 
 class RedisStore(Store):
@@ -426,26 +547,54 @@ class RedisStore(Store):
         self.prefix = prefix
         self._seq_key, self._tables_key, self._owner_keys = prefix + "seq", prefix + "tables", prefix + "owner-keys"
         self.versions_key = prefix + "versions"  # table key -> how many commits have written it
-        self._commit = client.register_script(_COMMIT)
-        self.rows_script = client.register_script(_ROWS)
+        self._commit = Script(client, _COMMIT)
+        self.rows_script = Script(client, _ROWS)
         # A removal's writes, gathered until its cascades are done: (table key, id) -> (expected JSON, new JSON).
         self._batch: dict[tuple[str, bytes], tuple[bytes | None, bytes | None]] | None = None
         self._staged: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []
+        # What a removal's cascades read, for its commit to check again: (table key, the script's check values).
+        self._guards: list[tuple[str, list[Any]]] = []
         # What the current request read: (table key, id) -> JSON (None: absent); unset outside requests.
         self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
         # The tables' tags when the current request began (epoch, versions); unset outside requests.
         self._snapshot: ContextVar[tuple[int, dict[bytes, bytes]]] = ContextVar(f"snapshot:{id(self)}")
         self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
         self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
+        # What this worker held of a table when its own write found another's between: served by no request until
+        # the next snapshot brings it up to date (or drops it).
+        self._behind: dict[str, Held] = {}
         self._kept_held: dict[str, tuple[Hashable, dict[Hashable, Any]]] = {}  # api -> (its tables' tags, answers)
 
-    def begin(self, epoch: int, versions: dict[bytes, bytes]) -> None:
+    def held_tags(self) -> list[Any]:
+        """Each table this worker holds, and the version it holds: the snapshot script sends what changed since."""
+        tags: list[Any] = []
+        for table_key, held in self._held.items():
+            tags += (table_key, held.tag[1])
+        for table_key in [key for key in self._behind if key in self._held]:
+            del self._behind[table_key]  # read afresh since: what is held now is newer
+        for table_key, held in self._behind.items():
+            tags += (table_key, held.tag[1])
+        return tags
+
+    def begin(self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any] = ()) -> None:
         """A request starts (in its own task) with the state's epoch and every table's version as they were when it
-        began, read in the request's first round trip (`MockState.begin_request`). It serves what this worker holds
-        of any table whose tag has not moved, and remembers what it reads until it ends; outside requests every read
-        asks Redis."""
+        began, read in the request's first round trip (`MockState.begin_request`), with what changed since in each
+        table this worker holds (`held_tags`), which brings those up to date. It serves what this worker holds of any
+        table whose tag has not moved, and remembers what it reads until it ends; outside requests every read asks
+        Redis."""
         self._reads.set({})
         self._snapshot.set((epoch, versions))
+        for delta in deltas:
+            table_key = delta[0].decode()
+            held = self._held.pop(table_key, None) or self._behind.pop(table_key, None)
+            self._behind.pop(table_key, None)
+            if held is None or len(delta) == 1 or held.tag[0] != epoch:
+                continue  # too far behind, or another epoch: read afresh when asked
+            _, fields, owners, before, raws = delta
+            for field, owner_key, existed, raw in zip(fields, owners, before, raws, strict=True):
+                held.sync(owner_key.decode(), field, existed == b"1", raw or None)
+            held.tag = (epoch, int(versions.get(table_key.encode(), 0)))
+            self._held[table_key] = held
 
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
@@ -510,26 +659,36 @@ class RedisStore(Store):
             self._batch[table_key, field] = (expected, new)
         self._staged.append((table_key, owner_key, field, expected, new, int_id))
 
+    def guard(self, table_key: str, check: list[Any]) -> None:
+        """A check the removal being gathered must pass as it commits (what one of its cascades read)."""
+        self._guards.append((table_key, check))
+
     def flush(self, guard: list[Any] | None = None, *, final: bool = False) -> list[int]:
         """Commit the staged writes in one script (unless a removal is still gathering them: its `final` flush commits
-        them all); Conflict if a record changed since it was read."""
+        them all, with its cascades' checks); Conflict if a record changed since it was read."""
         if self._batch is not None and not final:
             return []
         staged, self._staged = self._staged, []
+        guards, self._guards = self._guards, []
         args: list[Any] = [len(staged)]
         for table_key, owner_key, field, expected, new, int_id in staged:
             args += [table_key, owner_key, field, expected or b"", new or b"", int_id]
         args += guard or []
+        for _, check in guards:
+            args += check
         result = self._commit(keys=[self._seq_key, self._tables_key, self._owner_keys, self.versions_key], args=args)
         reads = self.reads()
         if result == 0:
             if reads is not None:
                 reads.clear()  # what this request read is out of date: the retry reads afresh
-            for table_key in {op[0] for op in staged}:
+            for table_key in {op[0] for op in staged} | {table_key for table_key, _ in guards}:
                 self._held.pop(table_key, None)
+                self._behind.pop(table_key, None)
             raise Conflict()
         if result[0] == 2:
             raise LimitReached(int(result[1]))
+        if result[0] == 3:
+            raise ParentMissing()
         _, seqs, versions = result
         if reads is not None:  # this request reads what it wrote (an added record's JSON gained its _seq: forget it)
             for table_key, _, field, expected, new, _ in staged:
@@ -551,8 +710,8 @@ class RedisStore(Store):
                 continue
             if held.tag[1] == int(versions[table_key.encode()]) - 1:
                 held.apply(owner_key, field, expected, new)
-            else:
-                del self._held[table_key]
+            else:  # the next snapshot brings it up to date, this write included
+                self._behind[table_key] = self._held.pop(table_key)
         for table_key, held in list(self._held.items()):
             if table_key.encode() in versions:
                 held.tag = (held.tag[0], int(versions[table_key.encode()]))
@@ -567,6 +726,7 @@ class RedisStore(Store):
                 return write()
             except Conflict:
                 self._staged.clear()
+                self._guards.clear()
         raise RuntimeError("a record kept changing under this write")
 
     def next_seq(self) -> int:
@@ -594,6 +754,7 @@ class RedisStore(Store):
         pipe = self.redis.pipeline(transaction=True)
         self._clear(pipe)
         self._held.clear()  # a request of this worker that began before the load must not serve it either
+        self._behind.clear()
         self._kept_held.clear()
         seq = int(data["seq"])
         for api, tables in data["tables"].items():
@@ -630,7 +791,8 @@ class RedisStore(Store):
 
     def _clear(self, pipe: Any) -> None:
         tables = [key.decode() for key in self.redis.smembers(self._tables_key)]
-        doomed = [*tables, *(f"{key}:top" for key in tables), *self.redis.smembers(self._owner_keys)]
+        doomed = [*tables, *(f"{key}:top" for key in tables), *(f"{key}:changes" for key in tables)]
+        doomed += self.redis.smembers(self._owner_keys)
         doomed += [self._seq_key, self._tables_key, self._owner_keys]
         pipe.delete(*doomed)
         for key in tables:  # what any worker holds of them is stale (the epoch, which a load also moves, says so too)

@@ -47,20 +47,36 @@ class Rules:
 
 @dataclass(frozen=True)
 class Limit:
-    """A condition `Table.add` checks as part of the write: the owner holds fewer than `count` records matching
-    `where` (a plan's limit; with count 1, a unique field). On a shared store the check and the write are one step,
-    so two workers adding at once cannot both pass it."""
+    """A condition `Table.add` (or `update`) checks as part of the write: the owner holds fewer than `count` records
+    matching `where` (a plan's limit; with count 1, a unique field), not counting the record an update writes. On a
+    shared store the check and the write are one step, so two workers writing at once cannot both pass it. `where`
+    compares scalar values (strings, numbers, booleans, None)."""
 
     count: int
     where: Mapping[str, Any] = field(default_factory=dict)
 
 
 class LimitReached(Exception):
-    """`Table.add` refused: the owner already holds `current` records matching its `Limit`."""
+    """`Table.add` or `update` refused: the owner already holds `current` records matching its `Limit`."""
 
     def __init__(self, current: int) -> None:
         super().__init__(current)
         self.current = current
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A record an add depends on, checked as part of the write: the owner's record `record_id` of the same API's
+    table `table` exists (and, in a soft-deleting table, is not deleted). On a shared store the check and the write
+    are one step, and a removal's cascade counts the children it read again as it writes, so a child added while its
+    parent is removed is either refused or removed with it, never left behind."""
+
+    table: str
+    record_id: Any
+
+
+class ParentMissing(Exception):
+    """`Table.add` refused: its `Parent` is gone."""
 
 
 def removing(api: str, table: str, field: str) -> Hook:
@@ -109,11 +125,15 @@ class Table:
         self._indexes: dict[str, dict[str, dict[Any, dict[Any, Record]]]] = {}
         self._unindexed: set[str] = set()  # fields some record holds an unhashable value in
 
-    def add(self, owner: str, record: Record, *, limit: Limit | None = None) -> View:
+    def add(self, owner: str, record: Record, *, limit: Limit | None = None, parent: Parent | None = None) -> View:
         if record["id"] in self._rows:
             raise KeyError(f"duplicate id {record['id']!r}")
         if limit is not None and (current := self.count(owner, **limit.where)) >= limit.count:
             raise LimitReached(current)
+        if parent is not None:
+            found = self._store.table(self._api, parent.table).get(owner, parent.record_id)
+            if found is None or found.get(DELETED):
+                raise ParentMissing(parent.record_id)
         stored = {**record, OWNER: owner, SEQ: self._store.next_seq()}
         self._put(stored)
         view = MappingProxyType(stored)
@@ -233,14 +253,21 @@ class Table:
             records = (record for record in records if all(record.get(key) == value for key, value in equals.items()))
         return records
 
-    def update(self, owner: str, record_id: Any, changes: Mapping[str, Any]) -> View | None:
-        """The owner's record with `changes` applied (None if it has none such); id, owner and position stay."""
+    def update(
+        self, owner: str, record_id: Any, changes: Mapping[str, Any], *, limit: Limit | None = None
+    ) -> View | None:
+        """The owner's record with `changes` applied (None if it has none such); id, owner and position stay. With a
+        `limit`, refused (`LimitReached`) if the owner's other records already hold `limit.count` matching it."""
         record = self._owned.get(owner, {}).get(record_id)
         if record is None:
             return None
         moved = [name for name in _FIXED & changes.keys() if changes[name] != record[name]]
         if moved:  # a whole merged record may come back with these, but never different
             raise KeyError(f"cannot change {sorted(moved)}")
+        if limit is not None:
+            others = sum(1 for other in self._matching(owner, limit.where) if other["id"] != record_id)
+            if others >= limit.count:
+                raise LimitReached(others)
         changed = {**record, **changes}
         self._rows[record_id] = self._owned[owner][record_id] = changed
         self._index_replace(record, changed)

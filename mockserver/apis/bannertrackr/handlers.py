@@ -9,7 +9,7 @@ from ...context import RequestContext
 from ...domain.pagination import cursor_page
 from ...kit.errors import ApiError
 from ...state.clock import iso, parse_datetime
-from ...state.store import View
+from ...state.store import Parent, ParentMissing, View
 from . import stats, tracking, traffic, views
 from .plans import PLANS, add_within, enforce
 
@@ -96,8 +96,15 @@ async def create_placement(ctx: RequestContext, body: dict[str, Any]) -> Any:
         "createdAt": now,
         "updatedAt": now,
     }
-    stored = add_within("Placement", ctx.table("placements"), ctx.account_id, record, limit)
-    ctx.table("pixels").add(ctx.account_id, {"id": pixel_id, "placementId": record["id"]})
+    try:  # each add checks, as it writes, that what it hangs on is still there: another worker may delete the site
+        stored = add_within(
+            "Placement", ctx.table("placements"), ctx.account_id, record, limit, Parent("sites", site["id"])
+        )
+        ctx.table("pixels").add(
+            ctx.account_id, {"id": pixel_id, "placementId": record["id"]}, parent=Parent("placements", record["id"])
+        )
+    except ParentMissing:
+        raise ApiError(404, "Site not found") from None
     return {"data": views.placement(ctx, stored)}, 201
 
 

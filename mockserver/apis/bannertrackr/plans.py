@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...kit.errors import ApiError
-from ...state.store import Limit, LimitReached, Record, Table, View
+from ...state.store import Limit, LimitReached, Parent, Record, Table, View
 
 UPGRADE_URL = "/pricing"
 
@@ -42,13 +42,16 @@ def enforce(what: str, current: int, limit: int | None) -> None:
         )
 
 
-def add_within(what: str, table: Table, owner: str, record: Record, limit: int | None, **where: Any) -> View:
-    """`table.add`, refused as `enforce` words it if the owner already holds `limit` records matching `where`: the
-    check is part of the write, so two workers creating the last allowed one at once cannot both succeed."""
+def add_within(
+    what: str, table: Table, owner: str, record: Record, limit: int | None, parent: Parent | None = None, **where: Any
+) -> View:
+    """`table.add` (under `parent`, if given), refused as `enforce` words it if the owner already holds `limit`
+    records matching `where`: the check is part of the write, so two workers creating the last allowed one at once
+    cannot both succeed."""
     if limit is None:
-        return table.add(owner, record)
+        return table.add(owner, record, parent=parent)
     try:
-        return table.add(owner, record, limit=Limit(limit, where))
+        return table.add(owner, record, limit=Limit(limit, where), parent=parent)
     except LimitReached as reached:
         enforce(what, reached.current, limit)
         raise

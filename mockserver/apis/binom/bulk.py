@@ -83,7 +83,10 @@ async def modify_campaign(ctx: RequestContext, id_: int, body: dict[str, Any]) -
         flat["amount"] = body["cost"]
     if "isAutoCost" in body and "isAuto" not in body:
         flat["isAuto"] = body["isAutoCost"]
-    stored = ctx.table(CAMPAIGNS.table).update(TRACKER, current["id"], writes.campaign(ctx, flat, current))
+    changes = writes.campaign(ctx, flat, current)
+    limit = resources.unique_limit(SCHEME, CAMPAIGNS, {**current, **changes})  # the key, checked again as it writes
+    with resources.taken(CAMPAIGNS, lambda: writes.campaign(ctx, flat, current)):
+        stored = ctx.table(CAMPAIGNS.table).update(TRACKER, current["id"], changes, limit=limit)
     assert stored is not None
     return CAMPAIGNS.view(ctx, stored)
 

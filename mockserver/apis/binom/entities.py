@@ -80,7 +80,7 @@ def _uuid(ctx: RequestContext, table: object) -> str:
 
 
 CAMPAIGNS = Entity("campaigns", "campaign", "Campaign", writes.campaign, lambda ctx, record: views.campaign(record, clicks.link(ctx, record)),
-                   allow=_granted, clone=_campaign_copy)  # fmt: skip
+                   allow=_granted, clone=_campaign_copy, unique="key")  # fmt: skip
 OFFERS = Entity("offers", "offer", "Offer", lambda ctx, body, current: writes.offer(ctx, body["offer"]),
                 lambda ctx, record: views.offer(record), cascades=(_drop_from_paths("offers", "offerId"),), clone=copied)  # fmt: skip
 LANDINGS = Entity("landings", "landing", "Landing", lambda ctx, body, current: writes.landing(body),

@@ -10,7 +10,7 @@ from ...domain.accounts import READ_WRITE
 from ...domain.resources import Entity, Handler, Scheme
 from ...kit.errors import ApiError
 from ...kit.formats import no_content
-from ...state.store import Record, Store, View, removing
+from ...state.store import Limit, LimitReached, Record, Store, View, removing
 from . import access, accounts, userlog
 from .seed import API, TRACKER, new_user, password_hash
 
@@ -185,7 +185,13 @@ async def get_user_role(ctx: RequestContext) -> Any:
 async def change_user_login(ctx: RequestContext, body: dict[str, Any]) -> Any:
     me = access.user(ctx)
     _unique_login(ctx, body["login"], me)
-    stored = ctx.table(USERS).update(TRACKER, me["id"], {"login": body["login"]})
+    try:  # checked again as it writes: another worker may take the login meanwhile
+        stored = ctx.table(USERS).update(
+            TRACKER, me["id"], {"login": body["login"]}, limit=Limit(1, {"login": body["login"]})
+        )
+    except LimitReached:
+        _unique_login(ctx, body["login"], me)
+        raise ApiError(409, "Login is already in use") from None
     userlog.record(ctx, "login_changed", me["id"], f"login {me['login']!r} changed to {body['login']!r}")
     assert stored is not None
     return view(stored)
