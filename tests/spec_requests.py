@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import partial
 from typing import Any
@@ -18,6 +19,20 @@ def filled(api: ApiDefinition, template: str, root: dict[str, Any], parameters: 
     """`template` under the API's base path with each path parameter's value: its schema's example ("example"), or
     one that names nothing ("other")."""
     return api.base_path + PARAMETER.sub(partial(_value, root, parameters, variant), template)
+
+
+def parameters_of(root: dict[str, Any], item: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    """The parameters an operation takes by name: its path item's and its own, references followed."""
+    declared = [spec.deref(root, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
+    return {p["name"]: p for p in declared}
+
+
+def example_body(operation: dict[str, Any]) -> bytes | None:
+    """The operation's JSON request body made from its schema's examples, or None when it takes no JSON body."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    return json.dumps(example_for(content["application/json"].get("schema", {}))).encode()
 
 
 def _value(root: dict[str, Any], parameters: dict[str, Any], variant: str, found: re.Match[str]) -> str:

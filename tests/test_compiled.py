@@ -19,7 +19,7 @@ from mockserver.kit.examples import example_for
 from mockserver.state.requestlog import Filter
 
 from .conftest import make_app
-from .spec_requests import Request, credential, filled, off_the_operations, outside
+from .spec_requests import Request, credential, example_body, filled, off_the_operations, outside, parameters_of
 
 WRONG_KEY = "not-a-key-of-this-api-0000000000"
 
@@ -36,15 +36,11 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
     for template, item in root["paths"].items():
         for method in (m for m in spec.METHODS if m in item):
             operation = spec.operation(api.spec_path, item[method]["operationId"])
-            declared = [spec.deref(root, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
-            parameters = {p["name"]: p for p in declared}
+            parameters = parameters_of(root, item, operation)
             path = filled(api, template, root, parameters, "example")
             other = filled(api, template, root, parameters, "other")
-            content = operation.get("requestBody", {}).get("content", {})
-            body, json_headers = None, {}
-            if "application/json" in content:
-                body = json.dumps(example_for(content["application/json"].get("schema", {}))).encode()
-                json_headers = {"Content-Type": "application/json"}
+            body = example_body(operation)
+            json_headers = {"Content-Type": "application/json"} if body is not None else {}
             verb = method.upper()
             corpus.append((verb, path, {**first, **json_headers}, body))
             if verb not in ("GET", "HEAD"):

@@ -3,7 +3,6 @@ layer that decides once per path (settings.route_once), with errors, other metho
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -12,10 +11,9 @@ from mockserver import admin
 from mockserver.api import ApiDefinition
 from mockserver.apis import ALL_APIS
 from mockserver.kit import spec
-from mockserver.kit.examples import example_for
 
 from .conftest import make_app
-from .spec_requests import Request, credential, filled, off_the_operations, outside
+from .spec_requests import Request, credential, example_body, filled, off_the_operations, outside, parameters_of
 
 
 def _requests(api: ApiDefinition, key: str | None) -> list[Request]:
@@ -27,14 +25,10 @@ def _requests(api: ApiDefinition, key: str | None) -> list[Request]:
     for template, item in root["paths"].items():
         for method in (m for m in spec.METHODS if m in item):
             operation = spec.operation(api.spec_path, item[method]["operationId"])
-            declared = [spec.deref(root, p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
-            parameters = {p["name"]: p for p in declared}
+            parameters = parameters_of(root, item, operation)
+            body = example_body(operation)
             for variant in ("example", "other"):
                 path = filled(api, template, root, parameters, variant)
-                content = operation.get("requestBody", {}).get("content", {})
-                body = None
-                if "application/json" in content:
-                    body = json.dumps(example_for(content["application/json"].get("schema", {}))).encode()
                 sent = {**headers, **({"Content-Type": "application/json"} if body is not None else {})}
                 requests.append((method.upper(), path, sent, body))
             requests.append((method.upper(), path, {}, body))  # no credential
