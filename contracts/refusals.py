@@ -31,7 +31,7 @@ def limits(case: Case) -> RequestLimits:
     root = case.operation.schema.raw_schema
     found = _limits.get(id(root))
     if found is None or found[0] is not root:
-        found = _limits[id(root)] = (root, request_limits(root)[0])
+        found = _limits[id(root)] = (root, request_limits(root))
     return found[1]
 
 

@@ -32,7 +32,7 @@ class Limits:
     (one defined outside the project), the strictest of them."""
 
     def __init__(self, apis: list[ApiDefinition]) -> None:
-        stated = {api.name: spec.request_limits(spec.load(api.spec_path))[0] for api in apis}
+        stated = {api.name: spec.request_limits(spec.load(api.spec_path)) for api in apis}
         self._of = {name: found for name, found in stated.items() if found != RequestLimits()}
         targets = sorted((found.max_target_bytes, found.target_status) for found in self._of.values()
                          if found.max_target_bytes is not None)  # fmt: skip

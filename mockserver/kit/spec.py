@@ -120,23 +120,20 @@ class RequestLimits:
         return None
 
 
-def request_limits(root: Mapping[str, Any]) -> tuple[RequestLimits, dict[int, dict[str, Any]]]:
-    """The limits `root` states in its components' responses, and each refusal's response (references resolved)."""
+def request_limits(root: Mapping[str, Any]) -> RequestLimits:
+    """The limits `root` states in its components' responses."""
     target: tuple[int | None, int | None] = (None, None)
     headers: tuple[int | None, int | None] = (None, None)
-    responses: dict[int, dict[str, Any]] = {}
     for response in root.get("components", {}).get("responses", {}).values():
         stated = response.get("x-before-routing")
         if not stated:
             continue
         status = int(stated["status"])
-        responses[status] = resolve(dict(root), response)
         if "maxTargetBytes" in stated:
             target = (int(stated["maxTargetBytes"]), status)
         if "maxHeaderBytes" in stated:
             headers = (int(stated["maxHeaderBytes"]), status)
-    limits = RequestLimits(*target, *headers)
-    return limits, responses
+    return RequestLimits(*target, *headers)
 
 
 @cache
