@@ -176,13 +176,17 @@ def round_robin(
 
 
 DISAGREE = 1.5  # per-round ratios further apart than this (highest / lowest) are not reported as one figure
+TRIMMED = 5  # from this many rounds on, the one highest and one lowest ratio are left out of that check
 
 
 def paired_ratio(mine: Sequence[float], base: Sequence[float]) -> tuple[float | None, list[float]]:
     """The median of the same-round ratios mine[i] / base[i] (not the ratio of medians: a round the machine was
-    busy in slows both sides alike), or None when the rounds disagree by more than DISAGREE; and the ratios."""
+    busy in slows both sides alike), or None when the rounds disagree by more than DISAGREE; and the ratios.
+    With TRIMMED rounds or more, the extreme two are left out of the agreement check (one round a shared machine
+    stalled in does not void the others), but never out of the median."""
     ratios = [m / b for m, b in zip(mine, base, strict=True)]
-    if not ratios or max(ratios) > DISAGREE * min(ratios):
+    checked = sorted(ratios)[1:-1] if len(ratios) >= TRIMMED else sorted(ratios)
+    if not checked or checked[-1] > DISAGREE * checked[0]:
         return None, ratios
     return median(ratios), ratios
 

@@ -1,7 +1,7 @@
 """The mock's speed next to a baseline measured the same way in the same run: throughput and latency, start-up,
 memory and the contract suite's wall time.
 
-    .venv/bin/python bench/run.py [--duration 5] [--warmup 2] [--rounds 3] [--connections 32] [--records 100000]
+    .venv/bin/python bench/run.py [--duration 3] [--warmup 1] [--rounds 5] [--connections 32] [--records 100000]
                                   [--only throughput,startup,memory,contracts] [--cases read,write,...]
                                   [--mock-src ../other-checkout] [--before-src ../main-clone] [--no-prism]
 
@@ -10,7 +10,7 @@ never refusing the load) and a bare Starlette app that answers each request with
 each one uvicorn worker pinned to one CPU; wrk (installed with apt-get if missing) pinned to the other, one thread.
 Every case is warmed up, then measured --duration seconds, round-robin for --rounds rounds; the round with the
 median rate is reported, and the ratio is the median of the same-round ratios (not the ratio of medians), left out
-("rounds disagree") when those ratios are more than 1.5 times apart. The machine's load average is recorded before,
+("rounds disagree") when those ratios, but for the highest and the lowest, are more than 1.5 times apart. The machine's load average is recorded before,
 after and at each round's end. Next to the sites case, Prism 5 (`prism mock -v warn`, installed from the npm
 registry into bench/.prism on first use) serves the same spec and path in the same rounds; `--before-src` adds
 another checkout's mock (e.g. a clone of main) to the same rounds, for a before/after figure:
@@ -364,13 +364,13 @@ def table(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--duration", type=int, default=5, help="seconds measured per case and round (default %(default)s)"
+        "--duration", type=int, default=3, help="seconds measured per case and round (default %(default)s)"
     )
     parser.add_argument(
-        "--warmup", type=int, default=2, help="seconds of warm-up per case and round (default %(default)s)"
+        "--warmup", type=int, default=1, help="seconds of warm-up per case and round (default %(default)s)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)"
+        "--rounds", type=int, default=5, help="round-robin rounds; medians are reported (default %(default)s)"
     )
     parser.add_argument("--before-src", type=Path, default=None,
                         help="also serve the mock from this source tree (e.g. a clone of main) in the same interleaved "

@@ -1,10 +1,11 @@
 """Benchmark of BannerTrackr's tracking pixel: hits per second next to a bare Starlette GIF, and memory per million hits.
 
-    .venv/bin/python bench/tracking.py [--duration 10] [--warmup 2] [--rounds 3] [--connections 32] [--hits 1000000]
+    .venv/bin/python bench/tracking.py [--duration 3] [--warmup 1] [--rounds 5] [--connections 32] [--hits 1000000]
 
 Throughput: each server runs as one uvicorn worker pinned to one CPU, wrk (installed with apt-get if missing)
 runs pinned to another; every variant is warmed up, then measured for --duration seconds, in the same run and
-round-robin for --rounds rounds (the median is reported), so a change of load on the machine hits all alike:
+round-robin for --rounds rounds (the median is reported; "vs bare" is the median of the same-round ratios, as
+bench/run.py gives it), so a change of load on the machine hits all alike:
 
     bare       a bare Starlette endpoint returning the same GIF with the same headers (the reference)
     px         the mock's /api/track/px/{id}, answered by the gateway's fast route (counted hits)
@@ -42,7 +43,7 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness import ROOT, Load, cpus, ensure_wrk, measure, round_robin, server, write_results
+from harness import ROOT, Load, cpus, ensure_wrk, measure, paired_ratio, round_robin, server, write_results
 
 from mockserver.apis.bannertrackr import tracking, traffic, views
 from mockserver.apis.bannertrackr.images import PIXEL_GIF
@@ -122,7 +123,9 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     for name, run in runs.items():
         run["url"] = loads[name].url
     for run in runs.values():
-        run["vs_bare"] = round(run["requests_per_second"] / runs["bare"]["requests_per_second"], 3)
+        # The median of same-round ratios, as bench/run.py gives them; None when the rounds disagree.
+        ratio, run["round_ratios"] = paired_ratio(run["rounds"], runs["bare"]["rounds"])
+        run["vs_bare"] = None if ratio is None else round(ratio, 3)
     return {"cpus": {"server": server_cpu, "wrk": load_cpu}, "connections": args.connections, "duration_s": args.duration,
             "rounds": args.rounds, "runs": runs, "counting": counted}  # fmt: skip
 
@@ -212,10 +215,10 @@ def memory(hits: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds measured per variant (default %(default)s)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per variant (default %(default)s)")
+    parser.add_argument("--duration", type=int, default=3, help="seconds measured per variant (default %(default)s)")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up per variant (default %(default)s)")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="round-robin rounds; medians are reported (default %(default)s)"
+        "--rounds", type=int, default=5, help="round-robin rounds; medians are reported (default %(default)s)"
     )
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
     parser.add_argument(
@@ -233,7 +236,8 @@ def main() -> None:
     print(f"{'variant':<11} {'req/s':>9} {'vs bare':>8} {'p50 ms':>9} {'p99 ms':>9} {'non-2xx':>8}  rounds")
     for name, run in result["throughput"]["runs"].items():
         rounds = " ".join(f"{rate:.0f}" for rate in run["rounds"])
-        print(f"{name:<11} {run['requests_per_second']:>9.0f} {run['vs_bare']:>8.2f} {run['latency_p50_ms']:>9} "
+        versus = "disagree" if run["vs_bare"] is None else f"{run['vs_bare']:.2f}"
+        print(f"{name:<11} {run['requests_per_second']:>9.0f} {versus:>8} {run['latency_p50_ms']:>9} "
               f"{run['latency_p99_ms']:>9} {run['non_2xx']:>8}  {rounds}")  # fmt: skip
     counting = result["throughput"]["counting"]
     print(f"hits the mock counted: {counting['counted_by_mock']} (wrk completed about {counting['completed_by_wrk_approx']} "
