@@ -57,8 +57,9 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
         for api in state.apis.values():
             app.add_api(
                 # Parsed once per process (connexion's own parse is pure Python and was most of the time create_app
-                # took); a copy of its own, because connexion keeps and may adjust what it is given.
-                spec.fresh(api.spec_path),
+                # took), and handed over as it is: connexion copies what it is given before it sets defaults or
+                # resolves references, and keeps only its copies (tests/test_specs.py checks the document is unchanged).
+                spec.load(api.spec_path),
                 base_path=api.base_path,
                 name=api.name,
                 resolver=resolver_for(api),

@@ -34,11 +34,9 @@ class MockState:
         self._locked = self._seeding = False
         self.clock = Clock(frozen_at=settings.clock_start)
         self.limiter = RateLimiter(self.clock, enforce=settings.enforce_rate_limits)
-        self.store = Store()
-        self._data = DataFactory(settings.seed)
         self.faults = Faults(settings.seed)
         self.log = RequestLog()
-        self.reseed(settings.seed)
+        self.reseed(settings.seed)  # the store and the generator: made once, here, not also before it
 
     def _share(self, url: str) -> None:
         """Everything in the Redis at `url`: seeded by the first worker to start, found as it is by the others."""

@@ -167,4 +167,19 @@ def test_every_spec_reads_the_same_from_its_json_copy(path: Path) -> None:
     from mockserver.kit import spec
 
     assert spec.load.__wrapped__(path) == spec.load.__wrapped__(path) == load(path)
-    assert spec.fresh(path) == load(path) and spec.fresh(path) is not spec.load(path)
+
+
+def test_connexion_leaves_the_parsed_documents_as_they_were() -> None:
+    """create_app hands connexion the process's parsed documents themselves (no copy): connexion copies them before
+    it sets defaults and resolves references, so serving an app, its Swagger UI and its documents changes none."""
+    from mockserver.app import create_app
+    from mockserver.kit import spec
+
+    app = create_app()
+    with app.test_client() as client:
+        for api in app.state.apis.values():
+            assert client.get(f"{api.base_path}/openapi.json").status_code == 200
+            assert client.get(f"{api.base_path}/ui/").status_code == 200
+        assert client.get("/bannertrackr/api/public/v1/me", headers={"Authorization": "Bearer x"}).status_code == 401
+    for api in app.state.apis.values():
+        assert spec.load(api.spec_path) == load(api.spec_path), api.name

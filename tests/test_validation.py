@@ -142,8 +142,14 @@ def test_tiny_numbers_are_written_without_an_exponent_the_same_value() -> None:
 SPECS = sorted((Path(__file__).resolve().parent.parent / "openapi").glob("*.yaml"))
 
 
+@pytest.fixture
+def no_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check itself, not a verdict remembered from an earlier run."""
+    monkeypatch.setattr(spec, "CACHE_DIR", None)
+
+
 @pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
-def test_every_spec_passes_connexions_own_check_and_the_compiled_one(path: Path) -> None:
+def test_every_spec_passes_connexions_own_check_and_the_compiled_one(path: Path, no_verdicts: None) -> None:
     document = spec.load(path)
     OpenAPISpecification._validate_spec(copy.deepcopy(document))  # connexion's, in pure Python: raises if invalid
     assert spec_check.valid(document)
@@ -159,7 +165,7 @@ def test_every_spec_passes_connexions_own_check_and_the_compiled_one(path: Path)
     ],
     ids=["no info", "path without slash", "bad default"],
 )
-def test_a_spec_connexion_refuses_is_refused_with_connexions_error(change: Any) -> None:
+def test_a_spec_connexion_refuses_is_refused_with_connexions_error(change: Any, no_verdicts: None) -> None:
     document = copy.deepcopy(spec.load(SPECS[0]))
     document.setdefault("components", {}).setdefault("schemas", {})
     change(document)
@@ -170,6 +176,30 @@ def test_a_spec_connexion_refuses_is_refused_with_connexions_error(change: Any) 
         OpenAPISpecification._validate_spec(copy.deepcopy(document))
     assert str(fast.value) == str(slow.value)
     assert "_validate_spec" not in OpenAPISpecification.__dict__  # connexion's own again once closed
+
+
+def test_a_valid_verdict_is_remembered_for_that_document_and_checker_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(spec, "CACHE_DIR", tmp_path)
+    document = copy.deepcopy(spec.load(SPECS[0]))
+    assert spec_check.valid(document) and len(list(tmp_path.glob("valid-*"))) == 1
+
+    def compiled_schema() -> Any:
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(spec_check, "_openapi_schema", compiled_schema)
+    assert spec_check.valid(document)  # remembered: no compiled schema needed
+    document["info"]["title"] += " (changed)"
+    with pytest.raises(AssertionError, match="checked again"):
+        spec_check.valid(document)  # another document: another name
+    monkeypatch.undo()
+    monkeypatch.setattr(spec, "CACHE_DIR", tmp_path)
+    document["paths"]["no-slash"] = {}
+    assert not spec_check.valid(document) and len(list(tmp_path.glob("valid-*"))) == 1  # a refusal is not kept
+    del document["paths"]["no-slash"]
+    monkeypatch.setattr(spec_check, "_checker", lambda: b"another connexion")
+    assert spec_check.valid(document) and len(list(tmp_path.glob("valid-*"))) == 2  # another checker: its own name
 
 
 def _answer(schema: dict[str, Any], value: Any) -> None:

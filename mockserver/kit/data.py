@@ -10,6 +10,11 @@ from typing import Any, TypeVar
 from faker import Faker
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+# The faker providers the mock's data comes from (names, companies, internet, lorem, misc, colours): Faker's other
+# twenty, which it would otherwise load at every start, generate nothing the mock uses. Each method these define
+# resolves to the very function it does in a Faker with every provider (tests/test_data.py checks), so a seed gives
+# the same data as it did with all of them.
+PROVIDERS = tuple(f"faker.providers.{name}" for name in ("color", "company", "internet", "lorem", "misc", "person"))
 MAX_REMEMBERED = 50_000  # e.g. a day of one campaign's statistics each: a few tens of MB at most
 T = TypeVar("T")
 
@@ -24,7 +29,7 @@ class DataFactory:
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self.faker = Faker("en_US")
+        self.faker = Faker("en_US", providers=list(PROVIDERS))
         self.faker.seed_instance(seed)
         self.random = random.Random(seed)
         self._remembered: dict[Hashable, Any] = {}

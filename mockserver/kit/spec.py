@@ -63,11 +63,6 @@ def _keep(copy: Path, document: Any) -> None:
         os.replace(partial, copy)  # whole or not at all, whichever process writes it
 
 
-def fresh(path: Path) -> dict[str, Any]:
-    """A copy of the parsed document of its own, for a reader that keeps or changes what it is given (connexion)."""
-    return orjson.loads(orjson.dumps(load(path)))  # type: ignore[no-any-return]
-
-
 def resolve(root: dict[str, Any], node: Any, depth: int = 0) -> Any:
     """`node` with every local `$ref` inlined (our specs use only `#/...` references)."""
     if depth > 64:
