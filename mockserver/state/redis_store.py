@@ -32,6 +32,8 @@ from .store import (
 if TYPE_CHECKING:
     import redis
 
+    from .redis_snapshot import Snapshots
+
 # One write (or a removal with all its cascades) is committed by this script: it checks that every record it touches
 # is still what the worker read (compare and set), then applies them all, or none if any changed meanwhile. Redis runs
 # a script alone, so no other worker sees half of a cascade, and a conflicting write is retried, never lost.
@@ -199,6 +201,34 @@ return {redis.call('HMGET', KEYS[1], unpack(fields)), redis.call('HGETALL', KEYS
         deltas}
 """.replace("CHANGES", str(CHANGES))
 
+# A presumed request's write (`RedisStore.presume`): the snapshot, then the check that what the request presumed still
+# holds (the clock's numbers with the epoch, and the version of each table it read from what this worker holds), then,
+# only if it does, the commit. One script, so the request's reads and its write are one instant, as in two round trips.
+# KEYS: the snapshot's three, then the commit's four. ARGV: how many of the snapshot's and the check's values follow,
+# those values (the check: the presumed clock values, then pairs of table key and version), then the commit's.
+# Returns {the snapshot's reply, the commit's reply, or -1: the presumption failed and nothing was written}.
+_PRESUMED = (
+    "local function snapshot(KEYS, ARGV)\n" + _SNAPSHOT + "end\n"
+    "local function commit(KEYS, ARGV)\n" + _COMMIT + "end\n"
+    """local ns, nc = tonumber(ARGV[1]), tonumber(ARGV[2])
+local sargs, cargs, wargs = {}, {}, {}
+for i = 3, 2 + ns do sargs[#sargs + 1] = ARGV[i] end
+for i = 3 + ns, 2 + ns + nc do cargs[#cargs + 1] = ARGV[i] end
+for i = 3 + ns + nc, #ARGV do wargs[#wargs + 1] = ARGV[i] end
+local snap = snapshot({KEYS[1], KEYS[2], KEYS[3]}, sargs)
+local nf = tonumber(sargs[1])
+for i = 1, nf do
+  if (snap[1][i] or NONE) ~= cargs[i] then return {snap, -1} end
+end
+for i = nf + 1, nc, 2 do
+  if (redis.call('HGET', KEYS[2], cargs[i]) or '0') ~= cargs[i + 1] then return {snap, -1} end
+end
+return {snap, commit({KEYS[4], KEYS[5], KEYS[6], KEYS[7]}, wargs)}
+"""
+)
+NONE = b"\0"  # a clock field Redis does not hold, as the presumed commit's check compares it
+_PRESUMED = _PRESUMED.replace("NONE", "'\\0'")
+
 # An owner's records in creation order, in one round trip: the ids from the owner index, and those records.
 _ROWS = """
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
@@ -212,6 +242,11 @@ RETRIES = 1000  # compare-and-set attempts before a write gives up: far beyond a
 
 class Conflict(Exception):
     """A record changed between a worker's read and its commit: the write is run again."""
+
+
+class Stale(Exception):
+    """A presumed request (`RedisStore.presume`) read what this worker does not hold, or what it held had moved by its
+    write: nothing was written, and the request runs again from its start on a real snapshot."""
 
 
 Tag = tuple[int, int]  # (state epoch, table version): both only grow, so a later state has a greater tag
@@ -329,6 +364,7 @@ class RedisTable(Table):
         if held is not None and field in held.records:
             raw = held.records[field]
         else:
+            self._redis_store.unpresumed()
             raw = self._redis.hget(self.key, field)
             if held is not None:
                 if len(held.records) >= DECODED:  # ids asked for and absent (a fuzzer's) add up: start again
@@ -357,6 +393,7 @@ class RedisTable(Table):
         return next((view for view in self._all_views() if matches(view)), None)
 
     def _all_views(self) -> Iterator[View]:
+        self._redis_store.unpresumed()
         records = [self._decode(raw) for raw in self._redis.hvals(self.key)]
         return map(MappingProxyType, sorted(records, key=lambda record: record[SEQ]))
 
@@ -374,6 +411,7 @@ class RedisTable(Table):
             owned = held.rows[owner_key]
             ids, raws = list(owned), list[bytes | None](owned.values())
         else:
+            self._redis_store.unpresumed()
             ids, raws = self._redis_store.rows_script(keys=[owner_key, self.key])
             if held is not None:
                 held.rows[owner_key] = dict(zip(ids, raws, strict=True))
@@ -414,6 +452,7 @@ class RedisTable(Table):
             held = self._redis_store.held(self.key)
             if held is not None and owner_key in held.counts:
                 return held.counts[owner_key]
+            self._redis_store.unpresumed()
             counted = int(self._redis.zcard(owner_key))
             if held is not None:
                 held.counts[owner_key] = counted
@@ -429,14 +468,17 @@ class RedisTable(Table):
         if held is None or (batch is not None and (self.key, field) in batch):
             return self._raw(record_id) is not None
         if held.ids is None:
+            self._redis_store.unpresumed()
             held.ids = set(self._redis.hkeys(self.key))
         return field in held.ids
 
     def __len__(self) -> int:
+        self._redis_store.unpresumed()
         return int(self._redis.hlen(self.key))
 
     def next_int_id(self) -> int:
         """Reserved with INCR, so two workers creating at once never get the same id (an unused one is skipped)."""
+        self._redis_store.unpresumed()
         return int(self._redis.incr(self.key + ":top"))
 
     # -- writing: each builds ops and commits them (at once, or with the removal it is part of)
@@ -558,6 +600,9 @@ class RedisStore(Store):
         self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
         # The tables' tags when the current request began (epoch, versions); unset outside requests.
         self._snapshot: ContextVar[tuple[int, dict[bytes, bytes]]] = ContextVar(f"snapshot:{id(self)}")
+        # A presumed request's reads: table key -> the version of what this worker held (None: it has a snapshot).
+        self._relied: ContextVar[dict[str, int] | None] = ContextVar(f"relied:{id(self)}")
+        self.snapshots: Snapshots | None = None  # what begins requests (set by it), for the presumed commit
         self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
         self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
         # What this worker held of a table when its own write found another's between: served by no request until
@@ -584,6 +629,7 @@ class RedisStore(Store):
         Redis."""
         self._reads.set({})
         self._snapshot.set((epoch, versions))
+        self._relied.set(None)
         for delta in deltas:
             table_key = delta[0].decode()
             held = self._held.pop(table_key, None) or self._behind.pop(table_key, None)
@@ -599,11 +645,40 @@ class RedisStore(Store):
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
 
+    def presume(self, epoch: int) -> None:
+        """A request begins without a snapshot (`Snapshots.presume`): it reads only what this worker holds (in
+        `epoch`), noting the version of each table it read, and its write is the presumed commit, which checks them."""
+        self._reads.set({})
+        self._snapshot.set((epoch, {}))
+        self._relied.set({})
+
+    def presumption(self) -> dict[str, int] | None:
+        """The tables a presumed request read and the versions it presumed (None: the request has its snapshot)."""
+        return self._relied.get(None)
+
+    def unpresumed(self) -> None:
+        """Before anything a presumed request cannot serve from what this worker holds: Stale, so that it runs again
+        on a snapshot (a round trip that serves no snapshot would read Redis at another instant than its write)."""
+        if self._relied.get(None) is not None:
+            raise Stale()
+
+    def version(self, table_key: str) -> int:
+        """The table's version in the current request's snapshot."""
+        snapshot = self._snapshot.get(None)
+        return 0 if snapshot is None else int(snapshot[1].get(table_key.encode(), 0))
+
     def held(self, table_key: str) -> Held | None:
         """What this worker holds of the table, valid for the current request (None outside requests)."""
         snapshot = self._snapshot.get(None)
         if snapshot is None:
             return None
+        relied = self._relied.get(None)
+        if relied is not None:  # presumed: what is held, as held, if it is of the presumed epoch
+            held = self._held.get(table_key)
+            if held is None or held.tag[0] != snapshot[0]:
+                raise Stale()
+            relied.setdefault(table_key, held.tag[1])
+            return held
         tag = (snapshot[0], int(snapshot[1].get(table_key.encode(), 0)))
         held = self._held.get(table_key)
         if held is None or held.tag < tag:  # a held tag above the request's: read by a request that began later
@@ -616,6 +691,7 @@ class RedisStore(Store):
         snapshot = self._snapshot.get(None)
         if snapshot is None:
             return compute()
+        self.unpresumed()
         table_prefix = f"{self.prefix}t:{api}:".encode()
         tags = (snapshot[0], tuple(sorted(item for item in snapshot[1].items() if item[0].startswith(table_prefix))))
         held = self._kept_held.get(api)
@@ -676,7 +752,12 @@ class RedisStore(Store):
         args += guard or []
         for _, check in guards:
             args += check
-        result = self._commit(keys=[self._seq_key, self._tables_key, self._owner_keys, self.versions_key], args=args)
+        keys = [self._seq_key, self._tables_key, self._owner_keys, self.versions_key]
+        relied = self._relied.get(None)
+        if relied is not None and self.snapshots is not None:  # the request's snapshot and its write in one script
+            result = self.snapshots.commit(keys, args, relied)
+        else:
+            result = self._commit(keys=keys, args=args)
         reads = self.reads()
         if result == 0:
             if reads is not None:
@@ -730,6 +811,7 @@ class RedisStore(Store):
         raise RuntimeError("a record kept changing under this write")
 
     def next_seq(self) -> int:
+        self.unpresumed()
         return int(self.redis.incr(self._seq_key))
 
     def export(self) -> dict[str, Any]:

@@ -1,0 +1,94 @@
+"""A request's view of the Redis state: its snapshot (first round trip), or, for a fast route, what this worker holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .redis_clock import FIELDS
+from .redis_scripts import Script
+from .redis_store import _PRESUMED, _SNAPSHOT, NONE, Stale
+
+if TYPE_CHECKING:
+    from .redis_clock import RedisClock
+    from .redis_faults import RedisFaults
+    from .redis_store import RedisStore
+
+
+class Snapshots:
+    """Begins each request on Redis (`MockState.begin_request`).
+
+    `take` is the snapshot every request starts with: one script, one instant (the clock's numbers with the epoch,
+    every table's version, whether a fault is set, and the records other workers changed since in the tables this
+    worker holds). `presume` is for a fast route (a tracking hit: reads of what this worker holds, then at most one
+    write): no round trip at first; the request reads what this worker holds as if no other worker had written since,
+    and its write is the presumed commit, which takes the snapshot, checks the presumption (the clock and the version
+    of every table read) and commits only if it held: one round trip instead of two. A request whose presumption
+    failed (or that read what this worker does not hold) runs again from its start on a real snapshot (`Stale`), so
+    what it answers is always what a request that began with a snapshot would answer.
+    """
+
+    def __init__(
+        self, client: Any, clock: RedisClock, store: RedisStore, faults: Callable[[], RedisFaults | None]
+    ) -> None:
+        self._script = Script(client, _SNAPSHOT)
+        self._presumed = Script(client, _PRESUMED)
+        self._clock, self._store, self._faults = clock, store, faults
+        store.snapshots = self
+
+    def keys(self) -> list[Any]:
+        faults = self._faults()
+        return [self._clock.key, self._store.versions_key, faults.key if faults is not None else ""]
+
+    def args(self) -> list[Any]:
+        return [len(FIELDS), *FIELDS, *self._store.held_tags()]
+
+    def take(self) -> None:
+        """The request's first round trip: the snapshot, which the clock, the store and the faults begin with."""
+        self.begin(self._script(keys=self.keys(), args=self.args()))
+
+    def begin(self, reply: list[Any]) -> None:
+        reading, versions, faulty, deltas = reply
+        self._clock.begin(reading)
+        self._store.begin(int(reading[3] or 0), dict(zip(versions[::2], versions[1::2], strict=True)), deltas)
+        faults = self._faults()
+        if faults is not None:
+            faults.begin(bool(faulty))
+
+    def presume(self) -> None:
+        """A fast route's request begins on what this worker holds, without a round trip (see the class)."""
+        self._clock.presume()
+        self._store.presume(self._clock.epoch)
+        faults = self._faults()
+        if faults is not None:
+            faults.begin(None)  # asked of Redis if anything asks (no fast route does)
+
+    def end(self) -> None:
+        """The request's snapshot, if it has none yet (a presumed request that goes on as any other)."""
+        if self._store.presumption() is not None:
+            self.take()
+
+    def confirmed(self) -> bool:
+        """Whether a presumed request's reads hold: True once it has its snapshot (its write's, or none was
+        presumed); else the snapshot it would have begun with, and whether every table it read is still at the
+        version it presumed (False: the request runs again on that snapshot)."""
+        relied = self._store.presumption()
+        if relied is None:
+            return True
+        self.take()
+        return all(self._store.version(table_key) == version for table_key, version in relied.items())
+
+    def commit(self, keys: list[Any], args: list[Any], relied: dict[str, int]) -> Any:
+        """The presumed commit (`_PRESUMED`): the commit's reply, or Stale (nothing written) if the presumption failed;
+        either way the request now has its snapshot."""
+        check = [value if value is not None else NONE for value in self._clock.presumed_reading()]
+        for table_key, version in relied.items():
+            check += (table_key, str(version))
+        snapshot_args = self.args()
+        reply, result = self._presumed(
+            keys=[*self.keys(), *keys], args=[len(snapshot_args), len(check), *snapshot_args, *check, *args]
+        )
+        self.begin(reply)
+        if result == -1:
+            raise Stale()
+        return result
