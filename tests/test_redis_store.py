@@ -366,10 +366,14 @@ def test_a_request_costs_a_few_round_trips_whatever_it_reads(
     browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
     hit = lambda api: api.client.get(pixel, headers=browser)  # noqa: E731
     hit(one)
-    assert trips(lambda: hit(one)) == 2  # the snapshot, the tally's commit
+    hit(one)  # the first presumed commit loads its script
+    assert trips(lambda: hit(one)) == 1  # the presumed commit: the snapshot, the check and the tally's commit
     hit(other)
-    assert trips(lambda: hit(one)) == 2  # the other worker's hit came with the snapshot: no read of the counters
-    assert one.get(stats).json()["data"]["summary"]["impressions"] == counted + 4
+    # The other worker's hit moved the counters: the presumed commit fails, and brings them with its snapshot; then the
+    # tally's commit, with no read of the counters.
+    assert trips(lambda: hit(one)) == 2
+    assert trips(lambda: hit(one)) == 1
+    assert one.get(stats).json()["data"]["summary"]["impressions"] == counted + 6
     for number in range(CHANGES + 1):  # further behind than Redis keeps changes: read again, once
         other.state.store.table("bannertrackr", "sites").update(OWNER_OF_GROWTH, "site_123", {"name": f"E{number}"})
     assert trips(page) > 3
@@ -538,3 +542,50 @@ def test_a_site_deleted_while_another_worker_adds_a_placement_to_it_takes_the_pl
     pixels = pair[1].state.store.table("bannertrackr", "pixels")
     placements = pair[1].state.store.table("bannertrackr", "placements")
     assert all(placements.get(OWNER_OF_GROWTH, row["placementId"]) for row in pixels.rows(OWNER_OF_GROWTH))
+
+
+def _pixel_of(api: Api) -> tuple[str, str]:
+    """An active placement's id and its pixel's path."""
+    placement = next(p for p in api.all("/placements") if p["status"] == "active")
+    return placement["id"], "/" + placement["trackingUrls"]["pixel"].split("/", 3)[3]
+
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
+
+
+def test_a_hit_on_what_a_worker_holds_counts_as_the_state_is_when_it_commits(workers: tuple[Api, Api]) -> None:
+    """A pixel hit reads only what its worker holds, with no snapshot first; another worker pausing, resuming and
+    deleting the placement meanwhile must count as it would on a snapshot: a paused placement's hit is not counted
+    (the presumed commit finds the placements moved), a resumed one's is (a hit that wrote nothing checks what it read
+    before it answers), and a deleted one's pixel is a 404 with no counters left behind."""
+    one, other = workers
+    placement, pixel = _pixel_of(one)
+    stats = f"/placements/{placement}/stats"
+    counted = lambda: other.get(stats).json()["data"]["summary"]["impressions"]  # noqa: E731
+    for _ in range(2):
+        assert one.client.get(pixel, headers=BROWSER).status_code == 200  # now held by worker one
+    before = counted()
+    assert other.put(f"/placements/{placement}", json={"status": "paused"}).status_code == 200
+    assert one.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == before  # worker one held it active: presumed, refused, answered on the snapshot
+    assert other.put(f"/placements/{placement}", json={"status": "active"}).status_code == 200
+    assert one.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == before + 1  # worker one held it paused: no write to check, so checked before answering
+    assert other.delete(f"/placements/{placement}").status_code == 200
+    gone = one.client.get(pixel, headers=BROWSER)
+    assert gone.status_code == 404, gone.text
+    traffic_rows = other.state.store.table("bannertrackr", traffic.TABLE)
+    assert traffic_rows.get(OWNER_OF_GROWTH, placement) is None
+
+
+def test_a_hit_presumed_on_a_clock_another_worker_moved_counts_on_the_day_it_is_now(workers: tuple[Api, Api]) -> None:
+    """Worker two moves the shared clock a day on; worker one, which read the clock before, counts its next hit on
+    the new day (the presumed commit checks the clock's numbers too)."""
+    one, other = workers
+    placement, pixel = _pixel_of(one)
+    for _ in range(2):
+        assert one.client.get(pixel, headers=BROWSER).status_code == 200
+    other.state.clock.advance(traffic.SECONDS_PER_DAY)
+    assert one.client.get(pixel, headers=BROWSER).status_code == 200
+    row = other.state.store.table("bannertrackr", traffic.TABLE).get(OWNER_OF_GROWTH, placement)
+    assert traffic.day_number(other.state.clock.time()) in row["days"]

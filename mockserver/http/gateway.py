@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import context
-from ..api import ApiDefinition
+from ..api import ApiDefinition, FastRoute
 from ..context import SAFE_METHODS, RequestContext, base_url
 from ..kit import errors
 from ..kit.errors import ApiError
@@ -48,10 +49,12 @@ class Gateway:
         if api is not None and prefix != api.base_path:
             scope = rebased(scope, prefix, self.router.target(api, prefix))
             path = scope["path"]
-        ctx = RequestContext(self.state, api, scope)
+        fast = None
         if api is not None and api.fast_routes and self.state.settings.fast_routes:
-            if await _answer_fast(api, ctx, send):
-                return
+            fast = Router.fast_route(api, scope["method"], scope["path"])
+        ctx = RequestContext(self.state, api, scope, presumed=fast is not None)
+        if api is not None and fast is not None and await _answer_fast(api, ctx, fast, send):
+            return
         context.attach(ctx)
         await self._route(api, ctx, path, scope, receive, send)
         context.detach(ctx)
@@ -114,15 +117,14 @@ async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:
     return docs is not None
 
 
-async def _answer_fast(api: ApiDefinition, ctx: RequestContext, send: Send) -> bool:
+async def _answer_fast(
+    api: ApiDefinition, ctx: RequestContext, found: tuple[FastRoute, re.Match[str]], send: Send
+) -> bool:
     """Answer a request for one of `api`'s fast routes without connexion; False leaves the request to connexion."""
     scope = ctx.scope
-    found = Router.fast_route(api, scope["method"], scope["path"])
-    if found is None:
-        return False
     route, match = found
     try:
-        reply = await route.handler(ctx, match)
+        reply = await ctx.state.answer_presumed(route.handler, ctx, match)
     except ApiError as error:
         reply = errors.reply(api.errors, error)
     except Exception:
