@@ -114,11 +114,18 @@ class MockState:
         else:
             self._snapshots.take()
 
+    async def begin_together(self) -> None:
+        """`begin_request`, with one snapshot for every request that began in the same event loop iteration
+        (`Snapshots.take_together`): under load, many requests arrive at once, and they share one round trip."""
+        if self.shared is not None:
+            await self._snapshots.take_together()
+
     async def answer_presumed(self, answer: Callable[..., Awaitable[R]], *args: Any) -> R:
         """`answer(*args)`, a fast route's, for a request begun `presumed`: where the presumption failed (Stale), or
         the answer was made from what this worker held without a write and the snapshot then shows a table it read
         had moved, `answer` runs again on that snapshot, so its reply is always one a snapshot's request would give.
-        A None answer (left to connexion) gets its snapshot first. In memory, just `answer(*args)`."""
+        After a None answer (left to connexion) the caller begins the request again, as any other. In memory, just
+        `answer(*args)`."""
         if self.shared is None:
             return await answer(*args)
         from .state.redis_store import Stale
@@ -133,7 +140,6 @@ class MockState:
                 raise
         else:
             if reply is None:
-                snapshots.end()
                 return reply
             if snapshots.confirmed():
                 return reply

@@ -630,6 +630,11 @@ class RedisStore(Store):
         self._reads.set({})
         self._snapshot.set((epoch, versions))
         self._relied.set(None)
+        self.sync(epoch, versions, deltas)
+
+    def sync(self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any]) -> None:
+        """Bring what this worker holds up to a snapshot's `versions` with its `deltas` (once per snapshot, however
+        many requests begin with it)."""
         for delta in deltas:
             table_key = delta[0].decode()
             held = self._held.pop(table_key, None) or self._behind.pop(table_key, None)
