@@ -589,3 +589,33 @@ def test_a_hit_presumed_on_a_clock_another_worker_moved_counts_on_the_day_it_is_
     assert one.client.get(pixel, headers=BROWSER).status_code == 200
     row = other.state.store.table("bannertrackr", traffic.TABLE).get(OWNER_OF_GROWTH, placement)
     assert traffic.day_number(other.state.clock.time()) in row["days"]
+
+
+def test_requests_that_arrive_together_share_one_snapshot_that_sees_every_earlier_write(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight page reads started at once on one worker (one event loop iteration) wait for one snapshot, taken after
+    they all began: one round trip for the eight, and each sees the rename another worker finished before."""
+    import asyncio
+
+    import httpx
+
+    one, other = workers
+    app = pair[0]
+    page = f"{BT}/sites"
+    headers = {"Authorization": f"Bearer {GROWTH_RW}"}
+
+    async def together(count: int) -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            return list(await asyncio.gather(*(client.get(page, headers=headers) for _ in range(count))))
+
+    asyncio.run(together(2))  # this worker holds the sites
+    assert other.put("/sites/site_123", json={"name": "Renamed together"}).status_code == 200
+    snapshots = app.state._snapshots
+    batches, shared = snapshots.batches, snapshots.shared
+    answers = asyncio.run(together(8))
+    assert snapshots.batches - batches == 1 and snapshots.shared - shared == 8
+    for answer in answers:
+        assert answer.status_code == 200, answer.text
+        assert {site["name"] for site in answer.json()["data"] if site["id"] == "site_123"} == {"Renamed together"}

@@ -52,9 +52,12 @@ class Gateway:
         fast = None
         if api is not None and api.fast_routes and self.state.settings.fast_routes:
             fast = Router.fast_route(api, scope["method"], scope["path"])
-        ctx = RequestContext(self.state, api, scope, presumed=fast is not None)
-        if api is not None and fast is not None and await _answer_fast(api, ctx, fast, send):
-            return
+        ctx = RequestContext(self.state, api, scope, deferred=True)
+        if api is not None and fast is not None:
+            self.state.begin_request(presumed=True)  # a shared state checks what it read as it writes
+            if await _answer_fast(api, ctx, fast, send):
+                return
+        await self.state.begin_together()  # on a shared state, one snapshot for the requests that arrived together
         context.attach(ctx)
         await self._route(api, ctx, path, scope, receive, send)
         context.detach(ctx)
