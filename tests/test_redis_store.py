@@ -19,7 +19,7 @@ from mockserver.kit.visitors import Visitor
 from mockserver.mockstate import MockState
 from mockserver.settings import Settings
 from mockserver.state.redis_store import CHANGES
-from mockserver.state.requestlog import LoggedRequest
+from mockserver.state.requestlog import Filter, LoggedRequest
 from mockserver.state.store import OWNER, Limit, LimitReached, Parent, ParentMissing
 
 from . import redis_server
@@ -595,7 +595,8 @@ def test_requests_that_arrive_together_share_one_snapshot_that_sees_every_earlie
     workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Eight page reads started at once on one worker (one event loop iteration) wait for one snapshot, taken after
-    they all began: one round trip for the eight, and each sees the rename another worker finished before."""
+    they all began, and their eight log entries are written by one script: 10 round trips for the eight (the
+    snapshot, eight rate-limit charges, the log), and each sees the rename another worker finished before."""
     import asyncio
 
     import httpx
@@ -614,8 +615,20 @@ def test_requests_that_arrive_together_share_one_snapshot_that_sees_every_earlie
     assert other.put("/sites/site_123", json={"name": "Renamed together"}).status_code == 200
     snapshots = app.state._snapshots
     batches, shared = snapshots.batches, snapshots.shared
+    logged = len(list(other.state.log.select(Filter(api="bannertrackr"))))
+    sent = [0]
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self: Any, command: Any, check_health: bool = True) -> None:
+        sent[0] += 1
+        send(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
     answers = asyncio.run(together(8))
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
     assert snapshots.batches - batches == 1 and snapshots.shared - shared == 8
+    assert sent[0] == 10
+    assert len(list(other.state.log.select(Filter(api="bannertrackr")))) == logged + 8
     for answer in answers:
         assert answer.status_code == 200, answer.text
         assert {site["name"] for site in answer.json()["data"] if site["id"] == "site_123"} == {"Renamed together"}
