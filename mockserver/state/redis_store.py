@@ -549,6 +549,15 @@ class RedisTable(Table):
         removed: View | None = self._redis_store.retrying(lambda: self._remove(owner, record_id))
         return removed
 
+    def remove_counting(self, owner: str, record_id: Any, table: str) -> tuple[View | None, int]:
+        """As `Table.remove_counting`: the records of `table` the removal's committed script deleted."""
+        store = self._redis_store
+        store.committed = []
+        removed = self.remove(owner, record_id)
+        children = store.table(self._codec[0], table)
+        assert isinstance(children, RedisTable)
+        return removed, sum(1 for op in store.committed if op[0] == children.key and op[3] and not op[4])
+
     def _remove(self, owner: str, record_id: Any) -> View | None:
         store = self._redis_store
         outermost = store._batch is None
@@ -594,6 +603,7 @@ class RedisStore(Store):
         # A removal's writes, gathered until its cascades are done: (table key, id) -> (expected JSON, new JSON).
         self._batch: dict[tuple[str, bytes], tuple[bytes | None, bytes | None]] | None = None
         self._staged: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []
+        self.committed: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []  # the last commit's writes
         # What a removal's cascades read, for its commit to check again: (table key, the script's check values).
         self._guards: list[tuple[str, list[Any]]] = []
         # What the current request read: (table key, id) -> JSON (None: absent); unset outside requests.
@@ -776,6 +786,7 @@ class RedisStore(Store):
         if result[0] == 3:
             raise ParentMissing()
         _, seqs, versions = result
+        self.committed = staged
         if reads is not None:  # this request reads what it wrote (an added record's JSON gained its _seq: forget it)
             for table_key, _, field, expected, new, _ in staged:
                 reads[table_key, field] = new if expected else None

@@ -303,6 +303,14 @@ class Table:
                 hook(self._store, owner, removed)
         return removed
 
+    def remove_counting(self, owner: str, record_id: Any, table: str) -> tuple[View | None, int]:
+        """`remove`, and how many of the owner's records of `table` (this API's) its cascades removed with it, counted
+        by the removal itself: on a shared store, the removal as it committed (one its retry took too counts)."""
+        children = self._store.table(self._api, table)
+        before = children.count(owner)
+        removed = self.remove(owner, record_id)
+        return removed, before - children.count(owner)
+
     def __contains__(self, record_id: Any) -> bool:
         return record_id in self._rows
 
