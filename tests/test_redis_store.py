@@ -633,3 +633,24 @@ def test_requests_that_arrive_together_share_one_snapshot_that_sees_every_earlie
     for answer in answers:
         assert answer.status_code == 200, answer.text
         assert {site["name"] for site in answer.json()["data"] if site["id"] == "site_123"} == {"Renamed together"}
+
+
+@pytest.mark.parametrize("write", ["create", "update"])
+def test_a_campaign_naming_a_traffic_source_another_worker_deletes_at_once_is_refused(
+    workers: tuple[Api, Api], pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch, write: str
+) -> None:
+    """The race, made to happen: worker one has found traffic source 2 for a new campaign (or campaign 1's update)
+    when worker two deletes it (and its campaigns); worker one's write then finds it gone as it commits and answers
+    the 404 naming it, leaving no live campaign on a deleted source."""
+    one, other = _binom(pair)
+    body = {"name": "On a doomed source", "trafficSourceId": 2, "costModel": "CPC", "amount": 0.02,
+            "currency": "USD", "customRotation": {"defaultPaths": [], "rules": []}}  # fmt: skip
+    campaigns = pair[0].state.store.table("binom", "campaigns")
+    raced = _before_write(monkeypatch, campaigns, "add" if write == "create" else "update",
+                          lambda: other.request("DELETE", "/traffic_source/2").status_code)  # fmt: skip
+    late = one.post("/campaign", json=body) if write == "create" else one.put("/campaign/1", json=body)
+    assert raced == [204]
+    assert late.status_code == 404, late.text
+    assert "Traffic source 2 not found" in late.text
+    live = [row for row in pair[1].state.store.table("binom", "campaigns").rows(TRACKER) if not row["deleted"]]
+    assert [row["id"] for row in live if row["trafficSourceId"] == 2] == []

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 # new (JSON without _seq for an add, the whole record for an update, "" = delete), int id ("" = not an integer).
 # Then the checks the write depends on, each a kind and its values (see below), made before anything is written.
 # KEYS: the sequence counter, the set of table keys, the set of owner-index keys, the tables' versions. Returns 0 on a
-# conflict, {2, the count} for a limit reached, {3} for a parent gone, else {1, the seqs given, {table key, its new
+# conflict, {2, the count} for a limit reached, {3, its table key, its id} for a parent gone, else {1, the seqs given, {table key, its new
 # version, ...}}.
 _COMMIT = """
 local n = tonumber(ARGV[1])
@@ -84,9 +84,9 @@ while ARGV[g] do
   elseif kind == 'P' then
     -- A parent: table key, id (JSON), owner. It must be there, the owner's, and not soft-deleted.
     local raw = redis.call('HGET', ARGV[g + 1], ARGV[g + 2])
-    if not raw then return {3} end
+    if not raw then return {3, ARGV[g + 1], ARGV[g + 2]} end
     local record = cjson.decode(raw)
-    if record['_owner'] ~= ARGV[g + 3] or record['deleted'] == true then return {3} end
+    if record['_owner'] ~= ARGV[g + 3] or record['deleted'] == true then return {3, ARGV[g + 1], ARGV[g + 2]} end
     g = g + 4
   else
     -- 'R', what a removal's cascade read: table key, owner-index key, where (JSON object), the ids it found (JSON
@@ -549,6 +549,14 @@ class RedisTable(Table):
         removed: View | None = self._redis_store.retrying(lambda: self._remove(owner, record_id))
         return removed
 
+    def require(self, owner: str, record_id: Any, missing: Callable[[], Exception]) -> View | None:
+        """As `Table.require`: in a request, every later commit of it checks the record (a parent check, 'P')."""
+        record = super().require(owner, record_id, missing)
+        required = self._redis_store.required()
+        if record is not None and required is not None:
+            required.append((self.key, orjson.dumps(record_id), owner, missing))
+        return record
+
     def remove_counting(self, owner: str, record_id: Any, table: str) -> tuple[View | None, int]:
         """As `Table.remove_counting`: the records of `table` the removal's committed script deleted."""
         store = self._redis_store
@@ -610,6 +618,10 @@ class RedisStore(Store):
         self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
         # The tables' tags when the current request began (epoch, versions); unset outside requests.
         self._snapshot: ContextVar[tuple[int, dict[bytes, bytes]]] = ContextVar(f"snapshot:{id(self)}")
+        # What the current request's commits require live (`RedisTable.require`): table key, id, owner, its refusal.
+        self._required: ContextVar[list[tuple[str, bytes, str, Callable[[], Exception]]]] = ContextVar(
+            f"required:{id(self)}"
+        )
         # A presumed request's reads: table key -> the version of what this worker held (None: it has a snapshot).
         self._relied: ContextVar[dict[str, int] | None] = ContextVar(f"relied:{id(self)}")
         self.snapshots: Snapshots | None = None  # what begins requests (set by it), for the presumed commit
@@ -640,6 +652,7 @@ class RedisStore(Store):
         self._reads.set({})
         self._snapshot.set((epoch, versions))
         self._relied.set(None)
+        self._required.set([])
         self.sync(epoch, versions, deltas)
 
     def sync(self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any]) -> None:
@@ -660,12 +673,16 @@ class RedisStore(Store):
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
 
+    def required(self) -> list[tuple[str, bytes, str, Callable[[], Exception]]] | None:
+        return self._required.get(None)
+
     def presume(self, epoch: int) -> None:
         """A request begins without a snapshot (`Snapshots.presume`): it reads only what this worker holds (in
         `epoch`), noting the version of each table it read, and its write is the presumed commit, which checks them."""
         self._reads.set({})
         self._snapshot.set((epoch, {}))
         self._relied.set({})
+        self._required.set([])
 
     def presumption(self) -> dict[str, int] | None:
         """The tables a presumed request read and the versions it presumed (None: the request has its snapshot)."""
@@ -767,6 +784,9 @@ class RedisStore(Store):
         args += guard or []
         for _, check in guards:
             args += check
+        required = self._required.get(None) or ()
+        for table_key, field, owner, _ in required:
+            args += ("P", table_key, field, owner)
         keys = [self._seq_key, self._tables_key, self._owner_keys, self.versions_key]
         relied = self._relied.get(None)
         if relied is not None and self.snapshots is not None:  # the request's snapshot and its write in one script
@@ -784,6 +804,9 @@ class RedisStore(Store):
         if result[0] == 2:
             raise LimitReached(int(result[1]))
         if result[0] == 3:
+            for table_key, field, _, missing in required:
+                if (table_key.encode(), field) == (result[1], result[2]):
+                    raise missing()
             raise ParentMissing()
         _, seqs, versions = result
         self.committed = staged
