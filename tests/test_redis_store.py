@@ -654,3 +654,31 @@ def test_a_campaign_naming_a_traffic_source_another_worker_deletes_at_once_is_re
     assert "Traffic source 2 not found" in late.text
     live = [row for row in pair[1].state.store.table("binom", "campaigns").rows(TRACKER) if not row["deleted"]]
     assert [row["id"] for row in live if row["trafficSourceId"] == 2] == []
+
+
+def test_a_first_hit_presumed_adds_the_counters_then_counts_on_a_snapshot(
+    workers: tuple[Api, Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A placement's first hit on a worker that holds its counters as absent (its stats were read): the presumed
+    commit adds the counters' row, and the count after it comes with a snapshot (no presumption runs twice past a
+    write): counted once, in 3 round trips (the add, the snapshot, the count)."""
+    one, _ = workers
+    active = [p for p in one.all("/placements") if p["status"] == "active"][:2]
+    first, second = ("/" + p["trackingUrls"]["pixel"].split("/", 3)[3] for p in active)
+    for _ in range(2):  # worker one holds the counters' table (and has loaded the presumed commit's script)
+        assert one.client.get(first, headers=BROWSER).status_code == 200
+    assert one.client.head(second, headers=BROWSER).status_code == 200  # and the second's pixel (a HEAD counts none)
+    stats = f"/placements/{active[1]['id']}/stats"
+    before = one.get(stats).json()["data"]["summary"]["impressions"]  # and its counters' row, absent
+    sent = [0]
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self: Any, command: Any, check_health: bool = True) -> None:
+        sent[0] += 1
+        send(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+    assert one.client.get(second, headers=BROWSER).status_code == 200
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
+    assert sent[0] == 3
+    assert one.get(stats).json()["data"]["summary"]["impressions"] == before + 1

@@ -23,8 +23,8 @@ class Snapshots:
     every table's version, whether a fault is set, and the records other workers changed since in the tables this
     worker holds). `presume` is for a fast route (a tracking hit: reads of what this worker holds, then at most one
     write): no round trip at first; the request reads what this worker holds as if no other worker had written since,
-    and its write is the presumed commit, which takes the snapshot, checks the presumption (the clock and the version
-    of every table read) and commits only if it held: one round trip instead of two. A request whose presumption
+    and its write is the presumed commit, which checks the presumption (the clock and the version of every table
+    read) and commits only if it held, else returns the snapshot: one round trip instead of two. A request whose presumption
     failed (or that read what this worker does not hold) runs again from its start on a real snapshot (`Stale`), so
     what it answers is always what a request that began with a snapshot would answer.
     """
@@ -47,9 +47,9 @@ class Snapshots:
     def args(self) -> list[Any]:
         return [len(FIELDS), *FIELDS, *self._store.held_tags()]
 
-    def take(self) -> None:
+    def take(self, *, keep_reads: bool = False) -> None:
         """The request's first round trip: the snapshot, which the clock, the store and the faults begin with."""
-        self.begin(self._script(keys=self.keys(), args=self.args()))
+        self.begin(self._script(keys=self.keys(), args=self.args()), keep_reads=keep_reads)
 
     async def take_together(self) -> None:
         """`take`, shared by every request that began in the same iteration of the event loop: the first schedules
@@ -83,10 +83,11 @@ class Snapshots:
         if not batch.done():
             batch.set_result((reading, epoch, held, bool(faulty)))
 
-    def begin(self, reply: list[Any]) -> None:
+    def begin(self, reply: list[Any], *, keep_reads: bool = False) -> None:
         reading, versions, faulty, deltas = reply
         self._clock.begin(reading)
-        self._store.begin(int(reading[3] or 0), dict(zip(versions[::2], versions[1::2], strict=True)), deltas)
+        held = dict(zip(versions[::2], versions[1::2], strict=True))
+        self._store.begin(int(reading[3] or 0), held, deltas, keep_reads=keep_reads)
         faults = self._faults()
         if faults is not None:
             faults.begin(bool(faulty))
@@ -109,14 +110,15 @@ class Snapshots:
         presumed); else the snapshot it would have begun with, and whether every table it read is still at the
         version it presumed (False: the request runs again on that snapshot)."""
         relied = self._store.presumption()
-        if relied is None:
+        if relied is None:  # it has its snapshot, or its write checked what it read
             return True
         self.take()
         return all(self._store.version(table_key) == version for table_key, version in relied.items())
 
     def commit(self, keys: list[Any], args: list[Any], relied: dict[str, int]) -> Any:
-        """The presumed commit (`_PRESUMED`): the commit's reply, or Stale (nothing written) if the presumption failed;
-        either way the request now has its snapshot."""
+        """The presumed commit (`_PRESUMED`): the commit's reply, the request presumed on from that instant (what it
+        read so far held then); or Stale (nothing written) if the presumption failed, the request then with the
+        snapshot it runs again on."""
         check = [value if value is not None else NONE for value in self._clock.presumed_reading()]
         for table_key, version in relied.items():
             check += (table_key, str(version))
@@ -124,7 +126,8 @@ class Snapshots:
         reply, result = self._presumed(
             keys=[*self.keys(), *keys], args=[len(snapshot_args), len(check), *snapshot_args, *check, *args]
         )
-        self.begin(reply)
         if result == -1:
+            self.begin(reply)
             raise Stale()
+        self._store.presumed_wrote()
         return result

@@ -201,12 +201,12 @@ return {redis.call('HMGET', KEYS[1], unpack(fields)), redis.call('HGETALL', KEYS
         deltas}
 """.replace("CHANGES", str(CHANGES))
 
-# A presumed request's write (`RedisStore.presume`): the snapshot, then the check that what the request presumed still
-# holds (the clock's numbers with the epoch, and the version of each table it read from what this worker holds), then,
-# only if it does, the commit. One script, so the request's reads and its write are one instant, as in two round trips.
-# KEYS: the snapshot's three, then the commit's four. ARGV: how many of the snapshot's and the check's values follow,
-# those values (the check: the presumed clock values, then pairs of table key and version), then the commit's.
-# Returns {the snapshot's reply, the commit's reply, or -1: the presumption failed and nothing was written}.
+# A presumed request's write (`RedisStore.presume`): the check that what the request presumed still holds (the clock's
+# numbers with the epoch, and the version of each table it read from what this worker holds), then, only if it does,
+# the commit: its reads and its write are one instant, in one round trip. Where it does not, the snapshot the request
+# then runs again on, and nothing written. KEYS: the snapshot's three, then the commit's four. ARGV: how many of the
+# snapshot's and the check's values follow, those values (the check: the presumed clock values, then pairs of table
+# key and version), then the commit's. Returns {0, the commit's reply}, or {the snapshot's reply, -1}.
 _PRESUMED = (
     "local function snapshot(KEYS, ARGV)\n" + _SNAPSHOT + "end\n"
     "local function commit(KEYS, ARGV)\n" + _COMMIT + "end\n"
@@ -215,15 +215,18 @@ local sargs, cargs, wargs = {}, {}, {}
 for i = 3, 2 + ns do sargs[#sargs + 1] = ARGV[i] end
 for i = 3 + ns, 2 + ns + nc do cargs[#cargs + 1] = ARGV[i] end
 for i = 3 + ns + nc, #ARGV do wargs[#wargs + 1] = ARGV[i] end
-local snap = snapshot({KEYS[1], KEYS[2], KEYS[3]}, sargs)
 local nf = tonumber(sargs[1])
-for i = 1, nf do
-  if (snap[1][i] or NONE) ~= cargs[i] then return {snap, -1} end
+local fields = {}
+for i = 2, nf + 1 do fields[#fields + 1] = sargs[i] end
+local held = true
+for i, value in ipairs(redis.call('HMGET', KEYS[1], unpack(fields))) do
+  if (value or NONE) ~= cargs[i] then held = false end
 end
 for i = nf + 1, nc, 2 do
-  if (redis.call('HGET', KEYS[2], cargs[i]) or '0') ~= cargs[i + 1] then return {snap, -1} end
+  if (redis.call('HGET', KEYS[2], cargs[i]) or '0') ~= cargs[i + 1] then held = false end
 end
-return {snap, commit({KEYS[4], KEYS[5], KEYS[6], KEYS[7]}, wargs)}
+if not held then return {snapshot({KEYS[1], KEYS[2], KEYS[3]}, sargs), -1} end
+return {0, commit({KEYS[4], KEYS[5], KEYS[6], KEYS[7]}, wargs)}
 """
 )
 NONE = b"\0"  # a clock field Redis does not hold, as the presumed commit's check compares it
@@ -624,6 +627,7 @@ class RedisStore(Store):
         )
         # A presumed request's reads: table key -> the version of what this worker held (None: it has a snapshot).
         self._relied: ContextVar[dict[str, int] | None] = ContextVar(f"relied:{id(self)}")
+        self._after_write: ContextVar[bool] = ContextVar(f"after-write:{id(self)}")  # see `presumed_wrote`
         self.snapshots: Snapshots | None = None  # what begins requests (set by it), for the presumed commit
         self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
         self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
@@ -643,16 +647,20 @@ class RedisStore(Store):
             tags += (table_key, held.tag[1])
         return tags
 
-    def begin(self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any] = ()) -> None:
+    def begin(
+        self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any] = (), *, keep_reads: bool = False
+    ) -> None:
         """A request starts (in its own task) with the state's epoch and every table's version as they were when it
         began, read in the request's first round trip (`MockState.begin_request`), with what changed since in each
         table this worker holds (`held_tags`), which brings those up to date. It serves what this worker holds of any
         table whose tag has not moved, and remembers what it reads until it ends; outside requests every read asks
-        Redis."""
-        self._reads.set({})
+        Redis. `keep_reads`: a presumed request that wrote goes on with a snapshot, and what it read as it wrote."""
+        if not keep_reads:
+            self._reads.set({})
+            self._required.set([])
         self._snapshot.set((epoch, versions))
         self._relied.set(None)
-        self._required.set([])
+        self._after_write.set(False)
         self.sync(epoch, versions, deltas)
 
     def sync(self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any]) -> None:
@@ -683,6 +691,17 @@ class RedisStore(Store):
         self._snapshot.set((epoch, {}))
         self._relied.set({})
         self._required.set([])
+        self._after_write.set(False)
+
+    def presumed_wrote(self) -> None:
+        """A presumed request's write committed, its presumption checked: it ran as one instant so far. What it
+        reads from here on comes with a snapshot, taken when it first reads (none, for a tracking hit)."""
+        self._relied.set(None)
+        self._after_write.set(True)
+
+    def _catch_up(self) -> None:
+        if self._after_write.get(False) and self.snapshots is not None:
+            self.snapshots.take(keep_reads=True)
 
     def presumption(self) -> dict[str, int] | None:
         """The tables a presumed request read and the versions it presumed (None: the request has its snapshot)."""
@@ -696,11 +715,13 @@ class RedisStore(Store):
 
     def version(self, table_key: str) -> int:
         """The table's version in the current request's snapshot."""
+        self._catch_up()
         snapshot = self._snapshot.get(None)
         return 0 if snapshot is None else int(snapshot[1].get(table_key.encode(), 0))
 
     def held(self, table_key: str) -> Held | None:
         """What this worker holds of the table, valid for the current request (None outside requests)."""
+        self._catch_up()
         snapshot = self._snapshot.get(None)
         if snapshot is None:
             return None
@@ -720,6 +741,7 @@ class RedisStore(Store):
     def kept(self, api: str, key: Hashable, compute: Callable[[], T]) -> T:
         """As `Store.kept`, per worker: answers stay while none of `api`'s tables has moved (epoch and versions as the
         current request began), which is what a write on any worker moves. Outside requests, always `compute()`."""
+        self._catch_up()
         snapshot = self._snapshot.get(None)
         if snapshot is None:
             return compute()
