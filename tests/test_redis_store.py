@@ -615,7 +615,7 @@ def test_requests_that_arrive_together_share_one_snapshot_that_sees_every_earlie
     asyncio.run(together(2))  # this worker holds the sites
     assert other.put("/sites/site_123", json={"name": "Renamed together"}).status_code == 200
     snapshots = app.state._snapshots
-    batches, shared = snapshots.batches, snapshots.shared
+    batches, waited = snapshots.batches, snapshots.waited
     logged = len(list(other.state.log.select(Filter(api="bannertrackr"))))
     sent = [0]
     send = redis.connection.AbstractConnection.send_packed_command
@@ -627,7 +627,7 @@ def test_requests_that_arrive_together_share_one_snapshot_that_sees_every_earlie
     monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
     answers = asyncio.run(together(8))
     monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
-    assert snapshots.batches - batches == 1 and snapshots.shared - shared == 8
+    assert snapshots.batches - batches == 1 and snapshots.waited - waited == 8
     assert sent[0] == 10
     assert len(list(other.state.log.select(Filter(api="bannertrackr")))) == logged + 8
     for answer in answers:

@@ -57,7 +57,8 @@ class Gateway:
             self.state.begin_request(presumed=True)  # a shared state checks what it read as it writes
             if await _answer_fast(api, ctx, fast, send):
                 return
-        await self.state.begin_together()  # on a shared state, one snapshot for the requests that arrived together
+        if self.state.shared is not None:  # one snapshot for the requests that arrived together
+            await self.state.begin_together()
         context.attach(ctx)
         await self._route(api, ctx, path, scope, receive, send)
         context.detach(ctx)
@@ -126,8 +127,12 @@ async def _answer_fast(
     """Answer a request for one of `api`'s fast routes without connexion; False leaves the request to connexion."""
     scope = ctx.scope
     route, match = found
+    state = ctx.state
     try:
-        reply = await ctx.state.answer_presumed(route.handler, ctx, match)
+        if state.shared is None:
+            reply = await route.handler(ctx, match)
+        else:  # begun presumed: checked as it writes, run again if what it read had moved
+            reply = await state.answer_presumed(route.handler, ctx, match)
     except ApiError as error:
         reply = errors.reply(api.errors, error)
     except Exception:

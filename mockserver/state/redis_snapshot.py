@@ -24,9 +24,9 @@ class Snapshots:
     worker holds). `presume` is for a fast route (a tracking hit: reads of what this worker holds, then at most one
     write): no round trip at first; the request reads what this worker holds as if no other worker had written since,
     and its write is the presumed commit, which checks the presumption (the clock and the version of every table
-    read) and commits only if it held, else returns the snapshot: one round trip instead of two. A request whose presumption
-    failed (or that read what this worker does not hold) runs again from its start on a real snapshot (`Stale`), so
-    what it answers is always what a request that began with a snapshot would answer.
+    read) and commits only if it held, else returns the snapshot: one round trip instead of two. A request whose
+    presumption failed (or that read what this worker does not hold) runs again from its start on a real snapshot
+    (`Stale`), so what it answers is always what a request that began with a snapshot would answer.
     """
 
     def __init__(
@@ -38,7 +38,7 @@ class Snapshots:
         store.snapshots = self
         # The snapshot the requests that began in this event loop iteration wait for (`take_together`), not sent yet.
         self._batch: asyncio.Future[tuple[Any, ...]] | None = None
-        self.batches = self.shared = 0  # snapshots taken together, and the requests that waited for them
+        self.batches = self.waited = 0  # snapshots taken together, and the requests that waited for them
 
     def keys(self) -> list[Any]:
         faults = self._faults()
@@ -61,8 +61,9 @@ class Snapshots:
         if batch is None or batch.get_loop() is not loop:
             batch = self._batch = loop.create_future()
             loop.call_soon(self._send, batch)
-        self.shared += 1
-        reading, epoch, versions, faulty = await batch
+        self.waited += 1
+        # Shielded: a waiting request cancelled (its client gone) must not cancel the snapshot the others wait for.
+        reading, epoch, versions, faulty = await asyncio.shield(batch)
         self._clock.begin(reading)
         self._store.begin(epoch, versions)
         faults = self._faults()
