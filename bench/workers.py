@@ -18,7 +18,9 @@ Each run also records the share of a CPU the server used (warm-up included): wha
 time it waited for Redis, or lost to other processes on that CPU (one worker in memory shows how much of that).
 Round trips: in process, the same three requests through an app on the Redis store, counting the packets redis-py
 sends (a pipeline or a script is one); with one worker, and with two apps on one state taking turns (each request
-after one of the other worker's, so what it holds is behind by the other's writes). Hits: --hits pixel requests over
+after one of the other worker's, so what it holds is behind by the other's writes); and with 8 requests started at
+once on one worker's event loop, as a loaded worker gets them (requests that arrive together share a snapshot and a
+log write: "trips, 8", per request, over 5 rounds). Hits: --hits pixel requests over
 the two Redis workers, then the counted impressions, which must grow by exactly --hits. --before-src DIR adds another
 checkout's three deployments to the same round-robin rounds (served from DIR by this interpreter), for a before and
 after in one window, and its round trips. Prints a table and writes bench/results/workers-<time>.json.
@@ -161,7 +163,8 @@ def impressions(base: str, placement_id: str) -> int:
 
 def round_trips(url: str, prefix: str = "roundtrips:", root: Path = ROOT) -> dict[str, float]:
     """Redis round trips per request of each case, in process: packets redis-py sends, over 50 requests each, with one
-    worker ("read") and with two taking turns ("read/2")."""
+    worker ("read") and with two taking turns ("read/2"); and over 5 rounds of 8 requests started together on one
+    worker's event loop ("read/8"), as a loaded worker gets them (`together`)."""
     import redis.connection
 
     sys.path.insert(0, str(root))
@@ -196,7 +199,58 @@ def round_trips(url: str, prefix: str = "roundtrips:", root: Path = ROOT) -> dic
                 counts[label] = sent[0] / (100 if name == "write" else 50)  # a write round is a POST and a DELETE
     finally:
         redis.connection.AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
+    for name, packets in together(clients[0].app, pixel).items():  # 5 rounds of 8 (a write round: 16 requests)
+        counts[f"{name}/8"] = packets / (80 if name == "write" else 40)
     return counts
+
+
+def together(app: Any, pixel: str, rounds: int = 5, count: int = 8) -> dict[str, int]:
+    """Redis packets sent for `rounds` rounds of `count` requests of each case started at once on one event loop (as
+    many connections' requests reach a loaded worker in one iteration): pages read, pixel hits, and for the write
+    `count` site creations at once, then their deletions at once."""
+    import asyncio
+
+    import redis.connection
+
+    sent = [0]
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self: Any, command: Any, check_health: bool = True) -> None:
+        sent[0] += 1
+        original(self, command, check_health)
+
+    async def main() -> dict[str, int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+
+            async def at_once(*requests: Any) -> list[httpx.Response]:
+                return list(await asyncio.gather(*requests))
+
+            async def write() -> None:
+                body = {"name": BENCH_SITE, "type": "website"}
+                created = await at_once(*(client.post(f"{BT}/sites", headers=AUTH, json=body) for _ in range(count)))
+                ids = [response.json()["data"]["id"] for response in created]
+                await at_once(*(client.delete(f"{BT}/sites/{site}", headers=AUTH) for site in ids))
+
+            cases = {
+                "read": lambda: at_once(*(client.get(f"{BT}/placements", headers=AUTH) for _ in range(count))),
+                "write": write,
+                "pixel": lambda: at_once(*(client.get(pixel, headers=AGENT) for _ in range(count))),
+            }
+            packets = {}
+            for name, case in cases.items():
+                await case()  # warm
+                before = sent[0]
+                for _ in range(rounds):
+                    await case()
+                packets[name] = sent[0] - before
+            return packets
+
+    redis.connection.AbstractConnection.send_packed_command = counting  # type: ignore[method-assign]
+    try:
+        return asyncio.run(main())
+    finally:
+        redis.connection.AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
 
 
 def round_trips_of(src: Path, url: str) -> dict[str, float]:
@@ -291,18 +345,19 @@ def main() -> None:
     loads_seen = [load for run in runs.values() for load in run["load"]]
     print(f"load average after each run: {min(loads_seen):.1f} to {max(loads_seen):.1f}")
     print(f"{'case':<16}{'memory, 1':>10}{'redis, 1':>10}{'redis, 2':>10}{'r1/m1':>7}{'r2/r1':>7}"
-          f"{'trips, 1':>10}{'trips, 2':>10}{'CPU m1/r1/r2':>16}")  # fmt: skip
+          f"{'trips, 1':>10}{'trips, 2':>10}{'trips, 8':>10}{'CPU m1/r1/r2':>16}")  # fmt: skip
     table: dict[str, Any] = {}
     for tree in trees:
         for case in ("read", "write", "pixel"):
             m1, r1, r2 = (rates[f"{case}/{tree}{d}"] for d in ("memory-1", "redis-1", "redis-2"))
-            alone, turns = trips[tree][case], trips[tree].get(f"{case}/2")
+            alone, turns, eight = trips[tree][case], trips[tree][f"{case}/2"], trips[tree][f"{case}/8"]
             table[f"{tree}{case}"] = {"memory_1": m1, "redis_1": r1, "redis_2": r2,
                                       "redis_1_over_memory_1": round(r1 / m1, 2), "redis_2_over_redis_1": round(r2 / r1, 2),
-                                      "round_trips_per_request": alone, "round_trips_two_workers": turns}  # fmt: skip
+                                      "round_trips_per_request": alone, "round_trips_two_workers": turns,
+                                      "round_trips_eight_together": eight}  # fmt: skip
             shares = [runs[f"{case}/{tree}{d}"]["server_cpu_share"] for d in ("memory-1", "redis-1", "redis-2")]
             table[f"{tree}{case}"]["server_cpu_share"] = shares
-            shown = ("" if turns is None else f"{turns:>10.1f}") + f"{'/'.join(f'{x:.2f}' for x in shares):>16}"
+            shown = f"{turns:>10.1f}{eight:>10.2f}{'/'.join(f'{x:.2f}' for x in shares):>16}"
             print(
                 f"{tree + case:<16}{m1:>10.0f}{r1:>10.0f}{r2:>10.0f}{r1 / m1:>7.2f}{r2 / r1:>7.2f}{alone:>10.1f}{shown}"
             )

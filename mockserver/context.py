@@ -53,9 +53,11 @@ class RequestContext:
     operation: bool = False  # the path is one of the API's operations (not its spec or Swagger UI)
     stamped: bool = False  # rate headers already on the response (handler answers carry them for validation)
     sent_json: tuple[bytes, Any] | None = None  # a handler's JSON answer: (the bytes, the value they encode)
+    deferred: bool = False  # the gateway begins the request itself (MockState.begin_request, begin_together)
 
     def __post_init__(self) -> None:
-        self.state.begin_request()  # a shared state forgets what it read for earlier requests
+        if not self.deferred:
+            self.state.begin_request()  # a shared state forgets what it read for earlier requests
 
     @cached_property
     def request_id(self) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .api import ApiDefinition
 from .kit.data import DataFactory
@@ -17,7 +17,10 @@ from .state.requestlog import RequestLog
 from .state.store import Store
 
 if TYPE_CHECKING:
+    from .state.redis_snapshot import Snapshots
     from .state.shared import SharedState
+
+R = TypeVar("R")
 
 
 class MockState:
@@ -44,6 +47,7 @@ class MockState:
         from .state.redis_faults import RedisFaults
         from .state.redis_limits import RedisRateLimiter
         from .state.redis_log import RedisRequestLog
+        from .state.redis_snapshot import Snapshots
         from .state.redis_store import RedisStore
         from .state.shared import SharedState
 
@@ -56,6 +60,7 @@ class MockState:
         self.limiter = RedisRateLimiter(client, prefix, self.clock, enforce=settings.enforce_rate_limits)
         self.log = RedisRequestLog(client, prefix)
         self._redis_store = RedisStore(client, prefix)
+        self._snapshots: Snapshots = Snapshots(client, self._shared_clock, self._redis_store, self._shared_faults)
         with shared.lock():
             self._locked = True
             seed = shared.seed()
@@ -74,6 +79,12 @@ class MockState:
             self._locked = False
         self.faults = RedisFaults(client, prefix, self.data.seed)
 
+    def _shared_faults(self) -> Any:
+        from .state.redis_faults import RedisFaults
+
+        faults = getattr(self, "faults", None)  # made after the store (a reset makes them anew)
+        return faults if isinstance(faults, RedisFaults) else None
+
     @property
     def data(self) -> DataFactory:
         """The seeded generator; with a shared store, renewed when another worker reset or reseeded the state (the
@@ -88,27 +99,49 @@ class MockState:
     def data(self, data: DataFactory) -> None:
         self._data = data
 
-    def begin_request(self) -> None:
+    def begin_request(self, *, presumed: bool = False) -> None:
         """A request starts. In memory nothing happens; a shared store and clock drop what they read for earlier
-        requests, so each request sees every write finished before it began, at a few Redis round trips."""
+        requests, so each request sees every write finished before it began, at a few Redis round trips: the first
+        is one snapshot (a script runs alone) of the clock and the state's epoch, every table's version, whether any
+        fault is set, and what other workers changed since in the tables this worker holds. `presumed` (a fast
+        route, which `answer_presumed` runs) defers it to the request's write, or its end (`Snapshots.presume`)."""
         if self.shared is None:
             return
-        from .state.redis_clock import FIELDS
-        from .state.redis_faults import RedisFaults
+        if presumed:
+            self._snapshots.presume()
+        else:
+            self._snapshots.take()
 
-        # One round trip, one snapshot (a script runs alone): the clock and the state's epoch, every table's version,
-        # and whether any fault is set. The store then serves what this worker holds of each table not written since.
-        faults = self.faults if isinstance(self.faults, RedisFaults) else None
-        # The same trip brings what this worker holds of tables written since up to date.
-        store = self._redis_store
-        keys = [self._shared_clock.key, store.versions_key, faults.key if faults else ""]
-        reading, versions, faulty, deltas = self.shared.snapshot(
-            keys=keys, args=[len(FIELDS), *FIELDS, *store.held_tags()]
-        )
-        self._shared_clock.begin(reading)
-        store.begin(int(reading[3] or 0), dict(zip(versions[::2], versions[1::2], strict=True)), deltas)
-        if faults is not None:
-            faults.begin(bool(faulty))
+    async def begin_together(self) -> None:
+        """`begin_request`, with one snapshot for every request that began in the same event loop iteration
+        (`Snapshots.take_together`): under load, many requests arrive at once, and they share one round trip."""
+        if self.shared is not None:
+            await self._snapshots.take_together()
+
+    async def answer_presumed(self, answer: Callable[..., Awaitable[R]], *args: Any) -> R:
+        """`answer(*args)`, a fast route's, for a request begun `presumed`: where the presumption failed (Stale), or
+        the answer was made from what this worker held without a write and the snapshot then shows a table it read
+        had moved, `answer` runs again on that snapshot, so its reply is always one a snapshot's request would give.
+        After a None answer (left to connexion) the caller begins the request again, as any other. In memory, just
+        `answer(*args)`."""
+        if self.shared is None:
+            return await answer(*args)
+        from .state.redis_store import Stale
+
+        snapshots = self._snapshots
+        try:
+            reply = await answer(*args)
+        except Stale:
+            snapshots.end()
+        except Exception:
+            if snapshots.confirmed():
+                raise
+        else:
+            if reply is None:
+                return reply
+            if snapshots.confirmed():
+                return reply
+        return await answer(*args)  # on the snapshot: no presumption left to fail
 
     @property
     def mocked(self) -> list[ApiDefinition]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import context
-from ..api import ApiDefinition
+from ..api import ApiDefinition, FastRoute
 from ..context import SAFE_METHODS, RequestContext, base_url
 from ..kit import errors
 from ..kit.errors import ApiError
@@ -48,10 +49,16 @@ class Gateway:
         if api is not None and prefix != api.base_path:
             scope = rebased(scope, prefix, self.router.target(api, prefix))
             path = scope["path"]
-        ctx = RequestContext(self.state, api, scope)
+        fast = None
         if api is not None and api.fast_routes and self.state.settings.fast_routes:
-            if await _answer_fast(api, ctx, send):
+            fast = Router.fast_route(api, scope["method"], scope["path"])
+        ctx = RequestContext(self.state, api, scope, deferred=True)
+        if api is not None and fast is not None:
+            self.state.begin_request(presumed=True)  # a shared state checks what it read as it writes
+            if await _answer_fast(api, ctx, fast, send):
                 return
+        if self.state.shared is not None:  # one snapshot for the requests that arrived together
+            await self.state.begin_together()
         context.attach(ctx)
         await self._route(api, ctx, path, scope, receive, send)
         context.detach(ctx)
@@ -114,15 +121,18 @@ async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:
     return docs is not None
 
 
-async def _answer_fast(api: ApiDefinition, ctx: RequestContext, send: Send) -> bool:
+async def _answer_fast(
+    api: ApiDefinition, ctx: RequestContext, found: tuple[FastRoute, re.Match[str]], send: Send
+) -> bool:
     """Answer a request for one of `api`'s fast routes without connexion; False leaves the request to connexion."""
     scope = ctx.scope
-    found = Router.fast_route(api, scope["method"], scope["path"])
-    if found is None:
-        return False
     route, match = found
+    state = ctx.state
     try:
-        reply = await route.handler(ctx, match)
+        if state.shared is None:
+            reply = await route.handler(ctx, match)
+        else:  # begun presumed: checked as it writes, run again if what it read had moved
+            reply = await state.answer_presumed(route.handler, ctx, match)
     except ApiError as error:
         reply = errors.reply(api.errors, error)
     except Exception:

@@ -27,6 +27,7 @@ class RedisClock(Clock):
         self._redis: Any = client
         self.key = prefix + "clock"
         self.epoch = 0
+        self._last: list[Any] = [None] * len(FIELDS)  # the hash's values as last read, which a fast route presumes
         # The current request's reading of the hash (None: not read yet); unset outside requests.
         self._reading: ContextVar[Any] = ContextVar(f"clock:{id(self)}")
         # The first worker sets the configured start; the others (and a restart) find the clock as it was left.
@@ -36,6 +37,7 @@ class RedisClock(Clock):
         self._load(client.hmget(self.key, FIELDS))
 
     def _load(self, values: list[Any]) -> None:
+        self._last = values
         start, frozen, offset, epoch = values
         self._start, self._frozen_at = _number(start), _number(frozen)
         self._offset = float(offset or 0)
@@ -48,6 +50,16 @@ class RedisClock(Clock):
         self._reading.set(reading)
         if reading is not None:
             self._load(reading)  # the epoch, which MockState.data compares, as this request began
+
+    def presume(self) -> None:
+        """A presumed request starts (`Snapshots.presume`): its readings are the hash's values as last read, which
+        its write's script checks are still the hash's."""
+        self.begin(self._last)
+
+    def presumed_reading(self) -> list[Any]:
+        """The values the current request reads the clock from (as `presume` or the snapshot gave them)."""
+        reading = self._reading.get(None)
+        return list(self._last if reading is None or reading is _OUTSIDE else reading)
 
     def time(self) -> float:
         reading = self._reading.get(_OUTSIDE)

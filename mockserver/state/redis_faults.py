@@ -28,13 +28,13 @@ class RedisFaults(Faults):
         )
         self._draws = prefix + "faults:draws"
         # Whether any fault was set when the current request began (its first round trip asks); unset outside.
-        self._any: ContextVar[bool] = ContextVar(f"faults:{id(self)}")
+        self._any: ContextVar[bool | None] = ContextVar(f"faults:{id(self)}")
 
     @property
     def key(self) -> str:
         return self._faults_key
 
-    def begin(self, any_set: bool) -> None:
+    def begin(self, any_set: bool | None) -> None:  # None: asked of Redis when needed
         self._any.set(any_set)
 
     def add(self, **fields: Any) -> Fault:

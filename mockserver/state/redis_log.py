@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -15,13 +16,15 @@ if TYPE_CHECKING:
     import redis
 
 
-# KEYS: the list, the counts per API, the (API, operation, status) counts. ARGV: the entry, the last index kept, the
-# API, the (API, operation, status) key ("" when no operation was matched).
+# KEYS: the list, the counts per API, the (API, operation, status) counts. ARGV: the last index kept, then per entry
+# the entry, the API, the (API, operation, status) key ("" when no operation was matched), oldest first.
 _ADD = """
-redis.call('LPUSH', KEYS[1], ARGV[1])
-redis.call('LTRIM', KEYS[1], 0, ARGV[2])
-redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[4], 1) end
+for i = 2, #ARGV, 3 do
+  redis.call('LPUSH', KEYS[1], ARGV[i])
+  redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
+  if ARGV[i + 2] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[i + 2], 1) end
+end
+redis.call('LTRIM', KEYS[1], 0, ARGV[1])
 """
 
 
@@ -35,19 +38,37 @@ class RedisRequestLog(RequestLog):
         self._size = size
         self._list, self._counts, self._exercised = prefix + "log", prefix + "log:counts", prefix + "log:exercised"
         self._add = Script(client, _ADD)
+        self._pending: list[Any] = []  # entries of requests answered in this event loop iteration, not written yet
 
     def add(self, entry: LoggedRequest) -> None:
-        """One round trip (a script on the worker's own connection): the entry, the trim, and both counts."""
+        """One script (the entry, the trim, and both counts) for every request answered in the same iteration of the
+        event loop: the first one's schedules it for the end of the iteration, so under load N requests' entries
+        cost one round trip. The entry was always written after the answer; reading the log here writes what is
+        pending first. Outside an event loop, written at once."""
         exercised = b"" if entry.operationId is None else orjson.dumps([entry.api, entry.operationId, entry.status])
-        self._add(keys=[self._list, self._counts, self._exercised],
-                  args=[orjson.dumps(vars(entry)), self._size - 1, entry.api, exercised])  # fmt: skip
+        self._pending += (orjson.dumps(vars(entry)), entry.api, exercised)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        if len(self._pending) == 3:
+            loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Write the entries not written yet, in one round trip."""
+        pending, self._pending = self._pending, []
+        if pending:
+            self._add(keys=[self._list, self._counts, self._exercised], args=[self._size - 1, *pending])
 
     def select(self, selection: Filter) -> Iterator[LoggedRequest]:
+        self.flush()
         entries = (LoggedRequest(**orjson.loads(raw)) for raw in self._redis.lrange(self._list, 0, -1))
         return (entry for entry in entries if selection.matches(entry))
 
     @property
     def counts(self) -> Counter[str]:
+        self.flush()
         return Counter({api.decode(): int(n) for api, n in self._redis.hgetall(self._counts).items()})
 
     @counts.setter
@@ -56,6 +77,7 @@ class RedisRequestLog(RequestLog):
 
     @property
     def exercised(self) -> Counter[tuple[str, str, int]]:
+        self.flush()
         return Counter({tuple(orjson.loads(key)): int(n) for key, n in self._redis.hgetall(self._exercised).items()})
 
     @exercised.setter
@@ -66,5 +88,6 @@ class RedisRequestLog(RequestLog):
         self.clearing(self._redis)
 
     def clearing(self, pipe: Any) -> None:
-        """Add emptying the log and its counts to `pipe` (a reset's one transaction)."""
+        """Add emptying the log and its counts to `pipe` (a reset's one transaction), after what is pending."""
+        self.flush()
         pipe.delete(self._list, self._counts, self._exercised)

@@ -32,6 +32,8 @@ from .store import (
 if TYPE_CHECKING:
     import redis
 
+    from .redis_snapshot import Snapshots
+
 # One write (or a removal with all its cascades) is committed by this script: it checks that every record it touches
 # is still what the worker read (compare and set), then applies them all, or none if any changed meanwhile. Redis runs
 # a script alone, so no other worker sees half of a cascade, and a conflicting write is retried, never lost.
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 # new (JSON without _seq for an add, the whole record for an update, "" = delete), int id ("" = not an integer).
 # Then the checks the write depends on, each a kind and its values (see below), made before anything is written.
 # KEYS: the sequence counter, the set of table keys, the set of owner-index keys, the tables' versions. Returns 0 on a
-# conflict, {2, the count} for a limit reached, {3} for a parent gone, else {1, the seqs given, {table key, its new
+# conflict, {2, the count} for a limit reached, {3, its table key, its id} for a parent gone, else {1, the seqs given, {table key, its new
 # version, ...}}.
 _COMMIT = """
 local n = tonumber(ARGV[1])
@@ -82,9 +84,9 @@ while ARGV[g] do
   elseif kind == 'P' then
     -- A parent: table key, id (JSON), owner. It must be there, the owner's, and not soft-deleted.
     local raw = redis.call('HGET', ARGV[g + 1], ARGV[g + 2])
-    if not raw then return {3} end
+    if not raw then return {3, ARGV[g + 1], ARGV[g + 2]} end
     local record = cjson.decode(raw)
-    if record['_owner'] ~= ARGV[g + 3] or record['deleted'] == true then return {3} end
+    if record['_owner'] ~= ARGV[g + 3] or record['deleted'] == true then return {3, ARGV[g + 1], ARGV[g + 2]} end
     g = g + 4
   else
     -- 'R', what a removal's cascade read: table key, owner-index key, where (JSON object), the ids it found (JSON
@@ -199,6 +201,37 @@ return {redis.call('HMGET', KEYS[1], unpack(fields)), redis.call('HGETALL', KEYS
         deltas}
 """.replace("CHANGES", str(CHANGES))
 
+# A presumed request's write (`RedisStore.presume`): the check that what the request presumed still holds (the clock's
+# numbers with the epoch, and the version of each table it read from what this worker holds), then, only if it does,
+# the commit: its reads and its write are one instant, in one round trip. Where it does not, the snapshot the request
+# then runs again on, and nothing written. KEYS: the snapshot's three, then the commit's four. ARGV: how many of the
+# snapshot's and the check's values follow, those values (the check: the presumed clock values, then pairs of table
+# key and version), then the commit's. Returns {0, the commit's reply}, or {the snapshot's reply, -1}.
+_PRESUMED = (
+    "local function snapshot(KEYS, ARGV)\n" + _SNAPSHOT + "end\n"
+    "local function commit(KEYS, ARGV)\n" + _COMMIT + "end\n"
+    """local ns, nc = tonumber(ARGV[1]), tonumber(ARGV[2])
+local sargs, cargs, wargs = {}, {}, {}
+for i = 3, 2 + ns do sargs[#sargs + 1] = ARGV[i] end
+for i = 3 + ns, 2 + ns + nc do cargs[#cargs + 1] = ARGV[i] end
+for i = 3 + ns + nc, #ARGV do wargs[#wargs + 1] = ARGV[i] end
+local nf = tonumber(sargs[1])
+local fields = {}
+for i = 2, nf + 1 do fields[#fields + 1] = sargs[i] end
+local held = true
+for i, value in ipairs(redis.call('HMGET', KEYS[1], unpack(fields))) do
+  if (value or NONE) ~= cargs[i] then held = false end
+end
+for i = nf + 1, nc, 2 do
+  if (redis.call('HGET', KEYS[2], cargs[i]) or '0') ~= cargs[i + 1] then held = false end
+end
+if not held then return {snapshot({KEYS[1], KEYS[2], KEYS[3]}, sargs), -1} end
+return {0, commit({KEYS[4], KEYS[5], KEYS[6], KEYS[7]}, wargs)}
+"""
+)
+NONE = b"\0"  # a clock field Redis does not hold, as the presumed commit's check compares it
+_PRESUMED = _PRESUMED.replace("NONE", "'\\0'")
+
 # An owner's records in creation order, in one round trip: the ids from the owner index, and those records.
 _ROWS = """
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
@@ -212,6 +245,11 @@ RETRIES = 1000  # compare-and-set attempts before a write gives up: far beyond a
 
 class Conflict(Exception):
     """A record changed between a worker's read and its commit: the write is run again."""
+
+
+class Stale(Exception):
+    """A presumed request (`RedisStore.presume`) read what this worker does not hold, or what it held had moved by its
+    write: nothing was written, and the request runs again from its start on a real snapshot."""
 
 
 Tag = tuple[int, int]  # (state epoch, table version): both only grow, so a later state has a greater tag
@@ -329,6 +367,7 @@ class RedisTable(Table):
         if held is not None and field in held.records:
             raw = held.records[field]
         else:
+            self._redis_store.unpresumed()
             raw = self._redis.hget(self.key, field)
             if held is not None:
                 if len(held.records) >= DECODED:  # ids asked for and absent (a fuzzer's) add up: start again
@@ -357,6 +396,7 @@ class RedisTable(Table):
         return next((view for view in self._all_views() if matches(view)), None)
 
     def _all_views(self) -> Iterator[View]:
+        self._redis_store.unpresumed()
         records = [self._decode(raw) for raw in self._redis.hvals(self.key)]
         return map(MappingProxyType, sorted(records, key=lambda record: record[SEQ]))
 
@@ -374,6 +414,7 @@ class RedisTable(Table):
             owned = held.rows[owner_key]
             ids, raws = list(owned), list[bytes | None](owned.values())
         else:
+            self._redis_store.unpresumed()
             ids, raws = self._redis_store.rows_script(keys=[owner_key, self.key])
             if held is not None:
                 held.rows[owner_key] = dict(zip(ids, raws, strict=True))
@@ -414,6 +455,7 @@ class RedisTable(Table):
             held = self._redis_store.held(self.key)
             if held is not None and owner_key in held.counts:
                 return held.counts[owner_key]
+            self._redis_store.unpresumed()
             counted = int(self._redis.zcard(owner_key))
             if held is not None:
                 held.counts[owner_key] = counted
@@ -429,14 +471,17 @@ class RedisTable(Table):
         if held is None or (batch is not None and (self.key, field) in batch):
             return self._raw(record_id) is not None
         if held.ids is None:
+            self._redis_store.unpresumed()
             held.ids = set(self._redis.hkeys(self.key))
         return field in held.ids
 
     def __len__(self) -> int:
+        self._redis_store.unpresumed()
         return int(self._redis.hlen(self.key))
 
     def next_int_id(self) -> int:
         """Reserved with INCR, so two workers creating at once never get the same id (an unused one is skipped)."""
+        self._redis_store.unpresumed()
         return int(self._redis.incr(self.key + ":top"))
 
     # -- writing: each builds ops and commits them (at once, or with the removal it is part of)
@@ -507,6 +552,23 @@ class RedisTable(Table):
         removed: View | None = self._redis_store.retrying(lambda: self._remove(owner, record_id))
         return removed
 
+    def require(self, owner: str, record_id: Any, missing: Callable[[], Exception]) -> View | None:
+        """As `Table.require`: in a request, every later commit of it checks the record (a parent check, 'P')."""
+        record = super().require(owner, record_id, missing)
+        required = self._redis_store.required()
+        if record is not None and required is not None:
+            required.append((self.key, orjson.dumps(record_id), owner, missing))
+        return record
+
+    def remove_counting(self, owner: str, record_id: Any, table: str) -> tuple[View | None, int]:
+        """As `Table.remove_counting`: the records of `table` the removal's committed script deleted."""
+        store = self._redis_store
+        store.committed = []
+        removed = self.remove(owner, record_id)
+        children = store.table(self._codec[0], table)
+        assert isinstance(children, RedisTable)
+        return removed, sum(1 for op in store.committed if op[0] == children.key and op[3] and not op[4])
+
     def _remove(self, owner: str, record_id: Any) -> View | None:
         store = self._redis_store
         outermost = store._batch is None
@@ -552,12 +614,21 @@ class RedisStore(Store):
         # A removal's writes, gathered until its cascades are done: (table key, id) -> (expected JSON, new JSON).
         self._batch: dict[tuple[str, bytes], tuple[bytes | None, bytes | None]] | None = None
         self._staged: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []
+        self.committed: list[tuple[str, str, bytes, bytes | None, bytes | None, str]] = []  # the last commit's writes
         # What a removal's cascades read, for its commit to check again: (table key, the script's check values).
         self._guards: list[tuple[str, list[Any]]] = []
         # What the current request read: (table key, id) -> JSON (None: absent); unset outside requests.
         self._reads: ContextVar[dict[tuple[str, bytes], bytes | None]] = ContextVar(f"reads:{id(self)}")
         # The tables' tags when the current request began (epoch, versions); unset outside requests.
         self._snapshot: ContextVar[tuple[int, dict[bytes, bytes]]] = ContextVar(f"snapshot:{id(self)}")
+        # What the current request's commits require live (`RedisTable.require`): table key, id, owner, its refusal.
+        self._required: ContextVar[list[tuple[str, bytes, str, Callable[[], Exception]]]] = ContextVar(
+            f"required:{id(self)}"
+        )
+        # A presumed request's reads: table key -> the version of what this worker held (None: it has a snapshot).
+        self._relied: ContextVar[dict[str, int] | None] = ContextVar(f"relied:{id(self)}")
+        self._after_write: ContextVar[bool] = ContextVar(f"after-write:{id(self)}")  # see `presumed_wrote`
+        self.snapshots: Snapshots | None = None  # what begins requests (set by it), for the presumed commit
         self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
         self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
         # What this worker held of a table when its own write found another's between: served by no request until
@@ -576,14 +647,25 @@ class RedisStore(Store):
             tags += (table_key, held.tag[1])
         return tags
 
-    def begin(self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any] = ()) -> None:
+    def begin(
+        self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any] = (), *, keep_reads: bool = False
+    ) -> None:
         """A request starts (in its own task) with the state's epoch and every table's version as they were when it
         began, read in the request's first round trip (`MockState.begin_request`), with what changed since in each
         table this worker holds (`held_tags`), which brings those up to date. It serves what this worker holds of any
         table whose tag has not moved, and remembers what it reads until it ends; outside requests every read asks
-        Redis."""
-        self._reads.set({})
+        Redis. `keep_reads`: a presumed request that wrote goes on with a snapshot, and what it read as it wrote."""
+        if not keep_reads:
+            self._reads.set({})
+            self._required.set([])
         self._snapshot.set((epoch, versions))
+        self._relied.set(None)
+        self._after_write.set(False)
+        self.sync(epoch, versions, deltas)
+
+    def sync(self, epoch: int, versions: dict[bytes, bytes], deltas: Sequence[Any]) -> None:
+        """Bring what this worker holds up to a snapshot's `versions` with its `deltas` (once per snapshot, however
+        many requests begin with it)."""
         for delta in deltas:
             table_key = delta[0].decode()
             held = self._held.pop(table_key, None) or self._behind.pop(table_key, None)
@@ -599,11 +681,57 @@ class RedisStore(Store):
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
 
+    def required(self) -> list[tuple[str, bytes, str, Callable[[], Exception]]] | None:
+        return self._required.get(None)
+
+    def presume(self, epoch: int) -> None:
+        """A request begins without a snapshot (`Snapshots.presume`): it reads only what this worker holds (in
+        `epoch`), noting the version of each table it read, and its write is the presumed commit, which checks them."""
+        self._reads.set({})
+        self._snapshot.set((epoch, {}))
+        self._relied.set({})
+        self._required.set([])
+        self._after_write.set(False)
+
+    def presumed_wrote(self) -> None:
+        """A presumed request's write committed, its presumption checked: it ran as one instant so far. What it
+        reads from here on comes with a snapshot, taken when it first reads (none, for a tracking hit)."""
+        self._relied.set(None)
+        self._after_write.set(True)
+
+    def _catch_up(self) -> None:
+        if self._after_write.get(False) and self.snapshots is not None:
+            self.snapshots.take(keep_reads=True)
+
+    def presumption(self) -> dict[str, int] | None:
+        """The tables a presumed request read and the versions it presumed (None: the request has its snapshot)."""
+        return self._relied.get(None)
+
+    def unpresumed(self) -> None:
+        """Before anything a presumed request cannot serve from what this worker holds: Stale, so that it runs again
+        on a snapshot (a round trip that serves no snapshot would read Redis at another instant than its write)."""
+        if self._relied.get(None) is not None:
+            raise Stale()
+
+    def version(self, table_key: str) -> int:
+        """The table's version in the current request's snapshot."""
+        self._catch_up()
+        snapshot = self._snapshot.get(None)
+        return 0 if snapshot is None else int(snapshot[1].get(table_key.encode(), 0))
+
     def held(self, table_key: str) -> Held | None:
         """What this worker holds of the table, valid for the current request (None outside requests)."""
+        self._catch_up()
         snapshot = self._snapshot.get(None)
         if snapshot is None:
             return None
+        relied = self._relied.get(None)
+        if relied is not None:  # presumed: what is held, as held, if it is of the presumed epoch
+            held = self._held.get(table_key)
+            if held is None or held.tag[0] != snapshot[0]:
+                raise Stale()
+            relied.setdefault(table_key, held.tag[1])
+            return held
         tag = (snapshot[0], int(snapshot[1].get(table_key.encode(), 0)))
         held = self._held.get(table_key)
         if held is None or held.tag < tag:  # a held tag above the request's: read by a request that began later
@@ -613,9 +741,11 @@ class RedisStore(Store):
     def kept(self, api: str, key: Hashable, compute: Callable[[], T]) -> T:
         """As `Store.kept`, per worker: answers stay while none of `api`'s tables has moved (epoch and versions as the
         current request began), which is what a write on any worker moves. Outside requests, always `compute()`."""
+        self._catch_up()
         snapshot = self._snapshot.get(None)
         if snapshot is None:
             return compute()
+        self.unpresumed()
         table_prefix = f"{self.prefix}t:{api}:".encode()
         tags = (snapshot[0], tuple(sorted(item for item in snapshot[1].items() if item[0].startswith(table_prefix))))
         held = self._kept_held.get(api)
@@ -676,7 +806,15 @@ class RedisStore(Store):
         args += guard or []
         for _, check in guards:
             args += check
-        result = self._commit(keys=[self._seq_key, self._tables_key, self._owner_keys, self.versions_key], args=args)
+        required = self._required.get(None) or ()
+        for table_key, field, owner, _ in required:
+            args += ("P", table_key, field, owner)
+        keys = [self._seq_key, self._tables_key, self._owner_keys, self.versions_key]
+        relied = self._relied.get(None)
+        if relied is not None and self.snapshots is not None:  # the request's snapshot and its write in one script
+            result = self.snapshots.commit(keys, args, relied)
+        else:
+            result = self._commit(keys=keys, args=args)
         reads = self.reads()
         if result == 0:
             if reads is not None:
@@ -688,8 +826,12 @@ class RedisStore(Store):
         if result[0] == 2:
             raise LimitReached(int(result[1]))
         if result[0] == 3:
+            for table_key, field, _, missing in required:
+                if (table_key.encode(), field) == (result[1], result[2]):
+                    raise missing()
             raise ParentMissing()
         _, seqs, versions = result
+        self.committed = staged
         if reads is not None:  # this request reads what it wrote (an added record's JSON gained its _seq: forget it)
             for table_key, _, field, expected, new, _ in staged:
                 reads[table_key, field] = new if expected else None
@@ -730,6 +872,7 @@ class RedisStore(Store):
         raise RuntimeError("a record kept changing under this write")
 
     def next_seq(self) -> int:
+        self.unpresumed()
         return int(self.redis.incr(self._seq_key))
 
     def export(self) -> dict[str, Any]:

@@ -8,8 +8,6 @@ from typing import Any
 import redis
 
 from ..kit.data import DataFactory
-from .redis_scripts import Script
-from .redis_store import _SNAPSHOT
 
 LOCK_SECONDS = 120  # a reset, reseed or import holds the lock at most this long (a killed worker's lock expires)
 
@@ -24,8 +22,6 @@ class SharedState:
         self.redis.ping()  # a wrong URL fails at start, not on the first request
         self.clock_key = prefix + "clock"  # also holds the seed and the epoch (see RedisClock)
         self.worker = int(self.redis.incr(prefix + "workers"))
-        # A request's first round trip (MockState.begin_request): see redis_store's _SNAPSHOT.
-        self.snapshot = Script(self.redis, _SNAPSHOT)
 
     def lock(self) -> AbstractContextManager[Any]:
         """Held while the records are replaced (first start, reset, reseed, import): one replacement at a time."""

@@ -303,6 +303,22 @@ class Table:
                 hook(self._store, owner, removed)
         return removed
 
+    def require(self, owner: str, record_id: Any, missing: Callable[[], Exception]) -> View | None:
+        """The owner's live record `record_id` (None if absent or soft-deleted), which the current request's later
+        writes name: on a shared store each of them checks as it commits that the record is still live, and raises
+        `missing()` if not (a campaign naming a traffic source another worker deletes at that instant). In memory
+        the read and the writes are one step, with nothing between them to check."""
+        record = self.get(owner, record_id)
+        return None if record is None or record.get(DELETED) else record
+
+    def remove_counting(self, owner: str, record_id: Any, table: str) -> tuple[View | None, int]:
+        """`remove`, and how many of the owner's records of `table` (this API's) its cascades removed with it, counted
+        by the removal itself: on a shared store, the removal as it committed (one its retry took too counts)."""
+        children = self._store.table(self._api, table)
+        before = children.count(owner)
+        removed = self.remove(owner, record_id)
+        return removed, before - children.count(owner)
+
     def __contains__(self, record_id: Any) -> bool:
         return record_id in self._rows
 

@@ -57,10 +57,8 @@ async def update_site(ctx: RequestContext, site_id: str, body: dict[str, Any] | 
 
 async def delete_site(ctx: RequestContext, site_id: str) -> Any:
     ctx.owned("sites", site_id, "Site not found")
-    placements = ctx.table("placements").count(ctx.account_id, siteId=site_id)
-    ctx.table("sites").remove(
-        ctx.account_id, site_id
-    )  # the doc: with its placements and their tracking data (cascades.py)
+    # The doc: with its placements and their tracking data (cascades.py); counted as the removal writes.
+    _, placements = ctx.table("sites").remove_counting(ctx.account_id, site_id, "placements")
     return {"success": True, "message": "Site deleted", "deletedPlacements": placements}
 
 

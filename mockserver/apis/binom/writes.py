@@ -123,10 +123,14 @@ def _all_paths(record: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def require(ctx: RequestContext, table: str, record_id: Any, what: str) -> None:
-    """A live record of `table`, or the 404 naming it."""
-    record = ctx.table(table).get(TRACKER, record_id)
-    if record is None or record.get("deleted"):
-        raise ApiError(404, f"{what} {record_id} not found")
+    """A live record of `table`, or the 404 naming it; the request's writes check it again as they commit (the same
+    404 if another request deleted it meanwhile)."""
+
+    def missing() -> ApiError:
+        return ApiError(404, f"{what} {record_id} not found")
+
+    if ctx.table(table).require(TRACKER, record_id, missing) is None:
+        raise missing()
 
 
 def _unique_key(ctx: RequestContext, key: str, current: View | None) -> None:
