@@ -1,14 +1,15 @@
 """Throughput of one worker in memory, one worker on Redis and two workers on Redis, for a read, a write and the
 tracking pixel, measured in one run; and the Redis round trips each request costs.
 
-    .venv/bin/python bench/workers.py [--duration 5] [--warmup 2] [--rounds 3] [--connections 32] [--hits 100000]
+    .venv/bin/python bench/workers.py [--duration 3] [--warmup 1] [--rounds 5] [--connections 32] [--hits 100000]
                                       [--before-src DIR]
 
 Each deployment is `mockserver serve --no-rate-limits` (every API): in memory; `--store redis://...` with one
 worker; `--workers 2 --store redis://...`. A fresh redis-server of the script's own (no persistence) holds the state.
 On two CPUs: one worker is pinned to the first CPU, two workers to both; wrk (one thread) and redis-server are pinned
 to the second, so two workers share their CPUs with the load generator and Redis. Cases, round-robin for --rounds
-rounds, the round with the median rate reported:
+rounds, the round with the median rate reported; r1/m1 and r2/r1 are the medians of the same-round ratios, as
+bench/run.py gives them ("disagree" when those rounds do):
 
     read      BannerTrackr GET /placements (a page of 50)
     write     BannerTrackr POST /sites, then DELETE of the site created (bench/lua/create_delete.lua)
@@ -45,7 +46,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from harness import ROOT, Load, cpus, ensure_wrk, free_port, measure, round_robin, serving, write_results
+from harness import ROOT, Load, cpus, ensure_wrk, free_port, measure, paired_ratio, round_robin, serving, write_results
 
 BT = "/bannertrackr/api/public/v1"
 KEY = "bt_live_pro_read_write_demo"  # Pro: unlimited placements, 50 sites (the write case stays below)
@@ -298,11 +299,15 @@ def hits_over_workers(base: str, hits: int, threads: int = 8) -> dict[str, Any]:
             "lost": sum(answered) - counted, "seconds": round(seconds, 1)}  # fmt: skip
 
 
+def _ratio(value: float | None) -> str:
+    return f"{'disagree' if value is None else f'{value:.2f}':>9}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--hits", type=int, default=100_000, help="pixel hits over two Redis workers (0: skip)")
     parser.add_argument("--before-src", type=Path, help="another checkout, measured in the same rounds")
@@ -344,22 +349,25 @@ def main() -> None:
     rates = {name: run["requests_per_second"] for name, run in runs.items()}
     loads_seen = [load for run in runs.values() for load in run["load"]]
     print(f"load average after each run: {min(loads_seen):.1f} to {max(loads_seen):.1f}")
-    print(f"{'case':<16}{'memory, 1':>10}{'redis, 1':>10}{'redis, 2':>10}{'r1/m1':>7}{'r2/r1':>7}"
+    print(f"{'case':<16}{'memory, 1':>10}{'redis, 1':>10}{'redis, 2':>10}{'r1/m1':>9}{'r2/r1':>9}"
           f"{'trips, 1':>10}{'trips, 2':>10}{'trips, 8':>10}{'CPU m1/r1/r2':>16}")  # fmt: skip
     table: dict[str, Any] = {}
     for tree in trees:
         for case in ("read", "write", "pixel"):
             m1, r1, r2 = (rates[f"{case}/{tree}{d}"] for d in ("memory-1", "redis-1", "redis-2"))
+            m1s, r1s, r2s = (runs[f"{case}/{tree}{d}"]["rounds"] for d in ("memory-1", "redis-1", "redis-2"))
+            over_memory, over_one = paired_ratio(r1s, m1s)[0], paired_ratio(r2s, r1s)[0]
             alone, turns, eight = trips[tree][case], trips[tree][f"{case}/2"], trips[tree][f"{case}/8"]
             table[f"{tree}{case}"] = {"memory_1": m1, "redis_1": r1, "redis_2": r2,
-                                      "redis_1_over_memory_1": round(r1 / m1, 2), "redis_2_over_redis_1": round(r2 / r1, 2),
+                                      "redis_1_over_memory_1": over_memory and round(over_memory, 2),
+                                      "redis_2_over_redis_1": over_one and round(over_one, 2),
                                       "round_trips_per_request": alone, "round_trips_two_workers": turns,
                                       "round_trips_eight_together": eight}  # fmt: skip
             shares = [runs[f"{case}/{tree}{d}"]["server_cpu_share"] for d in ("memory-1", "redis-1", "redis-2")]
             table[f"{tree}{case}"]["server_cpu_share"] = shares
             shown = f"{turns:>10.1f}{eight:>10.2f}{'/'.join(f'{x:.2f}' for x in shares):>16}"
             print(
-                f"{tree + case:<16}{m1:>10.0f}{r1:>10.0f}{r2:>10.0f}{r1 / m1:>7.2f}{r2 / r1:>7.2f}{alone:>10.1f}{shown}"
+                f"{tree + case:<16}{m1:>10.0f}{r1:>10.0f}{r2:>10.0f}{_ratio(over_memory)}{_ratio(over_one)}{alone:>10.1f}{shown}"
             )
     if hits:
         print(f"pixel hits over 2 Redis workers: {hits}")
