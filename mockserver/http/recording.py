@@ -6,14 +6,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..kit import har, masking, routing, spec
 from ..state.clock import iso
-from ..state.requestlog import LoggedRequest
+from ..state.requestlog import LoggedRequest, Pending
 
 if TYPE_CHECKING:
     from ..api import ApiDefinition
@@ -38,9 +38,16 @@ class Exchange:
     status: int = 0
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     response_body: bytearray = field(default_factory=bytearray)
-    entry: dict[str, Any] | None = None  # set by `note`: what the log entry says of the request
+    noted: bool = False  # set by `note`, with what the log entry says of the request (below)
     api: ApiDefinition | None = None
+    credential: str | None = None
     secrets: tuple[str, ...] = ()
+    timestamp: float = 0.0
+    method: str = ""
+    logged_path: str = ""  # as the gateway routed it
+    query_string: bytes = b""
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    duration_ms: float = 0.0
     error: str | None = None  # set by `reject`
     path: str = ""  # as the client sent it (the gateway rebases an alias to its API's base path)
 
@@ -50,19 +57,16 @@ def note(ctx: RequestContext) -> None:
     exchange: Exchange | None = ctx.scope.get(EXCHANGE)
     if exchange is None or ctx.api is None:
         return
+    scope = ctx.scope
     credential = ctx.principal.credential_id if ctx.principal else None
-    now = ctx.state.clock.time()  # one reading for both: the entry's time and its timestamp agree
-    exchange.api, exchange.secrets = ctx.api, (credential,) if credential else ()
-    exchange.entry = {
-        "time": iso(datetime.fromtimestamp(now, tz=UTC)),
-        "timestamp": now,
-        "api": ctx.api.name,
-        "method": ctx.scope["method"],
-        "path": ctx.scope["path"],
-        "key": masking.mask(credential),
-        "query_string": ctx.scope.get("query_string", b"").decode("latin-1"),
-        "headers": [(name.decode("latin-1"), value.decode("latin-1")) for name, value in ctx.scope.get("headers", [])],
-    }
+    exchange.api, exchange.credential = ctx.api, credential
+    exchange.secrets = (credential,) if credential else ()
+    exchange.timestamp = ctx.state.clock.time()  # one reading for both the entry's time and its timestamp
+    # What the entry shows is worked out from these when it is read (`_shown`): the values, as the request had them.
+    exchange.method, exchange.logged_path = scope["method"], scope["path"]
+    exchange.query_string = scope.get("query_string", b"")
+    exchange.headers = list(scope.get("headers", ()))
+    exchange.noted = True
 
 
 def reject(scope: Scope, status: int, reason: str) -> None:
@@ -107,39 +111,25 @@ class Recorder:
         try:
             await self.app(scope, receiving, sending)
         finally:
-            if exchange.entry is not None and exchange.status:
+            if exchange.noted and exchange.status:
                 self._log(exchange, scope)
 
     def _log(self, exchange: Exchange, scope: Scope) -> None:
-        entry, api = exchange.entry, exchange.api
-        assert entry is not None and api is not None
-        credential_headers = [name for name, _ in spec.credential_headers(api.spec_path)]
-        headers = masking.headers(entry["headers"], credential_headers, exchange.secrets)
-        raw_query = entry["query_string"]
-        query = masking.query(parse_qsl(raw_query, keep_blank_values=True), exchange.secrets) if raw_query else []
-        path = masking.mask_secrets(entry["path"], exchange.secrets)
-        match = self.state.router.match(entry["method"], entry["path"])[1]  # remembered per (method, path) there
+        api = exchange.api
+        assert api is not None
+        match = self.state.router.match(exchange.method, exchange.logged_path)[1]  # remembered per (method, path)
         operation = match.operation_id if match is not None else None
+        exchange.duration_ms = (time.perf_counter() - exchange.started) * 1000
         valid = exchange.error is None
-        excerpt = bytes(exchange.body[:BODY_EXCERPT])
-        duration = (time.perf_counter() - exchange.started) * 1000
-        grouped: dict[str, list[str]] = {}
-        for name, value in query:
-            grouped.setdefault(name, []).append(value)
-        self.state.log.add(
-            LoggedRequest(
-                time=entry["time"], api=entry["api"], method=entry["method"], path=path, status=exchange.status,
-                key=entry["key"], durationMs=round(duration, 3), query=grouped, headers=dict(headers),
-                body=masking.mask_secrets(excerpt.decode("utf-8", "replace"), exchange.secrets) if excerpt else None,
-                bodyBytes=exchange.body_bytes, operationId=operation, valid=valid, error=exchange.error,
-                nearest=None if valid else (operation or nearest(api, entry["method"], entry["path"])),
-                timestamp=entry["timestamp"],
-            )
-        )  # fmt: skip
+        entry = Pending(api.name, exchange.method, exchange.status, operation, valid, exchange.timestamp,
+                        lambda: _shown(exchange, operation))  # fmt: skip
+        self.state.log.add(entry)
         if self.recording is not None:
+            entry.logged()  # now: the exchange holds whole bodies while recording, which the log must not keep
+            headers, query = _masked_headers(exchange), _masked_query(exchange)
             self.recording.add(
                 har.Exchange(
-                    started=exchange.wall, duration_ms=duration, method=entry["method"],
+                    started=exchange.wall, duration_ms=exchange.duration_ms, method=exchange.method,
                     url=_url(scope, masking.mask_secrets(exchange.path, exchange.secrets), query), request_headers=headers,
                     request_body=masking.mask_secrets(bytes(exchange.body).decode("utf-8", "replace"),
                                                       exchange.secrets).encode("utf-8"),
@@ -149,6 +139,40 @@ class Recorder:
                     response_body=bytes(exchange.response_body),
                 )
             )  # fmt: skip
+
+
+def _masked_headers(exchange: Exchange) -> list[tuple[str, str]]:
+    assert exchange.api is not None
+    credential_headers = [name for name, _ in spec.credential_headers(exchange.api.spec_path)]
+    pairs = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in exchange.headers]
+    return masking.headers(pairs, credential_headers, exchange.secrets)
+
+
+def _masked_query(exchange: Exchange) -> list[tuple[str, str]]:
+    raw = exchange.query_string.decode("latin-1")
+    return masking.query(parse_qsl(raw, keep_blank_values=True), exchange.secrets) if raw else []
+
+
+def _shown(exchange: Exchange, operation: str | None) -> LoggedRequest:
+    """The log entry of a request as the control API shows it: credentials masked, the query grouped by name.
+    Worked out when first read, from values nothing changes once the request is logged."""
+    api = exchange.api
+    assert api is not None
+    grouped: dict[str, list[str]] = {}
+    for name, value in _masked_query(exchange):
+        grouped.setdefault(name, []).append(value)
+    excerpt = bytes(exchange.body[:BODY_EXCERPT])
+    valid = exchange.error is None
+    return LoggedRequest(
+        time=iso(datetime.fromtimestamp(exchange.timestamp, tz=UTC)), api=api.name, method=exchange.method,
+        path=masking.mask_secrets(exchange.logged_path, exchange.secrets), status=exchange.status,
+        key=masking.mask(exchange.credential), durationMs=round(exchange.duration_ms, 3), query=grouped,
+        headers=dict(_masked_headers(exchange)),
+        body=masking.mask_secrets(excerpt.decode("utf-8", "replace"), exchange.secrets) if excerpt else None,
+        bodyBytes=exchange.body_bytes, operationId=operation, valid=valid, error=exchange.error,
+        nearest=None if valid else (operation or nearest(api, exchange.method, exchange.logged_path)),
+        timestamp=exchange.timestamp,
+    )  # fmt: skip
 
 
 def nearest(api: ApiDefinition, method: str, path: str) -> str | None:

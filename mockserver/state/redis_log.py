@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .redis_scripts import Script
-from .requestlog import Filter, LoggedRequest, RequestLog
+from .requestlog import Filter, LoggedRequest, Pending, RequestLog
 
 if TYPE_CHECKING:
     import redis
@@ -36,11 +36,11 @@ class RedisRequestLog(RequestLog):
         self._list, self._counts, self._exercised = prefix + "log", prefix + "log:counts", prefix + "log:exercised"
         self._add = Script(client, _ADD)
 
-    def add(self, entry: LoggedRequest) -> None:
+    def add(self, entry: LoggedRequest | Pending) -> None:
         """One round trip (a script on the worker's own connection): the entry, the trim, and both counts."""
         exercised = b"" if entry.operationId is None else orjson.dumps([entry.api, entry.operationId, entry.status])
         self._add(keys=[self._list, self._counts, self._exercised],
-                  args=[orjson.dumps(vars(entry)), self._size - 1, entry.api, exercised])  # fmt: skip
+                  args=[orjson.dumps(vars(entry.logged())), self._size - 1, entry.api, exercised])  # fmt: skip
 
     def select(self, selection: Filter) -> Iterator[LoggedRequest]:
         entries = (LoggedRequest(**orjson.loads(raw)) for raw in self._redis.lrange(self._list, 0, -1))
