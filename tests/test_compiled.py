@@ -48,6 +48,8 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
             corpus.append((verb, path, json_headers, body))  # no credential
             if keys:
                 corpus.append((verb, path, {**credential(api, WRONG_KEY), **json_headers}, body))
+            if len(corpus) < 40:  # the first operations: credentials each security check reads its own way
+                corpus += [(verb, path, {**wrong, **json_headers}, body) for wrong in _wrong_credentials(api, keys)]
             corpus.append((verb, other, {**first, **json_headers}, body))  # an unknown id
             for name, parameter in parameters.items():
                 if parameter.get("in") == "query":
@@ -65,6 +67,14 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
                 corpus.append((verb, path, {**first, **json_headers}, b'"\xff\xfe"'))
         corpus += off_the_operations(api, template, item, first)
     return corpus + outside(api, first)
+
+
+def _wrong_credentials(api: ApiDefinition, keys: list[str]) -> list[dict[str, str]]:
+    """The credential header empty, blank, without its scheme's prefix, with another scheme, the key alone or twice."""
+    header = next(iter(credential(api, "k")))
+    key = keys[0] if keys else WRONG_KEY
+    return [{header: ""}, {header: " "}, {header: "Bearer"}, {header: f"Basic {key}"}, {header: key},
+            {header: f"bearer  {key}"}, {header: f"Bearer {key} {key}"}, {"Authorization": f"Bearer {key}"}]  # fmt: skip
 
 
 def _query(name: str, schema: dict[str, Any]) -> str:

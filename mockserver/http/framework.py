@@ -25,6 +25,7 @@ from connexion.decorators.parameter import (
     unwrap_decorators,
 )
 from connexion.decorators.response import AsyncResponseDecorator
+from connexion.exceptions import OAuthProblem, OAuthResponseProblem
 from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.json_schema import NullableTypeValidator
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -39,7 +40,7 @@ from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
-from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
+from connexion.security import NO_VALUE, ApiKeySecurityHandler, BearerSecurityHandler
 from connexion.spec import OpenAPISpecification
 from connexion.utils import deep_merge, inspect_function_arguments, split_content_type
 from connexion.utils import is_null as is_null  # connexion's reading of a null parameter value
@@ -116,6 +117,11 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.middleware.security.SecurityOperation.next_app": None,
     "connexion.middleware.security.SecurityOperation.security": None,
     "connexion.middleware.security.SecurityOperation.verification_fn": None,
+    "connexion.middleware.security.SecurityOperation.security_schemes": None,
+    "connexion.middleware.security.SecurityOperation.security_handler_factory": None,
+    "connexion.security.SecurityHandlerFactory.security_handlers": None,
+    "connexion.security.NO_VALUE": None,
+    "connexion.lifecycle.ConnexionRequest.context": None,
     "connexion.validators.ParameterValidator.validate_request": ("self", "request"),
     "connexion.lifecycle.ConnexionRequest.__init__": ("self", "uri_parser"),
     "connexion.middleware.request_validation.RequestValidationOperation.next_app": None,
@@ -514,18 +520,86 @@ class _RequestStep(RequestValidationOperation):
 
 class _SecurityStep(SecurityOperation):
     """connexion's security check of one operation, on a request object the parameter validation and the view
-    then use too (connexion builds one for each: three starlette requests, three parses of the query)."""
+    then use too (connexion builds one for each: three starlette requests, three parses of the query).
+
+    An operation that requires one scheme, a bearer token or an API key in a header, checked by the function
+    `security_map` hands connexion, is checked as connexion's security handler checks it (`_OneScheme`), without its
+    per-request wrappers and header object; any other requirement goes through connexion's verification function."""
 
     def __init__(self, original: SecurityOperation, uri_parser: Any) -> None:
         self.__dict__.update(original.__dict__)
         self._uri_parser = uri_parser
+        self._one = _OneScheme.of(original) if original.security else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
         scope[_SHARED_REQUEST] = request
-        if self.security:
+        if self._one is not None:
+            await self._one.verify(request, scope["headers"])
+        elif self.security:
             await self.verification_fn(request)
         await self.next_app(scope, receive, send)
+
+
+# What connexion's security handlers say when a request carries no credential of a scheme, and when the function
+# finds none in what it carries (SecurityHandlerFactory.verify_security, AbstractSecurityHandler._generic_check).
+_NO_CREDENTIAL = "No authorization token provided"
+_NOT_VALID = {"bearer": "Provided token is not valid", "apiKey": "Provided apikey is not valid"}
+
+
+class _OneScheme:
+    """connexion's verification for a requirement of one bearer or header API key scheme: the header (found as
+    starlette's Headers.get finds it: the first of that lower-case name), the bearer's split, the function called
+    with the same arguments, and the same errors (a single check's error is what connexion raises)."""
+
+    def __init__(self, kind: str, header: bytes, scopes: Any, function: Callable[..., Any]) -> None:
+        self.kind, self.header, self.scopes, self.function = kind, header, scopes, function
+
+    @classmethod
+    def of(cls, operation: SecurityOperation) -> _OneScheme | None:
+        if len(operation.security) != 1 or len(operation.security[0]) != 1:
+            return None
+        ((name, scopes),) = operation.security[0].items()
+        scheme = operation.security_schemes.get(name) or {}
+        handlers = operation.security_handler_factory.security_handlers
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            kind, header, handler = "bearer", b"authorization", handlers.get("bearer")
+        elif (
+            scheme.get("type") == "apiKey"
+            and scheme.get("in") == "header"
+            and str(scheme.get("x-authentication-scheme", "")).lower() != "bearer"
+        ):
+            kind, header, handler = "apiKey", str(scheme["name"]).lower().encode("latin-1"), handlers.get("apiKey")
+        else:
+            return None
+        function = getattr(handler, "checked_by", None)  # only security_map's handlers say which function they call
+        if function is None or not (
+            _accepts_kwarg(function, "required_scopes") and _accepts_kwarg(function, "request")
+        ):
+            return None
+        return cls(kind, header, None if kind == "bearer" else scopes, function)
+
+    async def verify(self, request: ConnexionRequest, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        value = next((found.decode("latin-1") for name, found in headers if name == self.header), None)
+        if self.kind == "bearer":
+            if not value:
+                raise OAuthProblem(detail=_NO_CREDENTIAL)
+            try:
+                auth_type, value = value.split(maxsplit=1)
+            except ValueError:
+                raise OAuthProblem(detail="Invalid authorization header") from None
+            if auth_type.lower() != "bearer":
+                raise OAuthProblem(detail=_NO_CREDENTIAL)
+        elif value is None:
+            raise OAuthProblem(detail=_NO_CREDENTIAL)
+        token_info = self.function(value, required_scopes=self.scopes, request=request)
+        while inspect.iscoroutine(token_info):
+            token_info = await token_info
+        if token_info is NO_VALUE:
+            raise OAuthProblem(detail=_NO_CREDENTIAL)
+        if token_info is None:
+            raise OAuthResponseProblem(detail=_NOT_VALID[self.kind])
+        request.context.update({"user": token_info.get("sub", token_info.get("uid")), "token_info": token_info})
 
 
 class _ResponseStep(ResponseValidationOperation):
@@ -745,12 +819,14 @@ def security_map(verify: Callable[..., Any]) -> dict[str, type]:
 
     class Bearer(BearerSecurityHandler):
         _accepts_kwarg = staticmethod(_accepts_kwarg)
+        checked_by = staticmethod(verify)  # what the compiled chain's _OneScheme calls
 
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Any:
             return verify
 
     class ApiKey(ApiKeySecurityHandler):
         _accepts_kwarg = staticmethod(_accepts_kwarg)
+        checked_by = staticmethod(verify)
 
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Any:
             return verify
