@@ -82,12 +82,12 @@ class Gateway:
         else:
             await self.app(scope, _capped(receive), watching)
         if not api.control:
-            recording.note(ctx)
+            recording.note(ctx, status[0] if status else 0)
         if scope["method"] not in SAFE_METHODS:
             self.state.changed()
 
     def _watching(self, ctx: RequestContext, send: Send, status: list[int], *, stamp: bool) -> Send:
-        """Notes the status (for the request log) and, when `stamp`, adds the rate-limit headers."""
+        """Notes the status (for the request log, `recording.note`) and, when `stamp`, adds the rate-limit headers."""
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -95,12 +95,15 @@ class Gateway:
                 if stamp:
                     auth.settle_quota(ctx)
                 headers = ctx.stamp_headers(rate=stamp)
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [
-                    (k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in present
-                ]
-                if extra:
-                    message = {**message, "headers": [*message.get("headers", []), *extra]}
+                if headers:  # none, once the handler's answer carries them
+                    present = {name.lower() for name, _ in message.get("headers", [])}
+                    extra = [
+                        (k.lower().encode(), v.encode())
+                        for k, v in headers.items()
+                        if k.lower().encode() not in present
+                    ]
+                    if extra:
+                        message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         return send_with_headers

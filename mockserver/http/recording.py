@@ -4,7 +4,6 @@ operation and how it fitted the spec (the gateway notes the request, the error h
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
@@ -26,37 +25,45 @@ BODY_EXCERPT = 2048  # bytes of a request body the log keeps: enough to read a J
 NOT_VALIDATION = frozenset({401, 403})
 
 
-@dataclass
 class Exchange:
     """One request as it passes: the Recorder fills in the bytes, `note` and `reject` what the pipeline learnt."""
 
-    started: float = field(default_factory=time.perf_counter)
-    wall: float = field(default_factory=time.time)
-    body: bytearray = field(default_factory=bytearray)
-    body_bytes: int = 0
-    keep_all: bool = False  # a HAR recording keeps whole bodies
-    status: int = 0
-    response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    response_body: bytearray = field(default_factory=bytearray)
-    noted: bool = False  # set by `note`, with what the log entry says of the request (below)
-    api: ApiDefinition | None = None
-    credential: str | None = None
-    secrets: tuple[str, ...] = ()
-    timestamp: float = 0.0
-    method: str = ""
-    logged_path: str = ""  # as the gateway routed it
-    query_string: bytes = b""
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    duration_ms: float = 0.0
-    error: str | None = None  # set by `reject`
-    path: str = ""  # as the client sent it (the gateway rebases an alias to its API's base path)
+    __slots__ = (
+        "started", "wall", "body", "body_bytes", "keep_all", "status", "response_headers", "response_body", "noted",
+        "api", "credential", "secrets", "timestamp", "method", "logged_path", "query_string", "headers",
+        "duration_ms", "error", "path",
+    )  # fmt: skip
+
+    def __init__(self, *, keep_all: bool = False, path: str = "") -> None:
+        self.started = time.perf_counter()
+        self.wall = time.time()
+        self.body = bytearray()  # the first BODY_EXCERPT bytes (all of them, `keep_all`)
+        self.body_bytes = 0
+        self.keep_all = keep_all  # a HAR recording keeps whole bodies, and the response's headers and body
+        self.status = 0  # set by `note`: as the client got it
+        self.response_headers: list[tuple[bytes, bytes]] = []
+        self.response_body = bytearray()
+        self.noted = False  # set by `note`, with what the log entry says of the request (below)
+        self.api: ApiDefinition | None = None
+        self.credential: str | None = None
+        self.secrets: tuple[str, ...] = ()
+        self.timestamp = 0.0
+        self.method = ""
+        self.logged_path = ""  # as the gateway routed it
+        self.query_string = b""
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.duration_ms = 0.0
+        self.error: str | None = None  # set by `reject`
+        self.path = path  # as the client sent it (the gateway rebases an alias to its API's base path)
 
 
-def note(ctx: RequestContext) -> None:
-    """The gateway's one logging call: `ctx`'s request is an API operation to log, as the pipeline saw it."""
+def note(ctx: RequestContext, status: int) -> None:
+    """The gateway's one logging call: `ctx`'s request is an API operation to log, as the pipeline saw it, answered
+    with `status` (0: no answer began). The gateway sends what the Recorder passes on, nothing in between."""
     exchange: Exchange | None = ctx.scope.get(EXCHANGE)
     if exchange is None or ctx.api is None:
         return
+    exchange.status = status
     scope = ctx.scope
     credential = ctx.principal.credential_id if ctx.principal else None
     exchange.api, exchange.credential = ctx.api, credential
@@ -100,16 +107,15 @@ class Recorder:
                 exchange.body += chunk[: max(room, 0)]
             return message
 
-        async def sending(message: Message) -> None:
+        async def sending(message: Message) -> None:  # for a recording: what the log keeps comes from `note`
             if message["type"] == "http.response.start":
-                exchange.status = message["status"]
                 exchange.response_headers = list(message.get("headers", []))
-            elif message["type"] == "http.response.body" and exchange.keep_all:
+            elif message["type"] == "http.response.body":
                 exchange.response_body += message.get("body", b"")
             await send(message)
 
         try:
-            await self.app(scope, receiving, sending)
+            await self.app(scope, receiving, sending if exchange.keep_all else send)
         finally:
             if exchange.noted and exchange.status:
                 self._log(exchange, scope)
