@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -11,6 +12,7 @@ from connexion.lifecycle import ConnexionRequest
 from starlette.types import Scope
 
 from .kit import errors
+from .kit.formats import Document
 from .state.ratelimit import Quota
 from .state.store import Table, View
 
@@ -77,6 +79,16 @@ class RequestContext:
         if record is None:
             raise errors.ApiError(404, not_found)
         return record
+
+    def kept_json(self, what: tuple[Any, ...], compute: Callable[[], Any]) -> Document:
+        """The JSON answer `compute()` gives, kept until the next write to any of this API's records (`Store.kept`)
+        and serialised once, so a repeated read costs neither its view nor its encoding (nor, its bytes being the
+        same, its response check). Only for an answer that depends on nothing but those records, the caller's
+        account, the URL the client addressed (which links carry) and `what`: the operation, its parameters and
+        anything the clock decides in it."""
+        assert self.api is not None
+        key = ("json", self.account_id, self.base_url, *what)
+        return self.state.store.kept(self.api.name, key, lambda: Document(compute()))
 
     @cached_property
     def base_url(self) -> str:
