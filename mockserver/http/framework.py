@@ -453,7 +453,8 @@ class Compiled:
 def _content_type(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     """connexion's `extract_content_type`: the first Content-Type header's value."""
     for name, value in headers:
-        if name.decode("latin-1").lower() == "content-type":
+        # On bytes: no character outside ASCII lower-cases into one, so this matches what decoding first matches.
+        if name.lower() == b"content-type":
             return value.decode("latin-1")
     return None
 
