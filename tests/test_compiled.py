@@ -65,6 +65,15 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
                 corpus.append((verb, path, {**first, **json_headers}, b'{"unfinished": '))
                 corpus.append((verb, path, {**first, **json_headers}, b"[1, 2, 3]"))
                 corpus.append((verb, path, {**first, **json_headers}, b'"\xff\xfe"'))
+                # the body the validation parsed is the view's: bodies whose bytes a charset or a BOM reads otherwise
+                accented = body.replace(b'": "', b'": "\xc3\xa9', 1)  # the first string value
+                corpus += [
+                    (verb, path, {**first, "Content-Type": f"application/json;{space}charset={charset}"}, data)
+                    for charset, data in (("utf-8", accented), ("latin-1", accented), ("UTF-8", body), ("utf-16", body))
+                    for space in ("", " ")  # connexion reads a charset only without the space
+                ]
+                corpus.append((verb, path, {**first, **json_headers}, b"\xef\xbb\xbf" + body))
+                corpus.append((verb, path, {**first, "Content-Type": "application/merge-patch+json"}, body))
         corpus += off_the_operations(api, template, item, first)
     return corpus + outside(api, first)
 

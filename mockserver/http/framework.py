@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copy
 import inspect
@@ -42,7 +43,7 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.security import NO_VALUE, ApiKeySecurityHandler, BearerSecurityHandler
 from connexion.spec import OpenAPISpecification
-from connexion.utils import deep_merge, inspect_function_arguments, split_content_type
+from connexion.utils import deep_merge, inspect_function_arguments, is_json_mimetype, split_content_type
 from connexion.utils import is_null as is_null  # connexion's reading of a null parameter value
 from connexion.utils import is_nullable as is_nullable  # ... and of `nullable` on a parameter
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
@@ -89,6 +90,8 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.lifecycle.ConnexionRequest.query_params": None,
     "connexion.operations.AbstractOperation.method": None,
     "connexion.utils.deep_merge": ("a", "b"),
+    "connexion.utils.is_json_mimetype": ("mimetype",),
+    "connexion.lifecycle.ConnexionRequest.content_type": None,
     "connexion.context._scope": None,
     "connexion.datastructures.MediaTypeDict": None,
     "connexion.decorators.StarletteDecorator.decorate": ("self", "function"),
@@ -245,6 +248,8 @@ class _OnceDecorator(StarletteDecorator):
 
 # Where the compiled chain leaves the one request object its security, parameter validation and view share.
 _SHARED_REQUEST = "mockserver.connexion_request"
+# ... and the JSON body its request validation parsed, for the view (RequestBodyValidator._parse).
+_PARSED_BODY = "mockserver.parsed_body"
 
 
 class _Operation(AsyncOperation):
@@ -444,6 +449,7 @@ class Compiled:
                     await chain(inner, receive, send)
                 finally:
                     inner.pop(_SHARED_REQUEST, None)  # after an error: no cycle scope -> request -> scope left
+                    inner.pop(_PARSED_BODY, None)
 
             await wrap_app_handling_exceptions(run, Request(scope, receive, send))(scope, receive, send)
 
@@ -476,6 +482,7 @@ class _RequestStep(RequestValidationOperation):
             security_query_params=self.security_query_params,
         )
         self._bodies: dict[str | None, Any] = {}
+        self.hands_parsed = False  # the chain ends in a _ViewStep, which takes the JSON body this step parsed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = scope.get(_SHARED_REQUEST)
@@ -490,8 +497,12 @@ class _RequestStep(RequestValidationOperation):
             if len(self._bodies) < 64:  # clients may send any Content-Type; the common ones are kept
                 self._bodies[content_type] = validator
         if validator is not None:
-            scope.pop(_SHARED_REQUEST, None)  # the view reads the body through the validator's receive
+            if self.hands_parsed and "form" not in (content_type or "").lower():  # not for _ViewStep's fallback
+                scope[_PARSED_BODY] = _UNSET  # asks the validator for the value it parses
             receive, scope = await validator.wrap_receive(receive, scope=scope)
+            if scope.get(_PARSED_BODY, _UNSET) is _UNSET:
+                scope.pop(_PARSED_BODY, None)
+                scope.pop(_SHARED_REQUEST, None)  # the view reads the body through the validator's receive
         await self.next_app(scope, receive, send)
 
     def _body_validator(self, content_type: str | None) -> Any:
@@ -696,10 +707,17 @@ class _ViewStep:
             await self._fallback(scope, receive, send)  # its _OnceDecorator takes the shared request
             return
         request = scope.pop(_SHARED_REQUEST, None)
+        parsed = scope.pop(_PARSED_BODY, _UNSET)
         if request is None:
             request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
-        # What _ParameterDecorator._maybe_get_body reads (connexion's own reading for a view with **kwargs).
-        body = await request.get_body() if self._body_defined or _sends_body(headers) else None
+        # What _ParameterDecorator._maybe_get_body reads (connexion's own reading for a view with **kwargs): for
+        # a JSON body the validation parsed, that value (ConnexionRequest.get_body would parse the same bytes).
+        if not (self._body_defined or _sends_body(headers)):
+            body = None
+        elif parsed is not _UNSET and is_json_mimetype(request.content_type):
+            body = parsed
+        else:
+            body = await request.get_body()
         sanitize = self._sanitize
         arguments: dict[str, Any] = {}
         path = self._path
@@ -769,6 +787,7 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
     spec_operation = context.operation
     uri_parser = spec_operation.uri_parser_class(spec_operation.parameters, spec_operation.body_definition())
     chain: ASGIApp = steps[-1]
+    view: _ViewStep | None = None
     if VIEW_STEP:
         view = _ViewStep(steps[-1], spec_operation, uri_parser)
         if view.usable:
@@ -781,6 +800,8 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
             step = _SecurityStep(operation, uri_parser)
         else:
             step = _STEPS[type(operation)](operation) if type(operation) in _STEPS else copy.copy(operation)
+        if isinstance(step, _RequestStep):
+            step.hands_parsed = view is not None and view.usable
         step.next_app = chain
         chain = step
     return chain
@@ -859,7 +880,15 @@ class RequestBodyValidator(JSONRequestBodyValidator):
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         text = b"".join([message async for message in stream]).decode(self._encoding)
-        return self.parse_text(text) if text else None
+        if not text:
+            return None
+        value = self.parse_text(text)
+        if _PARSED_BODY in scope and codecs.lookup(self._encoding).name == "utf-8":
+            # What connexion's view reads of these bytes is json.loads(bytes): the same text (it decodes UTF-8
+            # too, and a text that parsed here has no BOM nor NUL to make it guess otherwise), so the same value.
+            # The compiled chain hands it to the view (_ViewStep) instead of reading and parsing the body again.
+            scope[_PARSED_BODY] = value
+        return value
 
     def _validate(self, body: Any) -> Any:
         return self.check(body)
