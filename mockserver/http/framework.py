@@ -50,11 +50,14 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONRe
 from connexion.validators import TextResponseBodyValidator as _TextResponseBodyValidator
 from jsonschema import Draft4Validator
 from jsonschema.validators import extend
-from starlette._exception_handler import wrap_app_handling_exceptions
+from starlette._exception_handler import _lookup_exception_handler
+from starlette._utils import is_async_callable
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response as StarletteResponse
 from starlette.routing import Mount, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # What this module uses of connexion beyond its public app API: dotted name -> the parameters it must take (None: it
 # must exist). tests/test_framework.py checks each, so a connexion upgrade that moves one fails there, by name.
@@ -149,7 +152,8 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.operations.AbstractOperation._uri_parser_class": None,
     "connexion.utils.split_content_type": ("content_type",),
     "connexion.decorators.main.BaseDecorator.uri_parser": None,
-    "starlette._exception_handler.wrap_app_handling_exceptions": ("app", "conn"),
+    "starlette._exception_handler._lookup_exception_handler": ("exc_handlers", "exc"),
+    "starlette._utils.is_async_callable": ("obj",),
     "connexion.middleware.main.ConnexionMiddleware.app": None,
     "connexion.middleware.main.ConnexionMiddleware.default_middlewares": None,
     "connexion.middleware.routing.RoutingMiddleware.router": None,  # starlette Mounts of Routes to RoutingOperations
@@ -441,17 +445,40 @@ class Compiled:
 
         async def answer(receive: Receive, send: Send) -> None:
             # What starlette's ExceptionMiddleware does, then what the routing layer passes on.
-            scope["starlette.exception_handlers"] = (handlers._exception_handlers, handlers._status_handlers)
+            exception_handlers, status_handlers = handlers._exception_handlers, handlers._status_handlers
+            scope["starlette.exception_handlers"] = (exception_handlers, status_handlers)
             inner = _routed_scope(scope, routed)
+            started = False
 
-            async def run(_scope: Scope, receive: Receive, send: Send) -> None:
-                try:
-                    await chain(inner, receive, send)
-                finally:
-                    inner.pop(_SHARED_REQUEST, None)  # after an error: no cycle scope -> request -> scope left
-                    inner.pop(_PARSED_BODY, None)
+            async def sender(message: Message) -> None:
+                nonlocal started
+                if message["type"] == "http.response.start":
+                    started = True
+                await send(message)
 
-            await wrap_app_handling_exceptions(run, Request(scope, receive, send))(scope, receive, send)
+            # starlette's wrap_app_handling_exceptions, step for step, but for the request object its handlers
+            # get: built only when there is an error to hand them (it was built for every request).
+            try:
+                await chain(inner, receive, sender)
+            except Exception as error:
+                handler = status_handlers.get(error.status_code) if isinstance(error, HTTPException) else None
+                if handler is None:
+                    handler = _lookup_exception_handler(exception_handlers, error)
+                if handler is None:
+                    raise
+                if started:
+                    raise RuntimeError("Caught handled exception, but response already started.") from error
+                conn = Request(scope, receive, send)
+                if is_async_callable(handler):
+                    response = await handler(conn, error)  # type: ignore[arg-type]
+                else:
+                    response = await run_in_threadpool(handler, conn, error)
+                if response is not None:
+                    await response(scope, receive, sender)
+                error.__traceback__ = None  # reused exception instances accumulate tracebacks across requests
+            finally:
+                inner.pop(_SHARED_REQUEST, None)  # after an error: no cycle scope -> request -> scope left
+                inner.pop(_PARSED_BODY, None)
 
         return answer
 
