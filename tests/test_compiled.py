@@ -74,6 +74,8 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
                 ]
                 corpus.append((verb, path, {**first, **json_headers}, b"\xef\xbb\xbf" + body))
                 corpus.append((verb, path, {**first, "Content-Type": "application/merge-patch+json"}, body))
+                corpus += [(verb, path, first, body), (verb, path, {}, body)]  # no Content-Type: read as bytes
+                corpus.append((verb, path, {**first, "Content-Type": "application/x-json"}, body))
         corpus += off_the_operations(api, template, item, first)
     return corpus + outside(api, first)
 

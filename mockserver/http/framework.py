@@ -495,6 +495,17 @@ def _content_type(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
 _UNSET: Any = object()
 
 
+def _read_as_json(content_type: str | None) -> bool:
+    """Whether connexion's view reads a body with this Content-Type as JSON (ConnexionRequest.get_body: a missing one
+    is application/octet-stream), and _ViewStep does not hand it to connexion's form decorators."""
+    if content_type is None or "form" in content_type.lower():
+        return False
+    try:
+        return bool(is_json_mimetype(content_type))
+    except ValueError:  # more than one "/": connexion's view raises it, reading the body as it does
+        return False
+
+
 class _RequestStep(RequestValidationOperation):
     """connexion's request validation of one operation, with what it builds per request built once: the parameter
     validator (and its URI parser), and per Content-Type the body validator (which keeps nothing of a request)."""
@@ -524,7 +535,7 @@ class _RequestStep(RequestValidationOperation):
             if len(self._bodies) < 64:  # clients may send any Content-Type; the common ones are kept
                 self._bodies[content_type] = validator
         if validator is not None:
-            if self.hands_parsed and "form" not in (content_type or "").lower():  # not for _ViewStep's fallback
+            if self.hands_parsed and _read_as_json(content_type):
                 scope[_PARSED_BODY] = _UNSET  # asks the validator for the value it parses
             receive, scope = await validator.wrap_receive(receive, scope=scope)
             if scope.get(_PARSED_BODY, _UNSET) is _UNSET:
@@ -741,7 +752,7 @@ class _ViewStep:
         # a JSON body the validation parsed, that value (ConnexionRequest.get_body would parse the same bytes).
         if not (self._body_defined or _sends_body(headers)):
             body = None
-        elif parsed is not _UNSET and is_json_mimetype(request.content_type):
+        elif parsed is not _UNSET:  # only for a body ConnexionRequest.get_body reads as JSON (_read_as_json)
             body = parsed
         else:
             body = await request.get_body()
