@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None, apis: Sequence[ApiDefinition] =
     if settings.cors:
         # Outside the gateway (added first): a preflight is the browser's business, not an API call to count or log.
         control = tuple(api.base_path for api in state.apis.values() if api.control)
-        app.add_middleware(ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, closed_prefixes=control)
+        # Vary: Origin is the gateway's to add, unless a recording (between the two) is to keep the answers unchanged.
+        app.add_middleware(ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, closed_prefixes=control,
+                           leave_vary=settings.record is None)  # fmt: skip
     # Outside the gateway, whose rate-limit headers a recording must keep; inside CORS, whose preflights are no calls.
     app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state, recording=_recording(state))
     app.add_middleware(Gateway, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state)

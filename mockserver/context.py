@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
+import os
+import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -11,6 +13,7 @@ from connexion.lifecycle import ConnexionRequest
 from starlette.types import Scope
 
 from .kit import errors
+from .kit.formats import Document
 from .state.ratelimit import Quota
 from .state.store import Table, View
 
@@ -61,8 +64,8 @@ class RequestContext:
 
     @cached_property
     def request_id(self) -> str:
-        # Drawn on first use: only APIs with a request-id header need one, and uuid4 reads the OS's entropy.
-        return str(uuid.uuid4())
+        # Drawn on first use: only APIs with a request-id header need one.
+        return _uuid4()
 
     @property
     def account_id(self) -> str:
@@ -79,6 +82,16 @@ class RequestContext:
         if record is None:
             raise errors.ApiError(404, not_found)
         return record
+
+    def kept_json(self, what: tuple[Any, ...], compute: Callable[[], Any]) -> Document:
+        """The JSON answer `compute()` gives, kept until the next write to any of this API's records (`Store.kept`)
+        and serialised once, so a repeated read costs neither its view nor its encoding (nor, its bytes being the
+        same, its response check). Only for an answer that depends on nothing but those records, the caller's
+        account, the URL the client addressed (which links carry) and `what`: the operation, its parameters and
+        anything the clock decides in it."""
+        assert self.api is not None
+        key = ("json", self.account_id, self.base_url, *what)
+        return self.state.store.kept(self.api.name, key, lambda: Document(compute()))
 
     @cached_property
     def base_url(self) -> str:
@@ -129,6 +142,20 @@ class RequestContext:
         wait = self.quota.retry_after
         message = self.api.errors.messages.get(429, "Rate limit exceeded")
         raise errors.ApiError(429, message, f"Retry after {wait} seconds", headers={"Retry-After": str(wait)})
+
+
+# What request ids are drawn from: uuid4 reads the OS's entropy for each (a system call, and most of what a request id
+# cost); this generator is seeded from it once per process, and again in a forked child, so no two workers draw alike.
+_ids = random.Random(os.urandom(32))
+os.register_at_fork(after_in_child=lambda: _ids.seed(os.urandom(32)))
+_VERSION_4 = (0xF000 << 64 | 0xC000 << 48, 0x4000 << 64 | 0x8000 << 48)  # the bits a version 4 UUID fixes, and to what
+
+
+def _uuid4() -> str:
+    """A random version 4 UUID as `str(uuid.uuid4())` writes it."""
+    fixed, values = _VERSION_4
+    text = f"{_ids.getrandbits(128) & ~fixed | values:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def identify(ctx: RequestContext, credential: str, request: ConnexionRequest) -> Principal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -63,6 +64,7 @@ def test_request_ids_are_fresh_and_on_every_kind_of_answer(binom: Api) -> None:
                binom.post("/campaign", json={}), binom.delete("/offer/999")]  # fmt: skip
     ids = [answer.headers["X-Request-Id"] for answer in answers]
     assert all(UUID.match(value) for value in ids) and len(set(ids)) == len(ids)
+    assert all(uuid.UUID(value).version == 4 and str(uuid.UUID(value)) == value for value in ids)  # as uuid4 writes
     assert "X-RateLimit-Limit" not in answers[0].headers  # Binom documents none
 
 

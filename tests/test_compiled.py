@@ -48,6 +48,8 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
             corpus.append((verb, path, json_headers, body))  # no credential
             if keys:
                 corpus.append((verb, path, {**credential(api, WRONG_KEY), **json_headers}, body))
+            if len(corpus) < 40:  # the first operations: credentials each security check reads its own way
+                corpus += [(verb, path, {**wrong, **json_headers}, body) for wrong in _wrong_credentials(api, keys)]
             corpus.append((verb, other, {**first, **json_headers}, body))  # an unknown id
             for name, parameter in parameters.items():
                 if parameter.get("in") == "query":
@@ -63,8 +65,27 @@ def _corpus(api: ApiDefinition, keys: list[str]) -> list[Request]:
                 corpus.append((verb, path, {**first, **json_headers}, b'{"unfinished": '))
                 corpus.append((verb, path, {**first, **json_headers}, b"[1, 2, 3]"))
                 corpus.append((verb, path, {**first, **json_headers}, b'"\xff\xfe"'))
+                # the body the validation parsed is the view's: bodies whose bytes a charset or a BOM reads otherwise
+                accented = body.replace(b'": "', b'": "\xc3\xa9', 1)  # the first string value
+                corpus += [
+                    (verb, path, {**first, "Content-Type": f"application/json;{space}charset={charset}"}, data)
+                    for charset, data in (("utf-8", accented), ("latin-1", accented), ("UTF-8", body), ("utf-16", body))
+                    for space in ("", " ")  # connexion reads a charset only without the space
+                ]
+                corpus.append((verb, path, {**first, **json_headers}, b"\xef\xbb\xbf" + body))
+                corpus.append((verb, path, {**first, "Content-Type": "application/merge-patch+json"}, body))
+                corpus += [(verb, path, first, body), (verb, path, {}, body)]  # no Content-Type: read as bytes
+                corpus.append((verb, path, {**first, "Content-Type": "application/x-json"}, body))
         corpus += off_the_operations(api, template, item, first)
     return corpus + outside(api, first)
+
+
+def _wrong_credentials(api: ApiDefinition, keys: list[str]) -> list[dict[str, str]]:
+    """The credential header empty, blank, without its scheme's prefix, with another scheme, the key alone or twice."""
+    header = next(iter(credential(api, "k")))
+    key = keys[0] if keys else WRONG_KEY
+    return [{header: ""}, {header: " "}, {header: "Bearer"}, {header: f"Basic {key}"}, {header: key},
+            {header: f"bearer  {key}"}, {header: f"Bearer {key} {key}"}, {"Authorization": f"Bearer {key}"}]  # fmt: skip
 
 
 def _query(name: str, schema: dict[str, Any]) -> str:

@@ -72,3 +72,36 @@ def test_without_an_origin_the_answer_varies_on_it_as_starlettes_cors_layer_says
     )
     assert headers_through(ApiCors(app)) == headers_through(starlettes)
     assert any(name.lower() == b"vary" and b"Origin" in value for name, value in headers_through(ApiCors(app)))
+
+
+def test_the_gateway_varies_every_answer_on_origin_as_the_cors_layer_would() -> None:
+    """Without a recording, `Vary: Origin` is put on by the gateway (no wrapper around `send`): every kind of answer
+    carries the very headers, in the same order, that the CORS layer's own wrapper gives."""
+    from mockserver.http.cors import ApiCors
+
+    requests = [
+        (f"{BT}/sites", {"Authorization": f"Bearer {GROWTH_RW}"}),  # an operation (its stamped rate headers first)
+        (f"{BT}/sites", {}),  # a 401
+        (f"{BT}/nothing-here", {"Authorization": f"Bearer {GROWTH_RW}"}),  # connexion's 404
+        ("/bannertrackr/api/track/px/abc123def456", {}),  # a fast route
+        ("/", {}),  # the landing page
+        ("/binom/api/doc", {}),  # a docs redirect
+        ("/bannertrackr/openapi.json", {}),  # the spec: no operation
+    ]
+
+    def answers(leave_vary: bool) -> list[Any]:
+        app = make_app(enforce_rate_limits=False)
+        client = app.test_client()
+        client.get("/")  # builds the middleware stack
+        (layer,) = [layer for layer in app.middleware.middleware_stack if isinstance(layer, ApiCors)]
+        layer.leave_vary = leave_vary
+        found = []
+        for path, headers in requests:
+            response = client.get(path, headers=headers, follow_redirects=False)
+            found.append((path, response.status_code, response.headers.multi_items()))
+        return found
+
+    by_gateway, by_wrapper = answers(True), answers(False)
+    assert by_gateway == by_wrapper
+    for path, _, headers in by_gateway:
+        assert [value for name, value in headers if name == "vary"][-1].endswith("Origin"), path

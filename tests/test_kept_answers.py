@@ -17,6 +17,7 @@ from mockserver.apis.bannertrackr import stats
 from mockserver.apis.binom import trees
 from mockserver.apis.binom.seed import TRACKER
 from mockserver.apis.peerclick import report
+from mockserver.state.clock import parse_datetime
 
 from .conftest import ADV, ADV_TOKEN, PUB, PUB_TOKEN, Api
 
@@ -109,6 +110,47 @@ def test_bannertrackr_placement_stats(bt: Api, kind: str) -> None:
         assert_kept_follow(bt, "bannertrackr", fetch, rename)
     else:
         assert_kept_follow(bt, "bannertrackr", fetch, _hit(bt, kind), failing(stats, "seeded_day"))
+
+
+BT_READS = [
+    ("/sites", {}), ("/sites", {"limit": 1}), ("/sites/site_123", {}), ("/placements", {}),
+    ("/placements", {"status": "active"}), ("/placements", {"status": "expired"}), ("/placements/plc_456", {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["rename", "create", "hit", "ends"])
+def test_bannertrackr_reads_follow_writes_and_the_clock(bt: Api, clock: Any, kind: str) -> None:
+    """Sites and placements are kept answers (`RequestContext.kept_json`): a write shows at once, and so does the
+    clock passing a placement's end date, which turns it `expired`."""
+
+    def write() -> None:
+        if kind == "rename":
+            assert bt.put("/sites/site_123", json={"name": "Renamed"}).status_code == 200
+        elif kind == "create":
+            assert bt.post("/sites", json={"name": "New", "type": "website"}).status_code == 201
+        elif kind == "hit":
+            _hit(bt, "pixel")()
+        else:
+            ends = [p["endDate"] for p in bt.get("/placements").json()["data"] if p["status"] != "expired"]
+            clock.set(min(parse_datetime(end) for end in ends if end).timestamp() + 1)
+
+    fetch = answers(bt, BT_READS)
+    if kind == "hit":  # a hit changes none of these answers: they are the same, computed afresh or kept
+        before = fetch()
+        write()
+        served = fetch()
+        bt.state.store.wrote("bannertrackr")
+        assert served == fetch() == before
+        return
+    assert_kept_follow(bt, "bannertrackr", fetch, write)
+
+
+def test_a_kept_read_carries_the_host_it_was_asked_by(bt: Api) -> None:
+    urls = set()
+    for host in ("a.example", "b.example", "a.example"):
+        body = bt.get("/placements/plc_456", headers={"Host": host}).json()
+        urls.add(body["data"]["trackingUrls"]["pixel"].split("/")[2])
+    assert urls == {"a.example", "b.example"}
 
 
 # --------------------------------------------------------------------------------------------------- Binom

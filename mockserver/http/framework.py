@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copy
 import inspect
@@ -25,6 +26,7 @@ from connexion.decorators.parameter import (
     unwrap_decorators,
 )
 from connexion.decorators.response import AsyncResponseDecorator
+from connexion.exceptions import OAuthProblem, OAuthResponseProblem
 from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.json_schema import NullableTypeValidator
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -39,20 +41,23 @@ from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
-from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler
+from connexion.security import NO_VALUE, ApiKeySecurityHandler, BearerSecurityHandler
 from connexion.spec import OpenAPISpecification
-from connexion.utils import deep_merge, inspect_function_arguments, split_content_type
+from connexion.utils import deep_merge, inspect_function_arguments, is_json_mimetype, split_content_type
 from connexion.utils import is_null as is_null  # connexion's reading of a null parameter value
 from connexion.utils import is_nullable as is_nullable  # ... and of `nullable` on a parameter
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
 from connexion.validators import TextResponseBodyValidator as _TextResponseBodyValidator
 from jsonschema import Draft4Validator
 from jsonschema.validators import extend
-from starlette._exception_handler import wrap_app_handling_exceptions
+from starlette._exception_handler import _lookup_exception_handler
+from starlette._utils import is_async_callable
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response as StarletteResponse
 from starlette.routing import Mount, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # What this module uses of connexion beyond its public app API: dotted name -> the parameters it must take (None: it
 # must exist). tests/test_framework.py checks each, so a connexion upgrade that moves one fails there, by name.
@@ -88,6 +93,8 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.lifecycle.ConnexionRequest.query_params": None,
     "connexion.operations.AbstractOperation.method": None,
     "connexion.utils.deep_merge": ("a", "b"),
+    "connexion.utils.is_json_mimetype": ("mimetype",),
+    "connexion.lifecycle.ConnexionRequest.content_type": None,
     "connexion.context._scope": None,
     "connexion.datastructures.MediaTypeDict": None,
     "connexion.decorators.StarletteDecorator.decorate": ("self", "function"),
@@ -116,6 +123,11 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.middleware.security.SecurityOperation.next_app": None,
     "connexion.middleware.security.SecurityOperation.security": None,
     "connexion.middleware.security.SecurityOperation.verification_fn": None,
+    "connexion.middleware.security.SecurityOperation.security_schemes": None,
+    "connexion.middleware.security.SecurityOperation.security_handler_factory": None,
+    "connexion.security.SecurityHandlerFactory.security_handlers": None,
+    "connexion.security.NO_VALUE": None,
+    "connexion.lifecycle.ConnexionRequest.context": None,
     "connexion.validators.ParameterValidator.validate_request": ("self", "request"),
     "connexion.lifecycle.ConnexionRequest.__init__": ("self", "uri_parser"),
     "connexion.middleware.request_validation.RequestValidationOperation.next_app": None,
@@ -140,7 +152,8 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.operations.AbstractOperation._uri_parser_class": None,
     "connexion.utils.split_content_type": ("content_type",),
     "connexion.decorators.main.BaseDecorator.uri_parser": None,
-    "starlette._exception_handler.wrap_app_handling_exceptions": ("app", "conn"),
+    "starlette._exception_handler._lookup_exception_handler": ("exc_handlers", "exc"),
+    "starlette._utils.is_async_callable": ("obj",),
     "connexion.middleware.main.ConnexionMiddleware.app": None,
     "connexion.middleware.main.ConnexionMiddleware.default_middlewares": None,
     "connexion.middleware.routing.RoutingMiddleware.router": None,  # starlette Mounts of Routes to RoutingOperations
@@ -239,6 +252,8 @@ class _OnceDecorator(StarletteDecorator):
 
 # Where the compiled chain leaves the one request object its security, parameter validation and view share.
 _SHARED_REQUEST = "mockserver.connexion_request"
+# ... and the JSON body its request validation parsed, for the view (RequestBodyValidator._parse).
+_PARSED_BODY = "mockserver.parsed_body"
 
 
 class _Operation(AsyncOperation):
@@ -430,16 +445,40 @@ class Compiled:
 
         async def answer(receive: Receive, send: Send) -> None:
             # What starlette's ExceptionMiddleware does, then what the routing layer passes on.
-            scope["starlette.exception_handlers"] = (handlers._exception_handlers, handlers._status_handlers)
+            exception_handlers, status_handlers = handlers._exception_handlers, handlers._status_handlers
+            scope["starlette.exception_handlers"] = (exception_handlers, status_handlers)
             inner = _routed_scope(scope, routed)
+            started = False
 
-            async def run(_scope: Scope, receive: Receive, send: Send) -> None:
-                try:
-                    await chain(inner, receive, send)
-                finally:
-                    inner.pop(_SHARED_REQUEST, None)  # after an error: no cycle scope -> request -> scope left
+            async def sender(message: Message) -> None:
+                nonlocal started
+                if message["type"] == "http.response.start":
+                    started = True
+                await send(message)
 
-            await wrap_app_handling_exceptions(run, Request(scope, receive, send))(scope, receive, send)
+            # starlette's wrap_app_handling_exceptions, step for step, but for the request object its handlers
+            # get: built only when there is an error to hand them (it was built for every request).
+            try:
+                await chain(inner, receive, sender)
+            except Exception as error:
+                handler = status_handlers.get(error.status_code) if isinstance(error, HTTPException) else None
+                if handler is None:
+                    handler = _lookup_exception_handler(exception_handlers, error)
+                if handler is None:
+                    raise
+                if started:
+                    raise RuntimeError("Caught handled exception, but response already started.") from error
+                conn = Request(scope, receive, send)
+                if is_async_callable(handler):
+                    response = await handler(conn, error)  # type: ignore[arg-type]
+                else:
+                    response = await run_in_threadpool(handler, conn, error)
+                if response is not None:
+                    await response(scope, receive, sender)
+                error.__traceback__ = None  # reused exception instances accumulate tracebacks across requests
+            finally:
+                inner.pop(_SHARED_REQUEST, None)  # after an error: no cycle scope -> request -> scope left
+                inner.pop(_PARSED_BODY, None)
 
         return answer
 
@@ -447,12 +486,24 @@ class Compiled:
 def _content_type(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     """connexion's `extract_content_type`: the first Content-Type header's value."""
     for name, value in headers:
-        if name.decode("latin-1").lower() == "content-type":
+        # On bytes: no character outside ASCII lower-cases into one, so this matches what decoding first matches.
+        if name.lower() == b"content-type":
             return value.decode("latin-1")
     return None
 
 
 _UNSET: Any = object()
+
+
+def _read_as_json(content_type: str | None) -> bool:
+    """Whether connexion's view reads a body with this Content-Type as JSON (ConnexionRequest.get_body: a missing one
+    is application/octet-stream), and _ViewStep does not hand it to connexion's form decorators."""
+    if content_type is None or "form" in content_type.lower():
+        return False
+    try:
+        return bool(is_json_mimetype(content_type))
+    except ValueError:  # more than one "/": connexion's view raises it, reading the body as it does
+        return False
 
 
 class _RequestStep(RequestValidationOperation):
@@ -469,6 +520,7 @@ class _RequestStep(RequestValidationOperation):
             security_query_params=self.security_query_params,
         )
         self._bodies: dict[str | None, Any] = {}
+        self.hands_parsed = False  # the chain ends in a _ViewStep, which takes the JSON body this step parsed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = scope.get(_SHARED_REQUEST)
@@ -483,8 +535,12 @@ class _RequestStep(RequestValidationOperation):
             if len(self._bodies) < 64:  # clients may send any Content-Type; the common ones are kept
                 self._bodies[content_type] = validator
         if validator is not None:
-            scope.pop(_SHARED_REQUEST, None)  # the view reads the body through the validator's receive
+            if self.hands_parsed and _read_as_json(content_type):
+                scope[_PARSED_BODY] = _UNSET  # asks the validator for the value it parses
             receive, scope = await validator.wrap_receive(receive, scope=scope)
+            if scope.get(_PARSED_BODY, _UNSET) is _UNSET:
+                scope.pop(_PARSED_BODY, None)
+                scope.pop(_SHARED_REQUEST, None)  # the view reads the body through the validator's receive
         await self.next_app(scope, receive, send)
 
     def _body_validator(self, content_type: str | None) -> Any:
@@ -514,18 +570,86 @@ class _RequestStep(RequestValidationOperation):
 
 class _SecurityStep(SecurityOperation):
     """connexion's security check of one operation, on a request object the parameter validation and the view
-    then use too (connexion builds one for each: three starlette requests, three parses of the query)."""
+    then use too (connexion builds one for each: three starlette requests, three parses of the query).
+
+    An operation that requires one scheme, a bearer token or an API key in a header, checked by the function
+    `security_map` hands connexion, is checked as connexion's security handler checks it (`_OneScheme`), without its
+    per-request wrappers and header object; any other requirement goes through connexion's verification function."""
 
     def __init__(self, original: SecurityOperation, uri_parser: Any) -> None:
         self.__dict__.update(original.__dict__)
         self._uri_parser = uri_parser
+        self._one = _OneScheme.of(original) if original.security else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
         scope[_SHARED_REQUEST] = request
-        if self.security:
+        if self._one is not None:
+            await self._one.verify(request, scope["headers"])
+        elif self.security:
             await self.verification_fn(request)
         await self.next_app(scope, receive, send)
+
+
+# What connexion's security handlers say when a request carries no credential of a scheme, and when the function
+# finds none in what it carries (SecurityHandlerFactory.verify_security, AbstractSecurityHandler._generic_check).
+_NO_CREDENTIAL = "No authorization token provided"
+_NOT_VALID = {"bearer": "Provided token is not valid", "apiKey": "Provided apikey is not valid"}
+
+
+class _OneScheme:
+    """connexion's verification for a requirement of one bearer or header API key scheme: the header (found as
+    starlette's Headers.get finds it: the first of that lower-case name), the bearer's split, the function called
+    with the same arguments, and the same errors (a single check's error is what connexion raises)."""
+
+    def __init__(self, kind: str, header: bytes, scopes: Any, function: Callable[..., Any]) -> None:
+        self.kind, self.header, self.scopes, self.function = kind, header, scopes, function
+
+    @classmethod
+    def of(cls, operation: SecurityOperation) -> _OneScheme | None:
+        if len(operation.security) != 1 or len(operation.security[0]) != 1:
+            return None
+        ((name, scopes),) = operation.security[0].items()
+        scheme = operation.security_schemes.get(name) or {}
+        handlers = operation.security_handler_factory.security_handlers
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            kind, header, handler = "bearer", b"authorization", handlers.get("bearer")
+        elif (
+            scheme.get("type") == "apiKey"
+            and scheme.get("in") == "header"
+            and str(scheme.get("x-authentication-scheme", "")).lower() != "bearer"
+        ):
+            kind, header, handler = "apiKey", str(scheme["name"]).lower().encode("latin-1"), handlers.get("apiKey")
+        else:
+            return None
+        function = getattr(handler, "checked_by", None)  # only security_map's handlers say which function they call
+        if function is None or not (
+            _accepts_kwarg(function, "required_scopes") and _accepts_kwarg(function, "request")
+        ):
+            return None
+        return cls(kind, header, None if kind == "bearer" else scopes, function)
+
+    async def verify(self, request: ConnexionRequest, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        value = next((found.decode("latin-1") for name, found in headers if name == self.header), None)
+        if self.kind == "bearer":
+            if not value:
+                raise OAuthProblem(detail=_NO_CREDENTIAL)
+            try:
+                auth_type, value = value.split(maxsplit=1)
+            except ValueError:
+                raise OAuthProblem(detail="Invalid authorization header") from None
+            if auth_type.lower() != "bearer":
+                raise OAuthProblem(detail=_NO_CREDENTIAL)
+        elif value is None:
+            raise OAuthProblem(detail=_NO_CREDENTIAL)
+        token_info = self.function(value, required_scopes=self.scopes, request=request)
+        while inspect.iscoroutine(token_info):
+            token_info = await token_info
+        if token_info is NO_VALUE:
+            raise OAuthProblem(detail=_NO_CREDENTIAL)
+        if token_info is None:
+            raise OAuthResponseProblem(detail=_NOT_VALID[self.kind])
+        request.context.update({"user": token_info.get("sub", token_info.get("uid")), "token_info": token_info})
 
 
 class _ResponseStep(ResponseValidationOperation):
@@ -621,10 +745,17 @@ class _ViewStep:
             await self._fallback(scope, receive, send)  # its _OnceDecorator takes the shared request
             return
         request = scope.pop(_SHARED_REQUEST, None)
+        parsed = scope.pop(_PARSED_BODY, _UNSET)
         if request is None:
             request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
-        # What _ParameterDecorator._maybe_get_body reads (connexion's own reading for a view with **kwargs).
-        body = await request.get_body() if self._body_defined or _sends_body(headers) else None
+        # What _ParameterDecorator._maybe_get_body reads (connexion's own reading for a view with **kwargs): for
+        # a JSON body the validation parsed, that value (ConnexionRequest.get_body would parse the same bytes).
+        if not (self._body_defined or _sends_body(headers)):
+            body = None
+        elif parsed is not _UNSET:  # only for a body ConnexionRequest.get_body reads as JSON (_read_as_json)
+            body = parsed
+        else:
+            body = await request.get_body()
         sanitize = self._sanitize
         arguments: dict[str, Any] = {}
         path = self._path
@@ -694,6 +825,7 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
     spec_operation = context.operation
     uri_parser = spec_operation.uri_parser_class(spec_operation.parameters, spec_operation.body_definition())
     chain: ASGIApp = steps[-1]
+    view: _ViewStep | None = None
     if VIEW_STEP:
         view = _ViewStep(steps[-1], spec_operation, uri_parser)
         if view.usable:
@@ -706,6 +838,8 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
             step = _SecurityStep(operation, uri_parser)
         else:
             step = _STEPS[type(operation)](operation) if type(operation) in _STEPS else copy.copy(operation)
+        if isinstance(step, _RequestStep):
+            step.hands_parsed = view is not None and view.usable
         step.next_app = chain
         chain = step
     return chain
@@ -745,12 +879,14 @@ def security_map(verify: Callable[..., Any]) -> dict[str, type]:
 
     class Bearer(BearerSecurityHandler):
         _accepts_kwarg = staticmethod(_accepts_kwarg)
+        checked_by = staticmethod(verify)  # what the compiled chain's _OneScheme calls
 
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Any:
             return verify
 
     class ApiKey(ApiKeySecurityHandler):
         _accepts_kwarg = staticmethod(_accepts_kwarg)
+        checked_by = staticmethod(verify)
 
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Any:
             return verify
@@ -782,7 +918,15 @@ class RequestBodyValidator(JSONRequestBodyValidator):
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         text = b"".join([message async for message in stream]).decode(self._encoding)
-        return self.parse_text(text) if text else None
+        if not text:
+            return None
+        value = self.parse_text(text)
+        if _PARSED_BODY in scope and codecs.lookup(self._encoding).name == "utf-8":
+            # What connexion's view reads of these bytes is json.loads(bytes): the same text (it decodes UTF-8
+            # too, and a text that parsed here has no BOM nor NUL to make it guess otherwise), so the same value.
+            # The compiled chain hands it to the view (_ViewStep) instead of reading and parsing the body again.
+            scope[_PARSED_BODY] = value
+        return value
 
     def _validate(self, body: Any) -> Any:
         return self.check(body)
@@ -811,7 +955,12 @@ class _ResponseHooks:
         return super()._validate(body)  # type: ignore[misc]
 
     def _parse(self, stream: Iterable[bytes]) -> Any:
-        return self.parse_bytes(b"".join(stream))
+        # connexion's stream starts with the response start's empty "body": joined, every answer was copied anew,
+        # so a kept answer's bytes lost the hash they carry (what the validation's memo looks them up by).
+        chunks = [chunk for chunk in stream if chunk]
+        if len(chunks) == 1 and type(chunks[0]) is bytes:
+            return self.parse_bytes(chunks[0])
+        return self.parse_bytes(b"".join(chunks))
 
     def _validate(self, body: Any) -> Any:
         return self.check(body)

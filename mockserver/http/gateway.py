@@ -15,7 +15,8 @@ from ..kit.errors import ApiError
 from ..kit.formats import Reply
 from ..kit.routing import Router, rebased
 from ..mockstate import MockState
-from . import auth, framework, index, recording
+from . import auth, cors, framework, index, recording
+from .cors import VARY_LATER
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,9 @@ class Gateway:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        vary = VARY_LATER in scope  # ApiCors left `Vary: Origin` to this layer: every answer below carries it
         if path in ("/", "/index.html"):
-            await index.serve(self.state, base_url(scope), send)
+            await index.serve(self.state, base_url(scope), cors.varying(send) if vary else send)
             return
         if "\n" in path:
             # Starlette's pattern for an API's base path (`.*`) stops at a line break, so a decoded %0A in an id
@@ -44,8 +46,8 @@ class Gateway:
             # Kept encoded it reaches its operation, where it is an unknown id like any other.
             scope["path"] = path = path.replace("\n", "%0A")
         api, prefix = self.router.api_for(path)
-        if api is None and await _docs_redirect(self.state, path, send):  # outside every API: not on the hot path
-            return
+        if api is None and await _docs_redirect(self.state, path, cors.varying(send) if vary else send):
+            return  # outside every API: not on the hot path
         if api is not None and prefix != api.base_path:
             scope = rebased(scope, prefix, self.router.target(api, prefix))
             path = scope["path"]
@@ -55,46 +57,48 @@ class Gateway:
         ctx = RequestContext(self.state, api, scope, deferred=True)
         if api is not None and fast is not None:
             self.state.begin_request(presumed=True)  # a shared state checks what it read as it writes
-            if await _answer_fast(api, ctx, fast, send):
+            if await _answer_fast(api, ctx, fast, send, vary):
                 return
         if self.state.shared is not None:  # one snapshot for the requests that arrived together
             await self.state.begin_together()
         context.attach(ctx)
-        await self._route(api, ctx, path, scope, receive, send)
+        await self._route(api, ctx, path, scope, receive, send, vary)
         context.detach(ctx)
 
     async def _route(
-        self, api: ApiDefinition | None, ctx: RequestContext, path: str, scope: Scope, receive: Receive, send: Send
-    ) -> None:
+        self, api: ApiDefinition | None, ctx: RequestContext, path: str, scope: Scope, receive: Receive, send: Send,
+        vary: bool,
+    ) -> None:  # fmt: skip
         framework.track_routing(scope)
         if api is not None and api.admit is not None:
             try:
                 api.admit(ctx)
             except ApiError as error:
-                await send_reply(errors.reply(api.errors, error), send)
+                await send_reply(errors.reply(api.errors, error), send, vary=vary)
                 return
         if api is None or not self.router.is_operation(api, path):
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, cors.varying(send) if vary else send)
             return
         if self.router.outside_enum(api, path):  # e.g. /stats.pdf: no such URI, whatever the credentials or parameters
-            await send_reply(errors.reply(api.errors, ApiError(404, api.errors.message_for(404))), send)
+            await send_reply(errors.reply(api.errors, ApiError(404, api.errors.message_for(404))), send, vary=vary)
             return
         ctx.operation = True
         status: list[int] = []
         # Rate limits and their headers belong to the API proper, not to other paths its spec holds.
-        watching = self._watching(ctx, send, status, stamp=api.is_api_path(path))
+        watching = self._watching(ctx, send, status, stamp=api.is_api_path(path), vary=vary)
         answer = self.compiled.find(scope) if self.compiled is not None else None
         if answer is not None:
             await answer(_capped(receive), watching)
         else:
             await self.app(scope, _capped(receive), watching)
         if not api.control:
-            recording.note(ctx)
+            recording.note(ctx, status[0] if status else 0)
         if scope["method"] not in SAFE_METHODS:
             self.state.changed()
 
-    def _watching(self, ctx: RequestContext, send: Send, status: list[int], *, stamp: bool) -> Send:
-        """Notes the status (for the request log) and, when `stamp`, adds the rate-limit headers."""
+    def _watching(self, ctx: RequestContext, send: Send, status: list[int], *, stamp: bool, vary: bool) -> Send:
+        """Notes the status (for the request log, `recording.note`), when `stamp` adds the rate-limit headers, and
+        when `vary` `Vary: Origin` (after them, as ApiCors, outside, would)."""
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -102,12 +106,17 @@ class Gateway:
                 if stamp:
                     auth.settle_quota(ctx)
                 headers = ctx.stamp_headers(rate=stamp)
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [
-                    (k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in present
-                ]
-                if extra:
-                    message = {**message, "headers": [*message.get("headers", []), *extra]}
+                if headers:  # none, once the handler's answer carries them
+                    present = {name.lower() for name, _ in message.get("headers", [])}
+                    extra = [
+                        (k.lower().encode(), v.encode())
+                        for k, v in headers.items()
+                        if k.lower().encode() not in present
+                    ]
+                    if extra:
+                        message = {**message, "headers": [*message.get("headers", []), *extra]}
+                if vary:
+                    message = {**message, "headers": cors.with_vary_origin(message.get("headers", []))}
             await send(message)
 
         return send_with_headers
@@ -122,7 +131,7 @@ async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:
 
 
 async def _answer_fast(
-    api: ApiDefinition, ctx: RequestContext, found: tuple[FastRoute, re.Match[str]], send: Send
+    api: ApiDefinition, ctx: RequestContext, found: tuple[FastRoute, re.Match[str]], send: Send, vary: bool
 ) -> bool:
     """Answer a request for one of `api`'s fast routes without connexion; False leaves the request to connexion."""
     scope = ctx.scope
@@ -141,12 +150,13 @@ async def _answer_fast(
         reply = errors.reply(api.errors, ApiError(500, api.errors.message_for(500)))
     if reply is None:
         return False
-    await send_reply(reply, send, head=scope["method"] == "HEAD")
+    await send_reply(reply, send, head=scope["method"] == "HEAD", vary=vary)
     return True
 
 
-async def send_reply(reply: Reply, send: Send, *, head: bool = False) -> None:
-    await send({"type": "http.response.start", "status": reply.status, "headers": reply.raw_headers})
+async def send_reply(reply: Reply, send: Send, *, head: bool = False, vary: bool = False) -> None:
+    headers = cors.with_vary_origin(reply.raw_headers) if vary else reply.raw_headers
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head else reply.body})
 
 

@@ -4,16 +4,15 @@ operation and how it fitted the spec (the gateway notes the request, the error h
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..kit import har, masking, routing, spec
 from ..state.clock import iso
-from ..state.requestlog import LoggedRequest
+from ..state.requestlog import LoggedRequest, Pending
 
 if TYPE_CHECKING:
     from ..api import ApiDefinition
@@ -26,43 +25,55 @@ BODY_EXCERPT = 2048  # bytes of a request body the log keeps: enough to read a J
 NOT_VALIDATION = frozenset({401, 403})
 
 
-@dataclass
 class Exchange:
     """One request as it passes: the Recorder fills in the bytes, `note` and `reject` what the pipeline learnt."""
 
-    started: float = field(default_factory=time.perf_counter)
-    wall: float = field(default_factory=time.time)
-    body: bytearray = field(default_factory=bytearray)
-    body_bytes: int = 0
-    keep_all: bool = False  # a HAR recording keeps whole bodies
-    status: int = 0
-    response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    response_body: bytearray = field(default_factory=bytearray)
-    entry: dict[str, Any] | None = None  # set by `note`: what the log entry says of the request
-    api: ApiDefinition | None = None
-    secrets: tuple[str, ...] = ()
-    error: str | None = None  # set by `reject`
-    path: str = ""  # as the client sent it (the gateway rebases an alias to its API's base path)
+    __slots__ = (
+        "started", "wall", "body", "body_bytes", "keep_all", "status", "response_headers", "response_body", "noted",
+        "api", "credential", "secrets", "timestamp", "method", "logged_path", "query_string", "headers",
+        "duration_ms", "error", "path",
+    )  # fmt: skip
+
+    def __init__(self, *, keep_all: bool = False, path: str = "") -> None:
+        self.started = time.perf_counter()
+        self.wall = time.time()
+        self.body = bytearray()  # the first BODY_EXCERPT bytes (all of them, `keep_all`)
+        self.body_bytes = 0
+        self.keep_all = keep_all  # a HAR recording keeps whole bodies, and the response's headers and body
+        self.status = 0  # set by `note`: as the client got it
+        self.response_headers: list[tuple[bytes, bytes]] = []
+        self.response_body = bytearray()
+        self.noted = False  # set by `note`, with what the log entry says of the request (below)
+        self.api: ApiDefinition | None = None
+        self.credential: str | None = None
+        self.secrets: tuple[str, ...] = ()
+        self.timestamp = 0.0
+        self.method = ""
+        self.logged_path = ""  # as the gateway routed it
+        self.query_string = b""
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.duration_ms = 0.0
+        self.error: str | None = None  # set by `reject`
+        self.path = path  # as the client sent it (the gateway rebases an alias to its API's base path)
 
 
-def note(ctx: RequestContext) -> None:
-    """The gateway's one logging call: `ctx`'s request is an API operation to log, as the pipeline saw it."""
+def note(ctx: RequestContext, status: int) -> None:
+    """The gateway's one logging call: `ctx`'s request is an API operation to log, as the pipeline saw it, answered
+    with `status` (0: no answer began). The gateway sends what the Recorder passes on, nothing in between."""
     exchange: Exchange | None = ctx.scope.get(EXCHANGE)
     if exchange is None or ctx.api is None:
         return
+    exchange.status = status
+    scope = ctx.scope
     credential = ctx.principal.credential_id if ctx.principal else None
-    now = ctx.state.clock.time()  # one reading for both: the entry's time and its timestamp agree
-    exchange.api, exchange.secrets = ctx.api, (credential,) if credential else ()
-    exchange.entry = {
-        "time": iso(datetime.fromtimestamp(now, tz=UTC)),
-        "timestamp": now,
-        "api": ctx.api.name,
-        "method": ctx.scope["method"],
-        "path": ctx.scope["path"],
-        "key": masking.mask(credential),
-        "query_string": ctx.scope.get("query_string", b"").decode("latin-1"),
-        "headers": [(name.decode("latin-1"), value.decode("latin-1")) for name, value in ctx.scope.get("headers", [])],
-    }
+    exchange.api, exchange.credential = ctx.api, credential
+    exchange.secrets = (credential,) if credential else ()
+    exchange.timestamp = ctx.state.clock.time()  # one reading for both the entry's time and its timestamp
+    # What the entry shows is worked out from these when it is read (`_shown`): the values, as the request had them.
+    exchange.method, exchange.logged_path = scope["method"], scope["path"]
+    exchange.query_string = scope.get("query_string", b"")
+    exchange.headers = list(scope.get("headers", ()))
+    exchange.noted = True
 
 
 def reject(scope: Scope, status: int, reason: str) -> None:
@@ -96,50 +107,35 @@ class Recorder:
                 exchange.body += chunk[: max(room, 0)]
             return message
 
-        async def sending(message: Message) -> None:
+        async def sending(message: Message) -> None:  # for a recording: what the log keeps comes from `note`
             if message["type"] == "http.response.start":
-                exchange.status = message["status"]
                 exchange.response_headers = list(message.get("headers", []))
-            elif message["type"] == "http.response.body" and exchange.keep_all:
+            elif message["type"] == "http.response.body":
                 exchange.response_body += message.get("body", b"")
             await send(message)
 
         try:
-            await self.app(scope, receiving, sending)
+            await self.app(scope, receiving, sending if exchange.keep_all else send)
         finally:
-            if exchange.entry is not None and exchange.status:
+            if exchange.noted and exchange.status:
                 self._log(exchange, scope)
 
     def _log(self, exchange: Exchange, scope: Scope) -> None:
-        entry, api = exchange.entry, exchange.api
-        assert entry is not None and api is not None
-        credential_headers = [name for name, _ in spec.credential_headers(api.spec_path)]
-        headers = masking.headers(entry["headers"], credential_headers, exchange.secrets)
-        raw_query = entry["query_string"]
-        query = masking.query(parse_qsl(raw_query, keep_blank_values=True), exchange.secrets) if raw_query else []
-        path = masking.mask_secrets(entry["path"], exchange.secrets)
-        match = self.state.router.match(entry["method"], entry["path"])[1]  # remembered per (method, path) there
+        api = exchange.api
+        assert api is not None
+        match = self.state.router.match(exchange.method, exchange.logged_path)[1]  # remembered per (method, path)
         operation = match.operation_id if match is not None else None
+        exchange.duration_ms = (time.perf_counter() - exchange.started) * 1000
         valid = exchange.error is None
-        excerpt = bytes(exchange.body[:BODY_EXCERPT])
-        duration = (time.perf_counter() - exchange.started) * 1000
-        grouped: dict[str, list[str]] = {}
-        for name, value in query:
-            grouped.setdefault(name, []).append(value)
-        self.state.log.add(
-            LoggedRequest(
-                time=entry["time"], api=entry["api"], method=entry["method"], path=path, status=exchange.status,
-                key=entry["key"], durationMs=round(duration, 3), query=grouped, headers=dict(headers),
-                body=masking.mask_secrets(excerpt.decode("utf-8", "replace"), exchange.secrets) if excerpt else None,
-                bodyBytes=exchange.body_bytes, operationId=operation, valid=valid, error=exchange.error,
-                nearest=None if valid else (operation or nearest(api, entry["method"], entry["path"])),
-                timestamp=entry["timestamp"],
-            )
-        )  # fmt: skip
+        entry = Pending(api.name, exchange.method, exchange.status, operation, valid, exchange.timestamp,
+                        lambda: _shown(exchange, operation))  # fmt: skip
+        self.state.log.add(entry)
         if self.recording is not None:
+            entry.logged()  # now: the exchange holds whole bodies while recording, which the log must not keep
+            headers, query = _masked_headers(exchange), _masked_query(exchange)
             self.recording.add(
                 har.Exchange(
-                    started=exchange.wall, duration_ms=duration, method=entry["method"],
+                    started=exchange.wall, duration_ms=exchange.duration_ms, method=exchange.method,
                     url=_url(scope, masking.mask_secrets(exchange.path, exchange.secrets), query), request_headers=headers,
                     request_body=masking.mask_secrets(bytes(exchange.body).decode("utf-8", "replace"),
                                                       exchange.secrets).encode("utf-8"),
@@ -149,6 +145,40 @@ class Recorder:
                     response_body=bytes(exchange.response_body),
                 )
             )  # fmt: skip
+
+
+def _masked_headers(exchange: Exchange) -> list[tuple[str, str]]:
+    assert exchange.api is not None
+    credential_headers = [name for name, _ in spec.credential_headers(exchange.api.spec_path)]
+    pairs = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in exchange.headers]
+    return masking.headers(pairs, credential_headers, exchange.secrets)
+
+
+def _masked_query(exchange: Exchange) -> list[tuple[str, str]]:
+    raw = exchange.query_string.decode("latin-1")
+    return masking.query(parse_qsl(raw, keep_blank_values=True), exchange.secrets) if raw else []
+
+
+def _shown(exchange: Exchange, operation: str | None) -> LoggedRequest:
+    """The log entry of a request as the control API shows it: credentials masked, the query grouped by name.
+    Worked out when first read, from values nothing changes once the request is logged."""
+    api = exchange.api
+    assert api is not None
+    grouped: dict[str, list[str]] = {}
+    for name, value in _masked_query(exchange):
+        grouped.setdefault(name, []).append(value)
+    excerpt = bytes(exchange.body[:BODY_EXCERPT])
+    valid = exchange.error is None
+    return LoggedRequest(
+        time=iso(datetime.fromtimestamp(exchange.timestamp, tz=UTC)), api=api.name, method=exchange.method,
+        path=masking.mask_secrets(exchange.logged_path, exchange.secrets), status=exchange.status,
+        key=masking.mask(exchange.credential), durationMs=round(exchange.duration_ms, 3), query=grouped,
+        headers=dict(_masked_headers(exchange)),
+        body=masking.mask_secrets(excerpt.decode("utf-8", "replace"), exchange.secrets) if excerpt else None,
+        bodyBytes=exchange.body_bytes, operationId=operation, valid=valid, error=exchange.error,
+        nearest=None if valid else (operation or nearest(api, exchange.method, exchange.logged_path)),
+        timestamp=exchange.timestamp,
+    )  # fmt: skip
 
 
 def nearest(api: ApiDefinition, method: str, path: str) -> str | None:

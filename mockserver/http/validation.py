@@ -198,7 +198,7 @@ class FastJSONBodyValidator(StrictJSONBodyValidator):
 # written from. Any other answer differs in its bytes and is checked. Bounded (the entries hold the bodies), and
 # only for bodies large enough that checking them costs more than hashing and comparing their bytes.
 FITTING_REMEMBERED = 32
-FITTING_MIN_BYTES = 1024
+FITTING_MIN_BYTES = 128
 _fitting: dict[tuple[int, bytes], dict[str, Any]] = {}
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .redis_scripts import Script
-from .requestlog import Filter, LoggedRequest, RequestLog
+from .requestlog import Filter, LoggedRequest, Pending, RequestLog
 
 if TYPE_CHECKING:
     import redis
@@ -40,13 +40,13 @@ class RedisRequestLog(RequestLog):
         self._add = Script(client, _ADD)
         self._pending: list[Any] = []  # entries of requests answered in this event loop iteration, not written yet
 
-    def add(self, entry: LoggedRequest) -> None:
+    def add(self, entry: LoggedRequest | Pending) -> None:
         """One script (the entry, the trim, and both counts) for every request answered in the same iteration of the
         event loop: the first one's schedules it for the end of the iteration, so under load N requests' entries
         cost one round trip. The entry was always written after the answer; reading the log here writes what is
         pending first. Outside an event loop, written at once."""
         exercised = b"" if entry.operationId is None else orjson.dumps([entry.api, entry.operationId, entry.status])
-        self._pending += (orjson.dumps(vars(entry)), entry.api, exercised)
+        self._pending += (orjson.dumps(vars(entry.logged())), entry.api, exercised)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..kit.masking import mask
 
-__all__ = ["Filter", "LoggedRequest", "RequestLog", "mask"]
+__all__ = ["Filter", "LoggedRequest", "Pending", "RequestLog", "mask"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,31 @@ class LoggedRequest:
         del shown["timestamp"]
         return shown
 
+    def logged(self) -> LoggedRequest:
+        return self
+
+
+class Pending:
+    """A log entry whose shown fields are worked out when it is first read (`logged`), from what the request was:
+    most entries are never read before the bounded log drops them, so masking, formatting and grouping them per
+    request was work for nothing. What filters and counts read is given at once; `make` must be a pure function of
+    what it captured, so the entry reads the same whenever it is read."""
+
+    __slots__ = ("api", "method", "status", "operationId", "valid", "timestamp", "_make", "_logged")
+
+    def __init__(self, api: str, method: str, status: int, operation_id: str | None, valid: bool, timestamp: float,
+                 make: Callable[[], LoggedRequest]) -> None:  # fmt: skip
+        self.api, self.method, self.status, self.operationId = api, method, status, operation_id
+        self.valid, self.timestamp = valid, timestamp
+        self._make: Callable[[], LoggedRequest] | None = make
+        self._logged: LoggedRequest | None = None
+
+    def logged(self) -> LoggedRequest:
+        if self._logged is None:
+            assert self._make is not None
+            self._logged, self._make = self._make(), None  # what it captured is let go once it is made
+        return self._logged
+
 
 @dataclass(frozen=True)
 class Filter:
@@ -49,7 +74,7 @@ class Filter:
     until: float | None = None
     valid: bool | None = None
 
-    def matches(self, entry: LoggedRequest) -> bool:
+    def matches(self, entry: LoggedRequest | Pending) -> bool:
         return (
             (self.api is None or entry.api == self.api)
             and (self.operation_id is None or entry.operationId == self.operation_id)
@@ -63,12 +88,12 @@ class Filter:
 
 class RequestLog:
     def __init__(self, size: int = 1000) -> None:
-        self._entries: deque[LoggedRequest] = deque(maxlen=size)
+        self._entries: deque[LoggedRequest | Pending] = deque(maxlen=size)
         self.counts: Counter[str] = Counter()
         # (api, operationId, status) -> requests, since start or reset: coverage outlives the bounded log.
         self.exercised: Counter[tuple[str, str, int]] = Counter()
 
-    def add(self, entry: LoggedRequest) -> None:
+    def add(self, entry: LoggedRequest | Pending) -> None:
         self._entries.append(entry)
         self.counts[entry.api] += 1
         if entry.operationId is not None:
@@ -76,7 +101,7 @@ class RequestLog:
 
     def select(self, selection: Filter) -> Iterator[LoggedRequest]:
         """Matching entries, newest first."""
-        return (entry for entry in reversed(self._entries) if selection.matches(entry))
+        return (entry.logged() for entry in reversed(self._entries) if selection.matches(entry))
 
     def latest(self, limit: int, api: str | None = None) -> list[dict[str, Any]]:
         entries = self.select(Filter(api=api))

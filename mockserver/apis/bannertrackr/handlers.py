@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -27,8 +28,11 @@ async def get_me(ctx: RequestContext) -> Any:
 
 
 async def list_sites(ctx: RequestContext, limit: int = 50, cursor: str | None = None) -> Any:
-    rows, next_cursor = cursor_page(ctx.table("sites").rows(ctx.account_id), limit, cursor)
-    return views.listing([views.site(ctx, row) for row in rows], next_cursor)
+    def compute() -> Any:
+        rows, next_cursor = cursor_page(ctx.table("sites").rows(ctx.account_id), limit, cursor)
+        return views.listing([views.site(ctx, row) for row in rows], next_cursor)
+
+    return ctx.kept_json(("listSites", limit, cursor), compute)
 
 
 async def create_site(ctx: RequestContext, body: dict[str, Any]) -> Any:
@@ -44,7 +48,9 @@ async def create_site(ctx: RequestContext, body: dict[str, Any]) -> Any:
 
 
 async def get_site(ctx: RequestContext, site_id: str) -> Any:
-    return {"data": views.site(ctx, ctx.owned("sites", site_id, "Site not found"))}
+    return ctx.kept_json(
+        ("getSite", site_id), lambda: {"data": views.site(ctx, ctx.owned("sites", site_id, "Site not found"))}
+    )
 
 
 async def update_site(ctx: RequestContext, site_id: str, body: dict[str, Any] | None = None) -> Any:
@@ -71,12 +77,28 @@ async def list_placements(
 ) -> Any:
     if site_id is not None:
         ctx.owned("sites", site_id, "Site not found")
-    rows = ctx.table("placements").rows(ctx.account_id, **({"siteId": site_id} if site_id is not None else {}))
     now = ctx.state.clock.now()
-    if status:
-        rows = (row for row in rows if views.status(row, now) == status)
-    page, next_cursor = cursor_page(rows, limit, cursor)
-    return views.listing([views.placement(ctx, row, now) for row in page], next_cursor)
+
+    def compute() -> Any:
+        rows = ctx.table("placements").rows(ctx.account_id, **({"siteId": site_id} if site_id is not None else {}))
+        if status:
+            rows = (row for row in rows if views.status(row, now) == status)
+        page, next_cursor = cursor_page(rows, limit, cursor)
+        return views.listing([views.placement(ctx, row, now) for row in page], next_cursor)
+
+    return ctx.kept_json(("listPlacements", limit, cursor, site_id, status, _ended(ctx, now)), compute)
+
+
+def _ended(ctx: RequestContext, now: datetime) -> int:
+    """How many of the caller's placements have ended by `now`. Which of them report `expired` (views.status) follows
+    from it while no write changes them, so a kept answer that shows statuses names it in its key."""
+    assert ctx.api is not None
+    ends = ctx.state.store.kept(
+        ctx.api.name, ("placement ends", ctx.account_id),
+        lambda: sorted(parse_datetime(row["endDate"]) for row in ctx.table("placements").rows(ctx.account_id)
+                       if row["endDate"]),
+    )  # fmt: skip
+    return bisect_left(ends, now)  # those whose end is before `now`, as views.status compares
 
 
 async def create_placement(ctx: RequestContext, body: dict[str, Any]) -> Any:
@@ -107,7 +129,12 @@ async def create_placement(ctx: RequestContext, body: dict[str, Any]) -> Any:
 
 
 async def get_placement(ctx: RequestContext, placement_id: str) -> Any:
-    return {"data": views.placement(ctx, ctx.owned("placements", placement_id, "Placement not found"))}
+    now = ctx.state.clock.now()
+
+    def compute() -> Any:
+        return {"data": views.placement(ctx, ctx.owned("placements", placement_id, "Placement not found"), now)}
+
+    return ctx.kept_json(("getPlacement", placement_id, _ended(ctx, now)), compute)
 
 
 async def update_placement(ctx: RequestContext, placement_id: str, body: dict[str, Any] | None = None) -> Any:
