@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections.abc import Iterator
@@ -55,6 +56,23 @@ def states(url: str, count: int, **settings: Any) -> list[MockState]:
     prefix = f"states{next(PREFIXES)}:"
     made = Settings(store=url, store_prefix=prefix, clock_start=FROZEN_AT, **settings)
     return [MockState(made, ALL_APIS) for _ in range(count)]
+
+
+@contextlib.contextmanager
+def _round_trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Counts the packets redis-py sends meanwhile (a script or a pipeline is one) in the list's one item."""
+    sent = [0]
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self: Any, command: Any, check_health: bool = True) -> None:
+        sent[0] += 1
+        send(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+    try:
+        yield sent
+    finally:
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
 
 
 def test_a_redis_state_is_seeded_as_the_in_memory_one(redis_url: str) -> None:
@@ -331,20 +349,10 @@ def test_a_request_costs_a_few_round_trips_whatever_it_reads(
     """Counted as the packets redis-py sends (a pipeline or a script is one), once the worker holds what it reads: a
     page of placements, each naming its site and advertiser, is the snapshot, the rate-limit charge and the log."""
     one, other = workers
-    sent = [0]
-    send = redis.connection.AbstractConnection.send_packed_command
-
-    def counting(self: Any, command: Any, check_health: bool = True) -> None:
-        sent[0] += 1
-        send(self, command, check_health)
 
     def trips(request: Any) -> int:
-        sent[0] = 0
-        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
-        try:
+        with _round_trips(monkeypatch) as sent:
             request()
-        finally:
-            monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
         return sent[0]
 
     page = lambda: one.get("/placements", params={"limit": 50})  # noqa: E731
@@ -617,16 +625,8 @@ def test_requests_that_arrive_together_share_one_snapshot_that_sees_every_earlie
     snapshots = app.state._snapshots
     batches, waited = snapshots.batches, snapshots.waited
     logged = len(list(other.state.log.select(Filter(api="bannertrackr"))))
-    sent = [0]
-    send = redis.connection.AbstractConnection.send_packed_command
-
-    def counting(self: Any, command: Any, check_health: bool = True) -> None:
-        sent[0] += 1
-        send(self, command, check_health)
-
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
-    answers = asyncio.run(together(8))
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
+    with _round_trips(monkeypatch) as sent:
+        answers = asyncio.run(together(8))
     assert snapshots.batches - batches == 1 and snapshots.waited - waited == 8
     assert sent[0] == 10
     assert len(list(other.state.log.select(Filter(api="bannertrackr")))) == logged + 8
@@ -670,15 +670,7 @@ def test_a_first_hit_presumed_adds_the_counters_then_counts_on_a_snapshot(
     assert one.client.head(second, headers=BROWSER).status_code == 200  # and the second's pixel (a HEAD counts none)
     stats = f"/placements/{active[1]['id']}/stats"
     before = one.get(stats).json()["data"]["summary"]["impressions"]  # and its counters' row, absent
-    sent = [0]
-    send = redis.connection.AbstractConnection.send_packed_command
-
-    def counting(self: Any, command: Any, check_health: bool = True) -> None:
-        sent[0] += 1
-        send(self, command, check_health)
-
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
-    assert one.client.get(second, headers=BROWSER).status_code == 200
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", send)
+    with _round_trips(monkeypatch) as sent:
+        assert one.client.get(second, headers=BROWSER).status_code == 200
     assert sent[0] == 3
     assert one.get(stats).json()["data"]["summary"]["impressions"] == before + 1
