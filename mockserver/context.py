@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -148,14 +149,11 @@ class RequestContext:
 # cost); this generator is seeded from it once per process, and again in a forked child, so no two workers draw alike.
 _ids = random.Random(os.urandom(32))
 os.register_at_fork(after_in_child=lambda: _ids.seed(os.urandom(32)))
-_VERSION_4 = (0xF000 << 64 | 0xC000 << 48, 0x4000 << 64 | 0x8000 << 48)  # the bits a version 4 UUID fixes, and to what
 
 
 def _uuid4() -> str:
-    """A random version 4 UUID as `str(uuid.uuid4())` writes it."""
-    fixed, values = _VERSION_4
-    text = f"{_ids.getrandbits(128) & ~fixed | values:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    """A random version 4 UUID as `str(uuid.uuid4())` writes it (uuid.UUID sets the version and variant bits)."""
+    return str(uuid.UUID(int=_ids.getrandbits(128), version=4))
 
 
 def identify(ctx: RequestContext, credential: str, request: ConnexionRequest) -> Principal:
