@@ -85,14 +85,15 @@ class RequestContext:
         return record
 
     def kept_json(self, what: tuple[Any, ...], compute: Callable[[], Any]) -> Document:
-        """The JSON answer `compute()` gives, kept until the next write to any of this API's records (`Store.kept`)
-        and serialised once, so a repeated read costs neither its view nor its encoding (nor, its bytes being the
-        same, its response check). Only for an answer that depends on nothing but those records, the caller's
-        account, the URL the client addressed (which links carry) and `what`: the operation, its parameters and
-        anything the clock decides in it."""
-        assert self.api is not None
-        key = ("json", self.account_id, self.base_url, *what)
-        return self.state.store.kept(self.api.name, key, lambda: Document(compute()))
+        """The answer `compute()` gives (a JSON value, or a Document in any format), kept until the next write to any
+        of this API's records (`Store.kept`) and serialised once, so a repeated read costs neither its view nor its
+        encoding (nor, its bytes being the same, its response check). Only for an answer that depends on nothing but
+        those records, the caller (its account, and its credential: one account's users may see different things,
+        as Binom's grants decide), the URL the client addressed (which links carry) and `what`: the operation, its
+        parameters and anything the clock decides in it."""
+        assert self.api is not None and self.principal is not None
+        key = ("json", self.principal.account_id, self.principal.credential_id, self.base_url, *what)
+        return self.state.store.kept(self.api.name, key, lambda: _document(compute()))
 
     @cached_property
     def base_url(self) -> str:
@@ -143,6 +144,10 @@ class RequestContext:
         wait = self.quota.retry_after
         message = self.api.errors.messages.get(429, "Rate limit exceeded")
         raise errors.ApiError(429, message, f"Retry after {wait} seconds", headers={"Retry-After": str(wait)})
+
+
+def _document(answer: Any) -> Document:
+    return answer if isinstance(answer, Document) else Document(answer)
 
 
 # What request ids are drawn from: uuid4 reads the OS's entropy for each (a system call, and most of what a request id

@@ -19,7 +19,7 @@ from mockserver.apis.binom.seed import TRACKER
 from mockserver.apis.peerclick import report
 from mockserver.state.clock import parse_datetime
 
-from .conftest import ADV, ADV_TOKEN, PUB, PUB_TOKEN, Api
+from .conftest import ADV, ADV_OTHER, ADV_TOKEN, BINOM_RESTRICTED, PC_OTHER, PUB, PUB_OTHER, PUB_TOKEN, Api
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148", "X-Country": "DE"}
 Fetch = Callable[[], list[Any]]
@@ -255,3 +255,90 @@ def test_adsterra_stats_in_every_format(client: Any, name: str, base: str, token
         )
 
     assert_kept_follow(api, name, answers(api, corpus), retune)
+
+
+# ------------------------------------------------------- record reads of Binom, PeerClick and Adsterra (kept_read)
+RECORD_READS: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "binom": [("/campaign/1", {}), ("/campaign/2", {}), ("/offer/1", {}), ("/campaign/list/filtered", {}),
+              ("/campaign/list/filtered", {"limit": 2}), ("/campaign/list/filtered", {"status": "with_traffic"}),
+              ("/landing/list/filtered", {})],
+    "peerclick": [("/campaign", {}), ("/campaign", {"limit": 1}), ("/campaign/1", {}), ("/campaign/1", {"withPages": 1}),
+                  ("/offer", {}), ("/lander", {})],
+    "adsterra_advertiser": [(f"/{path}.{format_}", {}) for format_ in ("json", "csv", "xml")
+                            for path in ("campaigns", "balance", "campaign/1234567", "campaign/1234567/banners")],
+    "adsterra_publisher": [(f"/{path}.{format_}", {}) for format_ in ("json", "csv", "xml")
+                           for path in ("domains", "placements", "smart-links")],
+}  # fmt: skip
+# What each read's first record is renamed through (as any write would, through the store).
+RENAMED = {"binom": ("campaigns", 1, "name"), "peerclick": ("campaigns", 1, "name"),
+           "adsterra_advertiser": ("campaigns", 1234567, "alias"), "adsterra_publisher": ("domains", 1385226, "title")}  # fmt: skip
+
+
+def _record_api(name: str, binom: Any, peerclick: Any, client: Any, other: bool = False) -> Api:
+    if name == "binom":
+        return binom if not other else Api(binom.client, binom.base, BINOM_RESTRICTED, header="api-key", prefix="")
+    if name == "peerclick":
+        return (
+            peerclick if not other else Api(peerclick.client, peerclick.base, PC_OTHER, header="api-token", prefix="")
+        )
+    base, token = {"adsterra_advertiser": (ADV, ADV_OTHER if other else ADV_TOKEN),
+                   "adsterra_publisher": (PUB, PUB_OTHER if other else PUB_TOKEN)}[name]  # fmt: skip
+    return Api(client, base, token, header="X-API-Key", prefix="")
+
+
+RECORD_APIS = list(RECORD_READS)
+
+
+@contextmanager
+def nothing_kept(api: Api) -> Iterator[None]:
+    """While it lasts, every answer is computed afresh: `Store.kept` keeps nothing (so no key can mix answers up)."""
+    with mock.patch.object(type(api.state.store), "kept", lambda store, name, key, compute: compute()):
+        yield
+
+
+def fresh_answers(api: Api, corpus: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    with nothing_kept(api):
+        return answers(api, corpus)()
+
+
+@pytest.mark.parametrize("name", RECORD_APIS)
+def test_record_reads_follow_a_write(name: str, binom: Api, peerclick: Api, client: Any) -> None:
+    """Gets and lists are kept answers (`domain.kept`), each the answer computed afresh; a write to one of the
+    API's records shows at once."""
+    api = _record_api(name, binom, peerclick, client)
+    table, record_id, field = RENAMED[name]
+    corpus = RECORD_READS[name]
+    before = answers(api, corpus)()
+    assert answers(api, corpus)() == before == fresh_answers(api, corpus)  # the second time, kept
+    records = api.state.store.table(name, table)
+    records.update(records.owner_of(record_id), record_id, {field: "Renamed by the test"})
+    served = answers(api, corpus)()
+    assert served == fresh_answers(api, corpus)
+    assert served != before
+
+
+@pytest.mark.parametrize("name", RECORD_APIS)
+def test_record_reads_follow_the_clock(name: str, binom: Api, peerclick: Api, client: Any) -> None:
+    """No kept record read shows anything the clock decides (Binom's `with_traffic` list, the clicks of today, is
+    not kept): after the clock passes a day's (and a year's) end, each answer served is the one computed afresh."""
+    api = _record_api(name, binom, peerclick, client)
+    corpus = RECORD_READS[name]
+    answers(api, corpus)()
+    api.state.clock.advance(366 * 86400 + 3600)
+    assert answers(api, corpus)() == fresh_answers(api, corpus)
+
+
+@pytest.mark.parametrize("name", RECORD_APIS)
+def test_record_reads_are_the_callers_own(name: str, binom: Api, peerclick: Api, client: Any) -> None:
+    """Another caller (another account; for Binom, the tracker's restricted user, on the same account) gets its own
+    answers, not the ones kept for the first."""
+    api, other = _record_api(name, binom, peerclick, client), _record_api(name, binom, peerclick, client, other=True)
+    corpus = [
+        (path, params) for path, params in RECORD_READS[name] if other.get(path, params=params).status_code == 200
+    ]
+    api.state.store.wrote(name)
+    mine = answers(api, corpus)()  # kept for the first caller
+    theirs = answers(other, corpus)()
+    assert theirs == fresh_answers(other, corpus)
+    assert mine == fresh_answers(api, corpus)
+    assert theirs != mine

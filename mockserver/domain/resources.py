@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..kit.errors import ApiError
 from ..state.store import DELETED, Hook, Limit, LimitReached, Record, Rules, Store, Table, View
+from .kept import Depends, kept_answer
 
 if TYPE_CHECKING:
     from ..context import RequestContext
@@ -72,6 +73,9 @@ class Scheme:
     restorable: Callable[[RequestContext, Entity, View], None] = lambda ctx, entity, record: None
     # Through the table, not `Table.next_int_id` itself: a Redis table reserves its ids so workers never share one.
     new_id: Callable[[Table], Any] = lambda table: table.next_int_id()
+    # Gets and lists answered from `kept.kept_answer` until a write to the API's records: what their views depend on
+    # beyond those records, the caller, the URL and the parameters (None, the default: nothing is kept).
+    kept: Depends | None = None
 
 
 class Operations(NamedTuple):
@@ -106,7 +110,10 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
         return scheme.created(ctx, entity, stored)
 
     async def get(ctx: RequestContext, **params: Any) -> Any:
-        return entity.view(ctx, found(ctx, scheme, entity, params[entity.id_param], "read"))
+        def compute() -> Any:
+            return entity.view(ctx, found(ctx, scheme, entity, params[entity.id_param], "read"))
+
+        return compute() if scheme.kept is None else kept_answer(ctx, get.__name__, params, compute, scheme.kept)
 
     async def update(ctx: RequestContext, body: dict[str, Any], **params: Any) -> Any:
         record = found(ctx, scheme, entity, params[entity.id_param], "edit")
@@ -122,7 +129,10 @@ def operations(scheme: Scheme, entity: Entity) -> Operations:
         return scheme.deleted(ctx, entity, _stored(table(ctx).remove(scheme.owner(ctx), record["id"])))
 
     async def list_(ctx: RequestContext, **params: Any) -> Any:
-        return (entity.listing or scheme.listing)(ctx, entity, params)
+        def compute() -> Any:
+            return (entity.listing or scheme.listing)(ctx, entity, params)
+
+        return compute() if scheme.kept is None else kept_answer(ctx, list_.__name__, params, compute, scheme.kept)
 
     async def rename(ctx: RequestContext, body: dict[str, Any], **params: Any) -> Any:
         record = found(ctx, scheme, entity, params[entity.id_param], "edit")

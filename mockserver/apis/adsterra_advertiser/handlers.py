@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...context import RequestContext
+from ...domain.kept import kept_read
 from ...kit.formats import Document
 from ...state.store import View
 from ..adsterra_common import reports, tokens
@@ -13,17 +14,22 @@ from . import stats, views
 
 ACTIVE, INACTIVE = 3, 1  # what {"active": true|false} sets (INVENTED mapping, see the spec's Mock notes)
 NOT_FOUND = "Not found"
+# The reads (`kept_read`): each a view of the caller's stored records in the format asked for, which is one of the
+# arguments the key names; nothing in them is decided by the clock.
 
 
-async def get_balance(ctx: RequestContext, format_: str) -> Document:
+@kept_read()
+def get_balance(ctx: RequestContext, format_: str) -> Document:
     return views.balance(ctx.owned("accounts", ctx.account_id, NOT_FOUND), format_)
 
 
-async def list_campaigns(ctx: RequestContext, format_: str) -> Document:
+@kept_read()
+def list_campaigns(ctx: RequestContext, format_: str) -> Document:
     return views.campaigns(ctx.table("campaigns").rows(ctx.account_id), format_)
 
 
-async def get_campaign(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
+@kept_read()
+def get_campaign(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
     return views.campaign(_campaign(ctx, campaign_id), format_)
 
 
@@ -34,12 +40,14 @@ async def update_campaign(ctx: RequestContext, campaign_id: int, format_: str, b
     )
 
 
-async def list_campaign_banners(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
+@kept_read()
+def list_campaign_banners(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
     _campaign(ctx, campaign_id)
     return views.banners(ctx.table("banners").rows(ctx.account_id, campaign_id=campaign_id), format_)
 
 
-async def list_campaign_landings(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
+@kept_read()
+def list_campaign_landings(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
     _campaign(ctx, campaign_id)
     return views.landings(ctx.table("landings").rows(ctx.account_id, campaign_id=campaign_id), format_)
 
@@ -49,12 +57,14 @@ async def update_banner(ctx: RequestContext, banner_id: int, format_: str, body:
     return views.banner(_change(ctx, "banners", banner_id, active=ACTIVE if body["active"] else INACTIVE), format_)
 
 
-async def list_banner_landings(ctx: RequestContext, banner_id: int, format_: str) -> Document:
+@kept_read()
+def list_banner_landings(ctx: RequestContext, banner_id: int, format_: str) -> Document:
     banner = ctx.owned("banners", banner_id, NOT_FOUND)
     return views.landings((ctx.owned("landings", landing, NOT_FOUND) for landing in banner["landing_ids"]), format_)
 
 
-async def get_campaign_blacklist(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
+@kept_read()
+def get_campaign_blacklist(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
     return views.placement_ids(_campaign(ctx, campaign_id)["blacklist"], format_)
 
 
@@ -74,7 +84,8 @@ async def clean_blacklist(ctx: RequestContext, format_: str, body: dict[str, Any
     return _linking(ctx, body["campaign_id"], "blacklist", lambda ids: set(), format_)
 
 
-async def get_campaign_whitelist(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
+@kept_read()
+def get_campaign_whitelist(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
     return views.placement_ids(_campaign(ctx, campaign_id)["whitelist"], format_)
 
 
@@ -94,7 +105,8 @@ async def clean_whitelist(ctx: RequestContext, campaign_id: int, format_: str) -
     return _linking(ctx, campaign_id, "whitelist", lambda ids: set(), format_)
 
 
-async def list_custom_bids(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
+@kept_read()
+def list_custom_bids(ctx: RequestContext, campaign_id: int, format_: str) -> Document:
     return views.custom_bids(dict(_campaign(ctx, campaign_id)["custom_bids"]), format_)
 
 

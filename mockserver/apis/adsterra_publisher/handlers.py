@@ -8,30 +8,37 @@ from __future__ import annotations
 from typing import Any
 
 from ...context import RequestContext
+from ...domain.kept import kept_read
 from ...kit.formats import Document
 from ..adsterra_common import reports, tokens
 from . import stats, views
 from .seed import OWNER_TYPE
 
 NOT_FOUND = "Not found"
+# The record reads (`kept_read`): views of the caller's stored records in the format asked for (an argument, so in
+# the key); the clock decides nothing in them. The stats are kept by `reports.kept`, keyed by the day.
 
 
-async def list_domains(ctx: RequestContext, format_: str) -> Document:
+@kept_read()
+def list_domains(ctx: RequestContext, format_: str) -> Document:
     return views.domains(ctx.table("domains").rows(ctx.account_id), format_)
 
 
-async def list_domain_placements(ctx: RequestContext, domain_id: int, format_: str) -> Document:
+@kept_read()
+def list_domain_placements(ctx: RequestContext, domain_id: int, format_: str) -> Document:
     ctx.owned("domains", domain_id, NOT_FOUND)
     return views.placements(
         ctx.table("placements").rows(ctx.account_id, domain_id=domain_id), format_, with_domain=False
     )
 
 
-async def list_placements(ctx: RequestContext, format_: str) -> Document:
+@kept_read()
+def list_placements(ctx: RequestContext, format_: str) -> Document:
     return views.placements(ctx.table("placements").rows(ctx.account_id), format_, with_domain=True)
 
 
-async def list_smart_links(
+@kept_read()
+def list_smart_links(
     ctx: RequestContext, format_: str, status: int | None = None, traffic_type: int | None = None
 ) -> Document:
     filters = {name: value for name, value in (("status", status), ("traffic_type", traffic_type)) if value is not None}
@@ -75,17 +82,17 @@ def _aliased(value: int | None, alias: int | None) -> int | None:
 
 async def list_domains_legacy(ctx: RequestContext, token: str, format_: str) -> Document:
     tokens.check(ctx, token, OWNER_TYPE)
-    return await list_domains(ctx, format_)
+    return await list_domains(ctx, format_=format_)
 
 
 async def list_domain_placements_legacy(ctx: RequestContext, token: str, domain_id: int, format_: str) -> Document:
     tokens.check(ctx, token, OWNER_TYPE)
-    return await list_domain_placements(ctx, domain_id, format_)
+    return await list_domain_placements(ctx, domain_id=domain_id, format_=format_)
 
 
 async def list_placements_legacy(ctx: RequestContext, token: str, format_: str) -> Document:
     tokens.check(ctx, token, OWNER_TYPE)
-    return await list_placements(ctx, format_)
+    return await list_placements(ctx, format_=format_)
 
 
 async def get_stats_legacy(ctx: RequestContext, token: str, format_: str, **params: Any) -> Document:

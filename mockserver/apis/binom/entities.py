@@ -3,6 +3,8 @@ rotations, groups, conversions and domains."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...context import RequestContext
 from ...domain.resources import Entity, Scheme, copied
 from ...kit.errors import ApiError
@@ -40,6 +42,13 @@ def _restorable(ctx: RequestContext, entity: Entity, record: View) -> None:
         writes.restorable_campaign(ctx, record)
 
 
+def _kept(ctx: RequestContext, params: dict[str, Any]) -> tuple[()] | None:
+    """What a get or list answer depends on besides Binom's records, the caller (whose role and grants decide what it
+    may read and each item's accessLevel) and the URL (a campaign's click link): nothing, but for a list `with_traffic`
+    (the entities with clicks today, so the clock's hour and day decide it), which is computed afresh."""
+    return None if params.get("status") == "with_traffic" else ()
+
+
 SCHEME = Scheme(
     api=API,
     owner=lambda ctx: TRACKER,  # one tracker: its users share every entity, campaign grants aside
@@ -51,6 +60,7 @@ SCHEME = Scheme(
     allow=_administrator,
     soft_delete=True,
     restorable=_restorable,
+    kept=_kept,
 )
 
 

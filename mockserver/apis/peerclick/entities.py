@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...context import RequestContext
+from ...domain.kept import nothing_else
 from ...domain.pagination import offset_page
 from ...domain.resources import Entity, Scheme, Write
 from ...state.clock import iso
@@ -33,6 +34,9 @@ SCHEME = Scheme(
     created=lambda ctx, entity, record: views.envelope(ctx, entity.table, record),
     deleted=lambda ctx, entity, record: {"description": views.SUCCESS},
     stamp=_stamp,
+    # A view is its record's fields, the names of the records it refers to (PeerClick's too) and, for a campaign,
+    # its URL on the host the client addressed: nothing the clock decides.
+    kept=nothing_else,
 )
 
 

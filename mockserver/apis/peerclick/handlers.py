@@ -6,6 +6,7 @@ from typing import Any
 
 from ...context import RequestContext
 from ...domain import resources
+from ...domain.kept import kept_answer, nothing_else
 from . import clicks, sessions, views
 from .entities import CAMPAIGNS, ENTITIES, SCHEME
 from .report import report
@@ -26,8 +27,12 @@ globals().update(resources.handlers(SCHEME, ENTITIES))
 
 
 async def get_campaign(ctx: RequestContext, campaign_id: int, with_pages: int = 0) -> Any:
-    record = resources.found(ctx, SCHEME, CAMPAIGNS, campaign_id, "read")
-    return views.envelope(ctx, "campaigns", record, pages=with_pages == 1)  # the derived get, with withPages
+    def compute() -> Any:
+        record = resources.found(ctx, SCHEME, CAMPAIGNS, campaign_id, "read")
+        return views.envelope(ctx, "campaigns", record, pages=with_pages == 1)  # the derived get, with withPages
+
+    params = {"campaign_id": campaign_id, "with_pages": with_pages}
+    return kept_answer(ctx, "get_campaign", params, compute, SCHEME.kept or nothing_else)
 
 
 # --------------------------------------------------------------------- report
