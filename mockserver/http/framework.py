@@ -128,6 +128,11 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.security.SecurityHandlerFactory.security_handlers": None,
     "connexion.security.NO_VALUE": None,
     "connexion.lifecycle.ConnexionRequest.context": None,
+    "connexion.lifecycle.ConnexionRequest._path_params": None,  # what its path_params property caches (_Request)
+    "connexion.lifecycle.ConnexionRequest._query_params": None,
+    "connexion.lifecycle.ConnexionRequest._starlette_request": None,
+    "connexion.uri_parsing.OpenAPIURIParser.resolve_path": ("self", "path_data"),
+    "connexion.uri_parsing.OpenAPIURIParser.resolve_query": ("self", "query_data"),
     "connexion.validators.ParameterValidator.validate_request": ("self", "request"),
     "connexion.lifecycle.ConnexionRequest.__init__": ("self", "uri_parser"),
     "connexion.middleware.request_validation.RequestValidationOperation.next_app": None,
@@ -568,6 +573,55 @@ class _RequestStep(RequestValidationOperation):
         )
 
 
+class _Parsing:
+    """What one operation's URI parser makes of requests, kept: whether an empty query string resolves to no
+    parameters (for connexion's OpenAPI parser it always does), and the path parameters it resolved, by their raw
+    values (its resolution is a function of those alone)."""
+
+    PATHS_REMEMBERED = 1024
+
+    def __init__(self, uri_parser: Any) -> None:
+        self.uri_parser = uri_parser
+        self.empty_query = uri_parser.resolve_query({}) == {}
+        self.paths: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+
+    def path(self, raw: dict[str, Any]) -> dict[str, Any]:
+        try:
+            key = tuple(raw.items())
+            found = self.paths.get(key)
+        except TypeError:  # a value a convertor made unhashable: resolved as connexion does
+            unkept: dict[str, Any] = self.uri_parser.resolve_path(raw)
+            return unkept
+        if found is None:
+            resolved: dict[str, Any] = self.uri_parser.resolve_path(raw)
+            if not all(isinstance(value, (str, int, float, bool, type(None))) for value in resolved.values()):
+                return resolved  # a list or object could be changed by its reader: never shared
+            found = resolved
+            if len(self.paths) >= self.PATHS_REMEMBERED:
+                self.paths.clear()  # ids vary without end; the hot ones are resolved again at once
+            self.paths[key] = found
+        return dict(found)
+
+
+class _Request(ConnexionRequest):
+    """connexion's request, whose query and path parameters are what its URI parser makes of them, as connexion's
+    are, but without parsing an empty query string (starlette's QueryParams of nothing, which the parser turns into
+    no parameters) or resolving path values the operation resolved before (`_Parsing`)."""
+
+    def __init__(self, scope: Scope, receive: Receive, parsing: _Parsing) -> None:
+        super().__init__(scope, receive, uri_parser=parsing.uri_parser)
+        self._parsing = parsing
+        if not scope.get("query_string") and parsing.empty_query:
+            self._query_params: dict[str, Any] | None = {}
+
+    @property
+    def path_params(self) -> dict[str, Any]:
+        found: dict[str, Any] | None = self._path_params  # type: ignore[has-type]
+        if found is None:
+            found = self._path_params = self._parsing.path(self._starlette_request.path_params)
+        return found
+
+
 class _SecurityStep(SecurityOperation):
     """connexion's security check of one operation, on a request object the parameter validation and the view
     then use too (connexion builds one for each: three starlette requests, three parses of the query).
@@ -576,13 +630,13 @@ class _SecurityStep(SecurityOperation):
     `security_map` hands connexion, is checked as connexion's security handler checks it (`_OneScheme`), without its
     per-request wrappers and header object; any other requirement goes through connexion's verification function."""
 
-    def __init__(self, original: SecurityOperation, uri_parser: Any) -> None:
+    def __init__(self, original: SecurityOperation, parsing: _Parsing) -> None:
         self.__dict__.update(original.__dict__)
-        self._uri_parser = uri_parser
+        self._parsing = parsing
         self._one = _OneScheme.of(original) if original.security else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
+        request = _Request(scope, receive, self._parsing)
         scope[_SHARED_REQUEST] = request
         if self._one is not None:
             await self._one.verify(request, scope["headers"])
@@ -658,7 +712,7 @@ class _ResponseStep(ResponseValidationOperation):
 
     def __init__(self, original: ResponseValidationOperation) -> None:
         self.__dict__.update(original.__dict__)
-        self._decided: dict[tuple[int, str | None], tuple[dict[str, Any], Any, dict[str, Any], bool, str]] = {}
+        self._decided: dict[tuple[int, str | None], _Decided] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def wrapped_send(message: MutableMapping[str, Any]) -> None:
@@ -671,15 +725,18 @@ class _ResponseStep(ResponseValidationOperation):
                     decided = self._decide(*key)  # a media type the spec does not give raises, and is not kept
                     if len(self._decided) < 64:
                         self._decided[key] = decided
-                definition, body_validator, schema, nullable, encoding = decided
-                self.validate_required_headers(headers, definition)
+                definition, body_validator, schema, nullable, encoding, required = decided
+                # connexion's check of the headers the definition requires, only where it requires some: the
+                # same verdict (a header missing), and its own error for it.
+                if required and not required <= {name.decode("latin-1").lower() for name, _ in headers}:
+                    self.validate_required_headers(headers, definition)
                 if body_validator is not None:
                     send = body_validator(scope, schema=schema, nullable=nullable, encoding=encoding).wrap_send(send)
             await send(message)
 
         await self.next_app(scope, receive, wrapped_send)
 
-    def _decide(self, status_code: int, content_type: str | None) -> tuple[Any, Any, Any, bool, str]:
+    def _decide(self, status_code: int, content_type: str | None) -> _Decided:
         """What ResponseValidationOperation.__call__ decides from a response's status and Content-Type."""
         mime_type, encoding = split_content_type(content_type)
         if mime_type is None:
@@ -691,9 +748,21 @@ class _ResponseStep(ResponseValidationOperation):
         definition = self._operation.response_definition(status, mime_type)
         body_validator = self._validator_map["response"].get(mime_type)
         if body_validator is None:
-            return definition, None, {}, False, encoding
+            return definition, None, {}, False, encoding, _required_headers(definition)
         schema = self._operation.response_schema(status, mime_type)
-        return definition, body_validator, schema, is_nullable(definition), encoding
+        return definition, body_validator, schema, is_nullable(definition), encoding, _required_headers(definition)
+
+
+def _required_headers(definition: dict[str, Any]) -> frozenset[str]:
+    """The (lower-case) headers a response definition requires, as validate_required_headers reads them."""
+    return frozenset(
+        name.lower() for name, header in definition.get("headers", {}).items() if header.get("required", False)
+    )
+
+
+# What _ResponseStep decides per (status, Content-Type): the response definition, the body validator class (None:
+# the body goes unchecked), its schema, whether null is allowed, the encoding and the headers the definition requires.
+_Decided = tuple[dict[str, Any], Any, dict[str, Any], bool, str, frozenset[str]]
 
 
 class _ViewStep:
@@ -710,10 +779,10 @@ class _ViewStep:
     and form casting); and a view that is no coroutine function taking **kwargs, or names connexion's `context_`
     argument, is left to connexion's decorators altogether (none of the mock's views is)."""
 
-    def __init__(self, fallback: _Operation, spec_operation: AbstractOperation, uri_parser: Any) -> None:
+    def __init__(self, fallback: _Operation, spec_operation: AbstractOperation, parsing: _Parsing) -> None:
         self._fallback = fallback
         self._spec = spec_operation
-        self._uri_parser = uri_parser
+        self._parsing = parsing
         view = fallback._fn
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(view))
         self.usable = (
@@ -747,7 +816,7 @@ class _ViewStep:
         request = scope.pop(_SHARED_REQUEST, None)
         parsed = scope.pop(_PARSED_BODY, _UNSET)
         if request is None:
-            request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
+            request = _Request(scope, receive, self._parsing)
         # What _ParameterDecorator._maybe_get_body reads (connexion's own reading for a view with **kwargs): for
         # a JSON body the validation parsed, that value (ConnexionRequest.get_body would parse the same bytes).
         if not (self._body_defined or _sends_body(headers)):
@@ -824,10 +893,11 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
     # The parser the view's decorator builds from the operation connexion's context names (BaseDecorator.uri_parser).
     spec_operation = context.operation
     uri_parser = spec_operation.uri_parser_class(spec_operation.parameters, spec_operation.body_definition())
+    parsing = _Parsing(uri_parser)
     chain: ASGIApp = steps[-1]
     view: _ViewStep | None = None
     if VIEW_STEP:
-        view = _ViewStep(steps[-1], spec_operation, uri_parser)
+        view = _ViewStep(steps[-1], spec_operation, parsing)
         if view.usable:
             chain = view
     for operation in reversed(steps[:-1]):
@@ -835,7 +905,7 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
             return None
         # A copy: the stack's own stays as it is, for connexion's path.
         if type(operation) is SecurityOperation:
-            step = _SecurityStep(operation, uri_parser)
+            step = _SecurityStep(operation, parsing)
         else:
             step = _STEPS[type(operation)](operation) if type(operation) in _STEPS else copy.copy(operation)
         if isinstance(step, _RequestStep):
