@@ -20,8 +20,14 @@ def nothing_else(ctx: RequestContext, params: dict[str, Any]) -> tuple[Hashable,
 
 
 def frozen(params: dict[str, Any]) -> Hashable:
-    """The arguments as a key: every name with its value (lists and objects as tuples), in name order."""
-    return tuple(sorted((name, _frozen(value)) for name, value in params.items()))
+    """The arguments as a key: every name with its value, as given (the same arguments in another order are only
+    another key), or, where a value is a list or object, in name order with those as tuples."""
+    key = tuple(params.items())
+    try:
+        hash(key)
+    except TypeError:
+        return tuple(sorted((name, _frozen(value)) for name, value in params.items()))
+    return key
 
 
 def _frozen(value: Any) -> Hashable:
