@@ -182,6 +182,10 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.validators.JSONRequestBodyValidator._schema": None,
     "connexion.validators.JSONRequestBodyValidator._encoding": None,
     "connexion.validators.JSONResponseBodyValidator._parse": ("self", "stream"),
+    # _ResponseStep does what its wrap_send does (hold the messages, parse and validate the body, send them on)
+    "connexion.validators.abstract.AbstractResponseBodyValidator.wrap_send": ("self", "send"),
+    "connexion.validators.abstract.AbstractResponseBodyValidator._validate": ("self", "body"),
+    "connexion.validators.abstract.AbstractResponseBodyValidator._parse": ("self", "stream"),
     "connexion.validators.JSONResponseBodyValidator._validate": ("self", "body"),
     "connexion.validators.JSONResponseBodyValidator._schema": None,
     "connexion.validators.JSONResponseBodyValidator._scope": None,
@@ -422,7 +426,7 @@ class Compiled:
             return False
         return all(isinstance(layer, (ExceptionMiddleware, SwaggerUIMiddleware)) for layer in stack[start + 1 : end])
 
-    def find(self, scope: Scope) -> Callable[[Receive, Send], Awaitable[None]] | None:
+    def find(self, scope: Scope) -> Callable[..., Awaitable[None]] | None:
         """The compiled answer to `scope` (the gateway's scope of an operation), or None for connexion's stack."""
         stack = self._stack
         if stack is None:
@@ -448,18 +452,24 @@ class Compiled:
             return None
         handlers = self._handlers
 
-        async def answer(receive: Receive, send: Send) -> None:
+        async def answer(receive: Receive, send: Send, started: Callable[[], bool] | None = None) -> None:
+            """`started()` says whether `send` has had the answer's start (without it, `send` is wrapped to see)."""
             # What starlette's ExceptionMiddleware does, then what the routing layer passes on.
             exception_handlers, status_handlers = handlers._exception_handlers, handlers._status_handlers
             scope["starlette.exception_handlers"] = (exception_handlers, status_handlers)
             inner = _routed_scope(scope, routed)
-            started = False
+            sender = send
+            if started is None:
+                seen = False
 
-            async def sender(message: Message) -> None:
-                nonlocal started
-                if message["type"] == "http.response.start":
-                    started = True
-                await send(message)
+                async def sender(message: Message) -> None:
+                    nonlocal seen
+                    if message["type"] == "http.response.start":
+                        seen = True
+                    await send(message)
+
+                def started() -> bool:
+                    return seen
 
             # starlette's wrap_app_handling_exceptions, step for step, but for the request object its handlers
             # get: built only when there is an error to hand them (it was built for every request).
@@ -471,7 +481,7 @@ class Compiled:
                     handler = _lookup_exception_handler(exception_handlers, error)
                 if handler is None:
                     raise
-                if started:
+                if started():
                     raise RuntimeError("Caught handled exception, but response already started.") from error
                 conn = Request(scope, receive, send)
                 if is_async_callable(handler):
@@ -715,8 +725,12 @@ class _ResponseStep(ResponseValidationOperation):
         self._decided: dict[tuple[int, str | None], _Decided] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        validator: Any = None  # the body validator of this response, once its start is seen
+        nullable = False
+        held: list[MutableMapping[str, Any]] = []
+
         async def wrapped_send(message: MutableMapping[str, Any]) -> None:
-            nonlocal send
+            nonlocal validator, nullable
             if message["type"] == "http.response.start":
                 headers = message["headers"]
                 key = (message["status"], _content_type(headers))
@@ -731,8 +745,20 @@ class _ResponseStep(ResponseValidationOperation):
                 if required and not required <= {name.decode("latin-1").lower() for name, _ in headers}:
                     self.validate_required_headers(headers, definition)
                 if body_validator is not None:
-                    send = body_validator(scope, schema=schema, nullable=nullable, encoding=encoding).wrap_send(send)
-            await send(message)
+                    validator = body_validator(scope, schema=schema, nullable=nullable, encoding=encoding)
+            if validator is None:
+                await send(message)
+                return
+            # What the validator's wrap_send does, in this one wrapper: the messages held until the last body's,
+            # the whole body parsed and validated, then every message sent on.
+            held.append(message)
+            if message["type"] == "http.response.start" or message.get("more_body", False):
+                return
+            body = validator._parse(held_message.get("body", b"") for held_message in held)
+            if not (body is None and nullable):
+                validator._validate(body)
+            while held:
+                await send(held.pop(0))
 
         await self.next_app(scope, receive, wrapped_send)
 
