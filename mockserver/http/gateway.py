@@ -88,7 +88,7 @@ class Gateway:
         watching = self._watching(ctx, send, status, stamp=api.is_api_path(path), vary=vary)
         answer = self.compiled.find(scope) if self.compiled is not None else None
         if answer is not None:
-            await answer(_capped(receive), watching)
+            await answer(_capped(receive), watching, lambda: bool(status))  # `watching` notes the start
         else:
             await self.app(scope, _capped(receive), watching)
         if not api.control:
