@@ -111,6 +111,8 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     ),
     "connexion.context.operation": None,
     "connexion.operations.AbstractOperation.is_request_body_defined": None,
+    "connexion.operations.AbstractOperation.body_name": ("self", "content_type"),  # what _BodyDefinitions keeps
+    "connexion.operations.AbstractOperation.body_schema": ("self", "content_type"),
     "connexion.frameworks.starlette.Starlette.get_request": ("uri_parser", "scope", "receive"),
     "connexion.json_schema.NullableTypeValidator": None,
     "connexion.middleware.abstract.ROUTING_CONTEXT": None,
@@ -831,6 +833,8 @@ class _ViewStep:
             isinstance(value, (str, int, float, bool, type(None))) for value in self._defaults.values()
         )
         self._body_defined = spec_operation.is_request_body_defined
+        self._body = _BodyDefinitions(spec_operation)
+        self._mimetypes: dict[str | None, str] = {}
         self._responses = AsyncResponseDecorator(framework=StarletteFramework, jsonifier=fallback.jsonifier)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -867,10 +871,15 @@ class _ViewStep:
             if definition is not None:  # an unknown query parameter is left out (connexion logs it, quietened)
                 arguments[sanitize(name)] = _get_val_from_param(value, definition)
         if self._body_defined:
+            mimetype = self._mimetypes.get(content_type)
+            if mimetype is None:
+                mimetype = request.mimetype  # connexion's reading of the Content-Type (the first one), once per value
+                if len(self._mimetypes) < 64:
+                    self._mimetypes[content_type] = mimetype
             arguments.update(
                 _get_body_argument(
-                    body, operation=self._spec, arguments=self._arguments, has_kwargs=True, sanitize=sanitize,
-                    content_type=request.mimetype,
+                    body, operation=self._body, arguments=self._arguments, has_kwargs=True, sanitize=sanitize,
+                    content_type=mimetype,
                 )
             )  # fmt: skip
         kwargs = {sanitize(name): value for name, value in arguments.items()}
@@ -883,6 +892,30 @@ class _ViewStep:
                 else self._responses.build_framework_response(response)
             )
         await response(scope, receive, send)
+
+
+class _BodyDefinitions:
+    """What connexion's _get_body_argument reads of an operation (whether it defines a body, the body's argument name
+    and schema per media type), read from the operation once per media type: it worked the schema out of the spec's
+    definition on every request."""
+
+    def __init__(self, operation: AbstractOperation) -> None:
+        self._operation = operation
+        self.is_request_body_defined = operation.is_request_body_defined
+        self._names: dict[str | None, str] = {}
+        self._schemas: dict[str | None, dict[str, Any]] = {}
+
+    def body_name(self, content_type: str | None) -> str:
+        name = self._names.get(content_type)
+        if name is None:
+            name = self._names[content_type] = self._operation.body_name(content_type)
+        return name
+
+    def body_schema(self, content_type: str | None = None) -> dict[str, Any]:
+        schema = self._schemas.get(content_type)
+        if schema is None:
+            schema = self._schemas[content_type] = self._operation.body_schema(content_type)
+        return schema
 
 
 _STEPS: dict[type, Callable[[Any], Any]] = {
