@@ -237,3 +237,21 @@ def test_check_mode_checks_remembered_bytes_too(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(validation, "_fitting", {(id(schema), dump_json(bad)): schema})
     with pytest.raises(SpeedupMismatch, match="remembered response body"):
         _answer(schema, bad)
+
+
+def test_a_parameter_value_found_valid_is_remembered_for_that_definition_and_value_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    param = {"name": "on", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+    monkeypatch.setattr(validation, "_valid", {})
+    assert FastParameterValidator.validate_parameter("query", 1, param) is None
+    assert FastParameterValidator.validate_parameter("query", 1, param) is None  # remembered (check mode: asked again)
+    assert list(validation._valid) == [(id(param), "query", int, 1)]
+    # True == 1, but True is no integer to Draft 4: a value of another type is not the one remembered
+    assert FastParameterValidator.validate_parameter("query", True, param) is not None
+    assert FastParameterValidator.validate_parameter("query", 0, param) is not None
+    other = {**param, "schema": {"type": "integer", "minimum": 2}}
+    assert FastParameterValidator.validate_parameter("query", 1, other) is not None
+    validation._valid[(id(param), "query", int, 0)] = param  # a wrong memory: check mode catches it
+    with pytest.raises(SpeedupMismatch, match="remembered valid"):
+        FastParameterValidator.validate_parameter("query", 0, param)

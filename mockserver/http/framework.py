@@ -834,6 +834,7 @@ class _ViewStep:
         )
         self._body_defined = spec_operation.is_request_body_defined
         self._body = _BodyDefinitions(spec_operation)
+        self._casts: dict[tuple[int, type, Any], Any] = {}
         self._mimetypes: dict[str | None, str] = {}
         self._responses = AsyncResponseDecorator(framework=StarletteFramework, jsonifier=fallback.jsonifier)
 
@@ -860,7 +861,7 @@ class _ViewStep:
         path = self._path
         for name, value in request.path_params.items():
             definition = path.get(name)
-            arguments[sanitize(name)] = value if definition is None else _get_val_from_param(value, definition)
+            arguments[sanitize(name)] = value if definition is None else self._cast(value, definition)
         defaults = self._defaults
         query = request.query_params
         if defaults:
@@ -869,7 +870,7 @@ class _ViewStep:
         for name, value in query.items():
             definition = definitions.get(name)
             if definition is not None:  # an unknown query parameter is left out (connexion logs it, quietened)
-                arguments[sanitize(name)] = _get_val_from_param(value, definition)
+                arguments[sanitize(name)] = self._cast(value, definition)
         if self._body_defined:
             mimetype = self._mimetypes.get(content_type)
             if mimetype is None:
@@ -892,6 +893,22 @@ class _ViewStep:
                 else self._responses.build_framework_response(response)
             )
         await response(scope, receive, send)
+
+    def _cast(self, value: Any, definition: dict[str, Any]) -> Any:
+        """connexion's casting of a parameter's value (`_get_val_from_param`), remembered for a scalar value cast to
+        a scalar: a pure function of the two, and a client sends the same few ids and limits again and again."""
+        kind = type(value)
+        if kind not in _SCALARS:
+            return _get_val_from_param(value, definition)
+        key = (id(definition), kind, value)  # the definitions are the operation's own, kept as long as it is
+        found = self._casts.get(key, _UNSET)
+        if found is _UNSET:
+            found = _get_val_from_param(value, definition)
+            if type(found) in _SCALARS:
+                if len(self._casts) >= CASTS_REMEMBERED:
+                    self._casts.clear()
+                self._casts[key] = found
+        return found
 
 
 class _BodyDefinitions:
@@ -916,6 +933,10 @@ class _BodyDefinitions:
         if schema is None:
             schema = self._schemas[content_type] = self._operation.body_schema(content_type)
         return schema
+
+
+_SCALARS = (str, int, float, bool)
+CASTS_REMEMBERED = 4096
 
 
 _STEPS: dict[type, Callable[[Any], Any]] = {

@@ -146,7 +146,30 @@ def _plain_parameter(parameter_type: str, value: Any, param: dict[str, Any], par
     return error if found is None else plain_errors.describe(found, f"{parameter_type} parameter '{param.get('name')}'")
 
 
+# Parameter values found valid, by (the parameter's definition, the value): a client sends the same few ids and
+# limits again and again, and a definition's verdict on a value never changes. Bounded; check mode asks again.
+VALID_REMEMBERED = 4096
+_valid: dict[tuple[int, str, type, Any], dict[str, Any]] = {}
+
+
 def _validate_parameter(parameter_type: str, value: Any, param: dict[str, Any], param_name: Any = None) -> Any:
+    kind = type(value)
+    if kind in (str, int, float, bool):
+        key = (id(param), parameter_type, kind, value)  # the type too: True == 1, and 1 == 1.0
+        if _valid.get(key) is param:  # the definition kept, so its id is not reused
+            if CHECK and _verdict(parameter_type, value, param, param_name) is not None:
+                raise SpeedupMismatch(f"{parameter_type} parameter {param.get('name')}: {value!r} remembered valid")
+            return None
+        error = _verdict(parameter_type, value, param, param_name)
+        if error is None:
+            if len(_valid) >= VALID_REMEMBERED:
+                _valid.clear()
+            _valid[key] = param
+        return error
+    return _verdict(parameter_type, value, param, param_name)
+
+
+def _verdict(parameter_type: str, value: Any, param: dict[str, Any], param_name: Any = None) -> Any:
     if value is None and not param.get("required"):
         # connexion's verdict on an optional parameter the request leaves out, nullable or not: none
         if CHECK and _plain_parameter(parameter_type, value, param, param_name) is not None:
