@@ -17,6 +17,7 @@ from mockserver.apis.bannertrackr import stats
 from mockserver.apis.binom import trees
 from mockserver.apis.binom.seed import TRACKER
 from mockserver.apis.peerclick import report
+from mockserver.domain.kept import frozen
 from mockserver.state.clock import parse_datetime
 
 from .conftest import ADV, ADV_OTHER, ADV_TOKEN, BINOM_RESTRICTED, PC_OTHER, PUB, PUB_OTHER, PUB_TOKEN, Api
@@ -342,3 +343,12 @@ def test_record_reads_are_the_callers_own(name: str, binom: Api, peerclick: Api,
     assert theirs == fresh_answers(other, corpus)
     assert mine == fresh_answers(api, corpus)
     assert theirs != mine
+
+
+def test_a_kept_reads_key_names_every_argument_and_its_value() -> None:
+    assert frozen({"limit": 2, "status": "all"}) == frozen({"limit": 2, "status": "all"})
+    assert frozen({"limit": 2}) != frozen({"limit": 3}) != frozen({"offset": 3})
+    assert frozen({"limit": 1}) != frozen({"limit": True})  # 1 == True, but not the same argument
+    listed = frozen({"ids": [1, 2], "filter": {"a": [3]}})
+    hash(listed)  # lists and objects become tuples: a key
+    assert listed == frozen({"filter": {"a": [3]}, "ids": [1, 2]}) != frozen({"ids": [2, 1], "filter": {"a": [3]}})

@@ -20,19 +20,20 @@ def nothing_else(ctx: RequestContext, params: dict[str, Any]) -> tuple[Hashable,
 
 
 def frozen(params: dict[str, Any]) -> Hashable:
-    """The arguments as a key: every name with its value, as given (the same arguments in another order are only
-    another key), or, where a value is a list or object, in name order with those as tuples."""
-    key = tuple(params.items())
+    """The arguments as a key: every name with its value and the value's type (True == 1, but they are not the same
+    argument), as given (the same arguments in another order are only another key), or, where a value is a list or
+    object, in name order with those as tuples."""
+    key = (tuple(params.items()), tuple(map(type, params.values())))
     try:
         hash(key)
     except TypeError:
-        return tuple(sorted((name, _frozen(value)) for name, value in params.items()))
+        return tuple(sorted((name, type(value), _frozen(value)) for name, value in params.items()))
     return key
 
 
 def _frozen(value: Any) -> Hashable:
     if isinstance(value, list):
-        return ("list", *map(_frozen, value))
+        return ("list", *((type(item), _frozen(item)) for item in value))
     if isinstance(value, dict):
         return ("dict", frozen(value))
     return value  # type: ignore[no-any-return]
