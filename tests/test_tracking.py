@@ -328,6 +328,8 @@ def test_fast_routes_answer_exactly_as_connexion_would() -> None:
         ("GET", "/px/abc123def456", ORIGIN), ("GET", "/pixel.gif?p=abc123def456", {**ORIGIN, **IMAGE_LOAD}),
         ("OPTIONS", "/px/abc123def456", {**ORIGIN, "Access-Control-Request-Method": "GET"}),
         ("GET", "/px/abc123def456", {"Prefer": "code=404"}), ("GET", "/px/abc123def456?__code=404", {}),
+        ("GET", "/pixel.gif?p=abc123def456&ref=nl", {}), ("GET", "/pixel.gif?p=abc123def456+", {}),
+        ("GET", "/pixel.gif?p=ab%63123def456", {}),
     ]  # fmt: skip
     answers = []
     for fast in (True, False):
