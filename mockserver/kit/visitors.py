@@ -59,10 +59,25 @@ _cached_device = lru_cache(maxsize=4096)(device)
 
 def country(headers: Mapping[bytes, bytes]) -> str:
     for name in COUNTRY_HEADERS:
-        code = headers.get(name, b"").strip().upper()
-        if len(code) == 2 and code.isalpha() and code != CLOUDFLARE_UNKNOWN:
-            return code.decode("ascii")
+        sent = headers.get(name)
+        if sent is not None:
+            code = _cached_code(sent) if len(sent) <= _CACHED_CODE_BYTES else _code(sent)
+            if code is not None:
+                return code
     return UNKNOWN_COUNTRY
+
+
+def _code(sent: bytes) -> str | None:
+    """The country code a header's value names, if it names one."""
+    code = sent.strip().upper()
+    if len(code) == 2 and code.isalpha() and code != CLOUDFLARE_UNKNOWN:
+        return code.decode("ascii")
+    return None
+
+
+# A few hundred values at most (two letters, give or take spaces and case): each is read once.
+_CACHED_CODE_BYTES = 8
+_cached_code = lru_cache(maxsize=1024)(_code)
 
 
 def client_ip(headers: Mapping[bytes, bytes], peer: str) -> bytes:
