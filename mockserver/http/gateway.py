@@ -53,13 +53,10 @@ class Gateway:
             scope = rebased(scope, prefix, self.router.target(api, prefix))
             path = scope["path"]
         fast = None
-        if (
-            api is not None
-            and api.fast_routes
-            and self.state.settings.fast_routes
-            and not controlled(self.state, api, scope)
-        ):
+        if api is not None and api.fast_routes and self.state.settings.fast_routes:
             fast = Router.fast_route(api, scope["method"], scope["path"])
+            if fast is not None and controlled(self.state, api, scope):
+                fast = None  # asked only of a fast route's request: the API's other requests cost nothing more
         ctx = RequestContext(self.state, api, scope, deferred=True)
         if api is not None and fast is not None:
             self.state.begin_request(presumed=True)  # a shared state checks what it read as it writes
