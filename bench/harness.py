@@ -61,9 +61,17 @@ def cpus() -> tuple[int, int]:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on: any the system picks, or with BENCH_PORTS=LOW-HIGH the first free one in that
+    range (for a machine where each user keeps to ports of their own)."""
+    low, _, high = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    sys.exit(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 def wait_until_up(url: str, process: subprocess.Popen[Any], timeout: float = 30, interval: float = 0.1) -> None:

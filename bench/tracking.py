@@ -1,6 +1,7 @@
 """Benchmark of BannerTrackr's tracking pixel: hits per second next to a bare Starlette GIF, and memory per million hits.
 
     .venv/bin/python bench/tracking.py [--duration 3] [--warmup 1] [--rounds 5] [--connections 32] [--hits 1000000]
+                                       [--before-src DIR] [--no-connexion]
 
 Throughput: each server runs as one uvicorn worker pinned to one CPU, wrk (installed with apt-get if missing)
 runs pinned to another; every variant is warmed up, then measured for --duration seconds, in the same run and
@@ -10,9 +11,17 @@ bench/run.py gives it), so a change of load on the machine hits all alike:
     bare       a bare Starlette endpoint returning the same GIF with the same headers (the reference)
     px         the mock's /api/track/px/{id}, answered by the gateway's fast route (counted hits)
     pixel.gif  the mock's /api/track/pixel.gif?p={id}, the form trackingUrls give (counted hits)
-    connexion  the same pixel with fast routes off, through connexion's whole stack (for comparison)
+    connexion  the same pixel with fast routes off, through connexion's whole stack (for comparison; not with
+               --no-connexion)
 
-Afterwards the mock's stats API is asked how many hits it counted, against what wrk completed.
+The mock is served as users serve it, `mockserver serve` (one uvicorn worker: uvloop, httptools with the mock's
+request limits, no access log, the heap settled before serving); the connexion variant is the app with fast routes
+off, served by uvicorn from this file with the heap settled the same way. `--before-src DIR` serves another
+checkout's `mockserver serve` too (`before px`, `before pixel.gif`), measured in the same rounds, so a change is
+compared with what it changed under the same load.
+
+Afterwards each mock's stats API is asked how many hits it counted, against what wrk completed. `--hits 0` skips
+the memory measurement.
 
 Memory: in process, --hits pixel hits through the tracking code on a fresh mock, spread over its active
 placements and 30 days, every hit from a new visitor (the worst case for the unique-visitor sets). Reports
@@ -43,11 +52,11 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness import ROOT, Load, cpus, ensure_wrk, measure, paired_ratio, round_robin, server, write_results
+from harness import ROOT, Load, cpus, ensure_wrk, measure, paired_ratio, round_robin, server, serving, write_results
 
 from mockserver.apis.bannertrackr import tracking, traffic, views
 from mockserver.apis.bannertrackr.images import PIXEL_GIF
-from mockserver.app import create_app
+from mockserver.app import create_app, settle_heap
 from mockserver.context import RequestContext
 from mockserver.settings import Settings
 
@@ -71,11 +80,9 @@ bare_app = Starlette(routes=[Route("/bannertrackr/api/track/px/{pixel_id}", _gif
 
 
 def connexion_app() -> Any:
-    return create_app(Settings(fast_routes=False))
-
-
-def mock_app() -> Any:
-    return create_app(Settings())
+    app = create_app(Settings(fast_routes=False))
+    settle_heap()  # as `mockserver serve` does before serving
+    return app
 
 
 # ---- throughput
@@ -100,26 +107,43 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     """Each variant --rounds times, round-robin, so a load change on the machine hits every variant alike."""
     binary = ensure_wrk()
     server_cpu, load_cpu = cpus()
+    serve = [sys.executable, "-m", "mockserver", "serve", "--port"]  # run in the checkout it serves
     with ExitStack() as servers:
         bare = servers.enter_context(server("tracking:bare_app", server_cpu, factory=False))
-        mock = servers.enter_context(server("tracking:mock_app", server_cpu, factory=True))
-        slow = servers.enter_context(server("tracking:connexion_app", server_cpu, factory=True))
-        placement_id, pixel_id = active_pixel(mock)
-        loads = {
-            "bare": Load(f"{bare}/bannertrackr/api/track/px/{pixel_id}", BROWSER),
-            "px": Load(f"{mock}/bannertrackr/api/track/px/{pixel_id}", BROWSER),
-            "pixel.gif": Load(f"{mock}/bannertrackr/api/track/pixel.gif?p={pixel_id}", BROWSER),
-            "connexion": Load(f"{slow}/bannertrackr/api/track/px/{pixel_id}", BROWSER),
-        }
-        before = impressions_today(mock, placement_id)
-        runs = round_robin(loads, args.rounds, lambda load: measure(binary, load_cpu, load, duration=args.duration,
-                                                                    warmup=args.warmup, connections=args.connections))  # fmt: skip
-        # Every round of the counted variants, not just the medians.
-        completed = sum(round(rate * args.duration) for name in ("px", "pixel.gif") for rate in runs[name]["rounds"])
-        counted = {
-            "completed_by_wrk_approx": completed,
-            "counted_by_mock": impressions_today(mock, placement_id) - before,
-        }
+        mocks = {"": servers.enter_context(serving(lambda port: [*serve, str(port)], server_cpu, cwd=ROOT))}
+        if args.before_src is not None:
+            before_src = args.before_src.resolve()
+            mocks["before "] = servers.enter_context(
+                serving(lambda port: [*serve, str(port)], server_cpu, cwd=before_src)
+            )
+        placement_id, pixel_id = active_pixel(mocks[""])
+        loads = {"bare": Load(f"{bare}/bannertrackr/api/track/px/{pixel_id}", BROWSER)}
+        for label, mock in mocks.items():
+            loads[f"{label}px"] = Load(f"{mock}/bannertrackr/api/track/px/{pixel_id}", BROWSER)
+            loads[f"{label}pixel.gif"] = Load(f"{mock}/bannertrackr/api/track/pixel.gif?p={pixel_id}", BROWSER)
+        if not args.no_connexion:
+            slow = servers.enter_context(server("tracking:connexion_app", server_cpu, factory=True))
+            loads["connexion"] = Load(f"{slow}/bannertrackr/api/track/px/{pixel_id}", BROWSER)
+        before = {label: impressions_today(mock, placement_id) for label, mock in mocks.items()}
+        names = {id(load): name for name, load in loads.items()}
+        completed: dict[str, int] = dict.fromkeys(loads, 0)  # by wrk, warm-ups included, every round
+
+        def run(load: Load) -> dict[str, Any]:
+            result = measure(binary, load_cpu, load, duration=args.duration, warmup=args.warmup,
+                             connections=args.connections)  # fmt: skip
+            completed[names[id(load)]] += result["requests"] + result["warmup_requests"]
+            return result
+
+        runs = round_robin(loads, args.rounds, run)
+        counted = {}
+        for label, mock in mocks.items():
+            done = completed[f"{label}px"] + completed[f"{label}pixel.gif"]
+            got = impressions_today(mock, placement_id) - before[label]
+            # wrk stops with up to --connections requests in flight per run (warm-up and measured), which the mock
+            # answers and counts after wrk stopped counting: more counted than completed, never fewer.
+            in_flight = 2 * args.connections * args.rounds * 2
+            counted[label.strip() or "mock"] = {"completed_by_wrk": done, "counted_by_mock": got,
+                                                "every_hit_counted": done <= got <= done + in_flight}  # fmt: skip
     for name, run in runs.items():
         run["url"] = loads[name].url
     for run in runs.values():
@@ -127,7 +151,8 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
         ratio, run["round_ratios"] = paired_ratio(run["rounds"], runs["bare"]["rounds"])
         run["vs_bare"] = None if ratio is None else round(ratio, 3)
     return {"cpus": {"server": server_cpu, "wrk": load_cpu}, "connections": args.connections, "duration_s": args.duration,
-            "rounds": args.rounds, "runs": runs, "counting": counted}  # fmt: skip
+            "rounds": args.rounds, "runs": runs, "counting": counted,
+            "before_src": None if args.before_src is None else str(args.before_src)}  # fmt: skip
 
 
 # ---- memory
@@ -224,30 +249,38 @@ def main() -> None:
     parser.add_argument(
         "--hits", type=int, default=1_000_000, help="hits for the memory measurement (default %(default)s)"
     )
+    parser.add_argument("--before-src", type=Path, default=None,
+                        help="another checkout whose `mockserver serve` is measured in the same rounds")  # fmt: skip
+    parser.add_argument("--no-connexion", action="store_true", help="leave out the connexion variant")
     args = parser.parse_args()
 
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "python": sys.version.split()[0]}
     result["throughput"] = throughput(args)
-    result["memory"] = memory(args.hits)
+    result["memory"] = memory(args.hits) if args.hits else None
 
     print(f"\nPixel hits per second: one uvicorn worker on CPU {result['throughput']['cpus']['server']}, "
           f"wrk -t1 -c{args.connections} on CPU {result['throughput']['cpus']['wrk']}, {args.duration} s after {args.warmup} s "
           f"warm-up, median of {args.rounds} round-robin rounds")  # fmt: skip
-    print(f"{'variant':<11} {'req/s':>9} {'vs bare':>8} {'p50 ms':>9} {'p99 ms':>9} {'non-2xx':>8}  rounds")
+    print(
+        f"{'variant':<16} {'req/s':>9} {'vs bare':>8} {'p50 ms':>9} {'p99 ms':>9} {'non-2xx':>8}  rounds (load after each)"
+    )
     for name, run in result["throughput"]["runs"].items():
-        rounds = " ".join(f"{rate:.0f}" for rate in run["rounds"])
+        rounds = " ".join(f"{rate:.0f} ({load})" for rate, load in zip(run["rounds"], run["load"], strict=True))
         versus = "disagree" if run["vs_bare"] is None else f"{run['vs_bare']:.2f}"
-        print(f"{name:<11} {run['requests_per_second']:>9.0f} {versus:>8} {run['latency_p50_ms']:>9} "
-              f"{run['latency_p99_ms']:>9} {run['non_2xx']:>8}  {rounds}")  # fmt: skip
-    counting = result["throughput"]["counting"]
-    print(f"hits the mock counted: {counting['counted_by_mock']} (wrk completed about {counting['completed_by_wrk_approx']} "
-          "in the measured seconds, plus warm-ups; requests still in flight when wrk stops are counted but not completed)")  # fmt: skip
+        ratios = " ".join(f"{ratio:.2f}" for ratio in run["round_ratios"])
+        print(f"{name:<16} {run['requests_per_second']:>9.0f} {versus:>8} {run['latency_p50_ms']:>9} "
+              f"{run['latency_p99_ms']:>9} {run['non_2xx']:>8}  {rounds}; ratios {ratios}")  # fmt: skip
+    for label, counting in result["throughput"]["counting"].items():
+        verdict = "every hit counted" if counting["every_hit_counted"] else "HITS MISSING OR EXTRA"
+        print(f"{label}: counted {counting['counted_by_mock']} hits, wrk completed {counting['completed_by_wrk']} "
+              f"(warm-ups included; those in flight as wrk stops are counted, not completed): {verdict}")  # fmt: skip
     mem = result["memory"]
-    print(f"\nMemory after {mem['hits']:,} counted hits ({mem['placements']} placements x {mem['days']} days = "
-          f"{mem['placement_days']} placement-days, every hit a new visitor):")  # fmt: skip
-    print(f"  RSS growth        {mem['rss_growth_bytes'] / 1e6:7.1f} MB")
-    print(f"  tracemalloc       {mem['traced_growth_bytes'] / 1e6:7.1f} MB (live Python allocations)")
-    print(f"  in-process rate   {mem['hits_per_second_in_process']:,} hits/s (tracking code only)")
+    if mem is not None:
+        print(f"\nMemory after {mem['hits']:,} counted hits ({mem['placements']} placements x {mem['days']} days = "
+              f"{mem['placement_days']} placement-days, every hit a new visitor):")  # fmt: skip
+        print(f"  RSS growth        {mem['rss_growth_bytes'] / 1e6:7.1f} MB")
+        print(f"  tracemalloc       {mem['traced_growth_bytes'] / 1e6:7.1f} MB (live Python allocations)")
+        print(f"  in-process rate   {mem['hits_per_second_in_process']:,} hits/s (tracking code only)")
 
     path = write_results("tracking", result)
     print(f"\nwritten to {path.relative_to(ROOT)}")

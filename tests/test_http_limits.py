@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -128,3 +129,47 @@ def test_requests_within_the_limits_are_served_and_the_server_stays_up(root: str
     with httpx.Client(base_url=root, headers=headers) as client:
         assert client.get(path + "?q=" + "z" * 60_000).status_code == 414
         assert client.get(path).status_code == 200  # a new connection: the refused one was closed
+
+
+def _raw(root: str, pieces: list[bytes]) -> bytes:
+    """Send `pieces` one by one on one connection (no more after the server answered), and read the answer."""
+    host, port = root.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        for piece in pieces:
+            try:
+                connection.sendall(piece)
+            except OSError:  # refused and closed: the answer is waiting
+                break
+        connection.shutdown(socket.SHUT_WR) if len(pieces) == 1 else None
+        answer = b""
+        while not answer.endswith(b"}") and (chunk := connection.recv(65536)):
+            answer += chunk
+        return answer
+
+
+def test_the_header_limit_is_exact(root: str) -> None:
+    """Headers count as on the wire (name, ": ", value, CRLF): a head at the limit is served, one byte more is not."""
+    path, _ = CALLS["admin"]
+    limit = LIMITS.max_header_bytes
+    assert limit is not None
+
+    def head(size: int) -> bytes:
+        host = b"host: localhost\r\n"
+        padding = b"x-padding: " + b"p" * (size - len(host) - len(b"x-padding: \r\n")) + b"\r\n"
+        assert len(host + padding) == size
+        return b"GET " + path.encode() + b" HTTP/1.1\r\n" + host + padding + b"connection: close\r\n\r\n"
+
+    closing = len(b"connection: close\r\n")
+    assert _raw(root, [head(limit - closing)]).startswith(b"HTTP/1.1 200")
+    assert _raw(root, [head(limit - closing + 1)]).startswith(b"HTTP/1.1 431")
+
+
+def test_a_head_that_never_ends_is_refused_as_it_grows(root: str) -> None:
+    """Headers sent a piece at a time, never finished: refused once what came is over the limit, not kept."""
+    path, _ = CALLS["admin"]
+    limit = LIMITS.max_header_bytes
+    assert limit is not None
+    pieces = [b"GET " + path.encode() + b" HTTP/1.1\r\nhost: localhost\r\n"]
+    pieces += [b"x-pad-%d: %s\r\n" % (n, b"q" * 1000) for n in range(limit // 1000 + 8)]
+    answer = _raw(root, pieces)  # the last CRLF never comes
+    assert answer.startswith(b"HTTP/1.1 431") and b'"error"' in answer

@@ -309,12 +309,27 @@ def test_deleting_a_placement_or_site_deletes_its_traffic(
     assert not {p["id"] for p in on_site} & {row["id"] for owner in table.owners() for row in table.rows(owner)}
 
 
+ORIGIN = {"Origin": "http://localhost:5173"}  # a web app on its own dev server
+
+
+def _logged(client: Any) -> list[dict[str, Any]]:
+    """The request log's tracking entries, without what differs between two runs (the time it took)."""
+    entries = client.get("/__admin/requests", params={"api": "bannertrackr"}).json()
+    return [{**entry, "durationMs": None} for entry in entries if entry["path"].startswith(TRACK)]
+
+
 def test_fast_routes_answer_exactly_as_connexion_would() -> None:
-    """The gateway's fast routes and the spec's connexion operations share their code: same answers, same counts."""
+    """The gateway's fast routes (answered ahead of the pipeline, or inside it with an Origin) and the spec's
+    connexion operations share their code: same answers, same counts, same request log entries."""
     requests = [
         ("GET", "/pixel.gif?p=abc123def456", IMAGE_LOAD), ("GET", "/px/abc123def456", {}), ("HEAD", "/px/abc123def456", {}),
         ("GET", "/img/abc123def456", IMAGE_LOAD), ("GET", "/img/abc123def456", NAVIGATION), ("GET", "/click/abc123def456", {}),
         ("GET", "/px/nope", {}), ("GET", "/click/nope", {}), ("GET", "/pixel.gif?p=a&p=b", {}), ("GET", "/pixel.gif", {}),
+        ("GET", "/px/abc123def456", ORIGIN), ("GET", "/pixel.gif?p=abc123def456", {**ORIGIN, **IMAGE_LOAD}),
+        ("OPTIONS", "/px/abc123def456", {**ORIGIN, "Access-Control-Request-Method": "GET"}),
+        ("GET", "/px/abc123def456", {"Prefer": "code=404"}), ("GET", "/px/abc123def456?__code=404", {}),
+        ("GET", "/pixel.gif?p=abc123def456&ref=nl", {}), ("GET", "/pixel.gif?p=abc123def456+", {}),
+        ("GET", "/pixel.gif?p=ab%63123def456", {}),
     ]  # fmt: skip
     answers = []
     for fast in (True, False):
@@ -328,8 +343,56 @@ def test_fast_routes_answer_exactly_as_connexion_would() -> None:
                 method, url, headers={"User-Agent": IPHONE, **headers}, follow_redirects=False
             )
             seen.append((response.status_code, response.content, dict(response.headers)))
-        answers.append([*seen, stats(api, created["id"])])
+        answers.append([*seen, stats(api, created["id"]), _logged(api.client)])
     assert answers[0] == answers[1]
+    logged = answers[0][-1]
+    # Every request above but the preflight (CORS answers it, as it does for any operation) is in the log.
+    assert len(logged) == len(requests) - 1 and {entry["operationId"] for entry in logged} == {
+        "trackPixel", "trackPixelPath", "trackImage", "trackClick"
+    }  # fmt: skip
+
+
+def test_a_hit_is_logged_as_its_operation(client: Any, placement: dict[str, Any]) -> None:
+    """What the log shows of a hit: its operation, path, query and headers, as of any request of the API."""
+    Browser(client, IPHONE, "198.51.100.7", "DE").load_image(placement["trackingUrls"]["pixel"])
+    (entry,) = _logged(client)
+    query = urlsplit(placement["trackingUrls"]["pixel"]).query
+    assert entry | {"time": None, "headers": None} == {
+        "time": None, "api": "bannertrackr", "method": "GET", "path": f"{TRACK}/pixel.gif", "status": 200, "key": None,
+        "durationMs": None, "query": {"p": [query.removeprefix("p=")]}, "headers": None, "body": None, "bodyBytes": 0,
+        "operationId": "trackPixel", "valid": True, "error": None, "nearest": None,
+    }  # fmt: skip
+    assert entry["headers"]["cf-ipcountry"] == "DE" and entry["headers"]["user-agent"] == IPHONE
+    coverage = client.get("/__admin/coverage", params={"api": "bannertrackr"}).json()
+    assert "trackPixel" in json.dumps(coverage)
+
+
+def test_injected_faults_apply_to_hits(bt: Api, client: Any, placement: dict[str, Any]) -> None:
+    """A fault set for BannerTrackr hits its tracking URLs too: the faulted hits answer its status and count
+    nothing; once its count is spent, hits answer and count again."""
+    fault = {"api": "bannertrackr", "status": 500, "count": 2}
+    assert client.post("/__admin/faults", json=fault).status_code == 201
+    visitor = Browser(client, IPHONE, "198.51.100.8", "US")
+    statuses = [visitor.load_image(placement["trackingUrls"]["pixel"]).status_code for _ in range(3)]
+    assert statuses == [500, 500, 200]
+    assert stats(bt, placement["id"])["summary"]["impressions"] == 1
+    assert [entry["status"] for entry in _logged(client)] == [200, 500, 500]  # newest first
+
+
+def test_a_recording_keeps_the_hits(tmp_path: Any) -> None:
+    """With `serve --record`, a hit is in the HAR file, with its answer, and in the log."""
+    from mockserver.background import serve_in_thread
+    from mockserver.kit import har
+
+    recording = tmp_path / "hits.har"
+    app = make_app(record=recording)
+    with serve_in_thread(app) as url, httpx.Client(base_url=url) as http:
+        pixel = http.get(f"{TRACK}/px/def456abc789", headers={"User-Agent": IPHONE, **IMAGE_LOAD})
+        assert pixel.status_code == 200
+        assert [entry["operationId"] for entry in _logged(http)] == ["trackPixelPath"]
+    (entry,) = har.read(recording)
+    assert entry["request"]["url"].endswith(f"{TRACK}/px/def456abc789") and entry["response"]["status"] == 200
+    assert {"name": "content-type", "value": "image/gif"} in entry["response"]["headers"]
 
 
 def test_recorded_traffic_is_part_of_the_store(bt: Api, client: Any, app: Any, placement: dict[str, Any]) -> None:

@@ -82,6 +82,22 @@ def test_visitor_is_first_forwarded_address_and_user_agent() -> None:
     assert visitors.visitor_id(b"203.0.113.7", b"x") == visitors.visitor_id(b"203.0.113.7", b"x") == 0x7D81D573734F45B8
 
 
+def test_a_remembered_visitor_id_is_the_hash_of_its_visitor() -> None:
+    """Ids are remembered for the last few thousand visitors: one seen again, or again after it was forgotten,
+    has the id the hash gives, and distinct visitors keep distinct ids (so unique visitors count the same)."""
+    agent = CHROME.encode()
+    addresses = [f"198.51.{n >> 8}.{n & 255}" for n in range(6000)]  # more than are remembered
+    for _ in range(2):
+        seen = [
+            visitors.identify({b"user-agent": agent, b"x-forwarded-for": a.encode()}, "10.0.0.1") for a in addresses
+        ]
+        assert [visitor.id for visitor in seen if visitor] == [
+            visitors.visitor_id(a.encode(), agent) for a in addresses
+        ]
+        assert len({visitor.id for visitor in seen if visitor}) == len(addresses)
+    assert visitors.identify({b"user-agent": b"x"}, "203.0.113.7").id == 0x7D81D573734F45B8  # type: ignore[union-attr]
+
+
 def test_hash_set_is_an_exact_set() -> None:
     rng = random.Random(4)
     values = [rng.getrandbits(64) for _ in range(20_000)]

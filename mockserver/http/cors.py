@@ -66,6 +66,24 @@ def with_vary_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, by
     return [*headers, (b"vary", b"Origin")]
 
 
+# id of a header list -> (that list, it with `Vary: Origin`): the constant answers' lists (a tracking pixel's) are
+# the same object on every request, so theirs is built once; the list is held, so its id cannot be reused meanwhile.
+_VARIED: dict[int, tuple[list[tuple[bytes, bytes]], list[tuple[bytes, bytes]]]] = {}
+VARIED_KEPT = 64  # distinct lists kept; past it the cache starts again (answers built per request come and go)
+
+
+def with_vary_origin_kept(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """`with_vary_origin`, built once per header list that is sent again (callers never change what it returns)."""
+    kept = _VARIED.get(id(headers))
+    if kept is not None and kept[0] is headers:
+        return kept[1]
+    if len(_VARIED) >= VARIED_KEPT:
+        _VARIED.clear()
+    varied = with_vary_origin(headers)
+    _VARIED[id(headers)] = (headers, varied)
+    return varied
+
+
 def varying(send: Send) -> Send:
     """`send` with `Vary: Origin` put on the answer (`with_vary_origin`), without starlette's request and header
     objects."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -54,10 +55,15 @@ class Gateway:
         fast = None
         if api is not None and api.fast_routes and self.state.settings.fast_routes:
             fast = Router.fast_route(api, scope["method"], scope["path"])
+            if fast is not None and controlled(self.state, api, scope):
+                fast = None  # asked only of a fast route's request: the API's other requests cost nothing more
         ctx = RequestContext(self.state, api, scope, deferred=True)
         if api is not None and fast is not None:
             self.state.begin_request(presumed=True)  # a shared state checks what it read as it writes
-            if await _answer_fast(api, ctx, fast, send, vary):
+            reply = await _fast_reply(api, ctx, *fast)
+            if reply is not None:
+                await send_reply(reply, send, head=scope["method"] == "HEAD", vary=vary)
+                recording.note(ctx, reply.status)  # logged (and recorded) as connexion's answer would be
                 return
         if self.state.shared is not None:  # one snapshot for the requests that arrived together
             await self.state.begin_together()
@@ -122,6 +128,81 @@ class Gateway:
         return send_with_headers
 
 
+class FastLane:
+    """The fast routes, answered ahead of the whole pipeline (the app's outermost call, `app.MockApp`, asks it first):
+    a hit on a tracking URL needs nothing the layers outside the gateway do (connexion's error wrapper, CORS without
+    an Origin, the Recorder without a recording), so it passes none of them. Found by one dict lookup on the path up
+    to its last `/`. What would need one of those layers (an Origin, `serve --record`, an alias of the API's base
+    path, the mock's controls) is left to the pipeline, whose gateway answers the same routes with the same code;
+    so is a request the route declines (None). The answer is the gateway's, logged as the Recorder logs it."""
+
+    def __init__(self, state: MockState) -> None:
+        self.state = state
+        settings = state.settings
+        self.vary = settings.cors  # ApiCors would leave `Vary: Origin` to the gateway (VARY_LATER): it is put here
+        # Headers whose request the pipeline answers: an Origin is CORS' (when on), a Prefer the resolver's.
+        self._declined = frozenset({b"prefer", *([b"origin"] if settings.cors else [])})
+        # path up to its last "/" -> (API, route) pairs whose pattern can match below it
+        self._heads: dict[str, list[tuple[ApiDefinition, FastRoute]]] = {}
+        if not settings.fast_routes or settings.record is not None:
+            return  # a recording's Recorder must see every exchange's bytes
+        for api in state.mocked:
+            for route in api.fast_routes:
+                head = _literal_head(route.pattern)
+                # Only where the router finds this API by its base path (no nested API's, no alias).
+                if state.router.api_for(api.base_path + head + "/")[1] == api.base_path:
+                    self._heads.setdefault(api.base_path + head, []).append((api, route))
+
+    def find(self, scope: Scope) -> tuple[ApiDefinition, FastRoute, re.Match[str]] | None:
+        """The fast route this request is for, if the lane may answer it."""
+        path: str = scope["path"]
+        candidates = self._heads.get(path.rpartition("/")[0])
+        if candidates is None or "\n" in path:  # a decoded line break: the gateway encodes it first
+            return None
+        method = scope["method"]
+        for api, route in candidates:
+            match = route.pattern.fullmatch(path, len(api.base_path))
+            if match is not None and method in route.methods:
+                for name, _ in scope["headers"]:  # ASGI header names are lower case
+                    if name in self._declined:
+                        return None
+                return None if _controls_set(self.state, api, scope) else (api, route, match)
+        return None
+
+    async def answer(self, found: tuple[ApiDefinition, FastRoute, re.Match[str]], scope: Scope, send: Send) -> bool:
+        """Answer a request `find` found; False (sending nothing) when its route leaves it to the pipeline."""
+        started = time.perf_counter()
+        api, route, match = found
+        state = self.state
+        ctx = RequestContext(state, api, scope, deferred=True)
+        state.begin_request(presumed=True)
+        reply = await _fast_reply(api, ctx, route, match)
+        if reply is None:
+            return False
+        await send_reply(reply, send, head=scope["method"] == "HEAD", vary=self.vary)
+        recording.log_answered(state, api, scope, reply.status, started)
+        return True
+
+
+def _literal_head(pattern: re.Pattern[str]) -> str:
+    """What a fast route's pattern fixes literally up to its last `/` before anything variable: `/api/track/px` for
+    `/api/track/px/(?P<id>[^/]{1,64})`, `/api/track` for `/api/track/pixel\\.gif`. A path the lane finds under it
+    must still fit the whole pattern; one that fits it below another head (a pattern that lets `/` through) is
+    left to the gateway."""
+    literal, escaped = [], False
+    for char in pattern.pattern:
+        if escaped:
+            literal.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in ".^$*+?{}[]|()":
+            break
+        else:
+            literal.append(char)
+    return "".join(literal).rpartition("/")[0]
+
+
 async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:
     """Send an API's Swagger UI to where the real service keeps its docs (`doc_paths`, e.g. Binom's /api/doc)."""
     docs = next((api for api in state.mocked if path in api.doc_paths), None)
@@ -130,32 +211,38 @@ async def _docs_redirect(state: MockState, path: str, send: Send) -> bool:
     return docs is not None
 
 
-async def _answer_fast(
-    api: ApiDefinition, ctx: RequestContext, found: tuple[FastRoute, re.Match[str]], send: Send, vary: bool
-) -> bool:
-    """Answer a request for one of `api`'s fast routes without connexion; False leaves the request to connexion."""
+def controlled(state: MockState, api: ApiDefinition, scope: Scope) -> bool:
+    """Whether the mock's controls ask for this request (an injected fault set for its API, a `Prefer` header, a
+    `__code`-style query): then it is left to connexion, whose operations apply them (`resolver`), not answered by a
+    fast route."""
+    return _controls_set(state, api, scope) or any(name == b"prefer" for name, _ in scope["headers"])
+
+
+def _controls_set(state: MockState, api: ApiDefinition, scope: Scope) -> bool:
+    """`controlled`, but for the `Prefer` header (which the lane looks for in its one pass over the headers)."""
+    query: bytes = scope["query_string"]
+    return state.faults.touch(api.name) or (bool(query) and (b"__" in query or b"%5f" in query.lower()))
+
+
+async def _fast_reply(api: ApiDefinition, ctx: RequestContext, route: FastRoute, match: re.Match[str]) -> Reply | None:
+    """A fast route's answer to `ctx`'s request, errors in the API's shape; None leaves the request to connexion."""
     scope = ctx.scope
-    route, match = found
     state = ctx.state
     try:
         if state.shared is None:
-            reply = await route.handler(ctx, match)
-        else:  # begun presumed: checked as it writes, run again if what it read had moved
-            reply = await state.answer_presumed(route.handler, ctx, match)
+            return await route.handler(ctx, match)
+        # begun presumed: checked as it writes, run again if what it read had moved
+        return await state.answer_presumed(route.handler, ctx, match)
     except ApiError as error:
-        reply = errors.reply(api.errors, error)
+        return errors.reply(api.errors, error)
     except Exception:
         # Connexion's error handlers are inside, not around, this middleware: keep the API's shape for a bug too.
         log.exception("unhandled error on %s %s", scope["method"], scope["path"])
-        reply = errors.reply(api.errors, ApiError(500, api.errors.message_for(500)))
-    if reply is None:
-        return False
-    await send_reply(reply, send, head=scope["method"] == "HEAD", vary=vary)
-    return True
+        return errors.reply(api.errors, ApiError(500, api.errors.message_for(500)))
 
 
 async def send_reply(reply: Reply, send: Send, *, head: bool = False, vary: bool = False) -> None:
-    headers = cors.with_vary_origin(reply.raw_headers) if vary else reply.raw_headers
+    headers = cors.with_vary_origin_kept(reply.raw_headers) if vary else reply.raw_headers
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head else reply.body})
 

@@ -2,7 +2,7 @@
 
 Left to itself, uvicorn (with httptools) takes headers of any size and gives up on a request target over 64 KiB
 (the URL parser's offsets are 16-bit) with its own `400 text/plain "Invalid HTTP request received."`, outside any
-API's error shape. This protocol counts the target and the headers as the parser hands them over, and past the limit
+API's error shape. This protocol counts the target and the headers as they arrive, and past the limit
 the API's document states (`x-before-routing`) answers at once, in the error body of the API the path names, and
 ends the connection (the rest of the request is read and dropped, so nothing reaches the app).
 """
@@ -61,29 +61,33 @@ def protocol_for(state: MockState) -> type[HttpToolsProtocol]:
     limits = Limits(list(getattr(state, "apis", {}).values()))
     # Below the strictest limits no request needs its API looked up: the common case costs one comparison.
     least = limits.strictest
+    # A request's target and headers are never more bytes than its head on the wire: while the bytes received since
+    # it began stay at or below this, nothing needs counting (so no per-header callback of ours runs per request).
+    stated = [n for n in (least.max_target_bytes, least.max_header_bytes) if n is not None]
+    unchecked = min(stated) if stated else None
 
     class LimitedHttpToolsProtocol(HttpToolsProtocol):
-        _header_bytes = 0
+        _head_bytes = 0  # received since the current request began, while its head is incomplete (an upper bound)
+        _in_head = False
+        _chunk = 0  # the size of the chunk being parsed, counted for a request that begins in it
         _refusal: int | None = None
         _dropped = 0
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            self._header_bytes = 0
+            self._head_bytes, self._in_head = self._chunk, True
 
-        def on_url(self, url: bytes) -> None:
-            super().on_url(url)
-            if least.max_target_bytes is not None and len(self.url) > least.max_target_bytes:
-                self._check(len(self.url), 0)
+        def on_headers_complete(self) -> None:
+            if unchecked is not None and self._head_bytes > unchecked:
+                self._check()  # before the app is called with the request
+            self._in_head = False
+            super().on_headers_complete()
 
-        def on_header(self, name: bytes, value: bytes) -> None:
-            self._header_bytes += len(name) + len(value) + 4  # ": " and CRLF, as on the wire
-            if least.max_header_bytes is not None and self._header_bytes > least.max_header_bytes:
-                self._check(0, self._header_bytes)
-            super().on_header(name, value)
-
-        def _check(self, target_bytes: int, header_bytes: int) -> None:
-            refusal = limits.of(self._api()).refusal(target_bytes, header_bytes)
+        def _check(self) -> None:
+            """Refuse the request if its target or its headers so far, counted as on the wire, are over its API's
+            limits (raised in a parser callback: httptools stops, and uvicorn calls `send_400_response`)."""
+            header_bytes = sum(len(name) + len(value) + 4 for name, value in self.headers)  # ": " and CRLF
+            refusal = limits.of(self._api()).refusal(len(self.url), header_bytes)
             if refusal is not None:
                 self._refusal = refusal
                 raise _TooLarge
@@ -93,7 +97,15 @@ def protocol_for(state: MockState) -> type[HttpToolsProtocol]:
 
         def data_received(self, data: bytes) -> None:
             if self._refusal is None:
+                self._chunk = len(data)
+                if self._in_head:
+                    self._head_bytes += self._chunk
                 super().data_received(data)
+                if self._in_head and unchecked is not None and self._head_bytes > unchecked and self._refusal is None:
+                    try:  # a head still arriving: refused as soon as what came of it is over the limit
+                        self._check()
+                    except _TooLarge:
+                        self.send_400_response("")
                 return
             self._dropped += len(data)  # the refused request's remainder
             if self._dropped > LINGER_BYTES:

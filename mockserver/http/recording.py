@@ -76,6 +76,27 @@ def note(ctx: RequestContext, status: int) -> None:
     exchange.noted = True
 
 
+def log_answered(state: MockState, api: ApiDefinition, scope: Scope, status: int, started: float) -> None:
+    """Log a request answered ahead of the Recorder (the gateway's `FastLane`, which no recording sees): the entry
+    the Recorder makes of a noted request without a credential or body, its shown fields worked out when read.
+    `started` is the `time.perf_counter()` reading the answer began at."""
+    method, path = scope["method"], scope["path"]
+    duration_ms = (time.perf_counter() - started) * 1000
+    timestamp = state.clock.time()
+    match = state.router.paths(api).match(method, path)  # below the API's base path: the lane takes no alias
+    operation = match.operation_id if match is not None else None
+    # The request's own header list and query, kept as they are: nothing changes them once it is answered.
+    headers, query = scope["headers"], scope["query_string"]
+
+    def shown() -> LoggedRequest:
+        exchange = Exchange(path=path)
+        exchange.status, exchange.api, exchange.timestamp, exchange.duration_ms = status, api, timestamp, duration_ms
+        exchange.method, exchange.logged_path, exchange.query_string, exchange.headers = method, path, query, headers
+        return _shown(exchange, operation)
+
+    state.log.add(Pending(api.name, method, status, operation, True, timestamp, shown))
+
+
 def reject(scope: Scope, status: int, reason: str) -> None:
     """The error handlers' call: the request failed the spec's validation or routing (`reason` says how)."""
     exchange: Exchange | None = scope.get(EXCHANGE)

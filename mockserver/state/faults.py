@@ -51,6 +51,11 @@ class Faults:
         self._faults.clear()
         return removed
 
+    def touch(self, api: str) -> bool:
+        """Whether any fault is set for `api`: the fast routes leave such an API's requests to connexion, whose
+        operations take them (`take`). A shared store's faults are not seen here (their list is in Redis)."""
+        return bool(self._faults) and any(fault.api == api for fault in self._faults)  # most often none is set
+
     def take(self, api: str, operation_id: str) -> Fault | None:
         """The fault this request gets, if any, counting it as applied (and retiring it when its count is spent)."""
         for fault in self._faults:
