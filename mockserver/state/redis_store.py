@@ -159,16 +159,24 @@ _COMMIT = _COMMIT.replace("CHANGES", str(CHANGES))
 # A request's first round trip (MockState.begin_request): the clock's numbers with the epoch, every table's version,
 # whether any fault is set, and, for each table this worker holds at an older version, what changed since: the ids,
 # owner-index keys and whether each was there before the first change, and those records now (absent: false), or
-# nothing when Redis no longer keeps every change since (a worker that far behind drops what it holds). Redis runs a
-# script alone, so all of it is one instant. KEYS: the clock hash, the versions hash, the faults hash. ARGV: the
-# number of clock fields, the fields, then per table held its key and the version held.
+# nothing when Redis no longer keeps every change since (a worker that far behind drops what it holds). Then the
+# rate-limit charges the requests beginning with it predicted (`RedisRateLimiter.predict`), each counted only if the
+# clock and the tables its prediction was read from are as the worker presumed (else 0: the request charges as it
+# goes), so a read costs no round trip of its own for its charge. Redis runs a script alone, so all of it is one
+# instant. KEYS: the clock hash, the versions hash, the faults hash, and (with charges) the limits' generation key.
+# ARGV: the number of clock fields, the fields, the number of values that follow for the tables held, per table held
+# its key and the version held; with charges, the presumed clock values, the counters' prefix, whether limits are
+# enforced, then per charge its bucket, window start, limit, expiry, how many tables it presumed, and each table's
+# key and version.
 _SNAPSHOT = """
 local nf = tonumber(ARGV[1])
 local fields = {}
 for i = 2, nf + 1 do fields[#fields + 1] = ARGV[i] end
+local clock = redis.call('HMGET', KEYS[1], unpack(fields))
 local deltas = {}
-local i = nf + 2
-while ARGV[i] do
+local i = nf + 3
+local held_end = i + tonumber(ARGV[nf + 2])
+while i < held_end do
   local key, held = ARGV[i], tonumber(ARGV[i + 1])
   local now = tonumber(redis.call('HGET', KEYS[2], key) or '0')
   if now ~= held then
@@ -197,9 +205,40 @@ while ARGV[i] do
   end
   i = i + 2
 end
-return {redis.call('HMGET', KEYS[1], unpack(fields)), redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3]),
-        deltas}
-""".replace("CHANGES", str(CHANGES))
+local charges = {}
+if KEYS[4] then
+  local presumed = true
+  for k = 1, nf do
+    if (clock[k] or NONE) ~= ARGV[i + k - 1] then presumed = false end
+  end
+  i = i + nf
+  local generation = redis.call('GET', KEYS[4]) or '0'
+  local prefix, enforce = ARGV[i], ARGV[i + 1]
+  i = i + 2
+  while ARGV[i] do
+    local tables = tonumber(ARGV[i + 4])
+    local holds = presumed
+    for t = i + 5, i + 4 + tables * 2, 2 do
+      if (redis.call('HGET', KEYS[2], ARGV[t]) or '0') ~= ARGV[t + 1] then holds = false end
+    end
+    if holds then  -- as the charge script (redis_limits): check, count, and the counter's key for a refund
+      local key = prefix .. generation .. ':' .. ARGV[i] .. ':' .. ARGV[i + 1]
+      local used = tonumber(redis.call('GET', key) or '0')
+      if enforce == '1' and used >= tonumber(ARGV[i + 2]) then
+        charges[#charges + 1] = {used, 1, key}
+      else
+        used = redis.call('INCR', key)
+        if used == 1 then redis.call('EXPIRE', key, ARGV[i + 3]) end
+        charges[#charges + 1] = {used, 0, key}
+      end
+    else
+      charges[#charges + 1] = 0
+    end
+    i = i + 5 + tables * 2
+  end
+end
+return {clock, redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3]), deltas, charges}
+""".replace("CHANGES", str(CHANGES)).replace("NONE", "'\\0'")
 
 # A presumed request's write (`RedisStore.presume`): the check that what the request presumed still holds (the clock's
 # numbers with the epoch, and the version of each table it read from what this worker holds), then, only if it does,
@@ -680,6 +719,15 @@ class RedisStore(Store):
 
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
+
+    def read_tables(self) -> tuple[tuple[str, int], ...]:
+        """The tables the current request has read so far, each at its version in the request's snapshot."""
+        reads = self._reads.get(None)
+        snapshot = self._snapshot.get(None)
+        if not reads or snapshot is None:
+            return ()
+        versions = snapshot[1]
+        return tuple((key, int(versions.get(key.encode(), 0))) for key in sorted({key for key, _ in reads}))
 
     def required(self) -> list[tuple[str, bytes, str, Callable[[], Exception]]] | None:
         return self._required.get(None)
