@@ -84,10 +84,9 @@ class MockState:
         self.faults = RedisFaults(client, prefix, self.data.seed)
 
     def _shared_faults(self) -> Any:
-        from .state.redis_faults import RedisFaults
-
-        faults = getattr(self, "faults", None)  # made after the store (a reset makes them anew)
-        return faults if isinstance(faults, RedisFaults) else None
+        """The shared faults (made after the store, and anew by a reset; with a shared store only ever RedisFaults),
+        or None before they are made. Asked twice per snapshot: no import or isinstance per call."""
+        return self.__dict__.get("faults")
 
     @property
     def data(self) -> DataFactory:
