@@ -148,12 +148,16 @@ for _, table_key in ipairs(order) do
   local version = redis.call('HINCRBY', KEYS[4], table_key, 1)
   versions[#versions + 1] = table_key
   versions[#versions + 1] = version
-  redis.call('LPUSH', table_key .. ':changes', cjson.encode({version, changed[table_key]}))
-  redis.call('LTRIM', table_key .. ':changes', 0, CHANGES - 1)
+  local entry = cjson.encode({version, changed[table_key]})
+  -- Trimmed back to CHANGES once it holds twice as many: one LTRIM per CHANGES writes, not one per write (the
+  -- snapshot reads only the newest CHANGES).
+  if redis.call('LPUSH', table_key .. ':changes', entry) > 2 * CHANGES then
+    redis.call('LTRIM', table_key .. ':changes', 0, CHANGES - 1)
+  end
 end
 return {1, seqs, versions}
 """
-CHANGES = 64  # versions of a table whose changes Redis keeps: a worker behind by more reads the table afresh
+CHANGES = 64  # versions of a table whose changes Redis keeps (at least): a worker behind by more reads the table afresh
 _COMMIT = _COMMIT.replace("CHANGES", str(CHANGES))
 
 # A request's first round trip (MockState.begin_request): the clock's numbers with the epoch, every table's version,
@@ -261,8 +265,12 @@ local held = true
 for i, value in ipairs(redis.call('HMGET', KEYS[1], unpack(fields))) do
   if (value or NONE) ~= cargs[i] then held = false end
 end
-for i = nf + 1, nc, 2 do
-  if (redis.call('HGET', KEYS[2], cargs[i]) or '0') ~= cargs[i + 1] then held = false end
+if nc > nf then
+  local tables = {}
+  for i = nf + 1, nc, 2 do tables[#tables + 1] = cargs[i] end
+  for k, version in ipairs(redis.call('HMGET', KEYS[2], unpack(tables))) do
+    if (version or '0') ~= cargs[nf + 2 * k] then held = false end
+  end
 end
 if not held then return {snapshot({KEYS[1], KEYS[2], KEYS[3]}, sargs), -1} end
 return {0, commit({KEYS[4], KEYS[5], KEYS[6], KEYS[7]}, wargs)}
