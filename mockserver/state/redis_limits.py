@@ -51,10 +51,16 @@ class Prediction:
     """The charges the last request of a kind made, and the tables (with their versions) it had read when it made
     them: while those are unchanged, the next request of that kind charges the same buckets at the same limits."""
 
-    __slots__ = ("charges", "tables")
+    __slots__ = ("charges", "tables", "values")
 
     def __init__(self, charges: tuple[Charge, ...], tables: tuple[tuple[str, int], ...]) -> None:
         self.charges, self.tables = charges, tables
+        checks = [value for table_key, version in tables for value in (table_key, str(version))]
+        # Per charge, the snapshot's values but the window's start (None here): worked out once, not per request.
+        self.values = [
+            [repr(bucket), None, limit, int(window) + KEEP_SECONDS, len(tables), *checks]
+            for bucket, limit, window in charges
+        ]
 
 
 class Charging:
@@ -109,7 +115,7 @@ class RedisRateLimiter(RateLimiter):
             )
         if charging is not None and charging.kind is not None:
             charging.made.append((bucket, limit, window))
-            if self.store is not None:
+            if counted is None and self.store is not None:  # a new prediction: what it rests on (a held one's holds)
                 charging.tables = self.store.read_tables()
         end = start + window
         return Quota(
@@ -142,11 +148,10 @@ class RedisRateLimiter(RateLimiter):
         now = self.clock.time_of(clock)
         starts: list[float] = []
         values: list[Any] = []
-        for bucket, limit, window in prediction.charges:
+        for (_, _, window), charge_values in zip(prediction.charges, prediction.values, strict=True):
             starts.append(math.floor(now / window) * window)
-            values += [repr(bucket), repr(starts[-1]), limit, int(window) + KEEP_SECONDS, len(prediction.tables)]
-            for table_key, version in prediction.tables:
-                values += [table_key, str(version)]
+            values += charge_values
+            values[len(values) - len(charge_values) + 1] = repr(starts[-1])
         return prediction.charges, starts, values
 
     def prediction_args(self, clock: list[Any]) -> list[Any]:
@@ -188,7 +193,10 @@ class RedisRateLimiter(RateLimiter):
         if charging.made:
             if len(self._predictions) >= PREDICTIONS:
                 self._predictions.clear()
-            self._predictions[charging.kind] = Prediction(tuple(charging.made), charging.tables)
+            tables = charging.tables or (
+                self._predictions[charging.kind].tables if charging.kind in self._predictions else ()
+            )
+            self._predictions[charging.kind] = Prediction(tuple(charging.made), tables)
         else:
             self._predictions.pop(charging.kind, None)
 

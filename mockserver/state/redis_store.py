@@ -682,6 +682,9 @@ class RedisStore(Store):
         # the next snapshot brings it up to date (or drops it).
         self._behind: dict[str, Held] = {}
         self._kept_held: dict[str, tuple[Hashable, dict[Hashable, Any]]] = {}  # api -> (its tables' tags, answers)
+        # The versions of the last snapshot `kept` was asked under (held, so no other object takes their identity: a
+        # batch's requests share one), its epoch, and per API its tags.
+        self._tags_cache: tuple[dict[bytes, bytes], int, dict[str, Hashable]] | None = None
 
     def held_tags(self) -> list[Any]:
         """Each table this worker holds, and the version it holds: the snapshot script sends what changed since."""
@@ -802,8 +805,7 @@ class RedisStore(Store):
         if snapshot is None:
             return compute()
         self.unpresumed()
-        table_prefix = f"{self.prefix}t:{api}:".encode()
-        tags = (snapshot[0], tuple(sorted(item for item in snapshot[1].items() if item[0].startswith(table_prefix))))
+        tags = self._api_tags(snapshot, api)
         held = self._kept_held.get(api)
         if held is None or held[0] != tags:
             held = self._kept_held[api] = (tags, {})
@@ -815,6 +817,21 @@ class RedisStore(Store):
             del answers[next(iter(answers))]
         answers[key] = value
         return value
+
+    def _api_tags(self, snapshot: tuple[int, dict[bytes, bytes]], api: str) -> Hashable:
+        """The epoch and the versions of `api`'s tables in `snapshot`, worked out once per snapshot (the requests
+        that began together share one, and a read may ask for several kept answers), not per call: a scan of every
+        table's version."""
+        epoch, versions = snapshot
+        cache = self._tags_cache
+        if cache is None or cache[0] is not versions or cache[1] != epoch:
+            cache = self._tags_cache = (versions, epoch, {})
+        tags = cache[2].get(api)
+        if tags is None:
+            table_prefix = f"{self.prefix}t:{api}:".encode()
+            tables = tuple(sorted(item for item in versions.items() if item[0].startswith(table_prefix)))
+            tags = cache[2][api] = (epoch, tables)
+        return tags
 
     def folded(self, api: str, key: Hashable, compute: Callable[[], T], fold: Fold, topic: Hashable = None) -> T:
         """As `Store.kept`: a write on another worker reaches this one only as a table's version, never as the
