@@ -583,15 +583,23 @@ class RedisTable(Table):
         """Read, count, compare-and-set: a hit counted by another worker meanwhile makes this one count again on
         the newer record, so no hit is ever lost."""
 
+        counted = self._redis_store._counted
+
         def attempt() -> None:
-            found = self._owned_record(owner, record_id)
-            if found is None:
+            raw = self._raw(record_id)
+            # Counted in place: never the decoded record other reads share. The record this worker's last count of it
+            # wrote, if Redis still holds what it wrote, is that record (no decode); taken, so a failed attempt's
+            # counting is never used again.
+            record = None if raw is None else counted.pop(raw, None) or self._fresh(raw)
+            if raw is None or record is None or record[OWNER] != owner:
                 raise KeyError(record_id)
-            raw, _ = found
-            record = self._fresh(raw)  # counted in place: never the decoded record other reads share
             count(record)
-            self._op(owner, record_id, raw, orjson.dumps(self._encode(record)))
+            new = orjson.dumps(self._encode(record))
+            self._op(owner, record_id, raw, new)
             self._redis_store.flush()
+            if len(counted) >= DECODED:
+                counted.clear()
+            counted[new] = record
 
         self._redis_store.retrying(attempt)
 
@@ -677,6 +685,9 @@ class RedisStore(Store):
         self._after_write: ContextVar[bool] = ContextVar(f"after-write:{id(self)}")  # see `presumed_wrote`
         self.snapshots: Snapshots | None = None  # what begins requests (set by it), for the presumed commit
         self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
+        # Stored JSON -> the record a `tally` of this worker counted and wrote as it (the next count of it starts
+        # from that record instead of decoding it again: a placement's counters, with their visitors, on every hit).
+        self._counted: dict[bytes, Record] = {}
         self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
         # What this worker held of a table when its own write found another's between: served by no request until
         # the next snapshot brings it up to date (or drops it).
