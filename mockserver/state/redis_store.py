@@ -468,7 +468,9 @@ class RedisTable(Table):
                 held.records.update(zip(ids, raws, strict=True))
                 held.counts[owner_key] = len(ids)
         batch = self._redis_store._batch
-        if equals and held is not None and not batch:
+        # Inside a removal, what it already changed in this table (none: a site's removal reading its placements).
+        mine = {} if not batch else {field: new for (key, field), (_, new) in batch.items() if key == self.key}
+        if equals and held is not None and not mine:  # the index holds what Redis holds, which is all there is
             index = held.index(owner_key, next(iter(equals)), self._decode)
             if index is not None:
                 try:
@@ -488,8 +490,7 @@ class RedisTable(Table):
             read_at = "" if held is None else str(held.tag[1])  # what is held is at least as new as its tag
             check = ["R", self.key, owner_key, orjson.dumps(equals), orjson.dumps(found), read_at]
             self._redis_store.guard(self.key, check)
-        if batch:  # inside a removal: what it already changed, not what Redis still holds
-            mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
+        if mine:  # inside a removal: what it already changed, not what Redis still holds
             raws = [mine.get(field, raw) for field, raw in zip(ids, raws, strict=True)]
         records = [self._decode(raw) for raw in raws if raw is not None]
         if equals:
