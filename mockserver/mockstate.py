@@ -57,10 +57,14 @@ class MockState:
         client, prefix = shared.redis, shared.prefix
         self.clock = self._shared_clock = RedisClock(client, prefix, frozen_at=settings.clock_start)
         self._epoch = self._shared_clock.epoch
-        self.limiter = RedisRateLimiter(client, prefix, self.clock, enforce=settings.enforce_rate_limits)
+        self.limiter = self._shared_limiter = RedisRateLimiter(
+            client, prefix, self.clock, enforce=settings.enforce_rate_limits
+        )
         self.log = RedisRequestLog(client, prefix)
         self._redis_store = RedisStore(client, prefix)
-        self._snapshots: Snapshots = Snapshots(client, self._shared_clock, self._redis_store, self._shared_faults)
+        self._snapshots: Snapshots = Snapshots(
+            client, self._shared_clock, self._redis_store, self._shared_faults, self.limiter
+        )
         with shared.lock():
             self._locked = True
             seed = shared.seed()
@@ -80,10 +84,9 @@ class MockState:
         self.faults = RedisFaults(client, prefix, self.data.seed)
 
     def _shared_faults(self) -> Any:
-        from .state.redis_faults import RedisFaults
-
-        faults = getattr(self, "faults", None)  # made after the store (a reset makes them anew)
-        return faults if isinstance(faults, RedisFaults) else None
+        """The shared faults (made after the store, and anew by a reset; with a shared store only ever RedisFaults),
+        or None before they are made. Asked twice per snapshot: no import or isinstance per call."""
+        return self.__dict__.get("faults")
 
     @property
     def data(self) -> DataFactory:
@@ -112,11 +115,18 @@ class MockState:
         else:
             self._snapshots.take()
 
-    async def begin_together(self) -> None:
+    async def begin_together(self, kind: tuple[Any, ...] | None = None) -> None:
         """`begin_request`, with one snapshot for every request that began in the same event loop iteration
-        (`Snapshots.take_together`): under load, many requests arrive at once, and they share one round trip."""
+        (`Snapshots.take_together`): under load, many requests arrive at once, and they share one round trip. With
+        the request's `kind` (API, credential, method, operation), the same script counts the rate-limit charges the
+        last request of that kind made, where they still hold (`RedisRateLimiter`), and `end_request` must follow."""
         if self.shared is not None:
-            await self._snapshots.take_together()
+            await self._snapshots.take_together(kind)
+
+    def end_request(self) -> None:
+        """A request begun `begin_together` ends: a shared limiter counts back a predicted charge it did not make."""
+        if self.shared is not None:
+            self._shared_limiter.end()
 
     async def answer_presumed(self, answer: Callable[..., Awaitable[R]], *args: Any) -> R:
         """`answer(*args)`, a fast route's, for a request begun `presumed`: where the presumption failed (Stale), or

@@ -65,11 +65,25 @@ class Gateway:
                 await send_reply(reply, send, head=scope["method"] == "HEAD", vary=vary)
                 recording.note(ctx, reply.status)  # logged (and recorded) as connexion's answer would be
                 return
-        if self.state.shared is not None:  # one snapshot for the requests that arrived together
-            await self.state.begin_together()
+        shared = self.state.shared is not None
+        if shared:  # one snapshot for the requests that arrived together, which counts their predicted charges
+            await self.state.begin_together(self._kind(api, scope))
         context.attach(ctx)
-        await self._route(api, ctx, path, scope, receive, send, vary)
+        try:
+            await self._route(api, ctx, path, scope, receive, send, vary)
+        finally:
+            if shared:
+                self.state.end_request()
         context.detach(ctx)
+
+    def _kind(self, api: ApiDefinition | None, scope: Scope) -> tuple[object, ...] | None:
+        """What a request is before it runs (API, credential, client, method, operation): a shared state's snapshot
+        counts the rate-limit charges the last request of its kind made (`MockState.begin_together`)."""
+        if api is None or api.control:
+            return None
+        match = self.router.paths(api).match(scope["method"], scope["path"])
+        client = (scope.get("client") or ("", 0))[0]
+        return (api.name, auth.credential(api, scope), client, scope["method"], match and match.operation_id)
 
     async def _route(
         self, api: ApiDefinition | None, ctx: RequestContext, path: str, scope: Scope, receive: Receive, send: Send,

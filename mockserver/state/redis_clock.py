@@ -61,6 +61,16 @@ class RedisClock(Clock):
         reading = self._reading.get(None)
         return list(self._last if reading is None or reading is _OUTSIDE else reading)
 
+    def last(self) -> list[Any]:
+        """The hash's values as this worker last read them (a batch's snapshot presumes them for its charges)."""
+        return list(self._last)
+
+    def time_of(self, values: list[Any]) -> float:
+        """The time the hash's `values` give, as `time()` would with them, without making them this worker's."""
+        scratch = Clock.__new__(Clock)
+        scratch._frozen_at, scratch._offset = _number(values[1]), float(values[2] or 0)
+        return Clock.time(scratch)
+
     def time(self) -> float:
         reading = self._reading.get(_OUTSIDE)
         if reading is None or reading is _OUTSIDE:

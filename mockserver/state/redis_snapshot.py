@@ -13,6 +13,7 @@ from .redis_store import _PRESUMED, _SNAPSHOT, NONE, Stale
 if TYPE_CHECKING:
     from .redis_clock import RedisClock
     from .redis_faults import RedisFaults
+    from .redis_limits import Kind, RedisRateLimiter
     from .redis_store import RedisStore
 
 
@@ -30,14 +31,24 @@ class Snapshots:
     """
 
     def __init__(
-        self, client: Any, clock: RedisClock, store: RedisStore, faults: Callable[[], RedisFaults | None]
+        self,
+        client: Any,
+        clock: RedisClock,
+        store: RedisStore,
+        faults: Callable[[], RedisFaults | None],
+        limiter: RedisRateLimiter,
     ) -> None:
         self._script = Script(client, _SNAPSHOT)
         self._presumed = Script(client, _PRESUMED)
-        self._clock, self._store, self._faults = clock, store, faults
+        self._clock, self._store, self._faults, self._limiter = clock, store, faults, limiter
         store.snapshots = self
-        # The snapshot the requests that began in this event loop iteration wait for (`take_together`), not sent yet.
+        limiter.store = store
+        # The snapshot the requests that began in this event loop iteration wait for (`take_together`), not sent yet,
+        # and the charges they predicted (the script's values), which it counts.
         self._batch: asyncio.Future[tuple[Any, ...]] | None = None
+        self._charges: list[Any] = []
+        self._predicted = 0  # how many charges `_charges` holds
+        self._clock_values: list[Any] = []  # the clock's values the batch's predictions presume
         self.batches = self.waited = 0  # snapshots taken together, and the requests that waited for them
 
     def keys(self) -> list[Any]:
@@ -45,36 +56,53 @@ class Snapshots:
         return [self._clock.key, self._store.versions_key, faults.key if faults is not None else ""]
 
     def args(self) -> list[Any]:
-        return [len(FIELDS), *FIELDS, *self._store.held_tags()]
+        tags = self._store.held_tags()
+        return [len(FIELDS), *FIELDS, len(tags), *tags]
 
     def take(self, *, keep_reads: bool = False) -> None:
         """The request's first round trip: the snapshot, which the clock, the store and the faults begin with."""
         self.begin(self._script(keys=self.keys(), args=self.args()), keep_reads=keep_reads)
+        if not keep_reads:
+            self._limiter.begin(None)  # its charges go to Redis as they come
 
-    async def take_together(self) -> None:
+    async def take_together(self, kind: Kind | None = None) -> None:
         """`take`, shared by every request that began in the same iteration of the event loop: the first schedules
         the snapshot for the end of the iteration, the others wait for the same one. A snapshot taken after a request
         began is as good as its own (it sees every write finished before the request began), so N requests that
-        arrive together cost one round trip instead of N. Nothing of a request runs before it has the snapshot."""
+        arrive together cost one round trip instead of N. Nothing of a request runs before it has the snapshot. Each
+        request's predicted rate-limit charges (by its `kind`, `RedisRateLimiter.predict`) are counted by the same
+        script, so its own charge costs no round trip either."""
         loop = asyncio.get_running_loop()
         batch = self._batch
         if batch is None or batch.get_loop() is not loop:
             batch = self._batch = loop.create_future()
+            self._charges, self._predicted, self._clock_values = [], 0, self._clock.last()
             loop.call_soon(self._send, batch)
+        predicted, starts, values = self._limiter.predict(kind, self._clock_values)
+        first = self._predicted
+        if predicted:
+            self._charges += values
+            self._predicted += len(predicted)
         self.waited += 1
         # Shielded: a waiting request cancelled (its client gone) must not cancel the snapshot the others wait for.
-        reading, epoch, versions, faulty = await asyncio.shield(batch)
+        reading, epoch, versions, faulty, charges = await asyncio.shield(batch)
         self._clock.begin(reading)
         self._store.begin(epoch, versions)
         faults = self._faults()
         if faults is not None:
             faults.begin(faulty)
+        self._limiter.begin(kind, predicted, starts, charges[first : first + len(predicted)] if predicted else ())
 
     def _send(self, batch: asyncio.Future[tuple[Any, ...]]) -> None:
         if self._batch is batch:
             self._batch = None  # requests beginning from now on wait for the next one
+        keys, args = self.keys(), self.args()
+        if self._predicted:
+            keys.append(self._limiter.generation_key)
+            args += self._limiter.prediction_args(self._clock_values) + self._charges
+        self._charges, self._predicted = [], 0
         try:
-            reading, versions, faulty, deltas = self._script(keys=self.keys(), args=self.args())
+            reading, versions, faulty, deltas, charges = self._script(keys=keys, args=args)
         except Exception as error:  # each waiting request fails as it would on its own snapshot
             batch.set_exception(error)
             return
@@ -82,10 +110,10 @@ class Snapshots:
         self._store.sync(epoch, held, deltas)  # once, for every request of the batch
         self.batches += 1
         if not batch.done():
-            batch.set_result((reading, epoch, held, bool(faulty)))
+            batch.set_result((reading, epoch, held, bool(faulty), charges))
 
     def begin(self, reply: list[Any], *, keep_reads: bool = False) -> None:
-        reading, versions, faulty, deltas = reply
+        reading, versions, faulty, deltas, _ = reply
         self._clock.begin(reading)
         held = dict(zip(versions[::2], versions[1::2], strict=True))
         self._store.begin(int(reading[3] or 0), held, deltas, keep_reads=keep_reads)
@@ -97,6 +125,7 @@ class Snapshots:
         """A fast route's request begins on what this worker holds, without a round trip (see the class)."""
         self._clock.presume()
         self._store.presume(self._clock.epoch)
+        self._limiter.begin(None)
         faults = self._faults()
         if faults is not None:
             faults.begin(None)  # asked of Redis if anything asks (no fast route does)

@@ -148,27 +148,39 @@ for _, table_key in ipairs(order) do
   local version = redis.call('HINCRBY', KEYS[4], table_key, 1)
   versions[#versions + 1] = table_key
   versions[#versions + 1] = version
-  redis.call('LPUSH', table_key .. ':changes', cjson.encode({version, changed[table_key]}))
-  redis.call('LTRIM', table_key .. ':changes', 0, CHANGES - 1)
+  local entry = cjson.encode({version, changed[table_key]})
+  -- Trimmed back to CHANGES once it holds twice as many: one LTRIM per CHANGES writes, not one per write (the
+  -- snapshot reads only the newest CHANGES).
+  if redis.call('LPUSH', table_key .. ':changes', entry) > 2 * CHANGES then
+    redis.call('LTRIM', table_key .. ':changes', 0, CHANGES - 1)
+  end
 end
 return {1, seqs, versions}
 """
-CHANGES = 64  # versions of a table whose changes Redis keeps: a worker behind by more reads the table afresh
+CHANGES = 64  # versions of a table whose changes Redis keeps (at least): a worker behind by more reads the table afresh
 _COMMIT = _COMMIT.replace("CHANGES", str(CHANGES))
 
 # A request's first round trip (MockState.begin_request): the clock's numbers with the epoch, every table's version,
 # whether any fault is set, and, for each table this worker holds at an older version, what changed since: the ids,
 # owner-index keys and whether each was there before the first change, and those records now (absent: false), or
-# nothing when Redis no longer keeps every change since (a worker that far behind drops what it holds). Redis runs a
-# script alone, so all of it is one instant. KEYS: the clock hash, the versions hash, the faults hash. ARGV: the
-# number of clock fields, the fields, then per table held its key and the version held.
+# nothing when Redis no longer keeps every change since (a worker that far behind drops what it holds). Then the
+# rate-limit charges the requests beginning with it predicted (`RedisRateLimiter.predict`), each counted only if the
+# clock and the tables its prediction was read from are as the worker presumed (else 0: the request charges as it
+# goes), so a read costs no round trip of its own for its charge. Redis runs a script alone, so all of it is one
+# instant. KEYS: the clock hash, the versions hash, the faults hash, and (with charges) the limits' generation key.
+# ARGV: the number of clock fields, the fields, the number of values that follow for the tables held, per table held
+# its key and the version held; with charges, the presumed clock values, the counters' prefix, whether limits are
+# enforced, then per charge its bucket, window start, limit, expiry, how many tables it presumed, and each table's
+# key and version.
 _SNAPSHOT = """
 local nf = tonumber(ARGV[1])
 local fields = {}
 for i = 2, nf + 1 do fields[#fields + 1] = ARGV[i] end
+local clock = redis.call('HMGET', KEYS[1], unpack(fields))
 local deltas = {}
-local i = nf + 2
-while ARGV[i] do
+local i = nf + 3
+local held_end = i + tonumber(ARGV[nf + 2])
+while i < held_end do
   local key, held = ARGV[i], tonumber(ARGV[i + 1])
   local now = tonumber(redis.call('HGET', KEYS[2], key) or '0')
   if now ~= held then
@@ -197,9 +209,40 @@ while ARGV[i] do
   end
   i = i + 2
 end
-return {redis.call('HMGET', KEYS[1], unpack(fields)), redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3]),
-        deltas}
-""".replace("CHANGES", str(CHANGES))
+local charges = {}
+if KEYS[4] then
+  local presumed = true
+  for k = 1, nf do
+    if (clock[k] or NONE) ~= ARGV[i + k - 1] then presumed = false end
+  end
+  i = i + nf
+  local generation = redis.call('GET', KEYS[4]) or '0'
+  local prefix, enforce = ARGV[i], ARGV[i + 1]
+  i = i + 2
+  while ARGV[i] do
+    local tables = tonumber(ARGV[i + 4])
+    local holds = presumed
+    for t = i + 5, i + 4 + tables * 2, 2 do
+      if (redis.call('HGET', KEYS[2], ARGV[t]) or '0') ~= ARGV[t + 1] then holds = false end
+    end
+    if holds then  -- as the charge script (redis_limits): check, count, and the counter's key for a refund
+      local key = prefix .. generation .. ':' .. ARGV[i] .. ':' .. ARGV[i + 1]
+      local used = tonumber(redis.call('GET', key) or '0')
+      if enforce == '1' and used >= tonumber(ARGV[i + 2]) then
+        charges[#charges + 1] = {used, 1, key}
+      else
+        used = redis.call('INCR', key)
+        if used == 1 then redis.call('EXPIRE', key, ARGV[i + 3]) end
+        charges[#charges + 1] = {used, 0, key}
+      end
+    else
+      charges[#charges + 1] = 0
+    end
+    i = i + 5 + tables * 2
+  end
+end
+return {clock, redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3]), deltas, charges}
+""".replace("CHANGES", str(CHANGES)).replace("NONE", "'\\0'")
 
 # A presumed request's write (`RedisStore.presume`): the check that what the request presumed still holds (the clock's
 # numbers with the epoch, and the version of each table it read from what this worker holds), then, only if it does,
@@ -222,8 +265,12 @@ local held = true
 for i, value in ipairs(redis.call('HMGET', KEYS[1], unpack(fields))) do
   if (value or NONE) ~= cargs[i] then held = false end
 end
-for i = nf + 1, nc, 2 do
-  if (redis.call('HGET', KEYS[2], cargs[i]) or '0') ~= cargs[i + 1] then held = false end
+if nc > nf then
+  local tables = {}
+  for i = nf + 1, nc, 2 do tables[#tables + 1] = cargs[i] end
+  for k, version in ipairs(redis.call('HMGET', KEYS[2], unpack(tables))) do
+    if (version or '0') ~= cargs[nf + 2 * k] then held = false end
+  end
 end
 if not held then return {snapshot({KEYS[1], KEYS[2], KEYS[3]}, sargs), -1} end
 return {0, commit({KEYS[4], KEYS[5], KEYS[6], KEYS[7]}, wargs)}
@@ -421,7 +468,9 @@ class RedisTable(Table):
                 held.records.update(zip(ids, raws, strict=True))
                 held.counts[owner_key] = len(ids)
         batch = self._redis_store._batch
-        if equals and held is not None and not batch:
+        # Inside a removal, what it already changed in this table (none: a site's removal reading its placements).
+        mine = {} if not batch else {field: new for (key, field), (_, new) in batch.items() if key == self.key}
+        if equals and held is not None and not mine:  # the index holds what Redis holds, which is all there is
             index = held.index(owner_key, next(iter(equals)), self._decode)
             if index is not None:
                 try:
@@ -441,8 +490,7 @@ class RedisTable(Table):
             read_at = "" if held is None else str(held.tag[1])  # what is held is at least as new as its tag
             check = ["R", self.key, owner_key, orjson.dumps(equals), orjson.dumps(found), read_at]
             self._redis_store.guard(self.key, check)
-        if batch:  # inside a removal: what it already changed, not what Redis still holds
-            mine = {field: new for (key, field), (_, new) in batch.items() if key == self.key}
+        if mine:  # inside a removal: what it already changed, not what Redis still holds
             raws = [mine.get(field, raw) for field, raw in zip(ids, raws, strict=True)]
         records = [self._decode(raw) for raw in raws if raw is not None]
         if equals:
@@ -536,15 +584,23 @@ class RedisTable(Table):
         """Read, count, compare-and-set: a hit counted by another worker meanwhile makes this one count again on
         the newer record, so no hit is ever lost."""
 
+        counted = self._redis_store._counted
+
         def attempt() -> None:
-            found = self._owned_record(owner, record_id)
-            if found is None:
+            raw = self._raw(record_id)
+            # Counted in place: never the decoded record other reads share. The record this worker's last count of it
+            # wrote, if Redis still holds what it wrote, is that record (no decode); taken, so a failed attempt's
+            # counting is never used again.
+            record = None if raw is None else counted.pop(raw, None) or self._fresh(raw)
+            if raw is None or record is None or record[OWNER] != owner:
                 raise KeyError(record_id)
-            raw, _ = found
-            record = self._fresh(raw)  # counted in place: never the decoded record other reads share
             count(record)
-            self._op(owner, record_id, raw, orjson.dumps(self._encode(record)))
+            new = orjson.dumps(self._encode(record))
+            self._op(owner, record_id, raw, new)
             self._redis_store.flush()
+            if len(counted) >= DECODED:
+                counted.clear()
+            counted[new] = record
 
         self._redis_store.retrying(attempt)
 
@@ -630,11 +686,17 @@ class RedisStore(Store):
         self._after_write: ContextVar[bool] = ContextVar(f"after-write:{id(self)}")  # see `presumed_wrote`
         self.snapshots: Snapshots | None = None  # what begins requests (set by it), for the presumed commit
         self._decoded: dict[bytes, Record] = {}  # stored JSON -> its record, for tables without a codec
+        # Stored JSON -> the record a `tally` of this worker counted and wrote as it (the next count of it starts
+        # from that record instead of decoding it again: a placement's counters, with their visitors, on every hit).
+        self._counted: dict[bytes, Record] = {}
         self._held: dict[str, Held] = {}  # table key -> what this worker holds of it (for every request it serves)
         # What this worker held of a table when its own write found another's between: served by no request until
         # the next snapshot brings it up to date (or drops it).
         self._behind: dict[str, Held] = {}
         self._kept_held: dict[str, tuple[Hashable, dict[Hashable, Any]]] = {}  # api -> (its tables' tags, answers)
+        # The versions of the last snapshot `kept` was asked under (held, so no other object takes their identity: a
+        # batch's requests share one), its epoch, and per API its tags.
+        self._tags_cache: tuple[dict[bytes, bytes], int, dict[str, Hashable]] | None = None
 
     def held_tags(self) -> list[Any]:
         """Each table this worker holds, and the version it holds: the snapshot script sends what changed since."""
@@ -680,6 +742,15 @@ class RedisStore(Store):
 
     def reads(self) -> dict[tuple[str, bytes], bytes | None] | None:
         return self._reads.get(None)
+
+    def read_tables(self) -> tuple[tuple[str, int], ...]:
+        """The tables the current request has read so far, each at its version in the request's snapshot."""
+        reads = self._reads.get(None)
+        snapshot = self._snapshot.get(None)
+        if not reads or snapshot is None:
+            return ()
+        versions = snapshot[1]
+        return tuple((key, int(versions.get(key.encode(), 0))) for key in sorted({key for key, _ in reads}))
 
     def required(self) -> list[tuple[str, bytes, str, Callable[[], Exception]]] | None:
         return self._required.get(None)
@@ -746,8 +817,7 @@ class RedisStore(Store):
         if snapshot is None:
             return compute()
         self.unpresumed()
-        table_prefix = f"{self.prefix}t:{api}:".encode()
-        tags = (snapshot[0], tuple(sorted(item for item in snapshot[1].items() if item[0].startswith(table_prefix))))
+        tags = self._api_tags(snapshot, api)
         held = self._kept_held.get(api)
         if held is None or held[0] != tags:
             held = self._kept_held[api] = (tags, {})
@@ -759,6 +829,21 @@ class RedisStore(Store):
             del answers[next(iter(answers))]
         answers[key] = value
         return value
+
+    def _api_tags(self, snapshot: tuple[int, dict[bytes, bytes]], api: str) -> Hashable:
+        """The epoch and the versions of `api`'s tables in `snapshot`, worked out once per snapshot (the requests
+        that began together share one, and a read may ask for several kept answers), not per call: a scan of every
+        table's version."""
+        epoch, versions = snapshot
+        cache = self._tags_cache
+        if cache is None or cache[0] is not versions or cache[1] != epoch:
+            cache = self._tags_cache = (versions, epoch, {})
+        tags = cache[2].get(api)
+        if tags is None:
+            table_prefix = f"{self.prefix}t:{api}:".encode()
+            tables = tuple(sorted(item for item in versions.items() if item[0].startswith(table_prefix)))
+            tags = cache[2][api] = (epoch, tables)
+        return tags
 
     def folded(self, api: str, key: Hashable, compute: Callable[[], T], fold: Fold, topic: Hashable = None) -> T:
         """As `Store.kept`: a write on another worker reaches this one only as a table's version, never as the
