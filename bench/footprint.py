@@ -20,7 +20,15 @@ busy machine leaves alone, for before/after comparisons on a shared one.
 Both say whether the mock's modules were read from cached bytecode (`__pycache__`): with PYTHONDONTWRITEBYTECODE set
 and no cache, every start compiles them from source, which is most of the "mockserver modules" step. What the
 server itself adds (the socket, the first 200 over HTTP) is `bench/run.py --only startup`'s figure; this script
-says what the total is made of. A script, not a test.
+says what the total is made of.
+
+    .venv/bin/python bench/footprint.py --floor [--src ../other-checkout] [--repeats 5]
+
+serves, in turn and --repeats times, three servers with one uvicorn worker each and times each from its command to
+its first 200 over HTTP, reading its resident set (VmRSS) then: a bare Starlette app (`apps:bare_app`); the least
+app connexion serves (`floor_app` below: one document with one operation, no validation beyond connexion's
+defaults); and the mock (`mockserver serve`). The second is the floor a mock served by connexion cannot go below,
+whatever the mock does. A script, not a test.
 """
 
 from __future__ import annotations
@@ -28,9 +36,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +103,87 @@ spent["create_app() in all"] = [time.perf_counter() - wall, time.process_time() 
 first_requests(app)
 print(json.dumps({"spent": spent, "peak": peak()}))
 """
+
+
+# ---- the floor: the least a connexion app costs (uvicorn imports it: `--app-dir bench footprint:floor_app`)
+
+FLOOR_SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "floor", "version": "1"},
+    "paths": {
+        "/": {
+            "get": {
+                "operationId": "footprint.floor_answer",
+                "responses": {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+            }
+        }
+    },
+}
+
+
+def floor_answer() -> tuple[str, int, dict[str, str]]:
+    return "ok", 200, {"Content-Type": "text/plain"}
+
+
+def floor_app() -> object:
+    """One connexion AsyncApp with one operation: what any connexion-served app loads before doing anything."""
+    import connexion
+
+    app = connexion.AsyncApp(__name__)
+    app.add_api(FLOOR_SPEC)
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _first_200(command: list[str], port: int, cwd: Path) -> tuple[float, int]:
+    """Seconds from `command` to its first 200 on `port`, and its VmRSS in bytes then."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() < started + 60 and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as answer:
+                    if answer.status == 200:
+                        seconds = time.perf_counter() - started
+                        status = Path(f"/proc/{process.pid}/status").read_text()
+                        rss = next(int(line.split()[1]) * 1024 for line in status.splitlines() if line[:6] == "VmRSS:")
+                        return seconds, rss
+            except OSError:
+                pass
+            time.sleep(0.005)  # polling a starting server: there is nothing to wait on but the port
+        raise SystemExit(f"{command} gave no 200 in time")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def floor(src: Path, repeats: int) -> dict[str, dict[str, float]]:
+    """Start-up to the first 200 and RSS then, median of `repeats` interleaved starts, per server."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "mockserver"], cwd=src, check=True)
+    uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "--app-dir", str(ROOT / "bench"), "--log-level", "warning"]
+    servers = {
+        "bare Starlette": (lambda port: [*uvicorn, "apps:bare_app", "--port", str(port)], ROOT),
+        "connexion, one operation": (lambda port: [*uvicorn, "footprint:floor_app", "--port", str(port)], ROOT),
+        "the mock, every API": (lambda port: [sys.executable, "-m", "mockserver", "serve", "--port", str(port)], src),
+    }
+    runs: dict[str, list[tuple[float, int]]] = {name: [] for name in servers}
+    for _ in range(repeats):
+        for name, (command, cwd) in servers.items():
+            port = _free_port()
+            runs[name].append(_first_200(command(port), port, cwd))
+    return {
+        name: {
+            "start_s": round(statistics.median(seconds for seconds, _ in values), 3),
+            "rss_mb": round(statistics.median(rss for _, rss in values) / 1e6, 1),
+        }
+        for name, values in runs.items()
+    }
 
 
 def run_child(src: Path, script: str) -> object:
@@ -156,8 +248,21 @@ def main() -> None:
         "--instructions", action="store_true",
         help="count each step's instructions under valgrind instead (one run per step: the count does not vary)",
     )  # fmt: skip
+    parser.add_argument(
+        "--floor", action="store_true",
+        help="serve bare Starlette, a one-operation connexion app and the mock; time each to its first 200 and its RSS",
+    )  # fmt: skip
     args = parser.parse_args()
     src = args.src.resolve()
+    if args.floor:
+        print(f"{src}: {bytecode(src)}; load average {os.getloadavg()[0]:.2f} at start; {args.repeats} starts each")
+        result = floor(src, args.repeats)
+        print("| server (one uvicorn worker) | start-up to first 200, s | RSS then, MB |\n|---|---|---|")
+        for name, figures in result.items():
+            print(f"| {name} | {figures['start_s']:.2f} | {figures['rss_mb']:.1f} |")
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
+        print(json.dumps(result))
+        return
     if args.instructions:
         counts = [instructions(src, upto) for upto in range(len(STEPS) + 1)]
         print(f"{src}: {bytecode(src)}")
