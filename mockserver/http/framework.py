@@ -890,18 +890,23 @@ class _ViewStep:
         step less per request, and no wrapper around `send` for an answer whose bytes are all known at once."""
         self._context, self._checks = context, checks
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        checks = self._checks
+    def _enter(self, scope: Scope, receive: Receive) -> None:
+        """What ContextOperation does before it calls the view: connexion's context variables, which its decorators
+        and proxies read. Set only where connexion's code runs (a form body's decorators, an answer that is not
+        a response yet): the mock's views read the scope alone (`request_scope`), set before each view is called."""
         if self._context is not None:
-            # What ContextOperation does before it calls the view (connexion's context variables).
             _context.set(scope.get("extensions", {}).get("connexion_context", {}))
             _operation_var.set(self._context.operation)
             _receive.set(receive)
             _scope.set(scope)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        checks = self._checks
         headers = scope["headers"]
         content_type = _content_type(headers)
         if content_type is not None and "form" in content_type.lower():
             # its _OnceDecorator takes the shared request; the response validation's wrapper checks its answer
+            self._enter(scope, receive)
             await self._fallback(scope, receive, send if checks is None else checks.checking(scope, send))
             return
         request = scope.pop(_SHARED_REQUEST, None)
@@ -944,14 +949,18 @@ class _ViewStep:
                 )
             )  # fmt: skip
         kwargs = {sanitize(name): value for name, value in arguments.items()}
-        kwargs.update(_context.get())  # security's user and token_info, which a view taking **kwargs gets
+        if self._context is None:
+            kwargs.update(_context.get())  # security's user and token_info, which a view taking **kwargs gets
+        else:
+            kwargs.update(scope.get("extensions", {}).get("connexion_context", {}))  # what _enter would set
+            _scope.set(scope)
         response = await self._view(**kwargs)
         if not isinstance(response, StarletteResponse):
-            response = (
-                StarletteFramework.connexion_to_framework_response(response)
-                if isinstance(response, ConnexionResponse)
-                else self._responses.build_framework_response(response)
-            )
+            if isinstance(response, ConnexionResponse):
+                response = StarletteFramework.connexion_to_framework_response(response)
+            else:
+                self._enter(scope, receive)  # connexion's decorator reads the operation's media types
+                response = self._responses.build_framework_response(response)
         if checks is None:
             await response(scope, receive, send)
         elif type(response) in _WHOLE:
