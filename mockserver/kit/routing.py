@@ -112,9 +112,20 @@ class Router:
         # With "/" appended once, not on every request.
         self._below = [(prefix, prefix + "/", api) for prefix, api in self._prefixes]
         self._paths: dict[str, Paths] = {}
+        # path -> what api_for found: the gateway and the request log each ask it of every request, and a client
+        # asks the same few paths again and again (bounded, as ids in paths make them many).
+        self._found: dict[str, tuple[ApiDefinition | None, str]] = {}
 
     def api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
         """The API serving `path`, and the prefix it was reached by (its base path or an alias)."""
+        found = self._found.get(path)
+        if found is None:
+            if len(self._found) >= MATCHES_KEPT:
+                self._found.clear()
+            found = self._found[path] = self._api_for(path)
+        return found
+
+    def _api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
         for prefix, below, api in self._below:
             if path.startswith(below) or path == prefix:
                 return api, prefix
