@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Hashable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .clock import Clock
 
 
-@dataclass(frozen=True)
-class Quota:
-    """The state of one bucket after a request: what X-RateLimit-* and Retry-After report."""
+class Quota(NamedTuple):
+    """The state of one bucket after a request: what X-RateLimit-* and Retry-After report. (A named tuple, not a
+    frozen dataclass: every request makes one, and a frozen dataclass sets each field through object.__setattr__.)"""
 
     limit: int
     remaining: int
@@ -56,7 +55,7 @@ class RateLimiter:
     def exhausted(self, quota: Quota | None, window: float = 60.0) -> Quota:
         """`quota` used up, as a request over its limit is told (a forced 429); a bare window where there is none."""
         if quota is not None:
-            return dataclasses.replace(quota, remaining=0, exceeded=True)
+            return quota._replace(remaining=0, exceeded=True)
         now = self.clock.time()
         end = (math.floor(now / window) + 1) * window
         return Quota(
