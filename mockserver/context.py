@@ -211,7 +211,11 @@ def sent_json(scope: Scope, body: bytes) -> Any:
 
 def base_url(scope: Scope) -> str:
     """scheme://host[:port][/mount] as the client addressed the mock, for URLs it hands back."""
-    host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+    sent = b""
+    for name, value in scope["headers"]:  # the last Host header, as a dict of the headers would keep it
+        if name == b"host":
+            sent = value
+    host = sent.decode("latin-1")
     if not host:
         server = scope.get("server") or ("localhost", 80)
         host = f"{server[0]}:{server[1]}"

@@ -626,7 +626,10 @@ class _Request(ConnexionRequest):
     no parameters) or resolving path values the operation resolved before (`_Parsing`)."""
 
     def __init__(self, scope: Scope, receive: Receive, parsing: _Parsing) -> None:
-        super().__init__(scope, receive, uri_parser=parsing.uri_parser)
+        # Its starlette request made first, as connexion's from_starlette_request does: its __init__ then finds it
+        # at once (when it is missing, that lookup goes through __getattr__ and an AttributeError raised and caught).
+        self._starlette_request = Request(scope, receive)
+        super().__init__(uri_parser=parsing.uri_parser)
         # What its __getattr__ would find on the starlette request (the scope it was made with), without the detour
         # through a failed lookup: the policy, security and the view read it.
         self.scope = scope
@@ -930,7 +933,8 @@ class _ViewStep:
         defaults = self._defaults
         query = request.query_params
         if defaults:
-            query = deep_merge(copy.deepcopy(defaults) if self._copy_defaults else dict(defaults), query)
+            merged = copy.deepcopy(defaults) if self._copy_defaults else dict(defaults)
+            query = deep_merge(merged, query) if query else merged  # deep_merge(a, {}) is a, as it was
         definitions = self._query
         for name, value in query.items():
             definition = definitions.get(name)
