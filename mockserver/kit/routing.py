@@ -18,6 +18,8 @@ _PARAMETER = re.compile(r"\\\{([^}]+)\\\}")
 # What connexion serves under an API's base path besides its operations: the spec document and Swagger UI.
 _SPEC_DOCUMENTS = ("/openapi.json", "/openapi.yaml", "/swagger.json")
 MATCHES_KEPT = 4096  # (method, path) matches each API's paths remember; ids in paths make them many, so bounded
+# (id of an API, method, path) -> (that API, its fast route and fit, or None): Router.fast_route's answers.
+_FAST_ROUTES: dict[tuple[int, str, str], tuple[ApiDefinition, tuple[FastRoute, re.Match[str]] | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -164,13 +166,24 @@ class Router:
 
     @staticmethod
     def fast_route(api: ApiDefinition, method: str, path: str) -> tuple[FastRoute, re.Match[str]] | None:
-        """The first of `api`'s fast routes for `method` that `path` (below its base path) fits, and the fit."""
+        """The first of `api`'s fast routes for `method` that `path` (below its base path) fits, and the fit (shared
+        by every request asking the same: a match object is read-only). Remembered per (API, method, path): the
+        gateway asks it of each request to an API that has fast routes, whose other paths fit none of them."""
+        key = (id(api), method, path)
+        kept = _FAST_ROUTES.get(key)
+        if kept is not None and kept[0] is api:  # the API held, so its id names no other meanwhile
+            return kept[1]
         rest = path[len(api.base_path) :]
+        found: tuple[FastRoute, re.Match[str]] | None = None
         for route in api.fast_routes:
-            found = route.pattern.fullmatch(rest)
-            if found is not None and method in route.methods:
-                return route, found
-        return None
+            fit = route.pattern.fullmatch(rest)
+            if fit is not None and method in route.methods:
+                found = route, fit
+                break
+        if len(_FAST_ROUTES) >= MATCHES_KEPT:
+            _FAST_ROUTES.clear()
+        _FAST_ROUTES[key] = (api, found)
+        return found
 
 
 def nearest_operation(spec_path: Path, method: str, path: str) -> str | None:
