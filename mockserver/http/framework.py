@@ -712,7 +712,11 @@ class _OneScheme:
         return cls(kind, header, None if kind == "bearer" else scopes, function)
 
     async def verify(self, request: ConnexionRequest, headers: Iterable[tuple[bytes, bytes]]) -> None:
-        value = next((found.decode("latin-1") for name, found in headers if name == self.header), None)
+        value = None
+        for name, found in headers:  # the first of that name, as Headers.get finds it
+            if name == self.header:
+                value = found.decode("latin-1")
+                break
         if self.kind == "bearer":
             if not value:
                 raise OAuthProblem(detail=_NO_CREDENTIAL)
