@@ -167,6 +167,24 @@ def measure(binary: str, cpu: int, load: Load, *, duration: int, warmup: int, co
     return result | {"warmup_requests": warm["requests"]}
 
 
+STEADY = 0.10  # two successive warm-up rounds this close (highest / lowest - 1) count as warm
+WARM_ROUNDS = 12  # at most this many warm-up rounds, steady or not
+
+
+def warm_until_steady(
+    binary: str, cpu: int, load: Load, *, seconds: int, connections: int, steady: float = STEADY,
+    cap: int = WARM_ROUNDS,
+) -> list[float]:  # fmt: skip
+    """Drive a server that speeds up as it runs (Prism on Node compiles its hot code as it goes) with short wrk
+    rounds until two successive ones agree within `steady`, or `cap` rounds have run; the rates of each round."""
+    rates: list[float] = []
+    while len(rates) < cap:
+        rates.append(wrk(binary, cpu, load, seconds, connections)["requests_per_second"])
+        if len(rates) >= 2 and max(rates[-2:]) <= (1 + steady) * min(rates[-2:]):
+            break
+    return rates
+
+
 def round_robin(
     loads: dict[str, Load], rounds: int, run: Callable[[Load], dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:

@@ -4,6 +4,7 @@ memory and the contract suite's wall time.
     .venv/bin/python bench/run.py [--duration 3] [--warmup 1] [--rounds 5] [--connections 32] [--records 100000]
                                   [--only throughput,startup,memory,contracts] [--cases read,write,...]
                                   [--mock-src ../other-checkout] [--before-src ../main-clone] [--no-prism]
+                                  [--prism-warmup 2]
 
 Throughput: `mockserver serve --no-rate-limits` (every API, validation on as by default; rate limits counted but
 never refusing the load) and a bare Starlette app that answers each request with the bytes the mock sent for it,
@@ -12,7 +13,9 @@ Every case is warmed up, then measured --duration seconds, round-robin for --rou
 median rate is reported, and the ratio is the median of the same-round ratios (not the ratio of medians), left out
 ("rounds disagree") when those ratios, but for the highest and the lowest, are more than 1.5 times apart. The machine's load average is recorded before,
 after and at each round's end. Next to the sites case, Prism 5 (`prism mock -v warn`, installed from the npm
-registry into bench/.prism on first use) serves the same spec and path in the same rounds; `--before-src` adds
+registry into bench/.prism on first use) serves the same spec and path in the same rounds, after being driven in
+rounds of --prism-warmup seconds until two successive rounds agree within 10 % (at most 12; Node compiles its hot
+code as it runs, so unwarmed, Prism's rounds climbed from 712 to 1,944 req/s in one run); `--before-src` adds
 another checkout's mock (e.g. a clone of main) to the same rounds, for a before/after figure:
 
     sites       BannerTrackr GET /sites (one read per API: this and the next five)
@@ -73,6 +76,7 @@ from harness import (
     round_robin,
     server,
     serving,
+    warm_until_steady,
     write_results,
 )
 
@@ -183,6 +187,16 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
                 loads[f"{name}/{variant}"] = Load(base + case["path"], case["headers"], case.get("script"), after)
             if name in prisms:
                 loads[f"{name}/prism"] = Load(prisms[name], case["headers"])
+        # Prism speeds up for its first thousands of requests (712 to 1,944 req/s across one run's rounds): warmed
+        # up first, so its measured rounds are of the same, warm server.
+        warmups = {
+            name: warm_until_steady(binary, load_cpu, loads[f"{name}/prism"], seconds=args.prism_warmup,
+                                    connections=args.connections)
+            for name in prisms
+        }  # fmt: skip
+        for name, rates in warmups.items():
+            print(f"{name}/prism warmed up: {len(rates)} rounds of {args.prism_warmup} s, "
+                  f"{', '.join(f'{rate:,.0f}' for rate in rates)} req/s", flush=True)  # fmt: skip
         load_before = os.getloadavg()
         runs = round_robin(loads, args.rounds, lambda load: measure(binary, load_cpu, load, duration=args.duration,
                                                                     warmup=args.warmup, connections=args.connections))  # fmt: skip
@@ -198,7 +212,8 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
         if f"{name}/prism" in runs:
             prism_run = runs[f"{name}/prism"]
             versus, prism_ratios = paired_ratio(mine["rounds"], prism_run["rounds"])
-            results[name] |= {"prism": prism_run, "vs_prism": versus, "round_ratios_prism": prism_ratios}
+            results[name] |= {"prism": prism_run, "vs_prism": versus, "round_ratios_prism": prism_ratios,
+                              "prism_warmup_rounds": warmups[name]}  # fmt: skip
     return {"cpus": {"server": server_cpu, "wrk": load_cpu}, "connections": args.connections,
             "duration_s": args.duration, "warmup_s": args.warmup, "rounds": args.rounds, "cases": results,
             "load_average_before": load_before, "load_average_after": os.getloadavg()}  # fmt: skip
@@ -379,6 +394,9 @@ def main() -> None:
                         help="also serve the mock from this source tree (e.g. a clone of main) in the same interleaved "
                              "rounds, for a before/after figure")  # fmt: skip
     parser.add_argument("--no-prism", action="store_true", help="skip Prism (npm) next to the sites case")
+    parser.add_argument("--prism-warmup", type=int, default=2,
+                        help="seconds per warm-up round of Prism, run until two successive rounds agree within 10 %% "
+                             "(at most 12) before the measured rounds (default %(default)s)")  # fmt: skip
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default %(default)s)")
     parser.add_argument(
         "--records", type=int, default=100_000, help="records created for the memory figure (default %(default)s)"

@@ -110,10 +110,14 @@ class ApiDefinition:
         # Kept: every request's log entry looks its spec up by this path (a new Path each time, hashed anew).
         return SPEC_DIR / self.spec
 
-    @property
+    @cached_property
     def api_base(self) -> str:
         """The path clients put after the host in their base URL."""
         return self.base_path + self.api_prefix
 
+    @cached_property
+    def _below_api_base(self) -> str:
+        return self.api_base + "/"
+
     def is_api_path(self, path: str) -> bool:
-        return path == self.api_base or path.startswith(self.api_base + "/")
+        return path == self.api_base or path.startswith(self._below_api_base)

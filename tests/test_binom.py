@@ -68,6 +68,17 @@ def test_request_ids_are_fresh_and_on_every_kind_of_answer(binom: Api) -> None:
     assert "X-RateLimit-Limit" not in answers[0].headers  # Binom documents none
 
 
+def test_request_ids_are_the_uuid_the_drawn_bits_make(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from mockserver import context
+
+    drawn = random.Random(17)
+    monkeypatch.setattr(context, "_ids", random.Random(17))
+    for _ in range(2000):  # every variant and version nibble the bits can hold, set as uuid.UUID sets them
+        assert context._uuid4() == str(uuid.UUID(int=drawn.getrandbits(128), version=4))
+
+
 def test_unsupported_method_is_405_with_allow_from_the_spec(binom: Api) -> None:
     response = binom.request("POST", "/campaign/1")  # PATCH is the documented restore
     error(response, 405, "MethodNotAllowed")

@@ -168,3 +168,23 @@ def test_an_answer_that_breaks_its_schema_is_refused_on_both_paths(monkeypatch: 
         answers.append((response.status_code, response.content))
     assert answers[0] == answers[1]
     assert answers[0][0] == 500
+
+
+def test_an_answer_without_a_header_its_definition_requires_is_refused_on_both_paths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mockserver.apis import bannertrackr
+    from mockserver.context import RequestContext
+
+    # BannerTrackr's answers require X-RateLimit-*: without them, response validation refuses the answer (a 500)
+    monkeypatch.setattr(RequestContext, "rate_headers", lambda self: {})
+    api = bannertrackr.DEFINITION
+    answers = []
+    for compiled in (True, False):
+        client = make_app(compiled=compiled).test_client()
+        response = client.get(
+            api.base_path + "/api/public/v1/sites", headers=credential(api, "bt_live_pro_read_write_demo")
+        )
+        answers.append((response.status_code, response.content))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 500

@@ -14,6 +14,9 @@ from typing import Any
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
 from connexion.context import _context, _receive, _scope
+from connexion.context import (
+    _operation as _operation_var,
+)  # the variable behind that proxy, which ContextOperation sets
 from connexion.context import operation as _operation
 from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
@@ -55,6 +58,7 @@ from starlette._utils import is_async_callable
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import JSONResponse as StarletteJSONResponse
 from starlette.responses import Response as StarletteResponse
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -72,6 +76,7 @@ RELIES_ON: dict[str, tuple[str, ...] | None] = {
     "connexion.apps.abstract.AbstractApp._middleware_app": None,
     "connexion.apps.abstract.AbstractApp.middleware": None,
     "connexion.context._receive": None,
+    "connexion.context._operation": None,  # what ContextOperation sets, and _ViewStep in its place
     "connexion.context._context": None,  # what connexion's `context` proxy reads: security's user and token_info
     "connexion.decorators.parameter._get_body_argument": (
         "body",
@@ -621,10 +626,21 @@ class _Request(ConnexionRequest):
     no parameters) or resolving path values the operation resolved before (`_Parsing`)."""
 
     def __init__(self, scope: Scope, receive: Receive, parsing: _Parsing) -> None:
-        super().__init__(scope, receive, uri_parser=parsing.uri_parser)
+        # Its starlette request made first, as connexion's from_starlette_request does: its __init__ then finds it
+        # at once (when it is missing, that lookup goes through __getattr__ and an AttributeError raised and caught).
+        self._starlette_request = Request(scope, receive)
+        super().__init__(uri_parser=parsing.uri_parser)
+        # What its __getattr__ would find on the starlette request (the scope it was made with), without the detour
+        # through a failed lookup: the policy, security and the view read it.
+        self.scope = scope
         self._parsing = parsing
         if not scope.get("query_string") and parsing.empty_query:
             self._query_params: dict[str, Any] | None = {}
+
+    @property
+    def method(self) -> str:
+        """The starlette request's `method`, read as it reads it."""
+        return self.scope["method"]  # type: ignore[no-any-return]
 
     @property
     def path_params(self) -> dict[str, Any]:
@@ -696,7 +712,11 @@ class _OneScheme:
         return cls(kind, header, None if kind == "bearer" else scopes, function)
 
     async def verify(self, request: ConnexionRequest, headers: Iterable[tuple[bytes, bytes]]) -> None:
-        value = next((found.decode("latin-1") for name, found in headers if name == self.header), None)
+        value = None
+        for name, found in headers:  # the first of that name, as Headers.get finds it
+            if name == self.header:
+                value = found.decode("latin-1")
+                break
         if self.kind == "bearer":
             if not value:
                 raise OAuthProblem(detail=_NO_CREDENTIAL)
@@ -720,13 +740,50 @@ class _OneScheme:
 
 class _ResponseStep(ResponseValidationOperation):
     """connexion's response validation of one operation, with what it works out per response from the status and
-    Content-Type (media type check, response definition, schema, validator class) worked out once per pair."""
+    Content-Type (media type check, response definition, schema, validator class) worked out once per pair.
+
+    As a step of the chain it holds the answer's messages in its send wrapper, as the validator's wrap_send does;
+    a _ViewStep that ends the chain right after it (`checks`) hands it its answer whole instead (`check`), before
+    sending it: the same checks of the same headers and bytes, without a wrapper around `send`."""
 
     def __init__(self, original: ResponseValidationOperation) -> None:
         self.__dict__.update(original.__dict__)
         self._decided: dict[tuple[int, str | None], _Decided] = {}
 
+    def _validator(self, scope: Scope, status: int, headers: list[tuple[bytes, bytes]]) -> tuple[Any, bool]:
+        """The body validator of an answer that starts with `status` and `headers` (None: its body goes unchecked),
+        and whether its definition allows null; raises what connexion raises for its media type or headers."""
+        key = (status, _content_type(headers))
+        decided = self._decided.get(key)
+        if decided is None:
+            decided = self._decide(*key)  # a media type the spec does not give raises, and is not kept
+            if len(self._decided) < 64:
+                self._decided[key] = decided
+        definition, body_validator, schema, nullable, encoding, required, required_raw = decided
+        # connexion's check of the headers the definition requires, only where it requires some: the same verdict
+        # (a header missing), and its own error for it. Names sent in lower case, as starlette sends them, are
+        # found as they are; only when one is not is every name decoded and lowered, as connexion compares them.
+        if required and not required_raw <= {name for name, _ in headers}:
+            if not required <= {name.decode("latin-1").lower() for name, _ in headers}:
+                self.validate_required_headers(headers, definition)
+        if body_validator is None:
+            return None, nullable
+        return body_validator(scope, schema=schema, nullable=nullable, encoding=encoding), nullable
+
+    def check(self, scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """What the send wrapper checks of an answer, for one given whole (its start's status and headers, and
+        its one body), before any of it is sent."""
+        validator, nullable = self._validator(scope, status, headers)
+        if validator is not None:
+            parsed = validator._parse((body,))
+            if not (parsed is None and nullable):
+                validator._validate(parsed)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.next_app(scope, receive, self.checking(scope, send))
+
+    def checking(self, scope: Scope, send: Send) -> Send:
+        """`send`, wrapped to hold an answer's messages and check them before they go on."""
         validator: Any = None  # the body validator of this response, once its start is seen
         nullable = False
         held: list[MutableMapping[str, Any]] = []
@@ -734,20 +791,7 @@ class _ResponseStep(ResponseValidationOperation):
         async def wrapped_send(message: MutableMapping[str, Any]) -> None:
             nonlocal validator, nullable
             if message["type"] == "http.response.start":
-                headers = message["headers"]
-                key = (message["status"], _content_type(headers))
-                decided = self._decided.get(key)
-                if decided is None:
-                    decided = self._decide(*key)  # a media type the spec does not give raises, and is not kept
-                    if len(self._decided) < 64:
-                        self._decided[key] = decided
-                definition, body_validator, schema, nullable, encoding, required = decided
-                # connexion's check of the headers the definition requires, only where it requires some: the
-                # same verdict (a header missing), and its own error for it.
-                if required and not required <= {name.decode("latin-1").lower() for name, _ in headers}:
-                    self.validate_required_headers(headers, definition)
-                if body_validator is not None:
-                    validator = body_validator(scope, schema=schema, nullable=nullable, encoding=encoding)
+                validator, nullable = self._validator(scope, message["status"], message["headers"])
             if validator is None:
                 await send(message)
                 return
@@ -762,7 +806,7 @@ class _ResponseStep(ResponseValidationOperation):
             while held:
                 await send(held.pop(0))
 
-        await self.next_app(scope, receive, wrapped_send)
+        return wrapped_send
 
     def _decide(self, status_code: int, content_type: str | None) -> _Decided:
         """What ResponseValidationOperation.__call__ decides from a response's status and Content-Type."""
@@ -775,10 +819,15 @@ class _ResponseStep(ResponseValidationOperation):
         status = str(status_code)
         definition = self._operation.response_definition(status, mime_type)
         body_validator = self._validator_map["response"].get(mime_type)
+        required = _required_headers(definition)
+        # A name latin-1 cannot write is never sent as it is: the lowered comparison decides for it.
+        raw = frozenset(name.encode("latin-1") for name in required if name.isascii()) | (
+            frozenset() if all(name.isascii() for name in required) else frozenset({b"\n"})
+        )
         if body_validator is None:
-            return definition, None, {}, False, encoding, _required_headers(definition)
+            return definition, None, {}, False, encoding, required, raw
         schema = self._operation.response_schema(status, mime_type)
-        return definition, body_validator, schema, is_nullable(definition), encoding, _required_headers(definition)
+        return definition, body_validator, schema, is_nullable(definition), encoding, required, raw
 
 
 def _required_headers(definition: dict[str, Any]) -> frozenset[str]:
@@ -789,8 +838,9 @@ def _required_headers(definition: dict[str, Any]) -> frozenset[str]:
 
 
 # What _ResponseStep decides per (status, Content-Type): the response definition, the body validator class (None:
-# the body goes unchecked), its schema, whether null is allowed, the encoding and the headers the definition requires.
-_Decided = tuple[dict[str, Any], Any, dict[str, Any], bool, str, frozenset[str]]
+# the body goes unchecked), its schema, whether null is allowed, the encoding, and the headers the definition
+# requires (lower case) and those names as a lower-case sent name is written.
+_Decided = tuple[dict[str, Any], Any, dict[str, Any], bool, str, frozenset[str], frozenset[bytes]]
 
 
 class _ViewStep:
@@ -809,6 +859,10 @@ class _ViewStep:
 
     def __init__(self, fallback: _Operation, spec_operation: AbstractOperation, parsing: _Parsing) -> None:
         self._fallback = fallback
+        # The steps right before it in the chain that it takes on (`takes_on`): connexion's ContextOperation, whose
+        # context it sets as that does, and the response validation, which it hands each whole answer to check.
+        self._context: ContextOperation | None = None
+        self._checks: _ResponseStep | None = None
         self._spec = spec_operation
         self._parsing = parsing
         view = fallback._fn
@@ -838,11 +892,29 @@ class _ViewStep:
         self._mimetypes: dict[str | None, str] = {}
         self._responses = AsyncResponseDecorator(framework=StarletteFramework, jsonifier=fallback.jsonifier)
 
+    def takes_on(self, context: ContextOperation, checks: _ResponseStep | None) -> None:
+        """Stand in for `context` (and `checks`, the response validation before it, if any) in the chain: one
+        step less per request, and no wrapper around `send` for an answer whose bytes are all known at once."""
+        self._context, self._checks = context, checks
+
+    def _enter(self, scope: Scope, receive: Receive) -> None:
+        """What ContextOperation does before it calls the view: connexion's context variables, which its decorators
+        and proxies read. Set only where connexion's code runs (a form body's decorators, an answer that is not
+        a response yet): the mock's views read the scope alone (`request_scope`), set before each view is called."""
+        if self._context is not None:
+            _context.set(scope.get("extensions", {}).get("connexion_context", {}))
+            _operation_var.set(self._context.operation)
+            _receive.set(receive)
+            _scope.set(scope)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        checks = self._checks
         headers = scope["headers"]
         content_type = _content_type(headers)
         if content_type is not None and "form" in content_type.lower():
-            await self._fallback(scope, receive, send)  # its _OnceDecorator takes the shared request
+            # its _OnceDecorator takes the shared request; the response validation's wrapper checks its answer
+            self._enter(scope, receive)
+            await self._fallback(scope, receive, send if checks is None else checks.checking(scope, send))
             return
         request = scope.pop(_SHARED_REQUEST, None)
         parsed = scope.pop(_PARSED_BODY, _UNSET)
@@ -865,7 +937,8 @@ class _ViewStep:
         defaults = self._defaults
         query = request.query_params
         if defaults:
-            query = deep_merge(copy.deepcopy(defaults) if self._copy_defaults else dict(defaults), query)
+            merged = copy.deepcopy(defaults) if self._copy_defaults else dict(defaults)
+            query = deep_merge(merged, query) if query else merged  # deep_merge(a, {}) is a, as it was
         definitions = self._query
         for name, value in query.items():
             definition = definitions.get(name)
@@ -884,15 +957,27 @@ class _ViewStep:
                 )
             )  # fmt: skip
         kwargs = {sanitize(name): value for name, value in arguments.items()}
-        kwargs.update(_context.get())  # security's user and token_info, which a view taking **kwargs gets
+        if self._context is None:
+            kwargs.update(_context.get())  # security's user and token_info, which a view taking **kwargs gets
+        else:
+            kwargs.update(scope.get("extensions", {}).get("connexion_context", {}))  # what _enter would set
+            _scope.set(scope)
         response = await self._view(**kwargs)
         if not isinstance(response, StarletteResponse):
-            response = (
-                StarletteFramework.connexion_to_framework_response(response)
-                if isinstance(response, ConnexionResponse)
-                else self._responses.build_framework_response(response)
-            )
-        await response(scope, receive, send)
+            if isinstance(response, ConnexionResponse):
+                response = StarletteFramework.connexion_to_framework_response(response)
+            else:
+                self._enter(scope, receive)  # connexion's decorator reads the operation's media types
+                response = self._responses.build_framework_response(response)
+        if checks is None:
+            await response(scope, receive, send)
+        elif type(response) in _WHOLE:
+            # Its start and its one body are these headers and bytes (Response.__call__ sends just them), so
+            # the response validation checks them here, as its wrapper would have checked them held, then sends.
+            checks.check(scope, response.status_code, response.raw_headers, response.body)
+            await response(scope, receive, send)
+        else:
+            await response(scope, receive, checks.checking(scope, send))
 
     def _cast(self, value: Any, definition: dict[str, Any]) -> Any:
         """connexion's casting of a parameter's value (`_get_val_from_param`), remembered for a scalar value cast to
@@ -936,6 +1021,8 @@ class _BodyDefinitions:
 
 
 _SCALARS = (str, int, float, bool)
+# Responses whose __call__ is starlette's Response.__call__: one start with `raw_headers`, one body of `body`.
+_WHOLE = (StarletteResponse, StarletteJSONResponse)
 CASTS_REMEMBERED = 4096
 
 
@@ -980,6 +1067,15 @@ def _chain(stack: list[Any], base_path: str, operation_id: str) -> ASGIApp | Non
         view = _ViewStep(steps[-1], spec_operation, parsing)
         if view.usable:
             chain = view
+            # The steps between the request validation and the view, when they are only the response validation
+            # and the context: the view step does both (`takes_on`).
+            between = (
+                steps[-3:-1] if len(steps) >= 3 and type(steps[-3]) is ResponseValidationOperation else steps[-2:-1]
+            )
+            if between and type(between[-1]) is ContextOperation:
+                checks = _ResponseStep(between[0]) if len(between) == 2 else None
+                view.takes_on(between[-1], checks)
+                steps = [*steps[: -1 - len(between)], steps[-1]]
     for operation in reversed(steps[:-1]):
         if not hasattr(operation, "next_app"):
             return None

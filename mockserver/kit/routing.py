@@ -18,6 +18,8 @@ _PARAMETER = re.compile(r"\\\{([^}]+)\\\}")
 # What connexion serves under an API's base path besides its operations: the spec document and Swagger UI.
 _SPEC_DOCUMENTS = ("/openapi.json", "/openapi.yaml", "/swagger.json")
 MATCHES_KEPT = 4096  # (method, path) matches each API's paths remember; ids in paths make them many, so bounded
+# (id of an API, method, path) -> (that API, its fast route and fit, or None): Router.fast_route's answers.
+_FAST_ROUTES: dict[tuple[int, str, str], tuple[ApiDefinition, tuple[FastRoute, re.Match[str]] | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,20 @@ class Router:
         # With "/" appended once, not on every request.
         self._below = [(prefix, prefix + "/", api) for prefix, api in self._prefixes]
         self._paths: dict[str, Paths] = {}
+        # path -> what api_for found: the gateway and the request log each ask it of every request, and a client
+        # asks the same few paths again and again (bounded, as ids in paths make them many).
+        self._found: dict[str, tuple[ApiDefinition | None, str]] = {}
 
     def api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
         """The API serving `path`, and the prefix it was reached by (its base path or an alias)."""
+        found = self._found.get(path)
+        if found is None:
+            if len(self._found) >= MATCHES_KEPT:
+                self._found.clear()
+            found = self._found[path] = self._api_for(path)
+        return found
+
+    def _api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
         for prefix, below, api in self._below:
             if path.startswith(below) or path == prefix:
                 return api, prefix
@@ -153,13 +166,24 @@ class Router:
 
     @staticmethod
     def fast_route(api: ApiDefinition, method: str, path: str) -> tuple[FastRoute, re.Match[str]] | None:
-        """The first of `api`'s fast routes for `method` that `path` (below its base path) fits, and the fit."""
+        """The first of `api`'s fast routes for `method` that `path` (below its base path) fits, and the fit (shared
+        by every request asking the same: a match object is read-only). Remembered per (API, method, path): the
+        gateway asks it of each request to an API that has fast routes, whose other paths fit none of them."""
+        key = (id(api), method, path)
+        kept = _FAST_ROUTES.get(key)
+        if kept is not None and kept[0] is api:  # the API held, so its id names no other meanwhile
+            return kept[1]
         rest = path[len(api.base_path) :]
+        found: tuple[FastRoute, re.Match[str]] | None = None
         for route in api.fast_routes:
-            found = route.pattern.fullmatch(rest)
-            if found is not None and method in route.methods:
-                return route, found
-        return None
+            fit = route.pattern.fullmatch(rest)
+            if fit is not None and method in route.methods:
+                found = route, fit
+                break
+        if len(_FAST_ROUTES) >= MATCHES_KEPT:
+            _FAST_ROUTES.clear()
+        _FAST_ROUTES[key] = (api, found)
+        return found
 
 
 def nearest_operation(spec_path: Path, method: str, path: str) -> str | None:
