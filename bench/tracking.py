@@ -1,7 +1,7 @@
 """Benchmark of BannerTrackr's tracking pixel: hits per second next to a bare Starlette GIF, and memory per million hits.
 
     .venv/bin/python bench/tracking.py [--duration 3] [--warmup 1] [--rounds 5] [--connections 32] [--hits 1000000]
-                                       [--before-src DIR] [--no-connexion]
+                                       [--before-src DIR] [--no-connexion] [--with-protocol]
 
 Throughput: each server runs as one uvicorn worker pinned to one CPU, wrk (installed with apt-get if missing)
 runs pinned to another; every variant is warmed up, then measured for --duration seconds, in the same run and
@@ -13,6 +13,10 @@ bench/run.py gives it), so a change of load on the machine hits all alike:
     pixel.gif  the mock's /api/track/pixel.gif?p={id}, the form trackingUrls give (counted hits)
     connexion  the same pixel with fast routes off, through connexion's whole stack (for comparison; not with
                --no-connexion)
+    bare, mock's protocol
+               with --with-protocol: the bare endpoint served with the mock's HTTP protocol (uvicorn's httptools
+               protocol with the request limits, `mockserver.http.http_limits`), so the table shows what that
+               protocol costs apart from the mock's app (its process also builds a mock, for the protocol's limits)
 
 The mock is served as users serve it, `mockserver serve` (one uvicorn worker: uvloop, httptools with the mock's
 request limits, no access log, the heap settled before serving); the connexion variant is the app with fast routes
@@ -79,6 +83,16 @@ async def _gif(request: Request) -> Response:
 bare_app = Starlette(routes=[Route("/bannertrackr/api/track/px/{pixel_id}", _gif)])
 
 
+def __getattr__(name: str) -> Any:
+    # uvicorn resolves `--http tracking:limited_protocol` in the server's process, where the mock (whose documents
+    # state the limits) is built; `mockserver.workers` hands its workers the protocol the same way.
+    if name == "limited_protocol":
+        from mockserver.http import http_limits
+
+        return http_limits.protocol_for(create_app().state)
+    raise AttributeError(name)
+
+
 def connexion_app() -> Any:
     app = create_app(Settings(fast_routes=False))
     settle_heap()  # as `mockserver serve` does before serving
@@ -121,6 +135,12 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
         for label, mock in mocks.items():
             loads[f"{label}px"] = Load(f"{mock}/bannertrackr/api/track/px/{pixel_id}", BROWSER)
             loads[f"{label}pixel.gif"] = Load(f"{mock}/bannertrackr/api/track/pixel.gif?p={pixel_id}", BROWSER)
+        if args.with_protocol:
+            limited = servers.enter_context(serving(lambda port: [
+                sys.executable, "-m", "uvicorn", "tracking:bare_app", "--app-dir", str(ROOT / "bench"), "--port", str(port),
+                "--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "tracking:limited_protocol",
+            ], server_cpu))  # fmt: skip
+            loads["bare, mock's protocol"] = Load(f"{limited}/bannertrackr/api/track/px/{pixel_id}", BROWSER)
         if not args.no_connexion:
             slow = servers.enter_context(server("tracking:connexion_app", server_cpu, factory=True))
             loads["connexion"] = Load(f"{slow}/bannertrackr/api/track/px/{pixel_id}", BROWSER)
@@ -252,6 +272,8 @@ def main() -> None:
     parser.add_argument("--before-src", type=Path, default=None,
                         help="another checkout whose `mockserver serve` is measured in the same rounds")  # fmt: skip
     parser.add_argument("--no-connexion", action="store_true", help="leave out the connexion variant")
+    parser.add_argument("--with-protocol", action="store_true",
+                        help="add the bare endpoint served with the mock's HTTP protocol (request limits)")  # fmt: skip
     args = parser.parse_args()
 
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "python": sys.version.split()[0]}
@@ -262,13 +284,13 @@ def main() -> None:
           f"wrk -t1 -c{args.connections} on CPU {result['throughput']['cpus']['wrk']}, {args.duration} s after {args.warmup} s "
           f"warm-up, median of {args.rounds} round-robin rounds")  # fmt: skip
     print(
-        f"{'variant':<16} {'req/s':>9} {'vs bare':>8} {'p50 ms':>9} {'p99 ms':>9} {'non-2xx':>8}  rounds (load after each)"
+        f"{'variant':<22} {'req/s':>9} {'vs bare':>8} {'p50 ms':>9} {'p99 ms':>9} {'non-2xx':>8}  rounds (load after each)"
     )
     for name, run in result["throughput"]["runs"].items():
         rounds = " ".join(f"{rate:.0f} ({load})" for rate, load in zip(run["rounds"], run["load"], strict=True))
         versus = "disagree" if run["vs_bare"] is None else f"{run['vs_bare']:.2f}"
         ratios = " ".join(f"{ratio:.2f}" for ratio in run["round_ratios"])
-        print(f"{name:<16} {run['requests_per_second']:>9.0f} {versus:>8} {run['latency_p50_ms']:>9} "
+        print(f"{name:<22} {run['requests_per_second']:>9.0f} {versus:>8} {run['latency_p50_ms']:>9} "
               f"{run['latency_p99_ms']:>9} {run['non_2xx']:>8}  {rounds}; ratios {ratios}")  # fmt: skip
     for label, counting in result["throughput"]["counting"].items():
         verdict = "every hit counted" if counting["every_hit_counted"] else "HITS MISSING OR EXTRA"

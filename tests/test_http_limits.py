@@ -173,3 +173,36 @@ def test_a_head_that_never_ends_is_refused_as_it_grows(root: str) -> None:
     pieces += [b"x-pad-%d: %s\r\n" % (n, b"q" * 1000) for n in range(limit // 1000 + 8)]
     answer = _raw(root, pieces)  # the last CRLF never comes
     assert answer.startswith(b"HTTP/1.1 431") and b'"error"' in answer
+
+
+def test_each_request_of_a_kept_alive_connection_is_checked() -> None:
+    """The protocol counts the bytes since the last complete head, whatever came before on the connection: a head
+    over the limit after a small request is refused, a small head after a long body is served."""
+    path, _ = CALLS["admin"]
+    limit = LIMITS.max_target_bytes
+    assert limit is not None and 2 * limit < 65_536  # under uvicorn's own 64 KiB, which would refuse it anyway
+    with serve_in_thread(make_app()) as url:
+        host, port = url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            connection.request("GET", path)
+            served = connection.getresponse()
+            assert served.status == 200 and served.read()
+            connection.request("GET", path + "?q=" + "x" * limit)
+            refused = connection.getresponse()
+            assert refused.status == 414 and b'"error"' in refused.read()
+        finally:
+            connection.close()
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            body = '{"name": "' + "n" * (2 * limit) + '"}'  # a long body (refused by the operation, not the protocol)
+            headers = {"Authorization": f"Bearer {GROWTH_RW}", "Content-Type": "application/json"}
+            connection.request("POST", "/bannertrackr/api/public/v1/sites", body=body, headers=headers)
+            first = connection.getresponse()
+            first.read()
+            assert first.status not in (414, 431)
+            connection.request("GET", path)
+            second = connection.getresponse()
+            assert second.status == 200 and second.read()
+        finally:
+            connection.close()

@@ -82,6 +82,34 @@ def test_visitor_is_first_forwarded_address_and_user_agent() -> None:
     assert visitors.visitor_id(b"203.0.113.7", b"x") == visitors.visitor_id(b"203.0.113.7", b"x") == 0x7D81D573734F45B8
 
 
+def test_a_remembered_visitor_is_the_one_its_headers_make() -> None:
+    """`identify` remembers the visitors of recent requests: seen again, from the cache or not (long headers are
+    never kept), each is what its agent, forwarding and country headers and peer make, piece by piece."""
+
+    def made(headers: dict[bytes, bytes], peer: str) -> visitors.Visitor | None:
+        agent = headers[b"user-agent"]
+        kind = visitors.device(agent)
+        ip = visitors.client_ip(headers, peer)
+        return (
+            None if kind is None else visitors.Visitor(kind, visitors.country(headers), visitors.visitor_id(ip, agent))
+        )
+
+    agents = [CHROME, IPHONE, "Googlebot/2.1 (+http://www.google.com/bot.html)", "", IPAD + " " * 600]
+    forwarded = [{}, {b"x-forwarded-for": b"203.0.113.7, 10.0.0.1"}, {b"x-forwarded-for": b" "},
+                 {b"x-forwarded-for": b"198.51.100.9" + b" " * 800}]  # fmt: skip
+    countries = [{}, {b"cf-ipcountry": b"de"}, {b"x-country": b"FR"}, {b"cf-ipcountry": b"XX", b"x-country": b" fr "},
+                 {b"cf-ipcountry": b"D" * 900}]  # fmt: skip
+    for agent in agents:
+        for address in forwarded:
+            for country in countries:
+                headers = {b"user-agent": agent.encode(), **address, **country}
+                for peer in ("10.0.0.2", "10.0.0.3", "10.0.0.2"):  # the last from the cache, if it was kept
+                    assert visitors.identify(headers, peer) == made(headers, peer), (headers, peer)
+    kept = visitors._cached_visitor.cache_info().currsize
+    visitors.identify({b"user-agent": CHROME.encode(), b"x-forwarded-for": b"192.0.2.1" + b" " * 1000}, "10.0.0.4")
+    assert visitors._cached_visitor.cache_info().currsize == kept  # a long request is not kept
+
+
 def test_a_remembered_visitor_id_is_the_hash_of_its_visitor() -> None:
     """Ids are remembered for the last few thousand visitors: one seen again, or again after it was forgotten,
     has the id the hash gives, and distinct visitors keep distinct ids (so unique visitors count the same)."""
