@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -206,3 +207,21 @@ def test_each_request_of_a_kept_alive_connection_is_checked() -> None:
             assert second.status == 200 and second.read()
         finally:
             connection.close()
+
+
+def test_a_refused_request_pipelined_behind_another_is_answered_after_it(root: str) -> None:
+    """HTTP answers pipelined requests in order: a head over the limit sent right behind requests still being
+    answered (in the same packet) is refused once their answers are out, not ahead of it or instead of it."""
+    path, _ = CALLS["admin"]
+    limit = LIMITS.max_target_bytes
+    assert limit is not None
+    first = b"GET " + path.encode() + b" HTTP/1.1\r\nhost: localhost\r\n\r\n"
+    refused = b"GET " + path.encode() + b"?q=" + b"x" * limit + b" HTTP/1.1\r\nhost: localhost\r\n\r\n"
+    host, port = root.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(first + first + refused)
+        answers = b""
+        while chunk := connection.recv(65536):  # the server ends its side after the refusal
+            answers += chunk
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answers) == [b"200", b"200", b"414"]
+    assert answers.endswith(b"}")  # the refusal whole, in the API's error body

@@ -123,6 +123,24 @@ def protocol_for(state: MockState) -> type[HttpToolsProtocol]:
                 self._refuse(self._refusal)
 
         def _refuse(self, status: int) -> None:
+            # Behind requests still being answered (pipelined), HTTP answers in order: written now, the refusal
+            # would be taken as their answer and cut them off. So it waits for the last of them (uvicorn's `cycle`
+            # is the newest request's, pipelined or not), with nothing added to the requests that are not refused.
+            last = self.cycle
+            if last is None or last.response_complete:
+                self._write_refusal(status)
+                return
+            answered = last.on_response
+
+            def then_refuse() -> None:
+                answered()
+                self._unset_keepalive_if_required()  # the refusal ends the connection, not the keep-alive timer
+                if not self.transport.is_closing():
+                    self._write_refusal(status)
+
+            last.on_response = then_refuse
+
+        def _write_refusal(self, status: int) -> None:
             api = self._api()
             shape = api.errors if api is not None else errors.plain_shape()
             reply = errors.reply(shape, ApiError(status, shape.message_for(status), hint(limits.of(api), status)))
