@@ -188,11 +188,14 @@ def warm_until_steady(
 def round_robin(
     loads: dict[str, Load], rounds: int, run: Callable[[Load], dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
-    """Each load `rounds` times, round-robin (a change of load on the machine hits every variant alike); per load
-    the round with the median rate, plus every round's rate and the machine's 1-minute load average after it."""
+    """Each load `rounds` times, round-robin (a change of load on the machine hits every variant alike), every other
+    round in reverse order (so a drift within a round, a machine warming or a neighbour starting, does not always
+    favour the variant measured first); per load the round with the median rate, plus every round's rate and the
+    machine's 1-minute load average after it."""
     done = []
-    for _ in range(rounds):
-        done.append({name: run(load) | {"load_after": round(os.getloadavg()[0], 2)} for name, load in loads.items()})
+    for index in range(rounds):
+        order = list(loads.items()) if index % 2 == 0 else list(reversed(loads.items()))
+        done.append({name: run(load) | {"load_after": round(os.getloadavg()[0], 2)} for name, load in order})
     medians = {}
     for name in loads:
         ordered = sorted((r[name] for r in done), key=lambda result: result["requests_per_second"])
