@@ -167,7 +167,8 @@ def measure(binary: str, cpu: int, load: Load, *, duration: int, warmup: int, co
     return result | {"warmup_requests": warm["requests"]}
 
 
-STEADY = 0.10  # two successive warm-up rounds this close (highest / lowest - 1) count as warm
+STEADY = 0.10  # three successive warm-up rounds this close (highest / lowest - 1) count as warm
+WARM_LEAST = 4  # at least this many warm-up rounds: two slow early rounds can agree (one run stopped at half speed)
 WARM_ROUNDS = 12  # at most this many warm-up rounds, steady or not
 
 
@@ -176,11 +177,12 @@ def warm_until_steady(
     cap: int = WARM_ROUNDS,
 ) -> list[float]:  # fmt: skip
     """Drive a server that speeds up as it runs (Prism on Node compiles its hot code as it goes) with short wrk
-    rounds until two successive ones agree within `steady`, or `cap` rounds have run; the rates of each round."""
+    rounds, at least WARM_LEAST, until three successive ones agree within `steady`, or `cap` rounds have run; the
+    rates of each round."""
     rates: list[float] = []
     while len(rates) < cap:
         rates.append(wrk(binary, cpu, load, seconds, connections)["requests_per_second"])
-        if len(rates) >= 2 and max(rates[-2:]) <= (1 + steady) * min(rates[-2:]):
+        if len(rates) >= WARM_LEAST and max(rates[-3:]) <= (1 + steady) * min(rates[-3:]):
             break
     return rates
 

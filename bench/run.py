@@ -14,7 +14,7 @@ median rate is reported, and the ratio is the median of the same-round ratios (n
 ("rounds disagree") when those ratios, but for the highest and the lowest, are more than 1.5 times apart. The machine's load average is recorded before,
 after and at each round's end. Next to the sites case, Prism 5 (`prism mock -v warn`, installed from the npm
 registry into bench/.prism on first use) serves the same spec and path in the same rounds, after being driven in
-rounds of --prism-warmup seconds until two successive rounds agree within 10 % (at most 12; Node compiles its hot
+rounds of --prism-warmup seconds, at least 4, until three successive ones agree within 10 % (at most 12; Node compiles its hot
 code as it runs, so unwarmed, Prism's rounds climbed from 712 to 1,944 req/s in one run); `--before-src` adds
 another checkout's mock (e.g. a clone of main) to the same rounds, for a before/after figure:
 
