@@ -794,3 +794,35 @@ def test_a_window_of_n_allows_n_reads_from_two_workers_charging_in_advance(
     assert len(charged) <= 2 * 8  # the first round's: no request of the kind had charged yet
     for app in pair:
         fresh(app)
+
+
+def test_a_fault_set_on_one_worker_applies_to_the_pixel_hits_another_worker_holds(
+    workers: tuple[Api, Api], pair: tuple[Any, Any]
+) -> None:
+    """Worker two serves a placement's pixel from what it holds (presumed, no snapshot first); a fault set through
+    worker one's control API must reach it at once: a HEAD (which writes nothing, so its snapshot shows the fault)
+    and a hit (whose presumed commit finds the fault and writes nothing) get the fault's status, and nothing is
+    counted. Once the fault is cleared (on worker one again), worker two's next hit is counted again. A fault set for
+    another API leaves the pixel counted."""
+    one, other = workers
+    admin = pair[0].test_client()
+    placement, pixel = _pixel_of(other)
+    counted = lambda: one.get(f"/placements/{placement}/stats").json()["data"]["summary"]["impressions"]  # noqa: E731
+    for _ in range(2):
+        assert other.client.get(pixel, headers=BROWSER).status_code == 200  # worker two holds the placement
+    before = counted()
+    made = admin.post("/__admin/faults", json={"api": "bannertrackr", "operationId": "trackPixel", "status": 500})
+    assert made.status_code == 201, made.text
+    assert other.client.head(pixel, headers=BROWSER).status_code == 500
+    for _ in range(2):
+        hit = other.client.get(pixel, headers=BROWSER)
+        assert hit.status_code == 500, hit.text
+        assert "Injected by the mock's fault controls" in hit.text, hit.text  # in the API's error body
+    assert counted() == before
+    assert admin.delete("/__admin/faults", headers={"Content-Type": "application/json"}).status_code == 200
+    assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == before + 1
+    assert admin.post("/__admin/faults", json={"api": "binom", "status": 500}).status_code == 201
+    assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == before + 3
