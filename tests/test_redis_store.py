@@ -826,3 +826,32 @@ def test_a_fault_set_on_one_worker_applies_to_the_pixel_hits_another_worker_hold
     assert other.client.get(pixel, headers=BROWSER).status_code == 200
     assert other.client.get(pixel, headers=BROWSER).status_code == 200
     assert counted() == before + 3
+
+
+def test_a_pixel_hit_presumed_before_another_workers_reset_counts_on_the_reset_state(
+    workers: tuple[Api, Api], pair: tuple[Any, Any]
+) -> None:
+    """Worker two counts hits on what it holds; worker one resets the state (the seeded counters again, a new epoch);
+    worker two's next hit, presumed on what it held before the reset, counts on the reset state (the seeded count
+    plus one). And a placement worker one created, whose pixel and counters (none yet) worker two holds, is gone
+    after the reset: worker two's first hit on it, presumed on what it held, is a 404 and adds no counters (only the
+    presumed commit's check of the epoch and the versions can tell: the counters it adds were absent, and are)."""
+    one, other = workers
+    placement, pixel = _pixel_of(other)
+    counted = lambda: one.get(f"/placements/{placement}/stats").json()["data"]["summary"]["impressions"]  # noqa: E731
+    seeded = counted()
+    for _ in range(3):
+        assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == seeded + 3
+    created = one.post("/placements", json={"siteId": "site_123", "name": "Gone with the reset"})
+    assert created.status_code == 201, created.text
+    fresh_one = created.json()["data"]
+    fresh_pixel = "/" + fresh_one["trackingUrls"]["pixel"].split("/", 3)[3]
+    assert other.get(f"/placements/{fresh_one['id']}/stats").status_code == 200  # worker two holds no counters
+    assert other.client.head(fresh_pixel, headers=BROWSER).status_code == 200  # and the placement
+    pair[0].state.reset(pair[0].state.settings.seed)
+    assert other.client.get(fresh_pixel, headers=BROWSER).status_code == 404
+    assert pair[0].state.store.table("bannertrackr", traffic.TABLE).get(OWNER_OF_GROWTH, fresh_one["id"]) is None
+    assert counted() == seeded
+    assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == seeded + 1
