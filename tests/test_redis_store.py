@@ -855,3 +855,34 @@ def test_a_pixel_hit_presumed_before_another_workers_reset_counts_on_the_reset_s
     assert counted() == seeded
     assert other.client.get(pixel, headers=BROWSER).status_code == 200
     assert counted() == seeded + 1
+
+
+def test_the_redis_log_shows_each_entry_as_the_in_memory_log_does(pair: tuple[Any, Any]) -> None:
+    """The Redis log stores the values each request left and makes its entry when read, on whichever worker reads
+    it: the control API's listing (read on the other worker) is the in-memory log's, field for field (but the
+    duration), for a keyed read with a query (its credential masked), a write with a body, a near miss, a token in
+    the path, a pixel hit (answered ahead of the pipeline) and a header of bytes outside ASCII."""
+    memory, shared = make_app(), pair[0]
+    token = GROWTH_RW
+
+    def calls(app: Any) -> list[dict[str, Any]]:
+        fresh(app)
+        api = Api(app.test_client(), BT, GROWTH_RW)
+        assert api.get("/placements", params={"limit": 2, "api_key": token}).status_code == 200
+        assert api.post("/sites", json={"name": "Logged", "type": "website"}).status_code == 201
+        assert api.get("/sites", params={"limit": "many"}).status_code == 400
+        assert api.get(f"/sites/{token}").status_code == 404
+        _, pixel = _pixel_of(api)
+        assert (
+            app.test_client().get(pixel, headers={**BROWSER, "X-Odd": "caf\xe9".encode("latin-1")}).status_code == 200
+        )
+        reader = pair[1].test_client() if app is shared else app.test_client()
+        listed = reader.get("/__admin/requests", params={"limit": 10}).json()
+        return [{name: value for name, value in entry.items() if name != "durationMs"} for entry in listed]
+
+    shown, expected = calls(shared), calls(memory)
+    assert len(shown) == 5 + 1  # each call, and the page of placements `_pixel_of` read
+    assert shown == expected
+    assert any(entry["valid"] is False and entry["nearest"] for entry in shown)
+    assert any(entry["body"] and "Logged" in entry["body"] for entry in shown)
+    assert all(token not in str(entry) for entry in shown)
