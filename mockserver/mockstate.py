@@ -63,7 +63,7 @@ class MockState:
         self.log = RedisRequestLog(client, prefix)
         self._redis_store = RedisStore(client, prefix)
         self._snapshots: Snapshots = Snapshots(
-            client, self._shared_clock, self._redis_store, self._shared_faults, self.limiter
+            client, self._shared_clock, self._redis_store, self._shared_faults, self.limiter, self.log
         )
         with shared.lock():
             self._locked = True

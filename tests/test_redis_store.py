@@ -886,3 +886,39 @@ def test_the_redis_log_shows_each_entry_as_the_in_memory_log_does(pair: tuple[An
     assert any(entry["valid"] is False and entry["nearest"] for entry in shown)
     assert any(entry["body"] and "Logged" in entry["body"] for entry in shown)
     assert all(token not in str(entry) for entry in shown)
+
+
+def test_log_entries_pending_as_a_snapshot_is_due_are_written_by_it(
+    pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request ends (its log entry pending) in the same event loop iteration as another begins: the snapshot the
+    beginning one waits for writes the entry too, one packet instead of two; an entry with no snapshot due is
+    written on its own, and both are in the log, in order."""
+    import asyncio
+
+    state = pair[0].state
+    fresh(pair[0])
+
+    def entry(path: str) -> LoggedRequest:
+        return LoggedRequest(time="t", api="bannertrackr", method="GET", path=path, status=200, key=None, durationMs=1)
+
+    async def ending_and_beginning() -> None:
+        state.log.add(entry("/carried"))
+        await state.begin_together()
+        state.end_request()
+
+    async def ending() -> None:
+        state.log.add(entry("/alone"))
+        await asyncio.sleep(0)  # one iteration: the entry's own write
+        await asyncio.sleep(0)
+
+    asyncio.run(ending_and_beginning())  # the server has the scripts from now on
+    asyncio.run(ending())
+    state.log.clear()
+    with _round_trips(monkeypatch) as sent:
+        asyncio.run(ending_and_beginning())
+    assert sent[0] == 1
+    with _round_trips(monkeypatch) as sent:
+        asyncio.run(ending())
+    assert sent[0] == 1
+    assert [logged.path for logged in state.log.select(Filter())] == ["/alone", "/carried"]

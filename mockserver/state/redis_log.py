@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,9 @@ class RedisRequestLog(RequestLog):
         self._list, self._counts, self._exercised = prefix + "log", prefix + "log:counts", prefix + "log:exercised"
         self._add = Script(client, _ADD)
         self._pending: list[Any] = []  # entries of requests answered in this event loop iteration, not written yet
+        # Whether a script about to be sent in this iteration will write the pending entries (`Snapshots`: a
+        # snapshot due then takes them along, `taken`, one packet and one round trip for both).
+        self.carried: Callable[[], bool] = lambda: False
 
     def add(self, entry: LoggedRequest | Pending) -> None:
         """One script (the entry, the trim, and both counts) for every request answered in the same iteration of the
@@ -59,13 +62,25 @@ class RedisRequestLog(RequestLog):
             self.flush()
             return
         if len(self._pending) == 3:
-            loop.call_soon(self.flush)
+            loop.call_soon(self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        if not self.carried():
+            self.flush()
 
     def flush(self) -> None:
         """Write the entries not written yet, in one round trip."""
         pending, self._pending = self._pending, []
         if pending:
             self._add(keys=[self._list, self._counts, self._exercised], args=[self._size - 1, *pending])
+
+    def taken(self) -> tuple[list[Any], list[Any]]:
+        """The keys and values of `_ADD` for the entries not written yet, which the caller's script writes (so they
+        are no longer pending); no keys when none is pending."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return [], []
+        return [self._list, self._counts, self._exercised], [self._size - 1, *pending]
 
     def select(self, selection: Filter) -> Iterator[LoggedRequest]:
         self.flush()
