@@ -922,3 +922,57 @@ def test_log_entries_pending_as_a_snapshot_is_due_are_written_by_it(
         asyncio.run(ending())
     assert sent[0] == 1
     assert [logged.path for logged in state.log.select(Filter())] == ["/alone", "/carried"]
+
+
+def test_a_write_carries_the_log_entries_pending_as_it_is_sent(
+    pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request's write on the event loop sends the log entries of requests answered before it (not written yet)
+    in the same packet: the write costs the packets it costs with nothing pending, and the entry is in Redis at once,
+    before the log's own write would have run."""
+    import asyncio
+
+    state = pair[0].state
+    fresh(pair[0])
+    sites = state.store.table("bannertrackr", "sites")
+    log_key = state.shared.prefix + "log"
+    entry = LoggedRequest(
+        time="t", api="bannertrackr", method="GET", path="/carried", status=200, key=None, durationMs=1
+    )
+
+    async def write(name: str, *, logged: bool) -> tuple[int, list[bytes]]:
+        if logged:
+            state.log.add(entry)
+        with _round_trips(monkeypatch) as sent:
+            sites.update(OWNER_OF_GROWTH, "site_123", {"name": name})
+        return sent[0], state.shared.redis.lrange(log_key, 0, -1)
+
+    asyncio.run(write("Warm", logged=True))  # the scripts are loaded from now on
+    alone, before = asyncio.run(write("Alone", logged=False))
+    carrying, after = asyncio.run(write("Carrying", logged=True))
+    assert carrying == alone
+    assert len(after) == len(before) + 1 and b"/carried" in after[0]
+    assert [logged.path for logged in state.log.select(Filter())][0] == "/carried"
+
+
+def test_log_entries_carried_to_a_server_that_lost_the_scripts_are_written_all_the_same() -> None:
+    """Redis restarted or flushed its scripts: a write carrying the log's pending entries gets NOSCRIPT for both;
+    each loads its script again, the write is made and the entry written (a server of its own: the flush would cost
+    other tests' counted round trips a reload)."""
+    import asyncio
+
+    with redis_server.running() as url:
+        (state,) = states(url, 1)
+        sites = state.store.table("bannertrackr", "sites")
+        entry = LoggedRequest(time="t", api="bannertrackr", method="GET", path="/lost", status=200, key=None,
+                              durationMs=1)  # fmt: skip
+
+        async def write() -> None:
+            state.log.add(entry)
+            sites.update(OWNER_OF_GROWTH, "site_123", {"name": "After a flush"})
+
+        asyncio.run(write())  # both scripts loaded
+        state.shared.redis.script_flush()
+        asyncio.run(write())
+        assert [logged.path for logged in state.log.select(Filter())] == ["/lost", "/lost"]
+        assert sites.get(OWNER_OF_GROWTH, "site_123")["name"] == "After a flush"

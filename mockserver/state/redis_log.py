@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .logentries import BODY, HEADERS, QUERY, SPEC, Raw, shown
-from .redis_scripts import Script
+from .redis_scripts import Script, carry
 from .requestlog import Filter, LoggedRequest, Pending, RequestLog
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class RedisRequestLog(RequestLog):
         # Whether a script about to be sent in this iteration will write the pending entries (`Snapshots`: a
         # snapshot due then takes them along, `taken`, one packet and one round trip for both).
         self.carried: Callable[[], bool] = lambda: False
+        carry(client, self._riding)  # any script this worker sends first takes them along
 
     def add(self, entry: LoggedRequest | Pending) -> None:
         """One script (the entry, the trim, and both counts) for every request answered in the same iteration of the
@@ -74,13 +75,15 @@ class RedisRequestLog(RequestLog):
         if pending:
             self._add(keys=[self._list, self._counts, self._exercised], args=[self._size - 1, *pending])
 
-    def taken(self) -> tuple[list[Any], list[Any]]:
-        """The keys and values of `_ADD` for the entries not written yet, which the caller's script writes (so they
-        are no longer pending); no keys when none is pending."""
+    def _riding(self) -> tuple[bytes, Callable[[Exception], None]] | None:
+        """The entries not written yet, as the packed `_ADD` another script call sends ahead of its own (so they are
+        no longer pending), and the call that writes them if Redis refuses that one (a server that lost the script);
+        None when none is pending."""
         pending, self._pending = self._pending, []
         if not pending:
-            return [], []
-        return [self._list, self._counts, self._exercised], [self._size - 1, *pending]
+            return None
+        keys, args = [self._list, self._counts, self._exercised], [self._size - 1, *pending]
+        return self._add.packed(keys, args), lambda refused: self._add(keys=keys, args=args)
 
     def select(self, selection: Filter) -> Iterator[LoggedRequest]:
         self.flush()

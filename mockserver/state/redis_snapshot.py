@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .redis_clock import FIELDS
-from .redis_log import _ADD
 from .redis_scripts import Script
-from .redis_store import _FAULTED, _PRESUMED, _SNAPSHOT, _SNAPSHOT_BODY, NONE, Stale
+from .redis_store import _PRESUMED, _SNAPSHOT, NONE, Stale
 
 if TYPE_CHECKING:
     from .redis_clock import RedisClock
@@ -17,23 +16,6 @@ if TYPE_CHECKING:
     from .redis_limits import Kind, RedisRateLimiter
     from .redis_log import RedisRequestLog
     from .redis_store import RedisStore
-
-# The snapshot of a batch (`Snapshots._send`) that also writes the request log's pending entries (`RedisRequestLog`):
-# under load, requests end and others begin in the same iterations of the event loop, and the one script costs one
-# packet and one round trip where the log's write and the snapshot cost two. KEYS: the log's three, then the
-# snapshot's. ARGV: how many of the log's values follow, those (`_ADD`'s), then the snapshot's.
-_LOGGED_SNAPSHOT = (
-    _FAULTED + "local function snapshot(KEYS, ARGV)\n" + _SNAPSHOT_BODY + "end\n"
-    "local function log(KEYS, ARGV)\n" + _ADD + "end\n"
-    """local nl = tonumber(ARGV[1])
-local largs, sargs, skeys = {}, {}, {}
-for i = 2, nl + 1 do largs[#largs + 1] = ARGV[i] end
-for i = nl + 2, #ARGV do sargs[#sargs + 1] = ARGV[i] end
-for i = 4, #KEYS do skeys[#skeys + 1] = KEYS[i] end
-log({KEYS[1], KEYS[2], KEYS[3]}, largs)
-return snapshot(skeys, sargs)
-"""
-)
 
 
 class Snapshots:
@@ -60,12 +42,11 @@ class Snapshots:
         log: RedisRequestLog,
     ) -> None:
         self._script = Script(client, _SNAPSHOT)
-        self._logged = Script(client, _LOGGED_SNAPSHOT)
         self._presumed = Script(client, _PRESUMED)
         self._clock, self._store, self._faults, self._limiter, self._log = clock, store, faults, limiter, log
         store.snapshots = self
         limiter.store = store
-        log.carried = self._due  # a batch due this iteration writes the log's pending entries
+        log.carried = self._due  # a batch due this iteration carries the log's pending entries (`carry`)
         # The snapshot the requests that began in this event loop iteration wait for (`take_together`), not sent yet,
         # and the charges they predicted (the script's values), which it counts.
         self._batch: asyncio.Future[tuple[Any, ...]] | None = None
@@ -129,13 +110,8 @@ class Snapshots:
             keys.append(self._limiter.generation_key)
             args += self._limiter.prediction_args(self._clock_values) + self._charges
         self._charges, self._predicted = [], 0
-        log_keys, log_args = self._log.taken()
         try:
-            if log_keys:
-                reply = self._logged(keys=[*log_keys, *keys], args=[len(log_args), *log_args, *args])
-            else:
-                reply = self._script(keys=keys, args=args)
-            reading, versions, faulty, deltas, charges = reply
+            reading, versions, faulty, deltas, charges = self._script(keys=keys, args=args)
         except Exception as error:  # each waiting request fails as it would on its own snapshot
             batch.set_exception(error)
             return
