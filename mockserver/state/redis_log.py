@@ -42,10 +42,12 @@ class RedisRequestLog(RequestLog):
         self._list, self._counts, self._exercised = prefix + "log", prefix + "log:counts", prefix + "log:exercised"
         self._add = Script(client, _ADD)
         self._pending: list[Any] = []  # entries of requests answered in this event loop iteration, not written yet
-        # Whether a script about to be sent in this iteration will write the pending entries (`Snapshots`: a
-        # snapshot due then takes them along, `taken`, one packet and one round trip for both).
+        # Whether a script call due in this iteration will carry the pending entries (`Snapshots`: a batch's
+        # snapshot), so the log's own write waits for it: one packet and one round trip for both.
         self.carried: Callable[[], bool] = lambda: False
-        carry(client, self._riding)  # any script this worker sends first takes them along
+        # Any script this worker sends first takes them along, ahead of its own command in its packet (entries taken
+        # by a call whose connection then drops are lost with it, as a log write of their own would be).
+        carry(client, self._riding)
 
     def add(self, entry: LoggedRequest | Pending) -> None:
         """One script (the entry, the trim, and both counts) for every request answered in the same iteration of the
