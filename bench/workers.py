@@ -16,7 +16,9 @@ bench/run.py gives them ("disagree" when those rounds do):
     pixel     BannerTrackr's tracking pixel /api/track/px/{id} of an active placement (a counted hit)
 
 Each run also records the share of a CPU the server used (warm-up included): what one worker leaves of its CPU is
-time it waited for Redis, or lost to other processes on that CPU (one worker in memory shows how much of that).
+time it waited for Redis, or lost to other processes on that CPU (one worker in memory shows how much of that);
+and the packets Redis received per request under that load ("packets r1/r2": redis-server's read calls over the
+requests wrk made, warm-up included; what a worker sends together, such as log entries ahead of a script, is one).
 Round trips: in process, the same three requests through an app on the Redis store, counting the packets redis-py
 sends (a pipeline or a script is one); with one worker, and with two apps on one state taking turns (each request
 after one of the other worker's, so what it holds is behind by the other's writes); and with 8 requests started at
@@ -55,6 +57,9 @@ BENCH_SITE = "Benchmark site"  # the name bench/lua/create_delete.lua gives the 
 AGENT = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"}
 
 
+REDIS_PIDS: dict[str, int] = {}  # URL -> the process of `redis_server` serving it
+
+
 @contextmanager
 def redis_server(cpu: int) -> Iterator[str]:
     """A fresh redis-server pinned to `cpu`, in a temporary directory, without persistence; yields its URL."""
@@ -67,6 +72,7 @@ def redis_server(cpu: int) -> Iterator[str]:
                                     "--dir", directory, "--save", "", "--appendonly", "no"],
                                    stdout=subprocess.DEVNULL)  # fmt: skip
         url = f"redis://127.0.0.1:{port}/0"
+        REDIS_PIDS[url] = process.pid
         import redis
 
         client = redis.Redis.from_url(url)
@@ -119,15 +125,26 @@ def server_seconds(port: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measured(binary: str, cpu: int, load: Load, **options: Any) -> dict[str, Any]:
+def measured(binary: str, cpu: int, load: Load, redis_pid: int, **options: Any) -> dict[str, Any]:
     """`measure`, with the share of a CPU the server used meanwhile (warm-up included): what one worker does not
-    use of its CPU is time it waited (for Redis, here), or lost to other processes on that CPU."""
+    use of its CPU is time it waited (for Redis, here), or lost to other processes on that CPU; and the packets
+    Redis received per request under that load (warm-up included): redis-server's read calls, one per packet it
+    finds on a connection (commands a worker sends together are one), over the requests wrk made."""
     port = urlsplit(load.url).port
     assert port is not None
-    used, started = server_seconds(port), time.monotonic()
+    used, started, read = server_seconds(port), time.monotonic(), read_calls(redis_pid)
     result = measure(binary, cpu, load, **options)
     share = (server_seconds(port) - used) / (time.monotonic() - started)
-    return result | {"server_cpu_share": round(share, 2)}
+    packets = (read_calls(redis_pid) - read) / max(result["requests"] + result["warmup_requests"], 1)
+    return result | {"server_cpu_share": round(share, 2), "redis_packets_per_request": round(packets, 3)}
+
+
+def read_calls(pid: int) -> int:
+    """The read system calls process `pid` has made so far (/proc/PID/io's syscr)."""
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("syscr:"):
+            return int(line.split()[1])
+    return 0
 
 
 def wait_for_workers(marker: str, count: int) -> None:
@@ -343,14 +360,15 @@ def main() -> None:
                 base + f"{BT}/sites", AUTH, ROOT / "bench" / "lua" / "create_delete.lua", after
             )
             loads[f"pixel/{deployment}"] = Load(base + pixel, AGENT)
-        runs = round_robin(loads, args.rounds, lambda load: measured(binary, load_cpu, load, duration=args.duration,
-                                                                     warmup=args.warmup, connections=args.connections))  # fmt: skip
+        runs = round_robin(loads, args.rounds, lambda load: measured(binary, load_cpu, load, REDIS_PIDS[url],
+                                                                     duration=args.duration, warmup=args.warmup,
+                                                                     connections=args.connections))  # fmt: skip
         hits = hits_over_workers(deployments["redis-2"], args.hits) if args.hits else None
     rates = {name: run["requests_per_second"] for name, run in runs.items()}
     loads_seen = [load for run in runs.values() for load in run["load"]]
     print(f"load average after each run: {min(loads_seen):.1f} to {max(loads_seen):.1f}")
     print(f"{'case':<16}{'memory, 1':>10}{'redis, 1':>10}{'redis, 2':>10}{'r1/m1':>9}{'r2/r1':>9}"
-          f"{'trips, 1':>10}{'trips, 2':>10}{'trips, 8':>10}{'CPU m1/r1/r2':>16}")  # fmt: skip
+          f"{'trips, 1':>10}{'trips, 2':>10}{'trips, 8':>10}{'CPU m1/r1/r2':>16}{'packets r1/r2':>15}")  # fmt: skip
     table: dict[str, Any] = {}
     for tree in trees:
         for case in ("read", "write", "pixel"):
@@ -365,7 +383,10 @@ def main() -> None:
                                       "round_trips_eight_together": eight}  # fmt: skip
             shares = [runs[f"{case}/{tree}{d}"]["server_cpu_share"] for d in ("memory-1", "redis-1", "redis-2")]
             table[f"{tree}{case}"]["server_cpu_share"] = shares
-            shown = f"{turns:>10.1f}{eight:>10.2f}{'/'.join(f'{x:.2f}' for x in shares):>16}"
+            packets = [runs[f"{case}/{tree}{d}"]["redis_packets_per_request"] for d in ("redis-1", "redis-2")]
+            table[f"{tree}{case}"]["redis_packets_per_request"] = packets
+            shown = (f"{turns:>10.1f}{eight:>10.2f}{'/'.join(f'{x:.2f}' for x in shares):>16}"
+                     f"{'/'.join(f'{x:.2f}' for x in packets):>15}")  # fmt: skip
             print(
                 f"{tree + case:<16}{m1:>10.0f}{r1:>10.0f}{r2:>10.0f}{_ratio(over_memory)}{_ratio(over_one)}{alone:>10.1f}{shown}"
             )

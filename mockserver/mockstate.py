@@ -63,7 +63,7 @@ class MockState:
         self.log = RedisRequestLog(client, prefix)
         self._redis_store = RedisStore(client, prefix)
         self._snapshots: Snapshots = Snapshots(
-            client, self._shared_clock, self._redis_store, self._shared_faults, self.limiter
+            client, self._shared_clock, self._redis_store, self._shared_faults, self.limiter, self.log
         )
         with shared.lock():
             self._locked = True
@@ -128,12 +128,14 @@ class MockState:
         if self.shared is not None:
             self._shared_limiter.end()
 
-    async def answer_presumed(self, answer: Callable[..., Awaitable[R]], *args: Any) -> R:
+    async def answer_presumed(self, answer: Callable[..., Awaitable[R | None]], *args: Any) -> R | None:
         """`answer(*args)`, a fast route's, for a request begun `presumed`: where the presumption failed (Stale), or
         the answer was made from what this worker held without a write and the snapshot then shows a table it read
-        had moved, `answer` runs again on that snapshot, so its reply is always one a snapshot's request would give.
-        After a None answer (left to connexion) the caller begins the request again, as any other. In memory, just
-        `answer(*args)`."""
+        had moved, `answer` runs again on that snapshot, so its reply is always one a snapshot's request would give;
+        where that snapshot shows a fault set or cleared since this worker last saw the faults, the answer is None
+        instead: the fast route's gateway check (`Faults.touch`) was made on a view that no longer holds, so the
+        request is left to connexion, which applies them. After a None answer (left to connexion) the caller begins
+        the request again, as any other. In memory, just `answer(*args)`."""
         if self.shared is None:
             return await answer(*args)
         from .state.redis_store import Stale
@@ -151,6 +153,8 @@ class MockState:
                 return reply
             if snapshots.confirmed():
                 return reply
+        if snapshots.controls_moved():
+            return None  # nothing was written: the pipeline answers it, applying the faults
         return await answer(*args)  # on the snapshot: no presumption left to fail
 
     @property

@@ -794,3 +794,185 @@ def test_a_window_of_n_allows_n_reads_from_two_workers_charging_in_advance(
     assert len(charged) <= 2 * 8  # the first round's: no request of the kind had charged yet
     for app in pair:
         fresh(app)
+
+
+def test_a_fault_set_on_one_worker_applies_to_the_pixel_hits_another_worker_holds(
+    workers: tuple[Api, Api], pair: tuple[Any, Any]
+) -> None:
+    """Worker two serves a placement's pixel from what it holds (presumed, no snapshot first); a fault set through
+    worker one's control API must reach it at once: a HEAD (which writes nothing, so its snapshot shows the fault)
+    and a hit (whose presumed commit finds the fault and writes nothing) get the fault's status, and nothing is
+    counted. Once the fault is cleared (on worker one again), worker two's next hit is counted again. A fault set for
+    another API leaves the pixel counted."""
+    one, other = workers
+    admin = pair[0].test_client()
+    placement, pixel = _pixel_of(other)
+    counted = lambda: one.get(f"/placements/{placement}/stats").json()["data"]["summary"]["impressions"]  # noqa: E731
+    for _ in range(2):
+        assert other.client.get(pixel, headers=BROWSER).status_code == 200  # worker two holds the placement
+    before = counted()
+    made = admin.post("/__admin/faults", json={"api": "bannertrackr", "operationId": "trackPixel", "status": 500})
+    assert made.status_code == 201, made.text
+    assert other.client.head(pixel, headers=BROWSER).status_code == 500
+    for _ in range(2):
+        hit = other.client.get(pixel, headers=BROWSER)
+        assert hit.status_code == 500, hit.text
+        assert "Injected by the mock's fault controls" in hit.text, hit.text  # in the API's error body
+    assert counted() == before
+    assert admin.delete("/__admin/faults", headers={"Content-Type": "application/json"}).status_code == 200
+    assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == before + 1
+    assert admin.post("/__admin/faults", json={"api": "binom", "status": 500}).status_code == 201
+    assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == before + 3
+
+
+def test_a_pixel_hit_presumed_before_another_workers_reset_counts_on_the_reset_state(
+    workers: tuple[Api, Api], pair: tuple[Any, Any]
+) -> None:
+    """Worker two counts hits on what it holds; worker one resets the state (the seeded counters again, a new epoch);
+    worker two's next hit, presumed on what it held before the reset, counts on the reset state (the seeded count
+    plus one). And a placement worker one created, whose pixel and counters (none yet) worker two holds, is gone
+    after the reset: worker two's first hit on it, presumed on what it held, is a 404 and adds no counters (only the
+    presumed commit's check of the epoch and the versions can tell: the counters it adds were absent, and are)."""
+    one, other = workers
+    placement, pixel = _pixel_of(other)
+    counted = lambda: one.get(f"/placements/{placement}/stats").json()["data"]["summary"]["impressions"]  # noqa: E731
+    seeded = counted()
+    for _ in range(3):
+        assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == seeded + 3
+    created = one.post("/placements", json={"siteId": "site_123", "name": "Gone with the reset"})
+    assert created.status_code == 201, created.text
+    fresh_one = created.json()["data"]
+    fresh_pixel = "/" + fresh_one["trackingUrls"]["pixel"].split("/", 3)[3]
+    assert other.get(f"/placements/{fresh_one['id']}/stats").status_code == 200  # worker two holds no counters
+    assert other.client.head(fresh_pixel, headers=BROWSER).status_code == 200  # and the placement
+    pair[0].state.reset(pair[0].state.settings.seed)
+    assert other.client.get(fresh_pixel, headers=BROWSER).status_code == 404
+    assert pair[0].state.store.table("bannertrackr", traffic.TABLE).get(OWNER_OF_GROWTH, fresh_one["id"]) is None
+    assert counted() == seeded
+    assert other.client.get(pixel, headers=BROWSER).status_code == 200
+    assert counted() == seeded + 1
+
+
+def test_the_redis_log_shows_each_entry_as_the_in_memory_log_does(pair: tuple[Any, Any]) -> None:
+    """The Redis log stores the values each request left and makes its entry when read, on whichever worker reads
+    it: the control API's listing (read on the other worker) is the in-memory log's, field for field (but the
+    duration), for a keyed read with a query (its credential masked), a write with a body, a near miss, a token in
+    the path, a pixel hit (answered ahead of the pipeline) and a header of bytes outside ASCII."""
+    memory, shared = make_app(), pair[0]
+    token = GROWTH_RW
+
+    def calls(app: Any) -> list[dict[str, Any]]:
+        fresh(app)
+        api = Api(app.test_client(), BT, GROWTH_RW)
+        assert api.get("/placements", params={"limit": 2, "api_key": token}).status_code == 200
+        assert api.post("/sites", json={"name": "Logged", "type": "website"}).status_code == 201
+        assert api.get("/sites", params={"limit": "many"}).status_code == 400
+        assert api.get(f"/sites/{token}").status_code == 404
+        _, pixel = _pixel_of(api)
+        assert (
+            app.test_client().get(pixel, headers={**BROWSER, "X-Odd": "caf\xe9".encode("latin-1")}).status_code == 200
+        )
+        reader = pair[1].test_client() if app is shared else app.test_client()
+        listed = reader.get("/__admin/requests", params={"limit": 10}).json()
+        return [{name: value for name, value in entry.items() if name != "durationMs"} for entry in listed]
+
+    shown, expected = calls(shared), calls(memory)
+    assert len(shown) == 5 + 1  # each call, and the page of placements `_pixel_of` read
+    assert shown == expected
+    assert any(entry["valid"] is False and entry["nearest"] for entry in shown)
+    assert any(entry["body"] and "Logged" in entry["body"] for entry in shown)
+    assert all(token not in str(entry) for entry in shown)
+
+
+def test_log_entries_pending_as_a_snapshot_is_due_are_written_by_it(
+    pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request ends (its log entry pending) in the same event loop iteration as another begins: the snapshot the
+    beginning one waits for writes the entry too, one packet instead of two; an entry with no snapshot due is
+    written on its own, and both are in the log, in order."""
+    import asyncio
+
+    state = pair[0].state
+    fresh(pair[0])
+
+    def entry(path: str) -> LoggedRequest:
+        return LoggedRequest(time="t", api="bannertrackr", method="GET", path=path, status=200, key=None, durationMs=1)
+
+    async def ending_and_beginning() -> None:
+        state.log.add(entry("/carried"))
+        await state.begin_together()
+        state.end_request()
+
+    async def ending() -> None:
+        state.log.add(entry("/alone"))
+        await asyncio.sleep(0)  # one iteration: the entry's own write
+        await asyncio.sleep(0)
+
+    asyncio.run(ending_and_beginning())  # the server has the scripts from now on
+    asyncio.run(ending())
+    state.log.clear()
+    with _round_trips(monkeypatch) as sent:
+        asyncio.run(ending_and_beginning())
+    assert sent[0] == 1
+    with _round_trips(monkeypatch) as sent:
+        asyncio.run(ending())
+    assert sent[0] == 1
+    assert [logged.path for logged in state.log.select(Filter())] == ["/alone", "/carried"]
+
+
+def test_a_write_carries_the_log_entries_pending_as_it_is_sent(
+    pair: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request's write on the event loop sends the log entries of requests answered before it (not written yet)
+    in the same packet: the write costs the packets it costs with nothing pending, and the entry is in Redis at once,
+    before the log's own write would have run."""
+    import asyncio
+
+    state = pair[0].state
+    fresh(pair[0])
+    sites = state.store.table("bannertrackr", "sites")
+    log_key = state.shared.prefix + "log"
+    entry = LoggedRequest(
+        time="t", api="bannertrackr", method="GET", path="/carried", status=200, key=None, durationMs=1
+    )
+
+    async def write(name: str, *, logged: bool) -> tuple[int, list[bytes]]:
+        if logged:
+            state.log.add(entry)
+        with _round_trips(monkeypatch) as sent:
+            sites.update(OWNER_OF_GROWTH, "site_123", {"name": name})
+        return sent[0], state.shared.redis.lrange(log_key, 0, -1)
+
+    asyncio.run(write("Warm", logged=True))  # the scripts are loaded from now on
+    alone, before = asyncio.run(write("Alone", logged=False))
+    carrying, after = asyncio.run(write("Carrying", logged=True))
+    assert carrying == alone
+    assert len(after) == len(before) + 1 and b"/carried" in after[0]
+    assert [logged.path for logged in state.log.select(Filter())][0] == "/carried"
+
+
+def test_log_entries_carried_to_a_server_that_lost_the_scripts_are_written_all_the_same() -> None:
+    """Redis restarted or flushed its scripts: a write carrying the log's pending entries gets NOSCRIPT for both;
+    each loads its script again, the write is made and the entry written (a server of its own: the flush would cost
+    other tests' counted round trips a reload)."""
+    import asyncio
+
+    with redis_server.running() as url:
+        (state,) = states(url, 1)
+        sites = state.store.table("bannertrackr", "sites")
+        entry = LoggedRequest(time="t", api="bannertrackr", method="GET", path="/lost", status=200, key=None,
+                              durationMs=1)  # fmt: skip
+
+        async def write() -> None:
+            state.log.add(entry)
+            sites.update(OWNER_OF_GROWTH, "site_123", {"name": "After a flush"})
+
+        asyncio.run(write())  # both scripts loaded
+        state.shared.redis.script_flush()
+        asyncio.run(write())
+        assert [logged.path for logged in state.log.select(Filter())] == ["/lost", "/lost"]
+        assert sites.get(OWNER_OF_GROWTH, "site_123")["name"] == "After a flush"

@@ -4,15 +4,15 @@ operation and how it fitted the spec (the gateway notes the request, the error h
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..kit import har, masking, routing, spec
-from ..state.clock import iso
-from ..state.requestlog import LoggedRequest, Pending
+from ..kit import har, masking
+from ..state import logentries
+from ..state.logentries import BODY_EXCERPT
+from ..state.requestlog import Pending
 
 if TYPE_CHECKING:
     from ..api import ApiDefinition
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..mockstate import MockState
 
 EXCHANGE = "mockserver.exchange"  # where a request's Exchange sits in its ASGI scope (shared by connexion's copies)
-BODY_EXCERPT = 2048  # bytes of a request body the log keeps: enough to read a JSON body, bounded for 1000 entries
+__all__ = ["BODY_EXCERPT", "Exchange", "Recorder", "log_answered", "note", "reject"]
 # Refusals that mean "this request does not fit the spec", as opposed to auth (401/403) or the mock's own faults.
 NOT_VALIDATION = frozenset({401, 403})
 
@@ -69,7 +69,8 @@ def note(ctx: RequestContext, status: int) -> None:
     exchange.api, exchange.credential = ctx.api, credential
     exchange.secrets = (credential,) if credential else ()
     exchange.timestamp = ctx.state.clock.time()  # one reading for both the entry's time and its timestamp
-    # What the entry shows is worked out from these when it is read (`_shown`): the values, as the request had them.
+    # What the entry shows is worked out from these when it is read (`logentries.shown`): the values, as the request
+    # had them.
     exchange.method, exchange.logged_path = scope["method"], scope["path"]
     exchange.query_string = scope.get("query_string", b"")
     exchange.headers = list(scope.get("headers", ()))
@@ -86,15 +87,9 @@ def log_answered(state: MockState, api: ApiDefinition, scope: Scope, status: int
     match = state.router.paths(api).match(method, path)  # below the API's base path: the lane takes no alias
     operation = match.operation_id if match is not None else None
     # The request's own header list and query, kept as they are: nothing changes them once it is answered.
-    headers, query = scope["headers"], scope["query_string"]
-
-    def shown() -> LoggedRequest:
-        exchange = Exchange(path=path)
-        exchange.status, exchange.api, exchange.timestamp, exchange.duration_ms = status, api, timestamp, duration_ms
-        exchange.method, exchange.logged_path, exchange.query_string, exchange.headers = method, path, query, headers
-        return _shown(exchange, operation)
-
-    state.log.add(Pending(api.name, method, status, operation, True, timestamp, shown))
+    raw = logentries.raw(api.name, api.spec_path, api.base_path, method, path, status, None, timestamp, duration_ms,
+                         scope["query_string"], scope["headers"], b"", 0, operation, None)  # fmt: skip
+    state.log.add(Pending(api.name, method, status, operation, True, timestamp, raw))
 
 
 def reject(scope: Scope, status: int, reason: str) -> None:
@@ -148,12 +143,16 @@ class Recorder:
         operation = match.operation_id if match is not None else None
         exchange.duration_ms = (time.perf_counter() - exchange.started) * 1000
         valid = exchange.error is None
-        entry = Pending(api.name, exchange.method, exchange.status, operation, valid, exchange.timestamp,
-                        lambda: _shown(exchange, operation))  # fmt: skip
-        self.state.log.add(entry)
+        raw = logentries.raw(api.name, api.spec_path, api.base_path, exchange.method, exchange.logged_path,
+                             exchange.status, exchange.credential, exchange.timestamp, exchange.duration_ms,
+                             exchange.query_string, exchange.headers, exchange.body, exchange.body_bytes, operation,
+                             exchange.error)  # fmt: skip
+        self.state.log.add(
+            Pending(api.name, exchange.method, exchange.status, operation, valid, exchange.timestamp, raw)
+        )
         if self.recording is not None:
-            entry.logged()  # now: the exchange holds whole bodies while recording, which the log must not keep
-            headers, query = _masked_headers(exchange), _masked_query(exchange)
+            headers = logentries.masked_headers(api.spec_path, exchange.headers, exchange.secrets)
+            query = logentries.masked_query(exchange.query_string, exchange.secrets)
             self.recording.add(
                 har.Exchange(
                     started=exchange.wall, duration_ms=exchange.duration_ms, method=exchange.method,
@@ -166,44 +165,6 @@ class Recorder:
                     response_body=bytes(exchange.response_body),
                 )
             )  # fmt: skip
-
-
-def _masked_headers(exchange: Exchange) -> list[tuple[str, str]]:
-    assert exchange.api is not None
-    credential_headers = [name for name, _ in spec.credential_headers(exchange.api.spec_path)]
-    pairs = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in exchange.headers]
-    return masking.headers(pairs, credential_headers, exchange.secrets)
-
-
-def _masked_query(exchange: Exchange) -> list[tuple[str, str]]:
-    raw = exchange.query_string.decode("latin-1")
-    return masking.query(parse_qsl(raw, keep_blank_values=True), exchange.secrets) if raw else []
-
-
-def _shown(exchange: Exchange, operation: str | None) -> LoggedRequest:
-    """The log entry of a request as the control API shows it: credentials masked, the query grouped by name.
-    Worked out when first read, from values nothing changes once the request is logged."""
-    api = exchange.api
-    assert api is not None
-    grouped: dict[str, list[str]] = {}
-    for name, value in _masked_query(exchange):
-        grouped.setdefault(name, []).append(value)
-    excerpt = bytes(exchange.body[:BODY_EXCERPT])
-    valid = exchange.error is None
-    return LoggedRequest(
-        time=iso(datetime.fromtimestamp(exchange.timestamp, tz=UTC)), api=api.name, method=exchange.method,
-        path=masking.mask_secrets(exchange.logged_path, exchange.secrets), status=exchange.status,
-        key=masking.mask(exchange.credential), durationMs=round(exchange.duration_ms, 3), query=grouped,
-        headers=dict(_masked_headers(exchange)),
-        body=masking.mask_secrets(excerpt.decode("utf-8", "replace"), exchange.secrets) if excerpt else None,
-        bodyBytes=exchange.body_bytes, operationId=operation, valid=valid, error=exchange.error,
-        nearest=None if valid else (operation or nearest(api, exchange.method, exchange.logged_path)),
-        timestamp=exchange.timestamp,
-    )  # fmt: skip
-
-
-def nearest(api: ApiDefinition, method: str, path: str) -> str | None:
-    return routing.nearest_operation(api.spec_path, method, path[len(api.base_path) :])
 
 
 def _url(scope: Scope, path: str, query: list[tuple[str, str]]) -> str:

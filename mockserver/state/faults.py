@@ -53,7 +53,7 @@ class Faults:
 
     def touch(self, api: str) -> bool:
         """Whether any fault is set for `api`: the fast routes leave such an API's requests to connexion, whose
-        operations take them (`take`). A shared store's faults are not seen here (their list is in Redis)."""
+        operations take them (`take`)."""
         return bool(self._faults) and any(fault.api == api for fault in self._faults)  # most often none is set
 
     def take(self, api: str, operation_id: str) -> Fault | None:

@@ -27,15 +27,47 @@ class RedisFaults(Faults):
             prefix + "faults:ids",
         )
         self._draws = prefix + "faults:draws"
-        # Whether any fault was set when the current request began (its first round trip asks); unset outside.
-        self._any: ContextVar[bool | None] = ContextVar(f"faults:{id(self)}")
+        # The APIs some fault is set for, as the current request's first round trip read them (the snapshot script's
+        # text: names sorted, space-separated, b"" for none; None: asked of Redis when needed); unset outside.
+        self._any: ContextVar[bytes | None] = ContextVar(f"faults:{id(self)}")
+        # The same, as this worker's latest snapshot read them (what `touch` answers from), and those APIs.
+        self._seen, self._seen_apis = b"", frozenset[str]()
+        # What a presumed request took `_seen` to be as it began: its commit checks that Redis still says so.
+        self._presumed: ContextVar[bytes | None] = ContextVar(f"faults-presumed:{id(self)}")
 
     @property
     def key(self) -> str:
         return self._faults_key
 
-    def begin(self, any_set: bool | None) -> None:  # None: asked of Redis when needed
-        self._any.set(any_set)
+    def begin(self, faulted: bytes | None) -> None:
+        """A request starts with the APIs some fault is set for as its snapshot read them (None: asked of Redis when
+        needed); they are this worker's latest view of the faults too (`touch`)."""
+        self._any.set(faulted)
+        if faulted is not None and faulted != self._seen:
+            self._seen, self._seen_apis = faulted, frozenset(faulted.decode().split())
+
+    def presume(self) -> None:
+        """A fast route's request starts without a snapshot (`Snapshots.presume`), on this worker's latest view of the
+        faults, which its gateway's `touch` answered from just before: its commit checks Redis still holds that view
+        (`presumed`), and a request whose view turns out moved is left to the pipeline, which applies the faults."""
+        self._any.set(None)
+        self._presumed.set(self._seen)
+
+    def presumed(self) -> bytes:
+        """The faults' APIs the current presumed request took as set (b"" for none)."""
+        presumed = self._presumed.get(None)
+        return self._seen if presumed is None else presumed
+
+    def moved(self) -> bool:
+        """Whether the current request, begun presumed, has since a snapshot whose faults are not those it presumed."""
+        presumed, now = self._presumed.get(None), self._any.get(None)
+        return presumed is not None and now is not None and presumed != now
+
+    def touch(self, api: str) -> bool:
+        """Whether a fault is set for `api` as this worker's latest snapshot saw them: a fast route's request asks
+        before it begins, with no round trip, and its presumed commit (or, writing nothing, its snapshot) checks that
+        the faults have not moved since, so a fault set on any worker reaches the fast routes of every worker."""
+        return api in self._seen_apis
 
     def add(self, **fields: Any) -> Fault:
         fault = Fault(id=f"fault_{self._redis.incr(self._ids_key)}", **fields)
@@ -73,9 +105,11 @@ class RedisFaults(Faults):
 
     def take(self, api: str, operation_id: str) -> Fault | None:
         """As `Faults.take`; counting with HINCRBY, so of N workers racing for a fault's last use exactly one wins."""
-        any_set = self._any.get(None)
-        if any_set is None:
+        faulted = self._any.get(None)
+        if faulted is None:
             any_set = bool(self._redis.exists(self._faults_key))
+        else:
+            any_set = api in faulted.decode().split()
         if not any_set:  # the usual case: nothing to take, and no round trip in a request
             return None
         for fault in self.all():

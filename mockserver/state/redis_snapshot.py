@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .redis_clock import RedisClock
     from .redis_faults import RedisFaults
     from .redis_limits import Kind, RedisRateLimiter
+    from .redis_log import RedisRequestLog
     from .redis_store import RedisStore
 
 
@@ -21,13 +22,14 @@ class Snapshots:
     """Begins each request on Redis (`MockState.begin_request`).
 
     `take` is the snapshot every request starts with: one script, one instant (the clock's numbers with the epoch,
-    every table's version, whether a fault is set, and the records other workers changed since in the tables this
-    worker holds). `presume` is for a fast route (a tracking hit: reads of what this worker holds, then at most one
-    write): no round trip at first; the request reads what this worker holds as if no other worker had written since,
-    and its write is the presumed commit, which checks the presumption (the clock and the version of every table
-    read) and commits only if it held, else returns the snapshot: one round trip instead of two. A request whose
-    presumption failed (or that read what this worker does not hold) runs again from its start on a real snapshot
-    (`Stale`), so what it answers is always what a request that began with a snapshot would answer.
+    every table's version, the APIs faults are set for, and the records other workers changed since in the tables
+    this worker holds). `presume` is for a fast route (a tracking hit: reads of what this worker holds, then at most
+    one write): no round trip at first; the request reads what this worker holds as if no other worker had written
+    since, and its write is the presumed commit, which checks the presumption (the faults, the clock and the version
+    of every table read) and commits only if it held, else returns the snapshot: one round trip instead of two. A
+    request whose presumption failed (or that read what this worker does not hold) runs again from its start on a
+    real snapshot (`Stale`), or, where the faults moved, is left to the pipeline (`controls_moved`), so what it
+    answers is always what a request that began with a snapshot would answer.
     """
 
     def __init__(
@@ -37,12 +39,14 @@ class Snapshots:
         store: RedisStore,
         faults: Callable[[], RedisFaults | None],
         limiter: RedisRateLimiter,
+        log: RedisRequestLog,
     ) -> None:
         self._script = Script(client, _SNAPSHOT)
         self._presumed = Script(client, _PRESUMED)
-        self._clock, self._store, self._faults, self._limiter = clock, store, faults, limiter
+        self._clock, self._store, self._faults, self._limiter, self._log = clock, store, faults, limiter, log
         store.snapshots = self
         limiter.store = store
+        log.carried = self._due  # a batch due this iteration carries the log's pending entries (`carry`)
         # The snapshot the requests that began in this event loop iteration wait for (`take_together`), not sent yet,
         # and the charges they predicted (the script's values), which it counts.
         self._batch: asyncio.Future[tuple[Any, ...]] | None = None
@@ -93,6 +97,11 @@ class Snapshots:
             faults.begin(faulty)
         self._limiter.begin(kind, predicted, starts, charges[first : first + len(predicted)] if predicted else ())
 
+    def _due(self) -> bool:
+        """Whether a batch's snapshot is still to be sent by this event loop (in this iteration or the next)."""
+        batch = self._batch
+        return batch is not None and batch.get_loop() is asyncio.get_running_loop()
+
     def _send(self, batch: asyncio.Future[tuple[Any, ...]]) -> None:
         if self._batch is batch:
             self._batch = None  # requests beginning from now on wait for the next one
@@ -110,7 +119,7 @@ class Snapshots:
         self._store.sync(epoch, held, deltas)  # once, for every request of the batch
         self.batches += 1
         if not batch.done():
-            batch.set_result((reading, epoch, held, bool(faulty), charges))
+            batch.set_result((reading, epoch, held, faulty, charges))
 
     def begin(self, reply: list[Any], *, keep_reads: bool = False) -> None:
         reading, versions, faulty, deltas, _ = reply
@@ -119,7 +128,7 @@ class Snapshots:
         self._store.begin(int(reading[3] or 0), held, deltas, keep_reads=keep_reads)
         faults = self._faults()
         if faults is not None:
-            faults.begin(bool(faulty))
+            faults.begin(faulty)
 
     def presume(self) -> None:
         """A fast route's request begins on what this worker holds, without a round trip (see the class)."""
@@ -128,7 +137,7 @@ class Snapshots:
         self._limiter.begin(None)
         faults = self._faults()
         if faults is not None:
-            faults.begin(None)  # asked of Redis if anything asks (no fast route does)
+            faults.presume()  # the faults as this worker last saw them (the gateway's `touch`), checked as it commits
 
     def end(self) -> None:
         """The request's snapshot, if it has none yet (a presumed request that goes on as any other)."""
@@ -143,13 +152,24 @@ class Snapshots:
         if relied is None:  # it has its snapshot, or its write checked what it read
             return True
         self.take()
+        if self.controls_moved():
+            return False
         return all(self._store.version(table_key) == version for table_key, version in relied.items())
+
+    def controls_moved(self) -> bool:
+        """Whether a presumed request's snapshot shows the faults set otherwise than it presumed (a fault set or
+        cleared on any worker since this worker last saw them): its fast route may not answer it, the pipeline (which
+        applies the faults) does."""
+        faults = self._faults()
+        return faults is not None and faults.moved()
 
     def commit(self, keys: list[Any], args: list[Any], relied: dict[str, int]) -> Any:
         """The presumed commit (`_PRESUMED`): the commit's reply, the request presumed on from that instant (what it
         read so far held then); or Stale (nothing written) if the presumption failed, the request then with the
         snapshot it runs again on."""
-        check = [value if value is not None else NONE for value in self._clock.presumed_reading()]
+        faults = self._faults()
+        check: list[Any] = [faults.presumed() if faults is not None else b""]
+        check += [value if value is not None else NONE for value in self._clock.presumed_reading()]
         for table_key, version in relied.items():
             check += (table_key, str(version))
         snapshot_args = self.args()

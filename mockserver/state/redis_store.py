@@ -160,19 +160,38 @@ return {1, seqs, versions}
 CHANGES = 64  # versions of a table whose changes Redis keeps (at least): a worker behind by more reads the table afresh
 _COMMIT = _COMMIT.replace("CHANGES", str(CHANGES))
 
+# The APIs some fault is set for, as one text (their names sorted, space-separated; '' when none): what a snapshot
+# tells a worker of the faults, and what a presumed commit checks is still so. KEYS[3] is the faults hash ('' before
+# the faults are made).
+_FAULTED = """
+local function faulted(key)
+  if key == '' or redis.call('EXISTS', key) == 0 then return '' end
+  local apis, seen = {}, {}
+  for _, raw in ipairs(redis.call('HVALS', key)) do
+    local api = cjson.decode(raw)['api']
+    if not seen[api] then
+      seen[api] = true
+      apis[#apis + 1] = api
+    end
+  end
+  table.sort(apis)
+  return table.concat(apis, ' ')
+end
+"""
+
 # A request's first round trip (MockState.begin_request): the clock's numbers with the epoch, every table's version,
-# whether any fault is set, and, for each table this worker holds at an older version, what changed since: the ids,
-# owner-index keys and whether each was there before the first change, and those records now (absent: false), or
-# nothing when Redis no longer keeps every change since (a worker that far behind drops what it holds). Then the
-# rate-limit charges the requests beginning with it predicted (`RedisRateLimiter.predict`), each counted only if the
-# clock and the tables its prediction was read from are as the worker presumed (else 0: the request charges as it
-# goes), so a read costs no round trip of its own for its charge. Redis runs a script alone, so all of it is one
-# instant. KEYS: the clock hash, the versions hash, the faults hash, and (with charges) the limits' generation key.
+# the APIs any fault is set for (`_FAULTED`), and, for each table this worker holds at an older version, what changed
+# since: the ids, owner-index keys and whether each was there before the first change, and those records now (absent:
+# false), or nothing when Redis no longer keeps every change since (a worker that far behind drops what it holds).
+# Then the rate-limit charges the requests beginning with it predicted (`RedisRateLimiter.predict`), each counted
+# only if the clock and the tables its prediction was read from are as the worker presumed (else 0: the request
+# charges as it goes), so a read costs no round trip of its own for its charge. Redis runs a script alone, so all of
+# it is one instant. KEYS: the clock hash, the versions hash, the faults hash, and (with charges) the limits' generation key.
 # ARGV: the number of clock fields, the fields, the number of values that follow for the tables held, per table held
 # its key and the version held; with charges, the presumed clock values, the counters' prefix, whether limits are
 # enforced, then per charge its bucket, window start, limit, expiry, how many tables it presumed, and each table's
 # key and version.
-_SNAPSHOT = """
+_SNAPSHOT_BODY = """
 local nf = tonumber(ARGV[1])
 local fields = {}
 for i = 2, nf + 1 do fields[#fields + 1] = ARGV[i] end
@@ -241,17 +260,20 @@ if KEYS[4] then
     i = i + 5 + tables * 2
   end
 end
-return {clock, redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3]), deltas, charges}
+return {clock, redis.call('HGETALL', KEYS[2]), faulted(KEYS[3]), deltas, charges}
 """.replace("CHANGES", str(CHANGES)).replace("NONE", "'\\0'")
+_SNAPSHOT = _FAULTED + _SNAPSHOT_BODY
 
-# A presumed request's write (`RedisStore.presume`): the check that what the request presumed still holds (the clock's
-# numbers with the epoch, and the version of each table it read from what this worker holds), then, only if it does,
-# the commit: its reads and its write are one instant, in one round trip. Where it does not, the snapshot the request
-# then runs again on, and nothing written. KEYS: the snapshot's three, then the commit's four. ARGV: how many of the
-# snapshot's and the check's values follow, those values (the check: the presumed clock values, then pairs of table
-# key and version), then the commit's. Returns {0, the commit's reply}, or {the snapshot's reply, -1}.
+# A presumed request's write (`RedisStore.presume`): the check that what the request presumed still holds (the APIs
+# faults are set for, the clock's numbers with the epoch, and the version of each table it read from what this worker
+# holds), then, only if it does, the commit: its reads and its write are one instant, in one round trip. Where it does
+# not, the snapshot the request then runs again on (or, where the faults moved, is left to the pipeline on), and
+# nothing written. KEYS: the snapshot's three, then the commit's four. ARGV: how many of the snapshot's and the check's
+# values follow, those values (the check: the presumed faults' APIs as `_FAULTED` gives them, the presumed clock
+# values, then pairs of table key and version), then the commit's. Returns {0, the commit's reply}, or {the snapshot's
+# reply, -1}.
 _PRESUMED = (
-    "local function snapshot(KEYS, ARGV)\n" + _SNAPSHOT + "end\n"
+    _FAULTED + "local function snapshot(KEYS, ARGV)\n" + _SNAPSHOT_BODY + "end\n"
     "local function commit(KEYS, ARGV)\n" + _COMMIT + "end\n"
     """local ns, nc = tonumber(ARGV[1]), tonumber(ARGV[2])
 local sargs, cargs, wargs = {}, {}, {}
@@ -261,15 +283,16 @@ for i = 3 + ns + nc, #ARGV do wargs[#wargs + 1] = ARGV[i] end
 local nf = tonumber(sargs[1])
 local fields = {}
 for i = 2, nf + 1 do fields[#fields + 1] = sargs[i] end
-local held = true
+-- A fault set (or cleared) since this worker last saw the faults: its fast route may not answer (the pipeline does).
+local held = faulted(KEYS[3]) == cargs[1]
 for i, value in ipairs(redis.call('HMGET', KEYS[1], unpack(fields))) do
-  if (value or NONE) ~= cargs[i] then held = false end
+  if (value or NONE) ~= cargs[i + 1] then held = false end
 end
-if nc > nf then
+if nc > nf + 1 then
   local tables = {}
-  for i = nf + 1, nc, 2 do tables[#tables + 1] = cargs[i] end
+  for i = nf + 2, nc, 2 do tables[#tables + 1] = cargs[i] end
   for k, version in ipairs(redis.call('HMGET', KEYS[2], unpack(tables))) do
-    if (version or '0') ~= cargs[nf + 2 * k] then held = false end
+    if (version or '0') ~= cargs[nf + 1 + 2 * k] then held = false end
   end
 end
 if not held then return {snapshot({KEYS[1], KEYS[2], KEYS[3]}, sargs), -1} end

@@ -3,62 +3,34 @@
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ..kit.masking import mask
+from .logentries import LoggedRequest, Raw, shown
 
 __all__ = ["Filter", "LoggedRequest", "Pending", "RequestLog", "mask"]
 
 
-@dataclass(frozen=True)
-class LoggedRequest:
-    time: str
-    api: str
-    method: str
-    path: str
-    status: int
-    key: str | None  # masked
-    durationMs: float
-    query: dict[str, list[str]] = field(default_factory=dict)  # credentials masked
-    headers: dict[str, str] = field(default_factory=dict)  # lower-case names, credentials masked
-    body: str | None = None  # the first BODY_EXCERPT bytes, as text
-    bodyBytes: int = 0
-    operationId: str | None = None  # None: no operation of the spec has this method and path
-    valid: bool = True  # False: refused by the spec's request validation or routing (`error` says why)
-    error: str | None = None
-    nearest: str | None = None  # for an invalid request: the operation it was closest to
-    timestamp: float = 0.0  # the mock clock's time, for filtering (not shown)
-
-    def as_json(self) -> dict[str, Any]:
-        shown = asdict(self)
-        del shown["timestamp"]
-        return shown
-
-    def logged(self) -> LoggedRequest:
-        return self
-
-
 class Pending:
-    """A log entry whose shown fields are worked out when it is first read (`logged`), from what the request was:
-    most entries are never read before the bounded log drops them, so masking, formatting and grouping them per
-    request was work for nothing. What filters and counts read is given at once; `make` must be a pure function of
-    what it captured, so the entry reads the same whenever it is read."""
+    """A log entry whose shown fields are worked out when it is first read (`logged`), from what the request was
+    (`raw`, `logentries.raw`'s values): most entries are never read before the bounded log drops them, so masking,
+    formatting and grouping them per request was work for nothing. What filters and counts read is given at once."""
 
-    __slots__ = ("api", "method", "status", "operationId", "valid", "timestamp", "_make", "_logged")
+    __slots__ = ("api", "method", "status", "operationId", "valid", "timestamp", "raw", "_logged")
 
     def __init__(self, api: str, method: str, status: int, operation_id: str | None, valid: bool, timestamp: float,
-                 make: Callable[[], LoggedRequest]) -> None:  # fmt: skip
+                 raw: Raw) -> None:  # fmt: skip
         self.api, self.method, self.status, self.operationId = api, method, status, operation_id
         self.valid, self.timestamp = valid, timestamp
-        self._make: Callable[[], LoggedRequest] | None = make
+        self.raw: Raw | None = raw  # what a log kept elsewhere stores instead of the entry (`RedisRequestLog`)
         self._logged: LoggedRequest | None = None
 
     def logged(self) -> LoggedRequest:
         if self._logged is None:
-            assert self._make is not None
-            self._logged, self._make = self._make(), None  # what it captured is let go once it is made
+            assert self.raw is not None
+            self._logged, self.raw = shown(self.raw), None  # what it captured is let go once it is made
         return self._logged
 
 
