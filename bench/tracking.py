@@ -1,7 +1,7 @@
 """Benchmark of BannerTrackr's tracking pixel: hits per second next to a bare Starlette GIF, and memory per million hits.
 
     .venv/bin/python bench/tracking.py [--duration 3] [--warmup 1] [--rounds 5] [--connections 32] [--hits 1000000]
-                                       [--before-src DIR] [--no-connexion] [--with-protocol]
+                                       [--before-src DIR] [--no-connexion] [--with-protocol] [--with-heap]
 
 Throughput: each server runs as one uvicorn worker pinned to one CPU, wrk (installed with apt-get if missing)
 runs pinned to another; every variant is warmed up, then measured for --duration seconds, in the same run and
@@ -17,6 +17,10 @@ bench/run.py gives it), so a change of load on the machine hits all alike:
                with --with-protocol: the bare endpoint served with the mock's HTTP protocol (uvicorn's httptools
                protocol with the request limits, `mockserver.http.http_limits`), so the table shows what that
                protocol costs apart from the mock's app (its process also builds a mock, for the protocol's limits)
+    bare, mock's heap
+               with --with-heap: the bare endpoint served by a process that has also built the mock (every API,
+               seeded, its heap settled) and keeps it: what the mock's imports and memory alone cost a request
+               that never runs the mock's code (caches and TLB shared with a larger heap)
 
 The mock is served as users serve it, `mockserver serve` (one uvicorn worker: uvloop, httptools with the mock's
 request limits, no access log, the heap settled before serving); the connexion variant is the app with fast routes
@@ -93,6 +97,15 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+_held: list[Any] = []  # the mock `bare_in_mock_heap` builds, kept alive while the process serves
+
+
+def bare_in_mock_heap() -> Starlette:
+    _held.append(create_app())
+    settle_heap()  # as `mockserver serve` does before serving
+    return bare_app
+
+
 def connexion_app() -> Any:
     app = create_app(Settings(fast_routes=False))
     settle_heap()  # as `mockserver serve` does before serving
@@ -141,6 +154,9 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
                 "--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "tracking:limited_protocol",
             ], server_cpu))  # fmt: skip
             loads["bare, mock's protocol"] = Load(f"{limited}/bannertrackr/api/track/px/{pixel_id}", BROWSER)
+        if args.with_heap:
+            heavy = servers.enter_context(server("tracking:bare_in_mock_heap", server_cpu, factory=True))
+            loads["bare, mock's heap"] = Load(f"{heavy}/bannertrackr/api/track/px/{pixel_id}", BROWSER)
         if not args.no_connexion:
             slow = servers.enter_context(server("tracking:connexion_app", server_cpu, factory=True))
             loads["connexion"] = Load(f"{slow}/bannertrackr/api/track/px/{pixel_id}", BROWSER)
@@ -274,6 +290,8 @@ def main() -> None:
     parser.add_argument("--no-connexion", action="store_true", help="leave out the connexion variant")
     parser.add_argument("--with-protocol", action="store_true",
                         help="add the bare endpoint served with the mock's HTTP protocol (request limits)")  # fmt: skip
+    parser.add_argument("--with-heap", action="store_true",
+                        help="add the bare endpoint served by a process that has built the mock and keeps it")  # fmt: skip
     args = parser.parse_args()
 
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "python": sys.version.split()[0]}
