@@ -54,7 +54,7 @@ class Gateway:
             path = scope["path"]
         fast = None
         if api is not None and api.fast_routes and self.state.settings.fast_routes:
-            fast = Router.fast_route(api, scope["method"], scope["path"])
+            fast = self.router.fast_route(api, scope["method"], scope["path"])
             if fast is not None and controlled(self.state, api, scope):
                 fast = None  # asked only of a fast route's request: the API's other requests cost nothing more
         ctx = RequestContext(self.state, api, scope, deferred=True)

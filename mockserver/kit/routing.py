@@ -18,8 +18,7 @@ _PARAMETER = re.compile(r"\\\{([^}]+)\\\}")
 # What connexion serves under an API's base path besides its operations: the spec document and Swagger UI.
 _SPEC_DOCUMENTS = ("/openapi.json", "/openapi.yaml", "/swagger.json")
 MATCHES_KEPT = 4096  # (method, path) matches each API's paths remember; ids in paths make them many, so bounded
-# (id of an API, method, path) -> (that API, its fast route and fit, or None): Router.fast_route's answers.
-_FAST_ROUTES: dict[tuple[int, str, str], tuple[ApiDefinition, tuple[FastRoute, re.Match[str]] | None]] = {}
+_UNSEEN = object()  # a (method, path) Router.fast_route has not been asked yet
 
 
 @dataclass(frozen=True)
@@ -117,6 +116,8 @@ class Router:
         # path -> what api_for found: the gateway and the request log each ask it of every request, and a client
         # asks the same few paths again and again (bounded, as ids in paths make them many).
         self._found: dict[str, tuple[ApiDefinition | None, str]] = {}
+        # (API name, method, path) -> its fast route and fit, or None: fast_route's answers, bounded the same way.
+        self._fast: dict[tuple[str, str, str], tuple[FastRoute, re.Match[str]] | None] = {}
 
     def api_for(self, path: str) -> tuple[ApiDefinition | None, str]:
         """The API serving `path`, and the prefix it was reached by (its base path or an alias)."""
@@ -164,15 +165,14 @@ class Router:
         rest = path[len(api.base_path) :]
         return not (rest.startswith("/ui") or rest in _SPEC_DOCUMENTS)
 
-    @staticmethod
-    def fast_route(api: ApiDefinition, method: str, path: str) -> tuple[FastRoute, re.Match[str]] | None:
+    def fast_route(self, api: ApiDefinition, method: str, path: str) -> tuple[FastRoute, re.Match[str]] | None:
         """The first of `api`'s fast routes for `method` that `path` (below its base path) fits, and the fit (shared
         by every request asking the same: a match object is read-only). Remembered per (API, method, path): the
         gateway asks it of each request to an API that has fast routes, whose other paths fit none of them."""
-        key = (id(api), method, path)
-        kept = _FAST_ROUTES.get(key)
-        if kept is not None and kept[0] is api:  # the API held, so its id names no other meanwhile
-            return kept[1]
+        key = (api.name, method, path)
+        kept = self._fast.get(key, _UNSEEN)
+        if kept is not _UNSEEN:
+            return kept  # type: ignore[return-value]  # only fast_route's answers are stored
         rest = path[len(api.base_path) :]
         found: tuple[FastRoute, re.Match[str]] | None = None
         for route in api.fast_routes:
@@ -180,9 +180,9 @@ class Router:
             if fit is not None and method in route.methods:
                 found = route, fit
                 break
-        if len(_FAST_ROUTES) >= MATCHES_KEPT:
-            _FAST_ROUTES.clear()
-        _FAST_ROUTES[key] = (api, found)
+        if len(self._fast) >= MATCHES_KEPT:
+            self._fast.clear()
+        self._fast[key] = found
         return found
 
 
